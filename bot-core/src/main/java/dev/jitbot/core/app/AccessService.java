@@ -1,0 +1,777 @@
+package dev.jitbot.core.app;
+
+import dev.jitbot.core.domain.AccessRequest;
+import dev.jitbot.core.domain.AuditEvent;
+import dev.jitbot.core.domain.AzureScope;
+import dev.jitbot.core.domain.ChatUser;
+import dev.jitbot.core.domain.Command;
+import dev.jitbot.core.domain.CommandParser;
+import dev.jitbot.core.domain.Durations;
+import dev.jitbot.core.domain.EndReason;
+import dev.jitbot.core.domain.Extension;
+import dev.jitbot.core.domain.Outcome;
+import dev.jitbot.core.domain.Parsed;
+import dev.jitbot.core.domain.Platform;
+import dev.jitbot.core.domain.Policy;
+import dev.jitbot.core.domain.Principal;
+import dev.jitbot.core.domain.Refusal.Reason;
+import dev.jitbot.core.domain.RequestId;
+import dev.jitbot.core.domain.RoleRef;
+import dev.jitbot.core.domain.State;
+import dev.jitbot.core.domain.Vote;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Supplier;
+import java.util.random.RandomGenerator;
+import java.util.regex.Matcher;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The use cases: request, approve, deny, cancel, revoke, release, extend, list, show, history. Every
+ * authorization decision lives here, never in an adapter. Refusals come back as {@link Outcome.Refused} with a
+ * sentence that says what to do instead; only infrastructure failures throw.
+ */
+public final class AccessService {
+
+    private static final Logger log = LoggerFactory.getLogger(AccessService.class);
+    private static final EnumSet<State> OPEN =
+            EnumSet.of(State.PENDING, State.ACTIVATING, State.ACTIVE, State.REVOKING);
+    private static final int CAS_ATTEMPTS = 64;
+
+    private final Supplier<Policy> policy;
+    private final RequestStore store;
+    private final AuditLog audit;
+    private final AccessProvider provider;
+    private final Directory directory;
+    private final Notifications notifications;
+    private final ExpiryScheduler scheduler;
+    private final ExpiryService expiry;
+    private final Membership membership;
+    private final Clock clock;
+    private final RandomGenerator random;
+
+    public AccessService(Supplier<Policy> policy, RequestStore store, AuditLog audit, AccessProvider provider,
+                         Directory directory, Notifications notifications, ExpiryScheduler scheduler,
+                         ExpiryService expiry, Clock clock, RandomGenerator random) {
+        this.policy = Objects.requireNonNull(policy, "policy");
+        this.store = Objects.requireNonNull(store, "store");
+        this.audit = Objects.requireNonNull(audit, "audit");
+        this.provider = Objects.requireNonNull(provider, "provider");
+        this.directory = Objects.requireNonNull(directory, "directory");
+        this.notifications = Objects.requireNonNull(notifications, "notifications");
+        this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+        this.expiry = Objects.requireNonNull(expiry, "expiry");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.random = Objects.requireNonNull(random, "random");
+        this.membership = new Membership(policy, directory);
+    }
+
+    /** Parses one line of chat text and carries it out for {@code actor}. */
+    public Outcome handle(ChatUser actor, String text) {
+        Parsed<Command> command = CommandParser.parse(text);
+        if (command instanceof Parsed.Invalid<Command> invalid) {
+            return new Outcome.Refused(Reason.INVALID_INPUT, invalid.reason());
+        }
+        return handle(actor, command.orThrow());
+    }
+
+    /** Carries out a parsed command for {@code actor}. */
+    public Outcome handle(ChatUser actor, Command command) {
+        Objects.requireNonNull(actor, "actor");
+        if (command instanceof Command.Request r) {
+            return request(actor, r);
+        } else if (command instanceof Command.ListRequests l) {
+            return list(actor, l.filter());
+        } else if (command instanceof Command.Show s) {
+            return show(actor, s.id());
+        } else if (command instanceof Command.Approve a) {
+            return approve(actor, a.id());
+        } else if (command instanceof Command.Deny d) {
+            return deny(actor, d.id(), d.reason());
+        } else if (command instanceof Command.Cancel c) {
+            return cancel(actor, c.id());
+        } else if (command instanceof Command.Revoke r) {
+            return revoke(actor, r.id(), r.reason());
+        } else if (command instanceof Command.Release r) {
+            return release(actor, r.id());
+        } else if (command instanceof Command.Extend e) {
+            return extend(actor, e.id(), e.by(), e.justification());
+        } else if (command instanceof Command.History h) {
+            return history(actor, h.who());
+        } else if (command instanceof Command.Help) {
+            return new Outcome.Help(CommandParser.help());
+        }
+        throw new IllegalArgumentException("unhandled command " + command);
+    }
+
+    // ---------------------------------------------------------------------------------------------- request
+
+    /** Files a request; grants at once when the rule needs no approval. */
+    public Outcome request(ChatUser actor, Command.Request cmd) {
+        Policy p = policy.get();
+        if (cmd.justification() == null || cmd.justification().isBlank()) {
+            return new Outcome.Refused(Reason.INVALID_INPUT, "Say why with `because <reason>`: approvers and the "
+                    + "audit log need it. For example: `" + CommandParser.EXAMPLE_REQUEST + "`.");
+        }
+        Parsed<AzureScope> scope = p.resolveScope(cmd.scope());
+        if (!scope.isOk()) {
+            return new Outcome.Refused(Reason.UNKNOWN_SCOPE, scope.reason());
+        }
+        RoleRef role = RoleRef.named(cmd.role());
+        List<String> knownRoles = p.roleNames();
+        if (knownRoles.stream().noneMatch(n -> n.equalsIgnoreCase(role.name()))) {
+            return new Outcome.Refused(Reason.UNKNOWN_ROLE, "No rule in the policy grants the role `" + role.name()
+                    + "`. Roles you can ask for: " + String.join(", ", knownRoles) + ". For example: `"
+                    + CommandParser.EXAMPLE_REQUEST + "`.");
+        }
+        String roleName = knownRoles.stream().filter(n -> n.equalsIgnoreCase(role.name())).findFirst().orElseThrow();
+        List<Policy.Rule> covering = p.rules().stream().filter(r -> r.covers(role, scope.orThrow())).toList();
+        String label = p.labelFor(scope.orThrow());
+        if (covering.isEmpty()) {
+            return new Outcome.Refused(Reason.NOT_ELIGIBLE, "No rule grants " + roleName + " on " + label
+                    + ". " + whereRoleIsGranted(p, role) + " Ask the platform owners to add a rule if you need it.");
+        }
+
+        // Who gets the role: the requester, or a non-human identity the requester owns.
+        Principal principal;
+        String principalAlias = null;
+        if (cmd.principal() != null) {
+            Optional<Policy.NonHuman> nonHuman = p.principal(cmd.principal());
+            if (nonHuman.isEmpty()) {
+                return new Outcome.Refused(Reason.UNKNOWN_PRINCIPAL, "`" + cmd.principal() + "` is not a principal "
+                        + "listed in policy.yaml. Non-human identities need an entry under `principals:` naming their "
+                        + "owners before anyone can request access for them.");
+            }
+            if (!nonHuman.get().ownedBy(actor)) {
+                return new Outcome.Refused(Reason.NOT_ELIGIBLE, "You are not an owner of `" + nonHuman.get().alias()
+                        + "`, so you cannot request access for it. Its owners are listed in policy.yaml.");
+            }
+            principal = nonHuman.get().principal();
+            principalAlias = nonHuman.get().alias();
+        } else {
+            Parsed<Principal> user = directory.user(actor);
+            if (!user.isOk()) {
+                return new Outcome.Refused(Reason.UNKNOWN_USER, user.reason());
+            }
+            principal = user.orThrow();
+        }
+
+        final String alias = principalAlias;
+        List<Policy.Rule> eligible = covering.stream()
+                .filter(r -> membership.isIn(actor, r.requesters()))
+                .filter(r -> alias == null || r.allowsPrincipal(alias))
+                .sorted(Comparator.comparingInt(Policy.Rule::approvals)
+                        .thenComparing(Policy.Rule::maxDuration, Comparator.reverseOrder()))
+                .toList();
+        if (eligible.isEmpty()) {
+            return new Outcome.Refused(Reason.NOT_ELIGIBLE, "You are not eligible for " + roleName + " on " + label
+                    + (alias != null ? " for " + alias : "") + ": rule \"" + covering.get(0).name()
+                    + "\" allows " + String.join(", ", covering.get(0).requesters())
+                    + ". Ask its owners to add you, or request a role you hold eligibility for (`help`).");
+        }
+
+        Policy.Rule chosen = null;
+        String ticket = cmd.ticket();
+        Outcome.Refused firstProblem = null;
+        for (Policy.Rule r : eligible) {
+            if (cmd.duration().compareTo(r.maxDuration()) > 0) {
+                firstProblem = firstProblem != null ? firstProblem : new Outcome.Refused(Reason.OVER_MAX_DURATION,
+                        roleName + " on " + label + " may be held for at most " + Durations.format(r.maxDuration())
+                                + "; ask for `for " + Durations.compact(r.maxDuration()) + "` or less.");
+                continue;
+            }
+            if (r.ticket() != null) {
+                String t = ticketFor(r, ticket, cmd.justification());
+                if (t == null) {
+                    firstProblem = firstProblem != null ? firstProblem : new Outcome.Refused(Reason.TICKET_REQUIRED,
+                            (ticket == null ? roleName + " on " + label + " needs a ticket id"
+                                    : "`" + ticket + "` is not a ticket id this rule accepts; it needs one")
+                                    + " matching `" + r.ticket().pattern() + "`: add e.g. `ticket "
+                                    + exampleTicket(r) + "` to your request.");
+                    continue;
+                }
+                ticket = t;
+            }
+            chosen = r;
+            break;
+        }
+        if (chosen == null) {
+            return firstProblem;
+        }
+
+        Instant now = clock.instant();
+        AccessRequest request = null;
+        for (int i = 0; i < 20 && request == null; i++) {
+            AccessRequest candidate = AccessRequest.pending(RequestId.random(random, 4 + i / 5), actor, principal,
+                    new RoleRef(roleName, null), scope.orThrow(), label, cmd.duration(), cmd.justification().strip(),
+                    ticket, chosen.name(), chosen.approvals(), now, now.plus(chosen.requestTtl()));
+            if (store.insert(candidate)) {
+                request = candidate;
+            }
+        }
+        if (request == null) {
+            throw new IllegalStateException("could not allocate a request id");
+        }
+        record(actor, "requested", request, request.label() + " for " + Durations.format(request.duration())
+                + " to " + principal.displayName() + " (" + principal.objectId() + ", " + principal.type().armName()
+                + "); rule \"" + chosen.name() + "\"; because: " + request.justification()
+                + (ticket != null ? "; ticket " + ticket : ""));
+
+        if (chosen.approvals() == 0) {
+            AccessRequest activating = request.to(State.ACTIVATING);
+            if (!store.compareAndSet(request, activating)) {
+                return new Outcome.Refused(Reason.WRONG_STATE, "Your request " + request.id() + " changed while it "
+                        + "was being granted; `show " + request.id() + "` tells where it stands.");
+            }
+            audit.append(AuditEvent.of(clock.instant(), "jitbot", actor.platform(), "approved", request.id(),
+                    "auto-approved by rule \"" + chosen.name() + "\" (approvals: 0)"));
+            notifications.announce(activating, p.channelsFor(chosen));
+            return activate(activating);
+        }
+        scheduler.scheduleLapse(request.id(), request.decideBy());
+        notifications.announce(request, p.channelsFor(chosen));
+        return new Outcome.Requested(request);
+    }
+
+    private static String ticketFor(Policy.Rule rule, String ticket, String justification) {
+        if (ticket != null) {
+            return rule.ticket().matcher(ticket).matches() ? ticket : null;
+        }
+        Matcher m = rule.ticket().matcher(justification);
+        return m.find() ? m.group() : null;
+    }
+
+    private static String exampleTicket(Policy.Rule rule) {
+        String pattern = rule.ticket().pattern();
+        String guess = pattern.replace("\\d+", "1234").replace("\\d", "1").replace("[0-9]+", "1234")
+                .replace("\\-", "-").replace("^", "").replace("$", "");
+        return rule.ticket().matcher(guess).matches() ? guess : "<id matching " + pattern + ">";
+    }
+
+    private static String whereRoleIsGranted(Policy p, RoleRef role) {
+        List<String> where = new ArrayList<>();
+        for (Policy.Rule r : p.rules()) {
+            if (r.role().sameRole(role)) {
+                r.scopes().forEach(s -> where.add(p.labelFor(new AzureScope(s.pattern().contains("*")
+                        ? s.pattern().substring(0, Math.max(1, s.pattern().indexOf("/*"))) : s.pattern()))
+                        + (s.pattern().contains("*") ? " (and below)" : "")));
+            }
+        }
+        return where.isEmpty() ? "" : role.name() + " is granted on: " + String.join(", ", where) + ".";
+    }
+
+    // ---------------------------------------------------------------------------------------------- decisions
+
+    /** Counts {@code actor}'s approval; grants once the rule's quorum of distinct approvers is reached. */
+    public Outcome approve(ChatUser actor, RequestId id) {
+        for (int attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
+            Optional<AccessRequest> found = store.find(id);
+            if (found.isEmpty()) {
+                return unknown(id);
+            }
+            AccessRequest r = found.get();
+            if (r.state() == State.ACTIVE && r.extension() != null) {
+                Outcome o = approveExtension(actor, r);
+                if (o != null) {
+                    return o;
+                }
+                continue;
+            }
+            Optional<Policy.Rule> rule = policy.get().rule(r.ruleName());
+            Outcome.Refused refused = checkApprover(actor, r, rule, "approve");
+            if (refused != null) {
+                return refused;
+            }
+            if (r.state() != State.PENDING) {
+                return notPending(r, "approve");
+            }
+            AccessRequest voted = r.withVote(new Vote(actor, Vote.Decision.APPROVE, clock.instant(), null));
+            boolean quorum = voted.approvals() >= r.approvalsNeeded();
+            AccessRequest next = quorum ? voted.to(State.ACTIVATING) : voted;
+            if (!store.compareAndSet(r, next)) {
+                continue;
+            }
+            record(actor, "approved", next, "approval " + next.approvals() + " of " + r.approvalsNeeded());
+            if (quorum) {
+                scheduler.cancel(id);
+                return activate(next);
+            }
+            notifications.refresh(next);
+            return new Outcome.Approved(next);
+        }
+        throw new IllegalStateException("too much contention approving " + id);
+    }
+
+    private Outcome approveExtension(ChatUser actor, AccessRequest r) {
+        Optional<Policy.Rule> rule = policy.get().rule(r.ruleName());
+        Outcome.Refused refused = checkApprover(actor, r, rule, "approve");
+        if (refused != null) {
+            return refused;
+        }
+        Extension ext = r.extension();
+        if (ext.votes().stream().anyMatch(v -> v.voter().samePerson(actor))) {
+            return new Outcome.Refused(Reason.ALREADY_VOTED, "You already approved extending " + r.id()
+                    + "; it needs " + r.approvalsNeeded() + " distinct approvers.");
+        }
+        List<Vote> votes = new ArrayList<>(ext.votes());
+        votes.add(new Vote(actor, Vote.Decision.APPROVE, clock.instant(), null));
+        Extension more = new Extension(ext.by(), ext.justification(), ext.requestedAt(), votes);
+        if (more.approvals() >= r.approvalsNeeded()) {
+            AccessRequest next = r.to(State.ACTIVE).extendedBy(ext.by());
+            if (!store.compareAndSet(r, next)) {
+                return null;
+            }
+            record(actor, "extension-approved", next, "approval " + more.approvals() + " of " + r.approvalsNeeded());
+            return applyExtension(actor, next, ext.by());
+        }
+        AccessRequest next = r.to(State.ACTIVE).withExtension(more);
+        if (!store.compareAndSet(r, next)) {
+            return null;
+        }
+        record(actor, "extension-approved", next, "approval " + more.approvals() + " of " + r.approvalsNeeded());
+        notifications.refresh(next);
+        return new Outcome.Approved(next);
+    }
+
+    /** Ends a pending request (or a pending extension) with {@code actor}'s reason. */
+    public Outcome deny(ChatUser actor, RequestId id, String reason) {
+        for (int attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
+            Optional<AccessRequest> found = store.find(id);
+            if (found.isEmpty()) {
+                return unknown(id);
+            }
+            AccessRequest r = found.get();
+            Optional<Policy.Rule> rule = policy.get().rule(r.ruleName());
+            Outcome.Refused refused = checkApprover(actor, r, rule, "deny");
+            if (refused != null) {
+                return refused;
+            }
+            if (r.state() == State.ACTIVE && r.extension() != null) {
+                AccessRequest next = r.to(State.ACTIVE).withExtension(null);
+                if (!store.compareAndSet(r, next)) {
+                    continue;
+                }
+                record(actor, "extension-denied", next, reason == null ? "" : reason);
+                notifications.refresh(next);
+                notifications.tell(next.requester(), next, "Your extension of " + next.label() + " (" + next.id()
+                        + ") was denied by " + actor.displayName() + (reason != null ? ": " + reason : "")
+                        + ". It still ends at " + Phrases.time(next.expiresAt()) + ".");
+                return new Outcome.Denied(next);
+            }
+            if (r.state() != State.PENDING) {
+                return notPending(r, "deny");
+            }
+            AccessRequest next = r.withVote(new Vote(actor, Vote.Decision.DENY, clock.instant(), reason))
+                    .to(State.DENIED).withEnd(clock.instant(), null, actor, reason);
+            if (!store.compareAndSet(r, next)) {
+                continue;
+            }
+            scheduler.cancel(id);
+            record(actor, "denied", next, reason == null ? "" : reason);
+            notifications.refresh(next);
+            notifications.tell(next.requester(), next, Phrases.denied(next));
+            return new Outcome.Denied(next);
+        }
+        throw new IllegalStateException("too much contention denying " + id);
+    }
+
+    /** Withdraws the requester's own pending request. */
+    public Outcome cancel(ChatUser actor, RequestId id) {
+        for (int attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
+            Optional<AccessRequest> found = visible(actor, id);
+            if (found.isEmpty()) {
+                return unknown(id);
+            }
+            AccessRequest r = found.get();
+            if (!r.requester().samePerson(actor)) {
+                return new Outcome.Refused(Reason.NOT_ALLOWED, "Only " + r.requester().displayName()
+                        + " can cancel " + id + "; approvers can `deny " + id + " <reason>` instead.");
+            }
+            if (r.state() != State.PENDING) {
+                return new Outcome.Refused(Reason.WRONG_STATE, id + " is " + r.state().label()
+                        + ", so there is nothing to cancel" + (r.state() == State.ACTIVE
+                        ? "; give the access back with `release " + id + "`." : "."));
+            }
+            AccessRequest next = r.to(State.CANCELLED).withEnd(clock.instant(), null, actor, null);
+            if (!store.compareAndSet(r, next)) {
+                continue;
+            }
+            scheduler.cancel(id);
+            record(actor, "cancelled", next, "");
+            notifications.refresh(next);
+            return new Outcome.Cancelled(next);
+        }
+        throw new IllegalStateException("too much contention cancelling " + id);
+    }
+
+    private Outcome.Refused checkApprover(ChatUser actor, AccessRequest r, Optional<Policy.Rule> rule, String verb) {
+        if (r.requester().samePerson(actor)) {
+            return new Outcome.Refused(Reason.SELF_APPROVAL, "You cannot " + verb + " your own request " + r.id()
+                    + (rule.isPresent() && !rule.get().approvers().isEmpty()
+                    ? "; ask someone in " + String.join(", ", rule.get().approvers()) + "." : ".")
+                    + (verb.equals("deny") ? " To withdraw it, `cancel " + r.id() + "`." : ""));
+        }
+        if (rule.isEmpty()) {
+            return new Outcome.Refused(Reason.NOT_ALLOWED, "The rule \"" + r.ruleName() + "\" that " + r.id()
+                    + " was filed under is no longer in the policy, so nobody can " + verb + " it; ask again.");
+        }
+        if (!membership.isIn(actor, rule.get().approvers())) {
+            if (!canSee(actor, r)) {
+                return unknown(r.id());
+            }
+            return new Outcome.Refused(Reason.NOT_APPROVER, "Only members of "
+                    + (rule.get().approvers().isEmpty() ? "no group (this rule is auto-approved)"
+                    : String.join(", ", rule.get().approvers())) + " may " + verb + " " + r.label() + " (" + r.id()
+                    + ").");
+        }
+        if (r.hasVoted(actor)) {
+            return new Outcome.Refused(Reason.ALREADY_VOTED, "You already voted on " + r.id() + "; it needs "
+                    + r.approvalsNeeded() + " distinct approvers, " + r.approvals() + " so far.");
+        }
+        return null;
+    }
+
+    private static Outcome.Refused notPending(AccessRequest r, String verb) {
+        String where = switch (r.state()) {
+            case ACTIVATING, ACTIVE -> "already approved and " + (r.state() == State.ACTIVE ? "active" : "being granted");
+            case DENIED -> "already denied";
+            case CANCELLED -> "cancelled by its requester";
+            case LAPSED -> "lapsed: nobody decided in time";
+            case REVOKING, ENDED -> "already over";
+            case FAILED -> "failed";
+            case PENDING -> "pending";
+        };
+        return new Outcome.Refused(Reason.WRONG_STATE, r.id() + " is " + where + ", so there is nothing to " + verb
+                + ". `show " + r.id() + "` has its history.");
+    }
+
+    // ---------------------------------------------------------------------------------------------- activation
+
+    /** Asks Azure for the role of a request in ACTIVATING; the expiry clock starts when Azure confirms. */
+    private Outcome activate(AccessRequest r) {
+        AccessProvider.GrantResult result;
+        try {
+            result = provider.grant(r, clock.instant().plus(r.duration()));
+        } catch (RuntimeException e) {
+            String eventId = "E" + Long.toHexString(random.nextLong() & 0xffffffffL).toUpperCase(Locale.ROOT);
+            log.error("grant of {} failed [{}]", r.id(), eventId, e);
+            result = new AccessProvider.GrantResult.Refused("Azure did not confirm the grant, so nothing was "
+                    + "granted; try again in a few minutes. If it keeps failing, tell the operators event id "
+                    + eventId + ".");
+        }
+        Instant now = clock.instant();
+        if (result instanceof AccessProvider.GrantResult.Granted g) {
+            AccessRequest active = r.to(State.ACTIVE).withActivation(now, g.assignmentId());
+            if (!store.compareAndSet(r, active)) {
+                // Revoked while Azure was granting: the revocation path owns it now.
+                AccessRequest current = store.find(r.id()).orElseThrow();
+                if (current.state() == State.REVOKING) {
+                    AccessRequest withId = current.withAssignmentId(g.assignmentId());
+                    if (store.compareAndSet(current, withId)) {
+                        return expiry.revokeNow(withId, null);
+                    }
+                }
+                return new Outcome.Refused(Reason.WRONG_STATE, r.id() + " changed while it was being granted; "
+                        + "`show " + r.id() + "` tells where it stands.");
+            }
+            scheduler.scheduleExpiry(r.id(), active.expiresAt());
+            audit.append(AuditEvent.of(now, "jitbot", Platform.SYSTEM, "granted", r.id(), provider.mode()
+                    + " assignment " + g.assignmentId() + " until " + active.expiresAt()));
+            notifications.refresh(active);
+            notifications.tell(active.requester(), active, Phrases.granted(active));
+            return new Outcome.Granted(active);
+        }
+        String message = ((AccessProvider.GrantResult.Refused) result).operatorMessage();
+        AccessRequest failed = r.to(State.FAILED).withEnd(now, null, null, message);
+        if (!store.compareAndSet(r, failed)) {
+            return new Outcome.Refused(Reason.WRONG_STATE, r.id() + " changed while it was being granted.");
+        }
+        audit.append(AuditEvent.of(now, "jitbot", Platform.SYSTEM, "failed", r.id(), message));
+        notifications.refresh(failed);
+        notifications.tell(failed.requester(), failed, Phrases.failed(failed));
+        return new Outcome.Failed(failed);
+    }
+
+    // ---------------------------------------------------------------------------------------------- endings
+
+    /** Ends a grant now: on-call, the rule's approvers, or the requester may. */
+    public Outcome revoke(ChatUser actor, RequestId id, String reason) {
+        Optional<AccessRequest> found = store.find(id);
+        if (found.isEmpty()) {
+            return unknown(id);
+        }
+        AccessRequest r = found.get();
+        Optional<Policy.Rule> rule = policy.get().rule(r.ruleName());
+        boolean allowed = r.requester().samePerson(actor) || membership.isOncall(actor)
+                || (rule.isPresent() && membership.isIn(actor, rule.get().approvers()));
+        if (!allowed) {
+            if (!canSee(actor, r)) {
+                return unknown(id);
+            }
+            return new Outcome.Refused(Reason.NOT_ALLOWED, "Only on-call, the approvers of \"" + r.ruleName()
+                    + "\", or " + r.requester().displayName() + " may revoke " + id + ".");
+        }
+        return end(actor, r, EndReason.REVOKED, reason);
+    }
+
+    /** The requester gives their access back early. */
+    public Outcome release(ChatUser actor, RequestId id) {
+        Optional<AccessRequest> found = visible(actor, id);
+        if (found.isEmpty()) {
+            return unknown(id);
+        }
+        AccessRequest r = found.get();
+        if (!r.requester().samePerson(actor)) {
+            return new Outcome.Refused(Reason.NOT_ALLOWED, "Only " + r.requester().displayName() + " can release "
+                    + id + "; on-call can `revoke " + id + " <reason>`.");
+        }
+        return end(actor, r, EndReason.RELEASED, null);
+    }
+
+    private Outcome end(ChatUser actor, AccessRequest r, EndReason reason, String note) {
+        for (int attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
+            if (r.state() == State.PENDING) {
+                return new Outcome.Refused(Reason.WRONG_STATE, r.id() + " is still waiting for approval, so nothing "
+                        + "is granted yet; " + (r.requester().samePerson(actor) ? "`cancel " + r.id() + "`"
+                        : "`deny " + r.id() + " <reason>`") + " withdraws it.");
+            }
+            if (r.state() != State.ACTIVE && r.state() != State.ACTIVATING) {
+                return new Outcome.Refused(Reason.WRONG_STATE, r.id() + " is " + r.state().label()
+                        + (r.state() == State.REVOKING ? ": its revocation is already under way." : ", so no access is "
+                        + "left to take away."));
+            }
+            AccessRequest next = r.to(State.REVOKING).withEnd(clock.instant(), reason, actor, note);
+            if (store.compareAndSet(r, next)) {
+                record(actor, reason == EndReason.RELEASED ? "released" : "revoke-requested", next,
+                        note == null ? "" : note);
+                if (r.state() == State.ACTIVATING) {
+                    // The activation in flight sees REVOKING and hands over once Azure answers.
+                    return new Outcome.Revoking(next);
+                }
+                return expiry.revokeNow(next, actor);
+            }
+            r = store.find(r.id()).orElseThrow();
+        }
+        throw new IllegalStateException("too much contention ending " + r.id());
+    }
+
+    /** Asks for more time on an active grant; re-approved as the rule says, never past its maximum. */
+    public Outcome extend(ChatUser actor, RequestId id, Duration by, String justification) {
+        for (int attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
+            Optional<AccessRequest> found = visible(actor, id);
+            if (found.isEmpty()) {
+                return unknown(id);
+            }
+            AccessRequest r = found.get();
+            if (!r.requester().samePerson(actor)) {
+                return new Outcome.Refused(Reason.NOT_ALLOWED, "Only " + r.requester().displayName()
+                        + " can extend " + id + ".");
+            }
+            if (r.state() != State.ACTIVE) {
+                return new Outcome.Refused(Reason.WRONG_STATE, id + " is " + r.state().label()
+                        + "; only active grants can be extended. Request again instead.");
+            }
+            if (r.extension() != null) {
+                return new Outcome.Refused(Reason.WRONG_STATE, "An extension of " + id + " by "
+                        + Durations.format(r.extension().by()) + " is already waiting for approval.");
+            }
+            Optional<Policy.Rule> rule = policy.get().rule(r.ruleName());
+            if (rule.isEmpty()) {
+                return new Outcome.Refused(Reason.NOT_ALLOWED, "The rule \"" + r.ruleName() + "\" is no longer in "
+                        + "the policy, so " + id + " cannot be extended.");
+            }
+            Duration max = rule.get().maxDuration();
+            if (r.duration().plus(by).compareTo(max) > 0) {
+                Duration room = max.minus(r.duration());
+                return new Outcome.Refused(Reason.OVER_MAX_DURATION, r.label() + " may be held for at most "
+                        + Durations.format(max) + " in all; " + id + " already has " + Durations.format(r.duration())
+                        + (room.isZero() || room.isNegative() ? ", so it cannot be extended. Request again once it ends."
+                        : ", so you can extend it by at most " + Durations.format(room) + ": `extend " + id + " "
+                        + Durations.compact(room) + "`."));
+            }
+            if (r.approvalsNeeded() == 0) {
+                AccessRequest next = r.to(State.ACTIVE).extendedBy(by);
+                if (!store.compareAndSet(r, next)) {
+                    continue;
+                }
+                record(actor, "extended", next, "by " + Durations.format(by) + " until " + next.expiresAt()
+                        + (justification != null ? "; because: " + justification : ""));
+                return applyExtension(actor, next, by);
+            }
+            AccessRequest next = r.to(State.ACTIVE)
+                    .withExtension(new Extension(by, justification, clock.instant(), List.of()));
+            if (!store.compareAndSet(r, next)) {
+                continue;
+            }
+            record(actor, "extension-requested", next, "by " + Durations.format(by)
+                    + (justification != null ? "; because: " + justification : ""));
+            notifications.refresh(next);
+            return new Outcome.ExtensionRequested(next);
+        }
+        throw new IllegalStateException("too much contention extending " + id);
+    }
+
+    private Outcome applyExtension(ChatUser actor, AccessRequest extended, Duration by) {
+        try {
+            provider.extend(extended, extended.expiresAt());
+        } catch (RuntimeException e) {
+            log.warn("provider could not move the end of {}: {}", extended.id(), e.toString());
+        }
+        scheduler.scheduleExpiry(extended.id(), extended.expiresAt());
+        notifications.refresh(extended);
+        notifications.tell(extended.requester(), extended, Phrases.extended(extended));
+        return new Outcome.Extended(extended);
+    }
+
+    // ---------------------------------------------------------------------------------------------- reading
+
+    /** Active grants and pending requests: the caller's own, or everyone's for on-call. */
+    public Outcome list(ChatUser actor, Command.ListRequests.Filter filter) {
+        boolean oncall = membership.isOncall(actor);
+        boolean everyone = switch (filter) {
+            case ALL -> true;
+            case MINE -> false;
+            case DEFAULT -> oncall;
+        };
+        if (everyone && !oncall) {
+            return new Outcome.Refused(Reason.NOT_ALLOWED, "Only the on-call group ("
+                    + policy.get().oncallGroup() + ") can list everyone's grants; `list mine` shows yours.");
+        }
+        List<AccessRequest> rows = everyone ? store.findByState(OPEN)
+                : store.findByRequester(actorKey(actor), 200).stream()
+                .filter(r -> OPEN.contains(r.state())).toList();
+        return new Outcome.Listing(rows, everyone);
+    }
+
+    /** One request with its audit trail, for the requester, its approvers and on-call. */
+    public Outcome show(ChatUser actor, RequestId id) {
+        Optional<AccessRequest> r = visible(actor, id);
+        return r.<Outcome>map(request -> new Outcome.Details(request, audit.forRequest(id))).orElseGet(() -> unknown(id));
+    }
+
+    /** The audit trail of a request, of a person (on-call only), or of the caller. */
+    public Outcome history(ChatUser actor, String who) {
+        if (who != null) {
+            Parsed<RequestId> asId = RequestId.parse(who);
+            if (asId.isOk() && who.strip().toUpperCase(Locale.ROOT).startsWith("JIT-")) {
+                Optional<AccessRequest> r = visible(actor, asId.orThrow());
+                return r.isPresent() ? new Outcome.History(asId.orThrow().value(), audit.forRequest(asId.orThrow()))
+                        : unknown(asId.orThrow());
+            }
+            String person = normalisePerson(actor, who);
+            boolean self = person.equalsIgnoreCase(actorKey(actor)) || person.equalsIgnoreCase(actor.key());
+            if (!self && !membership.isOncall(actor)) {
+                return new Outcome.Refused(Reason.NOT_ALLOWED, "Only on-call can read someone else's history; "
+                        + "`history` shows yours.");
+            }
+            return new Outcome.History(person, audit.byActor(person, 100));
+        }
+        if (membership.isOncall(actor)) {
+            return new Outcome.History("everyone", audit.recent(50));
+        }
+        return new Outcome.History(actor.displayName(), audit.byActor(actorKey(actor), 50));
+    }
+
+    /** True when {@code user} is in the on-call group: adapters use it to choose which buttons to show. */
+    public boolean isOncall(ChatUser user) {
+        return membership.isOncall(user);
+    }
+
+    /** True when {@code user} may approve {@code request} (not the requester, in the rule's approvers). */
+    public boolean canApprove(ChatUser user, AccessRequest request) {
+        Optional<Policy.Rule> rule = policy.get().rule(request.ruleName());
+        return rule.isPresent() && !request.requester().samePerson(user)
+                && membership.isIn(user, rule.get().approvers());
+    }
+
+    /** Requests waiting for a decision that {@code user} may give (for App Home and personal chat). */
+    public List<AccessRequest> awaitingDecisionBy(ChatUser user) {
+        return store.findByState(EnumSet.of(State.PENDING, State.ACTIVE)).stream()
+                .filter(r -> r.state() == State.PENDING || r.extension() != null)
+                .filter(r -> !r.hasVoted(user) && canApprove(user, r))
+                .toList();
+    }
+
+    /** What {@code user} may ask for, per rule: for request forms that offer only eligible choices. */
+    public List<Offer> offers(ChatUser user) {
+        Policy p = policy.get();
+        List<Offer> offers = new ArrayList<>();
+        for (Policy.Rule r : p.rules()) {
+            if (!membership.isIn(user, r.requesters())) {
+                continue;
+            }
+            List<String> scopes = r.scopes().stream()
+                    .map(s -> s.isExact() ? p.labelFor(new AzureScope(s.pattern())) : s.pattern()).toList();
+            List<String> principals = p.principals().values().stream()
+                    .filter(n -> n.ownedBy(user) && r.allowsPrincipal(n.alias())).map(Policy.NonHuman::alias).toList();
+            offers.add(new Offer(r.name(), r.role().name(), scopes, r.maxDuration(), r.approvals(),
+                    r.ticket() == null ? null : r.ticket().pattern(), principals));
+        }
+        return offers;
+    }
+
+    /** One thing a person may request: a rule's role, its scopes and limits. */
+    public record Offer(String rule, String role, List<String> scopes, Duration maxDuration, int approvals,
+                        String ticketPattern, List<String> principals) { }
+
+    /** The request, when {@code id} exists and {@code actor} may see it. */
+    public Optional<AccessRequest> find(ChatUser actor, RequestId id) {
+        return visible(actor, id);
+    }
+
+    private Optional<AccessRequest> visible(ChatUser actor, RequestId id) {
+        return store.find(id).filter(r -> canSee(actor, r));
+    }
+
+    private boolean canSee(ChatUser actor, AccessRequest r) {
+        if (r.requester().samePerson(actor) || membership.isOncall(actor)) {
+            return true;
+        }
+        Optional<Policy.Rule> rule = policy.get().rule(r.ruleName());
+        return rule.isPresent() && membership.isIn(actor, rule.get().approvers());
+    }
+
+    private static Outcome.Refused unknown(RequestId id) {
+        return new Outcome.Refused(Reason.UNKNOWN_REQUEST, "I know no request " + id + " that you can see. "
+                + "`list` shows yours; ids look like `JIT-7K3F`.");
+    }
+
+    // ---------------------------------------------------------------------------------------------- audit
+
+    private void record(ChatUser actor, String action, AccessRequest r, String details) {
+        audit.append(AuditEvent.of(clock.instant(), actorKey(actor), actor.platform(), action, r.id(),
+                (actor.email() != null && !actorKey(actor).equals(actor.email()) ? actor.email() + "; " : "")
+                        + details));
+    }
+
+    /** How the audit log names a person: their email when known, else their chat key. */
+    public static String actorKey(ChatUser user) {
+        return user.email() != null ? user.email() : user.key();
+    }
+
+    private static String normalisePerson(ChatUser actor, String who) {
+        String w = who.strip();
+        if (w.startsWith("<@") && w.endsWith(">")) {
+            w = w.substring(2, w.length() - 1);
+            int bar = w.indexOf('|');
+            if (bar >= 0) {
+                w = w.substring(0, bar);
+            }
+            return actor.platform().key() + ":" + w;
+        }
+        if (w.startsWith("@")) {
+            w = w.substring(1);
+        }
+        return w.toLowerCase(Locale.ROOT).contains("@") || w.contains(":") ? w.toLowerCase(Locale.ROOT)
+                : actor.platform().key() + ":" + w;
+    }
+}

@@ -1,0 +1,32 @@
+package dev.jitbot.core.app;
+
+import dev.jitbot.core.domain.AccessRequest;
+import dev.jitbot.core.domain.ChatUser;
+import dev.jitbot.core.domain.MessageRef;
+import dev.jitbot.core.domain.Platform;
+import java.util.Optional;
+
+/**
+ * Posts and updates what people see in one chat platform. The core decides when; the adapter decides how a
+ * request looks (Block Kit, Adaptive Card, console text). Delivery failures are the adapter's to retry and log;
+ * they never undo a transition.
+ */
+public interface ChatNotifier {
+
+    Platform platform();
+
+    /** Posts the request card to a channel (the platform's channel id); returns where it went. */
+    Optional<MessageRef> postCard(String channelId, AccessRequest request);
+
+    /** Redraws a card posted earlier to match the request's current state. */
+    void updateCard(MessageRef card, AccessRequest request);
+
+    /** Replies in the thread of a message posted earlier. */
+    void reply(MessageRef message, String text);
+
+    /** Sends a person a direct message. */
+    void directMessage(ChatUser user, String text);
+
+    /** Posts a plain message to a channel: alerts that need a human. */
+    void postToChannel(String channelId, String text);
+}

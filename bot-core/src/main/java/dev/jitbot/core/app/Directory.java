@@ -1,0 +1,22 @@
+package dev.jitbot.core.app;
+
+import dev.jitbot.core.domain.ChatUser;
+import dev.jitbot.core.domain.Parsed;
+import dev.jitbot.core.domain.Principal;
+
+/** Who people and workloads are in Entra ID. Implementations: Microsoft Graph, or the static map in policy.yaml. */
+public interface Directory {
+
+    /**
+     * The Entra user behind a chat user (by Entra object id where the platform gives one, else by email), or a
+     * reason that tells the person what to do ("no Entra account for alice@contoso.com; an admin can map it in
+     * policy.yaml").
+     */
+    Parsed<Principal> user(ChatUser user);
+
+    /** A service principal or managed identity by object id or app id, or a reason it could not be found. */
+    Parsed<Principal> servicePrincipal(String objectOrAppId);
+
+    /** True when {@code principal} is a transitive member of the Entra group {@code groupObjectId}. */
+    boolean isMember(Principal principal, String groupObjectId);
+}

@@ -1,0 +1,23 @@
+package dev.jitbot.core.app;
+
+import dev.jitbot.core.domain.RequestId;
+import java.time.Instant;
+
+/**
+ * Runs {@link ExpiryService} at the right moments, surviving restarts: the grant's expiry, the pending request's
+ * deadline, and retries of a revocation Azure did not confirm.
+ */
+public interface ExpiryScheduler {
+
+    /** Calls {@link ExpiryService#expire} for {@code id} at {@code at} (replacing any earlier schedule for it). */
+    void scheduleExpiry(RequestId id, Instant at);
+
+    /** Calls {@link ExpiryService#lapse} for {@code id} at {@code at}. */
+    void scheduleLapse(RequestId id, Instant at);
+
+    /** Calls {@link ExpiryService#retryRevoke} for {@code id} at {@code at}: a revocation Azure did not confirm. */
+    void scheduleRetry(RequestId id, Instant at);
+
+    /** Forgets every schedule for {@code id}. */
+    void cancel(RequestId id);
+}

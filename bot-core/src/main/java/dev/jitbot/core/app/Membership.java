@@ -1,0 +1,70 @@
+package dev.jitbot.core.app;
+
+import dev.jitbot.core.domain.ChatUser;
+import dev.jitbot.core.domain.Parsed;
+import dev.jitbot.core.domain.Policy;
+import dev.jitbot.core.domain.Principal;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/** Decides whether a person belongs to the groups a policy names: listed by email or chat id, or via Entra. */
+public final class Membership {
+
+    private final Supplier<Policy> policy;
+    private final Directory directory;
+
+    public Membership(Supplier<Policy> policy, Directory directory) {
+        this.policy = policy;
+        this.directory = directory;
+    }
+
+    /** True when {@code user} matches any entry of {@code refs}: a group name, an email or a chat key. */
+    public boolean isIn(ChatUser user, List<String> refs) {
+        Policy p = policy.get();
+        Principal principal = null;
+        boolean looked = false;
+        for (String ref : refs) {
+            Optional<Policy.Group> group = p.group(ref);
+            if (group.isPresent()) {
+                Policy.Group g = group.get();
+                if (g.listsDirectly(user)) {
+                    return true;
+                }
+                if (g.entraGroupId() != null) {
+                    if (!looked) {
+                        principal = principalOf(user);
+                        looked = true;
+                    }
+                    if (principal != null && directory.isMember(principal, g.entraGroupId())) {
+                        return true;
+                    }
+                }
+            } else if (matchesPerson(user, ref)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** True when {@code user} is in the policy's on-call group. */
+    public boolean isOncall(ChatUser user) {
+        String oncall = policy.get().oncallGroup();
+        return oncall != null && isIn(user, List.of(oncall));
+    }
+
+    private Principal principalOf(ChatUser user) {
+        try {
+            Parsed<Principal> p = directory.user(user);
+            return p.isOk() ? p.orThrow() : null;
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static boolean matchesPerson(ChatUser user, String ref) {
+        String r = ref.strip().toLowerCase(Locale.ROOT);
+        return r.equals(user.email()) || r.equals(user.key().toLowerCase(Locale.ROOT)) || r.equals(user.aadObjectId());
+    }
+}

@@ -1,0 +1,77 @@
+package dev.jitbot.core.app;
+
+import dev.jitbot.core.domain.AccessRequest;
+import dev.jitbot.core.domain.Durations;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+
+/** The sentences the core itself sends to people, so every platform says the same thing. */
+public final class Phrases {
+
+    private static final DateTimeFormatter HH_MM = DateTimeFormatter.ofPattern("HH:mm 'UTC'").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter HH_MM_SS =
+            DateTimeFormatter.ofPattern("HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
+
+    private Phrases() {
+    }
+
+    public static String time(Instant t) {
+        return HH_MM.format(t);
+    }
+
+    public static String preciseTime(Instant t) {
+        return HH_MM_SS.format(t);
+    }
+
+    /** "Contributor on rg-payments is yours until 14:35 UTC (45 min). Release early with `release JIT-42`." */
+    public static String granted(AccessRequest r) {
+        String whose = r.onBehalf() ? "is granted to " + r.principal().displayName() : "is yours";
+        return r.label() + " " + whose + " until " + time(r.expiresAt()) + " (" + Durations.format(r.duration())
+                + "). Release early with `release " + r.id() + "`.";
+    }
+
+    /** "Contributor on rg-payments revoked at 14:35:02 UTC — expired". */
+    public static String ended(AccessRequest r) {
+        String why = r.endReason() == null ? "ended" : r.endReason().words();
+        String by = r.endedBy() != null && r.endReason() != null
+                && r.endReason() != dev.jitbot.core.domain.EndReason.EXPIRED ? " by " + r.endedBy().displayName() : "";
+        String note = r.note() != null && r.endReason() == dev.jitbot.core.domain.EndReason.REVOKED ? ": " + r.note() : "";
+        return r.label() + " revoked at " + preciseTime(r.endedAt()) + " — " + why + by + note + " (" + r.id() + ").";
+    }
+
+    public static String awaiting(AccessRequest r) {
+        return "Requested " + r.label() + " for " + Durations.format(r.duration()) + " as " + r.id()
+                + ". It needs " + r.approvalsNeeded() + " approval" + (r.approvalsNeeded() == 1 ? "" : "s")
+                + " before " + time(r.decideBy()) + "; cancel with `cancel " + r.id() + "`.";
+    }
+
+    public static String denied(AccessRequest r) {
+        return r.label() + " (" + r.id() + ") was denied by " + who(r) + (r.note() != null ? ": " + r.note() : ".")
+                + (r.note() != null && !r.note().endsWith(".") ? "." : "");
+    }
+
+    public static String lapsed(AccessRequest r) {
+        return "Nobody decided " + r.label() + " (" + r.id() + ") by " + time(r.decideBy())
+                + ", so it lapsed and nothing was granted. Ask again if you still need it.";
+    }
+
+    public static String failed(AccessRequest r) {
+        return "Azure did not grant " + r.label() + " (" + r.id() + "): " + r.note();
+    }
+
+    public static String extended(AccessRequest r) {
+        return r.label() + " (" + r.id() + ") now lasts until " + time(r.expiresAt()) + ".";
+    }
+
+    public static String overdue(AccessRequest r, Instant now) {
+        return ":warning: " + r.label() + " for " + r.principal().displayName() + " (" + r.id() + ") expired at "
+                + preciseTime(r.expiresAt()) + " and Azure has not confirmed its removal after "
+                + r.revokeAttempts() + " attempts (last error: " + r.note() + "). jitbot keeps retrying; check the "
+                + "role assignment on " + r.scope().id() + " by hand. Now " + preciseTime(now) + ".";
+    }
+
+    private static String who(AccessRequest r) {
+        return r.endedBy() == null ? "an approver" : r.endedBy().displayName();
+    }
+}

@@ -1,0 +1,219 @@
+package dev.jitbot.core.domain;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A request for a role on a scope, and the grant it becomes: one record through the whole lifecycle of
+ * DESIGN.md. Immutable; every change goes through {@link #to(State)} or a {@code with…} method and yields the
+ * next version, which the store writes with a compare-and-set on the previous (state, version).
+ *
+ * @param scopeLabel      what people call the scope (a policy alias such as {@code rg-payments}, or the ARM id)
+ * @param duration        how long access lasts once Azure confirms it (extensions add to it)
+ * @param decideBy        when an undecided request lapses
+ * @param approvalsNeeded distinct approvals required; 0 means auto-approved
+ * @param note            the last reason given: why it was denied, revoked or failed (may be null)
+ * @param assignmentId    the provider's handle on the grant: ARM role assignment id or PIM request name (may be null)
+ * @param revokeAttempts  failed revocation attempts so far
+ * @param overdueAlerted  whether the "still not revoked" alert went out already
+ */
+public record AccessRequest(
+        RequestId id,
+        long version,
+        State state,
+        ChatUser requester,
+        Principal principal,
+        RoleRef role,
+        AzureScope scope,
+        String scopeLabel,
+        Duration duration,
+        String justification,
+        String ticket,
+        String ruleName,
+        int approvalsNeeded,
+        List<Vote> votes,
+        Instant createdAt,
+        Instant decideBy,
+        Instant activatedAt,
+        Instant expiresAt,
+        Instant endedAt,
+        EndReason endReason,
+        ChatUser endedBy,
+        String note,
+        String assignmentId,
+        Extension extension,
+        int revokeAttempts,
+        boolean overdueAlerted) {
+
+    public AccessRequest {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(state, "state");
+        Objects.requireNonNull(requester, "requester");
+        Objects.requireNonNull(principal, "principal");
+        Objects.requireNonNull(role, "role");
+        Objects.requireNonNull(scope, "scope");
+        Objects.requireNonNull(duration, "duration");
+        Objects.requireNonNull(justification, "justification");
+        Objects.requireNonNull(ruleName, "ruleName");
+        Objects.requireNonNull(createdAt, "createdAt");
+        Objects.requireNonNull(decideBy, "decideBy");
+        scopeLabel = scopeLabel == null || scopeLabel.isBlank() ? scope.id() : scopeLabel;
+        votes = List.copyOf(votes);
+        if (approvalsNeeded < 0) {
+            throw new IllegalArgumentException("approvalsNeeded < 0");
+        }
+    }
+
+    /** A new pending request, version 0. */
+    public static AccessRequest pending(RequestId id, ChatUser requester, Principal principal, RoleRef role,
+                                        AzureScope scope, String scopeLabel, Duration duration, String justification,
+                                        String ticket, String ruleName, int approvalsNeeded, Instant now,
+                                        Instant decideBy) {
+        return new AccessRequest(id, 0, State.PENDING, requester, principal, role, scope, scopeLabel, duration,
+                justification, ticket, ruleName, approvalsNeeded, List.of(), now, decideBy, null, null, null, null,
+                null, null, null, null, 0, false);
+    }
+
+    /** "Contributor on rg-payments". */
+    public String label() {
+        return role.name() + " on " + scopeLabel;
+    }
+
+    /** Distinct people who approved. */
+    public long approvals() {
+        return votes.stream().filter(v -> v.decision() == Vote.Decision.APPROVE).count();
+    }
+
+    public List<ChatUser> approvers() {
+        return votes.stream().filter(v -> v.decision() == Vote.Decision.APPROVE).map(Vote::voter).toList();
+    }
+
+    public boolean hasVoted(ChatUser user) {
+        return votes.stream().anyMatch(v -> v.voter().samePerson(user));
+    }
+
+    /** True when the role goes to someone other than the person who asked (a service principal, say). */
+    public boolean onBehalf() {
+        return principal.type().isNonHuman();
+    }
+
+    /** Time left before expiry, zero once past it, or null when not active. */
+    public Duration timeLeft(Instant now) {
+        if (expiresAt == null) {
+            return null;
+        }
+        Duration d = Duration.between(now, expiresAt);
+        return d.isNegative() ? Duration.ZERO : d;
+    }
+
+    /** The next version in {@code target}; throws when the lifecycle does not allow the move. */
+    public AccessRequest to(State target) {
+        if (!state.canMoveTo(target)) {
+            throw new IllegalStateException(id + ": " + state + " cannot move to " + target);
+        }
+        return copy().state(target).build();
+    }
+
+    public AccessRequest withVote(Vote vote) {
+        List<Vote> next = new ArrayList<>(votes);
+        next.add(vote);
+        return copy().votes(next).build();
+    }
+
+    public AccessRequest withActivation(Instant at, String assignmentId) {
+        return copy().activatedAt(at).expiresAt(at.plus(duration)).assignmentId(assignmentId).build();
+    }
+
+    public AccessRequest withAssignmentId(String assignmentId) {
+        return copy().assignmentId(assignmentId).build();
+    }
+
+    public AccessRequest withEnd(Instant at, EndReason reason, ChatUser by, String note) {
+        return copy().endedAt(at).endReason(reason).endedBy(by).note(note == null ? this.note : note).build();
+    }
+
+    public AccessRequest withNote(String note) {
+        return copy().note(note).build();
+    }
+
+    public AccessRequest withExtension(Extension extension) {
+        return copy().extension(extension).build();
+    }
+
+    /** Applies the pending (or given) extension: the expiry moves by {@code by} and the extension is cleared. */
+    public AccessRequest extendedBy(Duration by) {
+        return copy().duration(duration.plus(by)).expiresAt(expiresAt.plus(by)).extension(null).build();
+    }
+
+    public AccessRequest withRevokeAttempt() {
+        return copy().revokeAttempts(revokeAttempts + 1).build();
+    }
+
+    public AccessRequest withOverdueAlerted() {
+        return copy().overdueAlerted(true).build();
+    }
+
+    private Builder copy() {
+        return new Builder(this);
+    }
+
+    /** Builds the next version of a request; the version number always goes up by one. */
+    private static final class Builder {
+        private final AccessRequest base;
+        private State state;
+        private Duration duration;
+        private List<Vote> votes;
+        private Instant activatedAt;
+        private Instant expiresAt;
+        private Instant endedAt;
+        private EndReason endReason;
+        private ChatUser endedBy;
+        private String note;
+        private String assignmentId;
+        private Extension extension;
+        private int revokeAttempts;
+        private boolean overdueAlerted;
+
+        Builder(AccessRequest r) {
+            base = r;
+            state = r.state;
+            duration = r.duration;
+            votes = r.votes;
+            activatedAt = r.activatedAt;
+            expiresAt = r.expiresAt;
+            endedAt = r.endedAt;
+            endReason = r.endReason;
+            endedBy = r.endedBy;
+            note = r.note;
+            assignmentId = r.assignmentId;
+            extension = r.extension;
+            revokeAttempts = r.revokeAttempts;
+            overdueAlerted = r.overdueAlerted;
+        }
+
+        Builder state(State v) { state = v; return this; }
+        Builder duration(Duration v) { duration = v; return this; }
+        Builder votes(List<Vote> v) { votes = v; return this; }
+        Builder activatedAt(Instant v) { activatedAt = v; return this; }
+        Builder expiresAt(Instant v) { expiresAt = v; return this; }
+        Builder endedAt(Instant v) { endedAt = v; return this; }
+        Builder endReason(EndReason v) { endReason = v; return this; }
+        Builder endedBy(ChatUser v) { endedBy = v; return this; }
+        Builder note(String v) { note = v; return this; }
+        Builder assignmentId(String v) { assignmentId = v; return this; }
+        Builder extension(Extension v) { extension = v; return this; }
+        Builder revokeAttempts(int v) { revokeAttempts = v; return this; }
+        Builder overdueAlerted(boolean v) { overdueAlerted = v; return this; }
+
+        AccessRequest build() {
+            AccessRequest b = base;
+            return new AccessRequest(b.id, b.version + 1, state, b.requester, b.principal, b.role, b.scope,
+                    b.scopeLabel, duration, b.justification, b.ticket, b.ruleName, b.approvalsNeeded, votes,
+                    b.createdAt, b.decideBy, activatedAt, expiresAt, endedAt, endReason, endedBy, note,
+                    assignmentId, extension, revokeAttempts, overdueAlerted);
+        }
+    }
+}

@@ -1,0 +1,215 @@
+package dev.jitbot.core.domain;
+
+import java.time.Duration;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The one grammar every chat platform shares. Bad input gets the same words everywhere: what was wrong and a
+ * command that would work.
+ */
+public final class CommandParser {
+
+    public static final String EXAMPLE_REQUEST = "request Contributor on rg-payments for 45m because INC-4411 hotfix";
+    public static final String USAGE_REQUEST =
+            "request <role> on <scope> for <duration> because <reason> [ticket <id>] [as <principal>]";
+
+    private static final Pattern LEADING_JIT = Pattern.compile("^/?jit\\b\\s*", Pattern.CASE_INSENSITIVE);
+    private static final Pattern TRAILING_AS = Pattern.compile("\\s+(?:as|for=)\\s*(\\S+)\\s*$", Pattern.CASE_INSENSITIVE);
+    private static final Pattern TRAILING_TICKET = Pattern.compile("\\s+ticket\\s+(\\S+)\\s*$", Pattern.CASE_INSENSITIVE);
+    private static final Pattern KEYWORD = Pattern.compile("\\s(on|for|because|ticket|as)\\s", Pattern.CASE_INSENSITIVE);
+
+    private CommandParser() {
+    }
+
+    /** Parses one line of chat text, with or without a leading {@code /jit}. */
+    public static Parsed<Command> parse(String text) {
+        if (text == null) {
+            text = "";
+        }
+        String s = LEADING_JIT.matcher(text.strip()).replaceFirst("").strip();
+        if (s.isEmpty()) {
+            return Parsed.ok(new Command.Help(null));
+        }
+        String[] words = s.split("\\s+", 2);
+        String verb = words[0].toLowerCase(Locale.ROOT);
+        String rest = words.length > 1 ? words[1].strip() : "";
+        return switch (verb) {
+            case "request", "req" -> request(rest);
+            case "list", "ls", "status" -> list(rest);
+            case "show", "info" -> withId(verb, rest, "show JIT-7K3F").map(id -> new Command.Show(id));
+            case "approve" -> withId(verb, rest, "approve JIT-7K3F").map(id -> new Command.Approve(id));
+            case "deny", "reject" -> idAndText(verb, rest, "deny JIT-7K3F not during the freeze")
+                    .map(p -> new Command.Deny(p.id, p.text));
+            case "cancel" -> withId(verb, rest, "cancel JIT-7K3F").map(id -> new Command.Cancel(id));
+            case "revoke" -> idAndText(verb, rest, "revoke JIT-7K3F incident closed")
+                    .map(p -> new Command.Revoke(p.id, p.text));
+            case "release" -> withId(verb, rest, "release JIT-7K3F").map(id -> new Command.Release(id));
+            case "extend" -> extend(rest);
+            case "history", "audit" -> Parsed.ok(new Command.History(rest.isEmpty() ? null : rest.split("\\s+")[0]));
+            case "help", "?" -> Parsed.ok(new Command.Help(rest.isEmpty() ? null : rest.toLowerCase(Locale.ROOT)));
+            default -> Parsed.invalid("I don't know `" + words[0] + "`. Try `" + EXAMPLE_REQUEST
+                    + "`, `list`, or `help` for everything I can do.");
+        };
+    }
+
+    private static Parsed<Command> request(String rest) {
+        String usage = " Write it as `" + USAGE_REQUEST + "`, e.g. `" + EXAMPLE_REQUEST + "`.";
+        if (rest.isEmpty()) {
+            return Parsed.invalid("Say what you need." + usage);
+        }
+        String s = " " + rest + " ";
+        String principal = null;
+        String ticket = null;
+        // Trailing clauses in either order: "... because text ticket INC-1 as deploy-pipeline"
+        for (int i = 0; i < 2; i++) {
+            Matcher as = TRAILING_AS.matcher(s);
+            if (principal == null && as.find()) {
+                principal = as.group(1);
+                s = s.substring(0, as.start()) + " ";
+                continue;
+            }
+            Matcher t = TRAILING_TICKET.matcher(s);
+            if (ticket == null && t.find()) {
+                ticket = t.group(1);
+                s = s.substring(0, t.start()) + " ";
+            }
+        }
+        String justification = null;
+        int because = indexOfKeyword(s, "because");
+        if (because >= 0) {
+            justification = s.substring(because + " because ".length()).strip();
+            s = s.substring(0, because) + " ";
+        }
+        // Clauses before "because" may come in any order.
+        String role = null;
+        String scope = null;
+        String duration = null;
+        Matcher m = KEYWORD.matcher(s);
+        int start = 0;
+        String current = "role";
+        while (true) {
+            boolean found = m.find(start);
+            String value = (found ? s.substring(start, m.start()) : s.substring(start)).strip();
+            switch (current) {
+                case "role" -> role = value;
+                case "on" -> scope = value;
+                case "for" -> duration = value;
+                case "ticket" -> ticket = ticket == null ? value : ticket;
+                case "as" -> principal = principal == null ? value : principal;
+                default -> { }
+            }
+            if (!found) {
+                break;
+            }
+            current = m.group(1).toLowerCase(Locale.ROOT);
+            start = m.end();
+            m = KEYWORD.matcher(s);
+        }
+        if (role == null || role.isBlank()) {
+            return Parsed.invalid("Say which role you need first." + usage);
+        }
+        if (scope == null || scope.isBlank()) {
+            return Parsed.invalid("Say where you need it with `on <scope>` (a scope alias such as `rg-payments` or an "
+                    + "ARM id)." + usage);
+        }
+        if (scope.contains(" ")) {
+            return Parsed.invalid("`" + scope + "` is not one scope: scopes have no spaces." + usage);
+        }
+        if (duration == null || duration.isBlank()) {
+            return Parsed.invalid("Say how long you need it with `for <duration>`, e.g. `for 45m`." + usage);
+        }
+        Parsed<Duration> d = Durations.parse(duration);
+        if (!d.isOk()) {
+            return Parsed.invalid(d.reason() + usage);
+        }
+        if (justification == null || justification.isBlank()) {
+            return Parsed.invalid("Say why with `because <reason>`: approvers and the audit log need it." + usage);
+        }
+        if (ticket != null && ticket.isBlank()) {
+            ticket = null;
+        }
+        return Parsed.ok(new Command.Request(role, scope, d.orThrow(), justification, ticket, principal));
+    }
+
+    private static int indexOfKeyword(String s, String keyword) {
+        Matcher m = Pattern.compile("\\s" + keyword + "\\s", Pattern.CASE_INSENSITIVE).matcher(s);
+        return m.find() ? m.start() : -1;
+    }
+
+    private static Parsed<Command> list(String rest) {
+        String r = rest.toLowerCase(Locale.ROOT).strip();
+        return switch (r) {
+            case "" -> Parsed.ok(new Command.ListRequests(Command.ListRequests.Filter.DEFAULT));
+            case "mine", "my", "me" -> Parsed.ok(new Command.ListRequests(Command.ListRequests.Filter.MINE));
+            case "all", "everyone" -> Parsed.ok(new Command.ListRequests(Command.ListRequests.Filter.ALL));
+            default -> Parsed.invalid("`list` takes `mine` or `all`, e.g. `list all`.");
+        };
+    }
+
+    private static Parsed<RequestId> withId(String verb, String rest, String example) {
+        if (rest.isEmpty()) {
+            return Parsed.invalid("`" + verb + "` needs a request id, e.g. `" + example + "`.");
+        }
+        String[] parts = rest.split("\\s+");
+        Parsed<RequestId> id = RequestId.parse(parts[0]);
+        if (!id.isOk()) {
+            return Parsed.invalid(id.reason() + " For example: `" + example + "`.");
+        }
+        return id;
+    }
+
+    private record IdAndText(RequestId id, String text) { }
+
+    private static Parsed<IdAndText> idAndText(String verb, String rest, String example) {
+        Parsed<RequestId> id = withId(verb, rest, example);
+        if (!id.isOk()) {
+            return Parsed.invalid(id.reason());
+        }
+        String[] parts = rest.split("\\s+", 2);
+        String text = parts.length > 1 ? parts[1].strip() : null;
+        if (text != null && text.toLowerCase(Locale.ROOT).startsWith("because ")) {
+            text = text.substring("because ".length()).strip();
+        }
+        return Parsed.ok(new IdAndText(id.orThrow(), text == null || text.isEmpty() ? null : text));
+    }
+
+    private static Parsed<Command> extend(String rest) {
+        String example = "extend JIT-7K3F 30m because the migration is still running";
+        String[] parts = rest.split("\\s+", 2);
+        Parsed<RequestId> id = withId("extend", rest, example);
+        if (!id.isOk()) {
+            return Parsed.invalid(id.reason());
+        }
+        String tail = parts.length > 1 ? parts[1].strip() : "";
+        tail = tail.replaceFirst("(?i)^(by|for)\\s+", "");
+        if (tail.isEmpty()) {
+            return Parsed.invalid("Say how much longer, e.g. `" + example + "`.");
+        }
+        String[] durAndWhy = tail.split("\\s+", 2);
+        Parsed<Duration> d = Durations.parse(durAndWhy[0]);
+        if (!d.isOk()) {
+            return Parsed.invalid(d.reason() + " For example: `" + example + "`.");
+        }
+        String why = durAndWhy.length > 1 ? durAndWhy[1].replaceFirst("(?i)^because\\s+", "").strip() : null;
+        return Parsed.ok(new Command.Extend(id.orThrow(), d.orThrow(), why == null || why.isEmpty() ? null : why));
+    }
+
+    /** The help text, the same on every platform (adapters may add their own prefix such as {@code /jit}). */
+    public static String help() {
+        return String.join("\n",
+                "*Just-in-time Azure access*",
+                "`" + USAGE_REQUEST + "`",
+                "    e.g. `" + EXAMPLE_REQUEST + "`",
+                "`list [mine|all]` — active grants and pending requests",
+                "`show <id>` — one request with its history",
+                "`approve <id>` / `deny <id> [reason]` — decide a request you may approve",
+                "`cancel <id>` — withdraw your pending request",
+                "`release <id>` — give your access back early",
+                "`extend <id> <duration> [because <reason>]` — ask for more time",
+                "`revoke <id> [reason]` — end a grant now (on-call, approvers, or the requester)",
+                "`history [<id>|<person>]` — the audit trail",
+                "Durations: " + Durations.EXAMPLE + ". Scopes: a policy alias such as `rg-payments` or an ARM id.");
+    }
+}

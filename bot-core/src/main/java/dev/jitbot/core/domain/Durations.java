@@ -1,0 +1,91 @@
+package dev.jitbot.core.domain;
+
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Reads durations as people type them ({@code 45m}, {@code 2h}, {@code 1h30m}, {@code 20s}, {@code PT1H}) and writes them back. */
+public final class Durations {
+
+    private static final Pattern PART = Pattern.compile(
+            "(\\d{1,6})\\s*(d|days?|h|hrs?|hours?|m|mins?|minutes?|s|secs?|seconds?)");
+    public static final String EXAMPLE = "`45m`, `2h` or `1h30m`";
+
+    private Durations() {
+    }
+
+    /** Parses a positive duration, or explains how to write one. */
+    public static Parsed<Duration> parse(String input) {
+        if (input == null || input.isBlank()) {
+            return Parsed.invalid("Give a duration such as " + EXAMPLE + ".");
+        }
+        String s = input.strip().toLowerCase(Locale.ROOT);
+        if (s.startsWith("pt") || s.startsWith("p")) {
+            try {
+                return positive(input, Duration.parse(s.toUpperCase(Locale.ROOT)));
+            } catch (DateTimeParseException e) {
+                return Parsed.invalid("`" + input.strip() + "` is not a duration; write " + EXAMPLE + ".");
+            }
+        }
+        Matcher m = PART.matcher(s);
+        Duration total = Duration.ZERO;
+        int end = 0;
+        while (m.find()) {
+            if (!s.substring(end, m.start()).isBlank()) {
+                return Parsed.invalid("`" + input.strip() + "` is not a duration; write " + EXAMPLE + ".");
+            }
+            long n = Long.parseLong(m.group(1));
+            total = total.plus(switch (m.group(2).charAt(0)) {
+                case 'd' -> Duration.ofDays(n);
+                case 'h' -> Duration.ofHours(n);
+                case 'm' -> Duration.ofMinutes(n);
+                default -> Duration.ofSeconds(n);
+            });
+            end = m.end();
+        }
+        if (end == 0 || !s.substring(end).isBlank()) {
+            if (s.matches("\\d+")) {
+                return Parsed.invalid("`" + input.strip() + "` has no unit; write " + EXAMPLE + ".");
+            }
+            return Parsed.invalid("`" + input.strip() + "` is not a duration; write " + EXAMPLE + ".");
+        }
+        return positive(input, total);
+    }
+
+    private static Parsed<Duration> positive(String input, Duration d) {
+        if (d.isZero() || d.isNegative()) {
+            return Parsed.invalid("`" + input.strip() + "` is not a positive duration; write " + EXAMPLE + ".");
+        }
+        return Parsed.ok(d);
+    }
+
+    /** Short human form: {@code 45 min}, {@code 2 h}, {@code 1 h 30 min}, {@code 20 s}. */
+    public static String format(Duration d) {
+        long seconds = d.getSeconds();
+        long h = seconds / 3600;
+        long m = (seconds % 3600) / 60;
+        long s = seconds % 60;
+        StringBuilder sb = new StringBuilder();
+        if (h > 0) {
+            sb.append(h).append(" h");
+        }
+        if (m > 0) {
+            sb.append(sb.isEmpty() ? "" : " ").append(m).append(" min");
+        }
+        if (s > 0 || sb.isEmpty()) {
+            sb.append(sb.isEmpty() ? "" : " ").append(s).append(" s");
+        }
+        return sb.toString();
+    }
+
+    /** Compact form that {@link #parse} reads back: {@code 1h30m}, {@code 45m}, {@code 20s}. */
+    public static String compact(Duration d) {
+        long seconds = d.getSeconds();
+        long h = seconds / 3600;
+        long m = (seconds % 3600) / 60;
+        long s = seconds % 60;
+        return (h > 0 ? h + "h" : "") + (m > 0 ? m + "m" : "") + (s > 0 || seconds == 0 ? s + "s" : "");
+    }
+}

@@ -1,0 +1,174 @@
+package dev.jitbot.core.domain;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What came of a command. Adapters render it through a {@link Visitor} (Java 17 has no pattern {@code switch}), so a
+ * new outcome does not compile until every platform knows how to show it.
+ */
+public sealed interface Outcome {
+
+    /** Calls the visitor method for this outcome's type. */
+    <R> R accept(Visitor<R> visitor);
+
+    /** One method per outcome: adding an outcome breaks every renderer until it handles it. */
+    interface Visitor<R> {
+        R requested(Requested o);
+        R approved(Approved o);
+        R granted(Granted o);
+        R failed(Failed o);
+        R denied(Denied o);
+        R cancelled(Cancelled o);
+        R ended(Ended o);
+        R revoking(Revoking o);
+        R extensionRequested(ExtensionRequested o);
+        R extended(Extended o);
+        R listing(Listing o);
+        R details(Details o);
+        R history(History o);
+        R help(Help o);
+        R refused(Refused o);
+    }
+
+    /** A request now waits for approvers; the card went to the approvals channel. */
+    record Requested(AccessRequest request) implements Outcome {
+        @Override
+        public <R> R accept(Visitor<R> v) {
+            return v.requested(this);
+        }
+    }
+
+    /** An approval was counted; more are needed. */
+    record Approved(AccessRequest request) implements Outcome {
+        @Override
+        public <R> R accept(Visitor<R> v) {
+            return v.approved(this);
+        }
+    }
+
+    /** Azure confirmed the grant (after quorum, or auto-approved). */
+    record Granted(AccessRequest request) implements Outcome {
+        @Override
+        public <R> R accept(Visitor<R> v) {
+            return v.granted(this);
+        }
+    }
+
+    /** Azure refused or could not be reached; nothing is granted. */
+    record Failed(AccessRequest request) implements Outcome {
+        @Override
+        public <R> R accept(Visitor<R> v) {
+            return v.failed(this);
+        }
+    }
+
+    record Denied(AccessRequest request) implements Outcome {
+        @Override
+        public <R> R accept(Visitor<R> v) {
+            return v.denied(this);
+        }
+    }
+
+    record Cancelled(AccessRequest request) implements Outcome {
+        @Override
+        public <R> R accept(Visitor<R> v) {
+            return v.cancelled(this);
+        }
+    }
+
+    /** Access was taken away (revoked or released); {@code request.endReason()} says which. */
+    record Ended(AccessRequest request) implements Outcome {
+        @Override
+        public <R> R accept(Visitor<R> v) {
+            return v.ended(this);
+        }
+    }
+
+    /** Azure has not yet confirmed the revocation; jitbot keeps retrying until it does. */
+    record Revoking(AccessRequest request) implements Outcome {
+        @Override
+        public <R> R accept(Visitor<R> v) {
+            return v.revoking(this);
+        }
+    }
+
+    /** An extension waits for approval. */
+    record ExtensionRequested(AccessRequest request) implements Outcome {
+        @Override
+        public <R> R accept(Visitor<R> v) {
+            return v.extensionRequested(this);
+        }
+    }
+
+    /** The expiry moved; {@code request.expiresAt()} is the new one. */
+    record Extended(AccessRequest request) implements Outcome {
+        @Override
+        public <R> R accept(Visitor<R> v) {
+            return v.extended(this);
+        }
+    }
+
+    /** Requests to show; {@code everyone} is false when the list holds only the caller's own. */
+    record Listing(List<AccessRequest> requests, boolean everyone) implements Outcome {
+        @Override
+        public <R> R accept(Visitor<R> v) {
+            return v.listing(this);
+        }
+
+        public Listing {
+            requests = List.copyOf(requests);
+        }
+    }
+
+    /** One request and its audit trail. */
+    record Details(AccessRequest request, List<AuditEvent> events) implements Outcome {
+        @Override
+        public <R> R accept(Visitor<R> v) {
+            return v.details(this);
+        }
+
+        public Details {
+            events = List.copyOf(events);
+        }
+    }
+
+    /** Audit events, newest last. */
+    record History(String subject, List<AuditEvent> events) implements Outcome {
+        @Override
+        public <R> R accept(Visitor<R> v) {
+            return v.history(this);
+        }
+
+        public History {
+            events = List.copyOf(events);
+        }
+    }
+
+    record Help(String text) implements Outcome {
+        @Override
+        public <R> R accept(Visitor<R> v) {
+            return v.help(this);
+        }
+    }
+
+    /** jitbot said no; nothing changed. */
+    record Refused(Refusal refusal) implements Outcome {
+        @Override
+        public <R> R accept(Visitor<R> v) {
+            return v.refused(this);
+        }
+
+        public Refused {
+            Objects.requireNonNull(refusal, "refusal");
+        }
+
+        public Refused(Refusal.Reason reason, String message) {
+            this(new Refusal(reason, message));
+        }
+
+        public String message() {
+            return refusal.message();
+        }
+    }
+}

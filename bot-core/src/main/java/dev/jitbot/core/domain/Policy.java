@@ -1,0 +1,215 @@
+package dev.jitbot.core.domain;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Who may hold which Azure role, where, for how long, with whose approval: the content of {@code policy.yaml}.
+ * Pure data and look-ups; group membership through Entra is checked in the app layer.
+ */
+public record Policy(
+        Defaults defaults,
+        Map<String, AzureScope> scopeAliases,
+        Map<String, Group> groups,
+        Map<String, Channel> channels,
+        String oncallGroup,
+        List<Rule> rules,
+        Map<String, NonHuman> principals,
+        Map<String, UserEntry> users) {
+
+    public Policy {
+        Objects.requireNonNull(defaults, "defaults");
+        scopeAliases = Map.copyOf(lowerKeys(scopeAliases));
+        groups = Map.copyOf(groups);
+        channels = Map.copyOf(channels);
+        rules = List.copyOf(rules);
+        principals = Map.copyOf(lowerKeys(principals));
+        users = Map.copyOf(lowerKeys(users));
+    }
+
+    private static <V> Map<String, V> lowerKeys(Map<String, V> m) {
+        Map<String, V> out = new LinkedHashMap<>();
+        m.forEach((k, v) -> out.put(k.toLowerCase(Locale.ROOT), v));
+        return out;
+    }
+
+    /** {@code max_duration}, {@code request_ttl} and {@code approvals} for rules that do not set their own. */
+    public record Defaults(Duration maxDuration, Duration requestTtl, int approvals) {
+        public static final Defaults STANDARD = new Defaults(Duration.ofHours(1), Duration.ofMinutes(30), 1);
+
+        public Defaults {
+            Objects.requireNonNull(maxDuration, "maxDuration");
+            Objects.requireNonNull(requestTtl, "requestTtl");
+        }
+    }
+
+    /**
+     * People by email or chat key ({@code slack:U024BE7LH}, {@code teams:<aadObjectId>}), and optionally an Entra
+     * group whose transitive members also belong.
+     */
+    public record Group(String name, Set<String> members, String entraGroupId) {
+        public Group {
+            Objects.requireNonNull(name, "name");
+            members = Set.copyOf(members.stream().map(m -> m.strip().toLowerCase(Locale.ROOT)).toList());
+        }
+
+        public boolean listsDirectly(ChatUser user) {
+            return (user.email() != null && members.contains(user.email()))
+                    || members.contains(user.key().toLowerCase(Locale.ROOT))
+                    || (user.aadObjectId() != null && members.contains(user.aadObjectId()));
+        }
+    }
+
+    /** A place where request cards go, with its id on each platform. */
+    public record Channel(String name, Map<Platform, String> ids) {
+        public Channel {
+            Objects.requireNonNull(name, "name");
+            ids = Map.copyOf(ids);
+        }
+    }
+
+    /**
+     * One eligibility rule.
+     *
+     * @param requesters  group names or individual emails/chat keys who may ask
+     * @param approvers   group names or individuals who may approve (empty with approvals 0)
+     * @param ticket      ticket ids must match this (null: no ticket needed)
+     * @param channels    channel names that receive this rule's cards (empty: every channel in the policy)
+     * @param principals  non-human principals this rule may grant to (empty: any the requester owns)
+     * @param line        where the rule starts in the policy file, for messages
+     */
+    public record Rule(String name, RoleRef role, List<ScopePattern> scopes, List<String> requesters,
+                       List<String> approvers, int approvals, Duration maxDuration, Duration requestTtl,
+                       Pattern ticket, List<String> channels, List<String> principals, int line) {
+        public Rule {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(role, "role");
+            Objects.requireNonNull(maxDuration, "maxDuration");
+            Objects.requireNonNull(requestTtl, "requestTtl");
+            scopes = List.copyOf(scopes);
+            requesters = List.copyOf(requesters);
+            approvers = List.copyOf(approvers);
+            channels = List.copyOf(channels);
+            principals = List.copyOf(principals);
+        }
+
+        public boolean covers(RoleRef requested, AzureScope scope) {
+            return role.sameRole(requested) && scopes.stream().anyMatch(p -> p.covers(scope));
+        }
+
+        public boolean allowsPrincipal(String alias) {
+            return principals.isEmpty() || principals.contains("*")
+                    || principals.stream().anyMatch(p -> p.equalsIgnoreCase(alias));
+        }
+    }
+
+    /** A service principal or managed identity that named people own and may request access for. */
+    public record NonHuman(String alias, Principal principal, Set<String> owners) {
+        public NonHuman {
+            Objects.requireNonNull(alias, "alias");
+            Objects.requireNonNull(principal, "principal");
+            owners = Set.copyOf(owners.stream().map(o -> o.strip().toLowerCase(Locale.ROOT)).toList());
+        }
+
+        public boolean ownedBy(ChatUser user) {
+            return (user.email() != null && owners.contains(user.email())) || owners.contains(user.key());
+        }
+    }
+
+    /** A static directory entry for tenants without Graph access: email → Entra object id. */
+    public record UserEntry(String email, String objectId, String displayName) { }
+
+    /** Reads what a person typed as a scope: a policy alias or an ARM id. */
+    public Parsed<AzureScope> resolveScope(String typed) {
+        if (typed == null || typed.isBlank()) {
+            return Parsed.invalid("Say which scope, e.g. " + aliasExamples() + ".");
+        }
+        AzureScope alias = scopeAliases.get(typed.strip().toLowerCase(Locale.ROOT));
+        if (alias != null) {
+            return Parsed.ok(alias);
+        }
+        if (!typed.strip().startsWith("/")) {
+            return Parsed.invalid("`" + typed.strip() + "` is neither a scope alias nor an ARM id. Known aliases: "
+                    + aliasExamples() + "; or give an id such as `" + AzureScope.EXAMPLE + "`.");
+        }
+        return AzureScope.parse(typed);
+    }
+
+    /** The alias people know a scope by, or its short ARM form. */
+    public String labelFor(AzureScope scope) {
+        return scopeAliases.entrySet().stream()
+                .filter(e -> e.getValue().id().equalsIgnoreCase(scope.id()))
+                .map(Map.Entry::getKey).findFirst().orElse(scope.id());
+    }
+
+    private String aliasExamples() {
+        if (scopeAliases.isEmpty()) {
+            return "`" + AzureScope.EXAMPLE + "`";
+        }
+        return String.join(", ", scopeAliases.keySet().stream().sorted().limit(6).map(a -> "`" + a + "`").toList());
+    }
+
+    /** Every role name some rule mentions. */
+    public List<String> roleNames() {
+        List<String> names = new ArrayList<>();
+        for (Rule r : rules) {
+            if (names.stream().noneMatch(n -> n.equalsIgnoreCase(r.role().name()))) {
+                names.add(r.role().name());
+            }
+        }
+        return names;
+    }
+
+    /** The rule with this name (rules are named uniquely). */
+    public Optional<Rule> rule(String name) {
+        return rules.stream().filter(r -> r.name().equals(name)).findFirst();
+    }
+
+    public Optional<Group> group(String name) {
+        return Optional.ofNullable(groups.get(name));
+    }
+
+    public Optional<NonHuman> principal(String aliasOrId) {
+        if (aliasOrId == null) {
+            return Optional.empty();
+        }
+        String k = aliasOrId.strip().toLowerCase(Locale.ROOT);
+        NonHuman byAlias = principals.get(k);
+        if (byAlias != null) {
+            return Optional.of(byAlias);
+        }
+        return principals.values().stream().filter(p -> p.principal().objectId().equals(k)).findFirst();
+    }
+
+    /** Channels whose cards show this rule's requests. */
+    public List<Channel> channelsFor(Rule rule) {
+        if (rule.channels().isEmpty()) {
+            return channels.values().stream().sorted(java.util.Comparator.comparing(Channel::name)).toList();
+        }
+        return rule.channels().stream().map(channels::get).filter(Objects::nonNull).toList();
+    }
+
+    /** Every scope a rule can grant at, exact ones only (patterns with wildcards are skipped). */
+    public List<AzureScope> managedScopes() {
+        List<AzureScope> out = new ArrayList<>();
+        for (Rule r : rules) {
+            for (ScopePattern p : r.scopes()) {
+                String fixed = p.pattern().contains("*") ? p.pattern().substring(0, p.pattern().indexOf("/*")) : p.pattern();
+                Parsed<AzureScope> s = AzureScope.parse(fixed);
+                if (s.isOk() && out.stream().noneMatch(o -> s.orThrow().isWithin(o))) {
+                    out.removeIf(o -> o.isWithin(s.orThrow()));
+                    out.add(s.orThrow());
+                }
+            }
+        }
+        return out;
+    }
+}
