@@ -1,0 +1,37 @@
+package dev.jitbot.core.azure;
+
+import dev.jitbot.core.domain.RequestId;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** How jitbot names and tags what it creates in Azure, so a retry finds its own assignment and reconcile its orphans. */
+public final class ArmNames {
+
+    public static final String TAG_PREFIX = "jitbot:";
+    private static final Pattern TAG = Pattern.compile("jitbot:(JIT-[0-9A-Z]+)");
+
+    private ArmNames() {
+    }
+
+    /** The role assignment name for a request: a GUID derived from its id, the same on every retry. */
+    public static String assignmentName(RequestId id) {
+        return UUID.nameUUIDFromBytes(("jitbot/" + id.value()).getBytes(StandardCharsets.UTF_8)).toString();
+    }
+
+    /** {@code jitbot:<request id> expires <ISO instant>}. */
+    public static String description(RequestId id, Instant expiresAt) {
+        return TAG_PREFIX + id.value() + " expires " + expiresAt;
+    }
+
+    /** The request id in a description written by {@link #description}, or null. */
+    public static String requestIdIn(String description) {
+        if (description == null) {
+            return null;
+        }
+        Matcher m = TAG.matcher(description);
+        return m.find() ? m.group(1) : null;
+    }
+}

@@ -1,0 +1,91 @@
+package dev.jitbot.core.testing;
+
+import dev.jitbot.core.app.AccessProvider;
+import dev.jitbot.core.app.AccessProviderException;
+import dev.jitbot.core.domain.AccessRequest;
+import dev.jitbot.core.domain.AzureScope;
+import dev.jitbot.core.domain.RequestId;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** An access provider that remembers every call, holds assignments in memory, and fails on demand. */
+public final class RecordingAccessProvider implements AccessProvider {
+
+    public final List<RequestId> grants = new CopyOnWriteArrayList<>();
+    public final List<RequestId> revokes = new CopyOnWriteArrayList<>();
+    public final List<String> deletes = new CopyOnWriteArrayList<>();
+    public final Map<String, ProviderAssignment> assignments = new ConcurrentHashMap<>();
+    private final AtomicInteger revokeFailuresLeft = new AtomicInteger();
+    private volatile String refuseWith;
+    private volatile RuntimeException grantThrows;
+
+    /** The next {@code n} revocations throw. */
+    public RecordingAccessProvider failRevocations(int n) {
+        revokeFailuresLeft.set(n);
+        return this;
+    }
+
+    /** Every grant is refused with {@code message} (null: grant again). */
+    public RecordingAccessProvider refuseGrants(String message) {
+        refuseWith = message;
+        return this;
+    }
+
+    public RecordingAccessProvider throwOnGrant(RuntimeException e) {
+        grantThrows = e;
+        return this;
+    }
+
+    @Override
+    public String mode() {
+        return "recording";
+    }
+
+    @Override
+    public GrantResult grant(AccessRequest request, Instant expiresAt) {
+        grants.add(request.id());
+        if (grantThrows != null) {
+            throw grantThrows;
+        }
+        if (refuseWith != null) {
+            return new GrantResult.Refused(refuseWith);
+        }
+        String id = request.scope().id() + "/providers/Microsoft.Authorization/roleAssignments/" + request.id();
+        assignments.put(id, new ProviderAssignment(id, request.id().value(), request.principal(), request.role(),
+                request.scope(), expiresAt));
+        return new GrantResult.Granted(id);
+    }
+
+    @Override
+    public void revoke(AccessRequest request) {
+        revokes.add(request.id());
+        if (revokeFailuresLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            throw new AccessProviderException("Azure answered 503 (test)");
+        }
+        if (request.assignmentId() != null) {
+            assignments.remove(request.assignmentId());
+        }
+    }
+
+    @Override
+    public List<ProviderAssignment> list(Collection<AzureScope> scopes) {
+        return new ArrayList<>(assignments.values());
+    }
+
+    @Override
+    public void delete(ProviderAssignment orphan) {
+        deletes.add(orphan.assignmentId());
+        assignments.remove(orphan.assignmentId());
+    }
+
+    /** How many times {@code id} was revoked (successful or not). */
+    public long revokeCalls(RequestId id) {
+        return revokes.stream().filter(id::equals).count();
+    }
+}
