@@ -1,0 +1,175 @@
+package dev.jitbot.deploy;
+
+import dev.jitbot.core.app.Phrases;
+import dev.jitbot.core.domain.AccessRequest;
+import dev.jitbot.core.domain.AuditEvent;
+import dev.jitbot.core.domain.Durations;
+import dev.jitbot.core.domain.Outcome;
+import dev.jitbot.core.domain.State;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Renders the core's outcomes and request cards as plain text lines: where Slack shows a button, the console
+ * shows the command to type ({@code approve JIT-7K3F}).
+ */
+final class ConsoleText implements Outcome.Visitor<String> {
+
+    private final Clock clock;
+
+    ConsoleText(Clock clock) {
+        this.clock = clock;
+    }
+
+    /** The request card: what is asked, by whom, where it stands, and the commands that act on it. */
+    String card(AccessRequest r) {
+        List<String> lines = new ArrayList<>();
+        lines.add("┌ " + r.id() + "  " + r.label() + " for " + Durations.format(r.duration()) + "  [" + status(r) + "]");
+        lines.add("│ requested by " + r.requester().displayName()
+                + (r.onBehalf() ? " for " + r.principal().displayName() : "") + ": " + r.justification()
+                + (r.ticket() != null ? " (ticket " + r.ticket() + ")" : ""));
+        if (!r.approvers().isEmpty()) {
+            lines.add("│ approved by " + String.join(", ", r.approvers().stream().map(u -> u.displayName()).toList()));
+        }
+        String buttons = buttons(r);
+        if (!buttons.isEmpty()) {
+            lines.add("│ type: " + buttons);
+        }
+        lines.add("└");
+        return String.join("\n", lines);
+    }
+
+    private String status(AccessRequest r) {
+        return switch (r.state()) {
+            case PENDING -> "pending: " + r.approvals() + " of " + r.approvalsNeeded() + " approvals, decide by "
+                    + Phrases.time(r.decideBy());
+            case ACTIVATING -> "granting in Azure";
+            case ACTIVE -> "active until " + Phrases.preciseTime(r.expiresAt()) + ", "
+                    + Durations.format(r.timeLeft(clock.instant()).withNanos(0)) + " left"
+                    + (r.extension() != null ? "; extension by " + Durations.format(r.extension().by())
+                    + " waiting for approval" : "");
+            case REVOKING -> "revoking";
+            case ENDED -> "revoked " + (r.endReason() == null ? "" : "— " + r.endReason().words()) + " at "
+                    + Phrases.preciseTime(r.endedAt());
+            default -> r.state().label() + (r.note() != null ? ": " + r.note() : "");
+        };
+    }
+
+    private static String buttons(AccessRequest r) {
+        if (r.state() == State.PENDING) {
+            return "`approve " + r.id() + "`  `deny " + r.id() + " <reason>`  `cancel " + r.id() + "` (requester)";
+        }
+        if (r.state() == State.ACTIVE) {
+            return (r.extension() != null ? "`approve " + r.id() + "` (extension)  " : "")
+                    + "`release " + r.id() + "` (requester)  `revoke " + r.id() + " <reason>` (on-call)  `extend "
+                    + r.id() + " 30m`";
+        }
+        return "";
+    }
+
+    @Override
+    public String requested(Outcome.Requested o) {
+        return Phrases.awaiting(o.request());
+    }
+
+    @Override
+    public String approved(Outcome.Approved o) {
+        AccessRequest r = o.request();
+        long missing = r.approvalsNeeded() - r.approvals();
+        return "Approval counted for " + r.id() + " (" + r.approvals() + " of " + r.approvalsNeeded() + "); "
+                + missing + " more needed from a different approver.";
+    }
+
+    @Override
+    public String granted(Outcome.Granted o) {
+        return "Granted: " + Phrases.granted(o.request());
+    }
+
+    @Override
+    public String failed(Outcome.Failed o) {
+        return Phrases.failed(o.request());
+    }
+
+    @Override
+    public String denied(Outcome.Denied o) {
+        return Phrases.denied(o.request());
+    }
+
+    @Override
+    public String cancelled(Outcome.Cancelled o) {
+        return o.request().label() + " (" + o.request().id() + ") is cancelled; nothing was granted.";
+    }
+
+    @Override
+    public String ended(Outcome.Ended o) {
+        return Phrases.ended(o.request());
+    }
+
+    @Override
+    public String revoking(Outcome.Revoking o) {
+        return "Revoking " + o.request().label() + " (" + o.request().id() + "); Azure has not confirmed yet and "
+                + "jitbot keeps trying.";
+    }
+
+    @Override
+    public String extensionRequested(Outcome.ExtensionRequested o) {
+        AccessRequest r = o.request();
+        return "Asked to extend " + r.id() + " by " + Durations.format(r.extension().by()) + "; an approver types `approve "
+                + r.id() + "`.";
+    }
+
+    @Override
+    public String extended(Outcome.Extended o) {
+        return Phrases.extended(o.request());
+    }
+
+    @Override
+    public String listing(Outcome.Listing o) {
+        if (o.requests().isEmpty()) {
+            return o.everyone() ? "Nothing is active or pending." : "You have nothing active or pending.";
+        }
+        List<String> lines = new ArrayList<>();
+        lines.add(o.everyone() ? "Everything active or pending:" : "Yours, active or pending:");
+        for (AccessRequest r : o.requests()) {
+            lines.add("  " + r.id() + "  " + r.label() + "  " + r.requester().displayName() + "  " + status(r));
+        }
+        return String.join("\n", lines);
+    }
+
+    @Override
+    public String details(Outcome.Details o) {
+        return card(o.request()) + "\n" + events(o.events());
+    }
+
+    @Override
+    public String history(Outcome.History o) {
+        return o.events().isEmpty() ? "No history for " + o.subject() + "."
+                : "History of " + o.subject() + ":\n" + events(o.events());
+    }
+
+    @Override
+    public String help(Outcome.Help o) {
+        return o.text().replace("*", "") + "\nConsole only: `/as <user>` switches who is typing; `last` or `$last` "
+                + "stands for the newest request id; `/quit` ends.";
+    }
+
+    @Override
+    public String refused(Outcome.Refused o) {
+        return o.message();
+    }
+
+    private static String events(List<AuditEvent> events) {
+        List<String> lines = new ArrayList<>();
+        for (AuditEvent e : events) {
+            lines.add("  " + Phrases.preciseTime(e.at()) + "  " + e.actor() + "  " + e.action()
+                    + (e.details().isEmpty() ? "" : "  " + e.details()));
+        }
+        return String.join("\n", lines);
+    }
+
+    static String ago(Duration d) {
+        return Durations.format(d.withNanos(0));
+    }
+}

@@ -1,0 +1,262 @@
+package dev.jitbot.deploy;
+
+import dev.jitbot.core.app.AccessProvider;
+import dev.jitbot.core.app.AuditLog;
+import dev.jitbot.core.app.ChatNotifier;
+import dev.jitbot.core.app.RequestStore;
+import dev.jitbot.core.domain.AccessRequest;
+import dev.jitbot.core.domain.AuditEvent;
+import dev.jitbot.core.domain.AzureScope;
+import dev.jitbot.core.domain.ChatUser;
+import dev.jitbot.core.domain.MessageRef;
+import dev.jitbot.core.domain.Platform;
+import dev.jitbot.core.domain.RequestId;
+import dev.jitbot.core.domain.State;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.Writer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The Prometheus view of jitbot: requests by outcome (from the audit trail), active grants, how late
+ * expiry-driven revocations were, and Azure and chat errors. Decorators count at the ports, so no core code
+ * knows about metrics.
+ */
+final class Metrics {
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final DistributionSummary lag;
+    private final AtomicLong activeGrants = new AtomicLong();
+    private volatile Instant activeCountedAt = Instant.EPOCH;
+    private volatile RequestStore store;
+
+    Metrics() {
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmGcMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        lag = DistributionSummary.builder("jitbot.revocation.lag")
+                .description("Seconds between a grant's expiry and Azure confirming its removal")
+                .baseUnit("seconds")
+                .serviceLevelObjectives(1, 5, 15, 30, 60, 120, 300)
+                .publishPercentileHistogram(false)
+                .register(registry);
+        Gauge.builder("jitbot.grants.active", this, Metrics::countActive)
+                .description("Grants Azure holds right now (ACTIVE), across all replicas")
+                .register(registry);
+        // Make the error counters visible at zero, so alerts can use rate() from the start.
+        azureErrors("grant");
+        azureErrors("revoke");
+        for (Platform p : List.of(Platform.SLACK, Platform.TEAMS)) {
+            chatErrors(p, "post");
+        }
+    }
+
+    MeterRegistry registry() {
+        return registry;
+    }
+
+    /** The exposition text for {@code GET /metrics}. */
+    String scrape() {
+        return registry.scrape();
+    }
+
+    /** Lets the gauge read the store (counted at most every 10 s: every replica answers scrapes). */
+    void watch(RequestStore store) {
+        this.store = store;
+    }
+
+    void revocationLag(Duration d) {
+        lag.record(d.toMillis() / 1000.0);
+    }
+
+    private double countActive() {
+        RequestStore s = store;
+        if (s == null) {
+            return 0;
+        }
+        Instant now = Instant.now();
+        if (now.isAfter(activeCountedAt.plusSeconds(10))) {
+            try {
+                activeGrants.set(s.findByState(EnumSet.of(State.ACTIVE)).size());
+                activeCountedAt = now;
+            } catch (RuntimeException e) {
+                return Double.NaN;
+            }
+        }
+        return activeGrants.get();
+    }
+
+    private Counter outcomes(String action, Platform platform) {
+        return Counter.builder("jitbot.requests").description("Request lifecycle events by outcome (audit actions)")
+                .tag("outcome", action).tag("platform", platform.key()).register(registry);
+    }
+
+    private Counter azureErrors(String operation) {
+        return Counter.builder("jitbot.azure.errors").description("Azure calls that failed or were refused")
+                .tag("operation", operation).register(registry);
+    }
+
+    private Counter chatErrors(Platform platform, String operation) {
+        return Counter.builder("jitbot.chat.errors").description("Chat deliveries that failed")
+                .tag("platform", platform.key()).tag("operation", operation).register(registry);
+    }
+
+    AuditLog audited(AuditLog delegate) {
+        return new AuditLog() {
+            @Override
+            public AuditEvent append(AuditEvent event) {
+                AuditEvent appended = delegate.append(event);
+                outcomes(event.action(), event.platform()).increment();
+                return appended;
+            }
+
+            @Override
+            public List<AuditEvent> forRequest(RequestId id) {
+                return delegate.forRequest(id);
+            }
+
+            @Override
+            public List<AuditEvent> byActor(String actor, int limit) {
+                return delegate.byActor(actor, limit);
+            }
+
+            @Override
+            public List<AuditEvent> recent(int limit) {
+                return delegate.recent(limit);
+            }
+
+            @Override
+            public Verification verify() {
+                return delegate.verify();
+            }
+
+            @Override
+            public void exportJsonLines(Writer out) throws IOException {
+                delegate.exportJsonLines(out);
+            }
+        };
+    }
+
+    AccessProvider provider(AccessProvider delegate) {
+        return new AccessProvider() {
+            @Override
+            public String mode() {
+                return delegate.mode();
+            }
+
+            @Override
+            public GrantResult grant(AccessRequest request, Instant expiresAt) {
+                try {
+                    GrantResult result = delegate.grant(request, expiresAt);
+                    if (result instanceof GrantResult.Refused) {
+                        azureErrors("grant").increment();
+                    }
+                    return result;
+                } catch (RuntimeException e) {
+                    azureErrors("grant").increment();
+                    throw e;
+                }
+            }
+
+            @Override
+            public void revoke(AccessRequest request) {
+                counted("revoke", () -> delegate.revoke(request));
+            }
+
+            @Override
+            public void extend(AccessRequest request, Instant newExpiry) {
+                counted("extend", () -> delegate.extend(request, newExpiry));
+            }
+
+            @Override
+            public List<ProviderAssignment> list(Collection<AzureScope> scopes) {
+                try {
+                    return delegate.list(scopes);
+                } catch (RuntimeException e) {
+                    azureErrors("list").increment();
+                    throw e;
+                }
+            }
+
+            @Override
+            public void delete(ProviderAssignment orphan) {
+                counted("delete", () -> delegate.delete(orphan));
+            }
+
+            private void counted(String operation, Runnable call) {
+                try {
+                    call.run();
+                } catch (RuntimeException e) {
+                    azureErrors(operation).increment();
+                    throw e;
+                }
+            }
+        };
+    }
+
+    ChatNotifier notifier(ChatNotifier delegate) {
+        return new ChatNotifier() {
+            @Override
+            public Platform platform() {
+                return delegate.platform();
+            }
+
+            @Override
+            public Optional<MessageRef> postCard(String channelId, AccessRequest request) {
+                try {
+                    return delegate.postCard(channelId, request);
+                } catch (RuntimeException e) {
+                    chatErrors(delegate.platform(), "post").increment();
+                    throw e;
+                }
+            }
+
+            @Override
+            public void updateCard(MessageRef card, AccessRequest request) {
+                counted("update", () -> delegate.updateCard(card, request));
+            }
+
+            @Override
+            public void reply(MessageRef message, String text) {
+                counted("reply", () -> delegate.reply(message, text));
+            }
+
+            @Override
+            public void directMessage(ChatUser user, String text) {
+                counted("dm", () -> delegate.directMessage(user, text));
+            }
+
+            @Override
+            public void postToChannel(String channelId, String text) {
+                counted("post", () -> delegate.postToChannel(channelId, text));
+            }
+
+            private void counted(String operation, Runnable call) {
+                try {
+                    call.run();
+                } catch (RuntimeException e) {
+                    chatErrors(delegate.platform(), operation).increment();
+                    throw e;
+                }
+            }
+        };
+    }
+}
