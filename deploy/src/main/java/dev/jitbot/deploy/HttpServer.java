@@ -1,0 +1,93 @@
+package dev.jitbot.deploy;
+
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.servlet.ServletContextHandler;
+import org.eclipse.jetty.servlet.ServletHolder;
+
+/**
+ * The one HTTP server: chat endpoints added as their modules start, plus {@code /healthz} (the process answers),
+ * {@code /readyz} (database and scheduler up) and {@code /metrics} (Prometheus).
+ */
+final class HttpServer implements AutoCloseable {
+
+    static final String SLACK_PATH = "/slack/events";
+    static final String TEAMS_PATH = "/api/messages";
+
+    private final Server server;
+    private final ServletContextHandler context;
+
+    HttpServer(int port, BooleanSupplier ready, Supplier<String> readiness, Supplier<String> metrics) {
+        server = new Server();
+        ServerConnector connector = new ServerConnector(server);
+        connector.setPort(port);
+        server.addConnector(connector);
+        server.setStopAtShutdown(false);
+        context = new ServletContextHandler(ServletContextHandler.NO_SESSIONS);
+        context.setContextPath("/");
+        context.addServlet(new ServletHolder(new TextServlet(() -> true, () -> "ok")), "/healthz");
+        context.addServlet(new ServletHolder(new TextServlet(ready, readiness)), "/readyz");
+        context.addServlet(new ServletHolder(new MetricsServlet(metrics)), "/metrics");
+        server.setHandler(context);
+    }
+
+    /** Mounts a chat endpoint; call before {@link #start()}. */
+    void mount(String path, HttpServlet servlet) {
+        context.addServlet(new ServletHolder(servlet), path);
+    }
+
+    void start() throws Exception {
+        server.start();
+    }
+
+    int port() {
+        return ((ServerConnector) server.getConnectors()[0]).getLocalPort();
+    }
+
+    @Override
+    public void close() throws Exception {
+        server.stop();
+    }
+
+    /** 200 with the text when the condition holds, else 503 with it. */
+    private static final class TextServlet extends HttpServlet {
+        private final transient BooleanSupplier ok;
+        private final transient Supplier<String> body;
+
+        TextServlet(BooleanSupplier ok, Supplier<String> body) {
+            this.ok = ok;
+            this.body = body;
+        }
+
+        @Override
+        protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+            boolean up = ok.getAsBoolean();
+            resp.setStatus(up ? 200 : 503);
+            resp.setContentType("text/plain; charset=utf-8");
+            resp.setHeader("Cache-Control", "no-store");
+            resp.getOutputStream().write((body.get() + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    private static final class MetricsServlet extends HttpServlet {
+        private final transient Supplier<String> metrics;
+
+        MetricsServlet(Supplier<String> metrics) {
+            this.metrics = metrics;
+        }
+
+        @Override
+        protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+            resp.setStatus(200);
+            resp.setContentType("text/plain; version=0.0.4; charset=utf-8");
+            resp.getOutputStream().write(metrics.get().getBytes(StandardCharsets.UTF_8));
+        }
+    }
+}
