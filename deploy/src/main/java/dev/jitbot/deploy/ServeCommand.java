@@ -1,0 +1,205 @@
+package dev.jitbot.deploy;
+
+import dev.jitbot.core.app.AccessProvider;
+import dev.jitbot.core.app.ChatNotifier;
+import dev.jitbot.core.app.Directory;
+import dev.jitbot.core.domain.Policy;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+
+/**
+ * Runs the bot: one Jetty server with the Slack and Teams endpoints, health, readiness and metrics. The server
+ * answers {@code /healthz} at once and {@code /readyz} with 503 until the database and scheduler are up.
+ */
+@Command(name = "serve", description = "Run the bot: Slack and Teams endpoints, /healthz, /readyz, /metrics.")
+final class ServeCommand extends Main.Env implements java.util.concurrent.Callable<Integer> {
+
+    private static final Logger log = LoggerFactory.getLogger(ServeCommand.class);
+
+    @Override
+    public Integer call() throws Exception {
+        long t0 = System.nanoTime();
+        Config config = config();
+        config.requirePolicyFile();
+        Policy loaded = Pieces.loadPolicy(config.policyFile(), err);
+        if (loaded == null) {
+            return Main.REFUSED;
+        }
+        AtomicReference<Policy> policy = new AtomicReference<>(loaded);
+        log.info("starting jitbot: port {}, database {}, policy {} ({} rules), Azure mode {}, Slack {}, Teams {}",
+                config.httpPort(), Config.redactUrl(config.database().url()), config.policyFile(),
+                loaded.rules().size(), config.effectiveAzureMode().word(),
+                config.slack().enabled() ? (config.slack().socketMode() ? "on (Socket Mode)" : "on (HTTP)") : "off",
+                config.teams().enabled() ? "on" : "off");
+
+        Metrics metrics = new Metrics();
+        AtomicReference<Backend> backend = new AtomicReference<>();
+        Readiness readiness = new Readiness(backend::get);
+        HttpServer http = new HttpServer(config.httpPort(), readiness::ready, readiness::describe, metrics::scrape);
+        LateServlet slackEndpoint = new LateServlet("Slack");
+        LateServlet teamsEndpoint = new LateServlet("Teams");
+        if (config.slack().enabled() && !config.slack().socketMode()) {
+            http.mount(HttpServer.SLACK_PATH, slackEndpoint);
+        }
+        if (config.teams().enabled()) {
+            http.mount(HttpServer.TEAMS_PATH, teamsEndpoint);
+        }
+        http.start();
+        log.info("listening on port {}; /readyz answers 503 until the database and scheduler are up", http.port());
+
+        List<AutoCloseable> closing = new ArrayList<>();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            log.info("stopping");
+            readiness.stopping();
+            closeQuietly(http);
+            for (int i = closing.size() - 1; i >= 0; i--) {
+                closeQuietly(closing.get(i));
+            }
+            stopped.countDown();
+        }, "jitbot-shutdown"));
+
+        Backend b = openWithRetry(config);
+        backend.set(b);
+        closing.add(b);
+        metrics.watch(b.requests());
+        Clock clock = Clock.systemUTC();
+        AccessProvider provider = metrics.provider(Pieces.provider(config, policy::get, log::warn));
+        Directory directory = Pieces.directory(config, policy::get);
+        Core core = new Core(new MeteredBackend(b, metrics), policy::get, provider, directory, clock, List.<ChatNotifier>of());
+        closing.add(core);
+        core.expiry.onRevocationLag(metrics::revocationLag);
+        for (Pieces.Chat chat : Pieces.chats(config, core, clock)) {
+            closing.add(chat);
+            core.notifications.register(metrics.notifier(chat.notifier()));
+            if (chat.servlet() != null) {
+                (chat.slack() ? slackEndpoint : teamsEndpoint).become(chat.servlet());
+            }
+            chat.start();
+        }
+        b.start(core.expiry);
+        readiness.schedulerStarted();
+        log.info("ready after {} ms", Duration.ofNanos(System.nanoTime() - t0).toMillis());
+        Pieces.reconcileInBackground(config, core, policy::get);
+        stopped.await();
+        return 0;
+    }
+
+    private static Backend openWithRetry(Config config) throws InterruptedException {
+        Duration wait = Duration.ofSeconds(1);
+        while (true) {
+            try {
+                return Pieces.openBackend(config.database());
+            } catch (RuntimeException e) {
+                log.warn("database {} not usable yet ({}); retrying in {} s", Config.redactUrl(config.database().url()),
+                        rootMessage(e), wait.toSeconds());
+                Thread.sleep(wait.toMillis());
+                wait = wait.multipliedBy(2).compareTo(Duration.ofSeconds(15)) > 0 ? Duration.ofSeconds(15)
+                        : wait.multipliedBy(2);
+            }
+        }
+    }
+
+    static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getClass().getSimpleName() + (t.getMessage() != null ? ": " + t.getMessage() : "");
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception e) {
+            log.warn("while stopping: {}", e.toString());
+        }
+    }
+
+    /** What {@code /readyz} reports: the database answers and the scheduler fires jobs. */
+    static final class Readiness {
+        private final java.util.function.Supplier<Backend> backend;
+        private volatile boolean schedulerStarted;
+        private volatile boolean stopping;
+
+        Readiness(java.util.function.Supplier<Backend> backend) {
+            this.backend = backend;
+        }
+
+        void schedulerStarted() {
+            schedulerStarted = true;
+        }
+
+        void stopping() {
+            stopping = true;
+        }
+
+        boolean ready() {
+            Backend b = backend.get();
+            return !stopping && schedulerStarted && b != null && b.schedulerStarted() && b.databaseUp();
+        }
+
+        String describe() {
+            Backend b = backend.get();
+            if (stopping) {
+                return "stopping";
+            }
+            if (b == null) {
+                return "not ready: database not connected yet";
+            }
+            if (!schedulerStarted || !b.schedulerStarted()) {
+                return "not ready: scheduler not started yet";
+            }
+            return b.databaseUp() ? "ready" : "not ready: database not answering";
+        }
+    }
+
+    /** The backend with its audit log counted by the metrics. */
+    private record MeteredBackend(Backend b, Metrics metrics, dev.jitbot.core.app.AuditLog audit) implements Backend {
+        MeteredBackend(Backend b, Metrics metrics) {
+            this(b, metrics, metrics.audited(b.audit()));
+        }
+
+        @Override
+        public dev.jitbot.core.app.RequestStore requests() {
+            return b.requests();
+        }
+
+        @Override
+        public dev.jitbot.core.app.ConversationStore conversations() {
+            return b.conversations();
+        }
+
+        @Override
+        public dev.jitbot.core.app.ExpiryScheduler scheduler() {
+            return b.scheduler();
+        }
+
+        @Override
+        public void start(dev.jitbot.core.app.ExpiryService expiry) {
+            b.start(expiry);
+        }
+
+        @Override
+        public boolean schedulerStarted() {
+            return b.schedulerStarted();
+        }
+
+        @Override
+        public boolean databaseUp() {
+            return b.databaseUp();
+        }
+
+        @Override
+        public void close() {
+            b.close();
+        }
+    }
+}
