@@ -377,7 +377,7 @@ class AccessServiceTest {
             assertThat(h.slack.to("thread:" + card)).singleElement().asString()
                     .contains("Contributor on rg-payments revoked at 10:45:00 UTC — expired");
             assertThat(h.slack.to("dm:U0ALICE")).anySatisfy(t -> assertThat(t).contains("revoked at"));
-            assertThat(h.memoryAudit.actions(r.id())).endsWith("granted", "revoked");
+            assertThat(h.memoryAudit.actions(r.id())).endsWith("granted", "expired", "revoked");
         }
 
         @Test
@@ -442,6 +442,24 @@ class AccessServiceTest {
             assertThat(h.slack.to("channel:" + TestPolicies.SLACK_APPROVALS)).singleElement().asString()
                     .contains("has not confirmed its removal");
             assertThat(current(r.id()).state()).isEqualTo(State.REVOKING);
+        }
+
+        @Test
+        void sweep_revokesAnActivationInterruptedByACrash() {
+            AccessRequest r = requestContributor("45m");
+            AccessRequest stuck = r.withVote(new dev.jitbot.core.domain.Vote(BOB, dev.jitbot.core.domain.Vote.Decision.APPROVE,
+                    h.clock.instant(), null)).to(State.ACTIVATING);
+            assertThat(h.store.compareAndSet(r, stuck)).isTrue();
+            h.clock.advance(Duration.ofMinutes(4));
+            h.expiry.sweep();
+            assertThat(current(r.id()).state()).isEqualTo(State.ACTIVATING);
+
+            h.clock.advance(Duration.ofMinutes(2));
+            h.expiry.sweep();
+
+            assertThat(current(r.id()).state()).isEqualTo(State.ENDED);
+            assertThat(h.provider.revokeCalls(r.id())).isEqualTo(1);
+            assertThat(h.slack.to("dm:U0ALICE")).anySatisfy(t -> assertThat(t).contains("request again"));
         }
 
         @Test
