@@ -1,0 +1,277 @@
+package dev.jitbot.deploy;
+
+import dev.jitbot.core.app.AccessProvider;
+import dev.jitbot.core.app.ChatNotifier;
+import dev.jitbot.core.app.Directory;
+import dev.jitbot.core.app.ExpiryService;
+import dev.jitbot.core.app.Reconciler;
+import dev.jitbot.core.azure.AzureAccess;
+import dev.jitbot.core.azure.DryRunAccessProvider;
+import dev.jitbot.core.domain.ChatUser;
+import dev.jitbot.core.domain.Parsed;
+import dev.jitbot.core.domain.Policy;
+import dev.jitbot.core.domain.Principal;
+import dev.jitbot.core.policy.Finding;
+import dev.jitbot.core.policy.PolicyDirectory;
+import dev.jitbot.core.policy.PolicyLint;
+import dev.jitbot.core.policy.PolicyLoader;
+import dev.jitbot.core.schedule.QuartzExpiryScheduler;
+import dev.jitbot.core.store.Database;
+import dev.jitbot.core.store.JdbcAuditLog;
+import dev.jitbot.core.store.JdbcConversationStore;
+import dev.jitbot.core.store.JdbcRequestStore;
+import dev.jitbot.slack.SlackModule;
+import dev.jitbot.teams.TeamsModule;
+import jakarta.servlet.http.HttpServlet;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place that names the modules built beside deploy: the JDBC store and Quartz scheduler, the policy
+ * loader, the Azure access, and the Slack and Teams modules.
+ */
+final class Pieces {
+
+    private static final Logger log = LoggerFactory.getLogger(Pieces.class);
+
+    private Pieces() {
+    }
+
+    /** A chat platform switched on by the configuration. */
+    interface Chat extends AutoCloseable {
+        ChatNotifier notifier();
+
+        /** Its HTTP endpoint, or null when it needs none (Slack in Socket Mode). */
+        HttpServlet servlet();
+
+        boolean slack();
+
+        void start();
+
+        @Override
+        void close();
+    }
+
+    /** A policy file checked: the policy (null with errors), its errors and its lint warnings, each naming its line. */
+    record PolicyCheck(Policy policy, List<String> errors, List<String> warnings) { }
+
+    /** Opens the database (migrating it) with the stores and a stand-by Quartz scheduler, clustered on PostgreSQL. */
+    static Backend openBackend(Config.Database database) {
+        Database db = Database.open(database.url(), database.user(), database.password());
+        try {
+            return new JdbcBackend(db, new QuartzExpiryScheduler(db, QuartzExpiryScheduler.Settings.defaults(db)));
+        } catch (RuntimeException e) {
+            db.close();
+            throw e;
+        }
+    }
+
+    static PolicyCheck checkPolicy(Path file) {
+        PolicyLoader.Result result = PolicyLoader.load(file);
+        if (!result.isOk()) {
+            return new PolicyCheck(null, result.errors().stream().map(Finding::toString).toList(), List.of());
+        }
+        List<String> warnings = PolicyLint.lint(result.orThrow()).stream().map(Finding::toString).toList();
+        return new PolicyCheck(result.policy(), List.of(), warnings);
+    }
+
+    static Policy demoPolicy() {
+        return PolicyLoader.demo();
+    }
+
+    /** Loads the policy for serve and the admin commands; prints its errors and returns null when it has any. */
+    static Policy loadPolicy(Path file, PrintWriter err) {
+        PolicyCheck check = checkPolicy(file);
+        if (!check.errors().isEmpty()) {
+            err.println("The policy " + file + " has " + check.errors().size() + " error"
+                    + (check.errors().size() == 1 ? "" : "s") + "; fix them and start again:");
+            check.errors().forEach(e -> err.println("  " + e));
+            err.flush();
+            return null;
+        }
+        return check.policy();
+    }
+
+    static AccessProvider provider(Config config, Supplier<Policy> policy, Consumer<String> loud) {
+        if (config.dryRun()) {
+            return new DryRunAccessProvider(null);
+        }
+        return AzureAccess.create(config.azure(), Clock.systemUTC()).provider();
+    }
+
+    /** The policy's static {@code users:} first, then Microsoft Graph when an Azure identity is configured. */
+    static Directory directory(Config config, Supplier<Policy> policy) {
+        PolicyDirectory fromPolicy = new PolicyDirectory(policy);
+        if (config.dryRun()) {
+            return fromPolicy;
+        }
+        Directory graph = AzureAccess.create(config.azure(), Clock.systemUTC()).directory().orElse(null);
+        return graph == null ? fromPolicy : new Directories(fromPolicy, graph);
+    }
+
+    static List<Chat> chats(Config config, Core core, Clock clock) {
+        List<Chat> chats = new ArrayList<>();
+        if (config.slack().enabled()) {
+            Config.Slack s = config.slack();
+            SlackModule m = SlackModule.create(new SlackModule.Settings(s.botToken(), s.signingSecret(), s.appToken(),
+                    s.apiUrl()), core.service, core.audit, clock);
+            chats.add(new Chat() {
+                public ChatNotifier notifier() {
+                    return m.notifier();
+                }
+
+                public HttpServlet servlet() {
+                    return s.socketMode() ? null : m.servlet();
+                }
+
+                public boolean slack() {
+                    return true;
+                }
+
+                public void start() {
+                    m.start();
+                }
+
+                public void close() {
+                    m.close();
+                }
+            });
+        }
+        if (config.teams().enabled()) {
+            Config.Teams t = config.teams();
+            TeamsModule m = TeamsModule.create(new TeamsModule.Settings(t.appId(), t.appPassword(), t.tenantId(),
+                    t.openIdMetadataUrl(), t.authority()), core.service, core.backend.conversations(), core.audit, clock);
+            chats.add(new Chat() {
+                public ChatNotifier notifier() {
+                    return m.notifier();
+                }
+
+                public HttpServlet servlet() {
+                    return m.servlet();
+                }
+
+                public boolean slack() {
+                    return false;
+                }
+
+                public void start() {
+                }
+
+                public void close() {
+                    m.close();
+                }
+            });
+        }
+        return chats;
+    }
+
+    /** Start-up reconciliation, off the start-up path: a slow ARM list must not hold readiness back. */
+    static void reconcileInBackground(Config config, Core core, Supplier<Policy> policy) {
+        Thread t = new Thread(() -> {
+            try {
+                Reconciler.Report report = reconciler(core).reconcile();
+                log.info("start-up reconciliation: {}", report.summary());
+            } catch (RuntimeException e) {
+                log.warn("start-up reconciliation failed; run `jitbot reconcile` later: {}", e.toString());
+            }
+        }, "jitbot-reconcile");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** Runs one reconciliation and prints what it did; returns the exit code. */
+    static int reconcile(Core core, PrintWriter out) {
+        Reconciler.Report report = reconciler(core).reconcile();
+        report.lines().forEach(out::println);
+        out.println(report.summary());
+        return report.orphansFailed() > 0 ? 1 : 0;
+    }
+
+    private static Reconciler reconciler(Core core) {
+        return new Reconciler(core.policy, core.backend.requests(), core.audit, core.provider, core.notifications,
+                Clock.systemUTC());
+    }
+
+    /** The stores and the scheduler on one database. */
+    private static final class JdbcBackend implements Backend {
+        private final Database db;
+        private final QuartzExpiryScheduler scheduler;
+        private final JdbcRequestStore requests;
+        private final JdbcAuditLog audit;
+        private final JdbcConversationStore conversations;
+
+        JdbcBackend(Database db, QuartzExpiryScheduler scheduler) {
+            this.db = db;
+            this.scheduler = scheduler;
+            this.requests = new JdbcRequestStore(db);
+            this.audit = new JdbcAuditLog(db);
+            this.conversations = new JdbcConversationStore(db);
+        }
+
+        public JdbcRequestStore requests() {
+            return requests;
+        }
+
+        public JdbcAuditLog audit() {
+            return audit;
+        }
+
+        public JdbcConversationStore conversations() {
+            return conversations;
+        }
+
+        public QuartzExpiryScheduler scheduler() {
+            return scheduler;
+        }
+
+        public void start(ExpiryService expiry) {
+            scheduler.bind(expiry);
+            scheduler.start();
+        }
+
+        public boolean schedulerStarted() {
+            return scheduler.isStarted();
+        }
+
+        public boolean databaseUp() {
+            try (Connection c = db.dataSource().getConnection()) {
+                return c.isValid(2);
+            } catch (java.sql.SQLException | RuntimeException e) {
+                return false;
+            }
+        }
+
+        public void close() {
+            try {
+                scheduler.shutdown(true);
+            } finally {
+                db.close();
+            }
+        }
+    }
+
+    /** People the policy lists by object id first; everyone else through Graph. */
+    private record Directories(PolicyDirectory policy, Directory graph) implements Directory {
+        public Parsed<Principal> user(ChatUser user) {
+            Parsed<Principal> p = policy.user(user);
+            return p.isOk() ? p : graph.user(user);
+        }
+
+        public Parsed<Principal> servicePrincipal(String objectOrAppId) {
+            Parsed<Principal> p = policy.servicePrincipal(objectOrAppId);
+            return p.isOk() ? p : graph.servicePrincipal(objectOrAppId);
+        }
+
+        public boolean isMember(Principal principal, String groupObjectId) {
+            return graph.isMember(principal, groupObjectId);
+        }
+    }
+}
