@@ -61,6 +61,7 @@ final class PolicyReader {
     /** Every group and principal the file declares, loaded or not, so a broken one is reported once, not per use. */
     private final Set<String> declaredGroups = new HashSet<>();
     private final Set<String> declaredPrincipals = new HashSet<>();
+    private final Set<String> declaredAliases = new HashSet<>();
 
     PolicyReader(String source) {
         this.source = source;
@@ -136,6 +137,7 @@ final class PolicyReader {
         Map<String, String> seen = new HashMap<>();
         f.forEach((alias, key, value) -> {
             String where = "scopes: alias `" + alias + "`";
+            declaredAliases.add(alias.toLowerCase(Locale.ROOT));
             if (alias.startsWith("/") || alias.contains(" ") || alias.contains("*")) {
                 error(key, where + " is not a usable alias; an alias is a short name people type, such as "
                         + "`rg-payments`, without `/`, `*` or spaces.");
@@ -511,11 +513,12 @@ final class PolicyReader {
         }
         Node approversNode = f.get("approvers");
         List<String> approvers = approversNode == null ? List.of() : refs(approversNode, where + ": approvers", groups);
+        boolean approversReadable = approvers.size() == items(approversNode).size();
 
         Integer ownApprovals = approvals(f.get("approvals"), where, path + ".approvals");
         int approvals = ownApprovals != null ? ownApprovals : defaults.approvals();
         Node approvalsNode = f.get("approvals") != null ? f.get("approvals") : node;
-        if (f.get("approvals") == null || ownApprovals != null) {
+        if (approversReadable && (f.get("approvals") == null || ownApprovals != null)) {
             String from = ownApprovals == null ? " (from `defaults:`)" : "";
             if (approvals > 0 && approvers.isEmpty() && (approversNode == null || items(approversNode).isEmpty())) {
                 error(approvalsNode, where + " needs " + approvals + (approvals == 1 ? " approval" : " approvals")
@@ -525,7 +528,8 @@ final class PolicyReader {
                 OptionalInt possible = approvers.stream().anyMatch(a -> declaredGroups.contains(a)
                         && !groups.containsKey(a)) ? OptionalInt.empty() : countPeople(approvers, groups);
                 if (possible.isPresent() && possible.getAsInt() < approvals) {
-                    error(approvalsNode, where + " needs " + approvals + " distinct approvals" + from
+                    error(approvalsNode, where + " needs " + (approvals == 1 ? "1 approval" : approvals
+                            + " distinct approvals") + from
                             + " but its approvers name only " + possible.getAsInt() + (possible.getAsInt() == 1
                             ? " person" : " people") + "; add approvers or lower `approvals` to "
                             + possible.getAsInt() + ".");
@@ -609,6 +613,9 @@ final class PolicyReader {
         }
         if (alias != null) {
             return new ScopePattern(alias.id());
+        }
+        if (declaredAliases.contains(typed.toLowerCase(Locale.ROOT))) {
+            return null; // the alias itself is broken, and reported where it is defined
         }
         if (!typed.startsWith("/")) {
             error(at, where + ": scope `" + typed + "` is neither an alias under `scopes:` nor an ARM id"
@@ -930,7 +937,17 @@ final class PolicyReader {
             }
         }
         int allowed = Math.max(1, Math.min(3, typed.length() / 3));
-        return best != null && bestDistance <= allowed ? Optional.of(best) : Optional.empty();
+        if (best != null && bestDistance <= allowed) {
+            return Optional.of(best);
+        }
+        String t = typed.toLowerCase(Locale.ROOT);
+        for (String k : known) {
+            String l = k.toLowerCase(Locale.ROOT);
+            if (t.length() >= 3 && (l.startsWith(t) || t.startsWith(l))) {
+                return Optional.of(k);
+            }
+        }
+        return Optional.empty();
     }
 
     private static int distance(String a, String b) {
