@@ -623,6 +623,13 @@ final class PolicyReader {
                     + AzureScope.EXAMPLE + "`.");
             return null;
         }
+        for (String segment : typed.split("/")) {
+            if (segment.contains("*") && !segment.equals("*")) {
+                error(at, where + ": scope `" + typed + "`: `*` stands for a whole segment, so `" + segment
+                        + "` is not supported; write e.g. `/subscriptions/*/resourceGroups/*`, or list the scopes.");
+                return null;
+            }
+        }
         Parsed<ScopePattern> p = ScopePattern.parse(typed);
         if (!p.isOk()) {
             error(at, where + ": scope " + p.reason());

@@ -210,6 +210,14 @@ class PolicyLoaderTest {
         }
 
         @Test
+        void parse_wildcardInsideASegment_saysItStandsForAWholeSegment() {
+            Finding e = onlyError(withRule(GOOD_RULE.replace("[rg-payments]",
+                    "[\"/subscriptions/5f0c6a4e-1b2c-4d3e-8f90-a1b2c3d4e5f6/resourceGroups/rg-*\"]")));
+
+            assertThat(e.message()).contains("`*` stands for a whole segment, so `rg-*` is not supported");
+        }
+
+        @Test
         void parse_unknownGroup_suggestsTheClosestGroup() {
             Finding e = onlyError(withRule(GOOD_RULE.replace("[leads]", "[lead]")));
 
