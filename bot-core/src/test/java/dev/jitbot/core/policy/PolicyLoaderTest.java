@@ -134,10 +134,10 @@ class PolicyLoaderTest {
 
         @Test
         void parse_durationInWords_namesRuleAndShowsHowToWriteIt() {
-            Finding e = onlyError(withRule(GOOD_RULE + "    max_duration: 2 hours\n"));
+            Finding e = onlyError(withRule(GOOD_RULE + "    max_duration: two hours\n"));
 
             assertThat(e.line()).isEqualTo(16);
-            assertThat(e).hasToString("policy.yaml:16: rule \"operate payments\": max_duration \"2 hours\" is not a "
+            assertThat(e).hasToString("policy.yaml:16: rule \"operate payments\": max_duration \"two hours\" is not a "
                     + "duration; write 45m, 2h or 1h30m.");
         }
 
@@ -497,7 +497,7 @@ class PolicyLoaderTest {
 
             assertThatThrownBy(result::orThrow).isInstanceOf(PolicyException.class)
                     .hasMessageContaining("13 errors")
-                    .hasMessageContaining(":19: rule \"operate payments\": max_duration \"2 hours\"")
+                    .hasMessageContaining(":19: rule \"operate payments\": max_duration \"two hours\"")
                     .hasMessageContaining(":35: principal \"deploy-pipeline\"");
         }
 
