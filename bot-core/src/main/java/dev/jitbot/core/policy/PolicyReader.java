@@ -78,12 +78,19 @@ final class PolicyReader {
             return new PolicyLoader.Result(null, errors);
         }
         Fields top = fields(root, "the policy", "top-level key", TOP_KEYS);
+        if (top.get("groups") instanceof MappingNode) {
+            for (NodeTuple t : ((MappingNode) top.get("groups")).getValue()) {
+                if (t.getKeyNode() instanceof ScalarNode) {
+                    declaredGroups.add(((ScalarNode) t.getKeyNode()).getValue().strip());
+                }
+            }
+        }
         Policy.Defaults defaults = readDefaults(top.get("defaults"));
         Map<String, AzureScope> aliases = readScopes(top.get("scopes"));
         Map<String, Policy.Group> groups = readGroups(top.get("groups"));
         Map<String, Policy.Channel> channels = readChannels(top.get("channels"));
         Map<String, Policy.UserEntry> users = readUsers(top.get("users"));
-        Map<String, Policy.NonHuman> principals = readPrincipals(top.get("principals"), groups);
+        Map<String, Policy.NonHuman> principals = readPrincipals(top.get("principals"));
         Map<String, PolicyFile.CustomRole> customRoles = readCustomRoles(top.get("custom_roles"));
         String oncall = null;
         Node oncallNode = top.get("oncall");
@@ -191,7 +198,7 @@ final class PolicyReader {
             if (g == null) {
                 return;
             }
-            List<String> members = people(g.get("members"), where + ": members", true);
+            List<String> members = people(g.get("members"), where + ": members");
             String entra = null;
             Node entraNode = g.get("entra_group");
             if (entraNode != null) {
@@ -262,8 +269,14 @@ final class PolicyReader {
         if (f == null) {
             return out;
         }
+        Map<String, String> seen = new HashMap<>();
         f.forEach((email, key, value) -> {
             String where = "user `" + email + "`";
+            String clash = seen.put(email.toLowerCase(Locale.ROOT), email);
+            if (clash != null) {
+                error(key, "users: `" + email + "` is `" + clash + "` again (emails ignore case); keep one entry.");
+                return;
+            }
             if (!EMAIL.matcher(email).matches()) {
                 error(key, "users: `" + email + "` is not an email; key each user by the email their chat account "
                         + "shows, e.g. `alice@contoso.com: { object_id: <Entra object id> }`.");
@@ -295,7 +308,7 @@ final class PolicyReader {
         return out;
     }
 
-    private Map<String, Policy.NonHuman> readPrincipals(Node node, Map<String, Policy.Group> groups) {
+    private Map<String, Policy.NonHuman> readPrincipals(Node node) {
         Map<String, Policy.NonHuman> out = new LinkedHashMap<>();
         Fields f = section(node, "principals", "principal");
         if (f == null) {
@@ -303,7 +316,11 @@ final class PolicyReader {
         }
         f.forEach((alias, key, value) -> {
             String where = "principal \"" + alias + "\"";
-            declaredPrincipals.add(alias.toLowerCase(Locale.ROOT));
+            if (!declaredPrincipals.add(alias.toLowerCase(Locale.ROOT))) {
+                error(key, where + " differs from another principal only in case, and aliases ignore case; "
+                        + "keep one of them.");
+                return;
+            }
             Fields p = fields(value, where, "key", PRINCIPAL_KEYS);
             if (p == null) {
                 return;
@@ -341,16 +358,10 @@ final class PolicyReader {
                 error(ownersNode != null ? ownersNode : value, where + " has no `owners`, so nobody may request "
                         + "access for it; add `owners: [alice@contoso.com]`.");
             } else {
-                List<String> listed = people(ownersNode, where + ": owners", false);
+                int before = errors.size();
+                List<String> listed = people(ownersNode, where + ": owners");
                 owners = listed == null ? List.of() : listed;
-                for (Node item : items(ownersNode)) {
-                    String o = item instanceof ScalarNode ? ((ScalarNode) item).getValue().strip() : "";
-                    if (groups.containsKey(o)) {
-                        error(item, where + ": owners lists people, not groups; replace `" + o
-                                + "` with the emails of the people who own the workload.");
-                    }
-                }
-                if (listed != null && listed.isEmpty()) {
+                if (listed != null && listed.isEmpty() && errors.size() == before) {
                     error(ownersNode, where + " has no owners, so nobody may request access for it; add "
                             + "`owners: [alice@contoso.com]`.");
                 }
@@ -372,6 +383,7 @@ final class PolicyReader {
         }
         f.forEach((name, key, value) -> {
             String where = "custom role \"" + name + "\"";
+            int before = errors.size();
             Fields c = fields(value, where, "key", CUSTOM_ROLE_KEYS);
             if (c == null) {
                 return;
@@ -379,12 +391,12 @@ final class PolicyReader {
             String path = "custom_roles." + name;
             lines.put(path, line(key));
             List<String> actions = strings(c.get("actions"), where + ": actions", path + ".actions");
-            if (actions != null && actions.isEmpty() && c.get("data_actions") == null) {
+            List<String> notActions = strings(c.get("not_actions"), where + ": not_actions", path + ".not_actions");
+            List<String> dataActions = strings(c.get("data_actions"), where + ": data_actions", path + ".data_actions");
+            if (orEmpty(actions).isEmpty() && orEmpty(dataActions).isEmpty() && errors.size() == before) {
                 error(value, where + " allows no actions; list them, e.g. "
                         + "`actions: [Microsoft.Web/sites/restart/action]`.");
             }
-            List<String> notActions = strings(c.get("not_actions"), where + ": not_actions", path + ".not_actions");
-            List<String> dataActions = strings(c.get("data_actions"), where + ": data_actions", path + ".data_actions");
             List<String> notData = strings(c.get("not_data_actions"), where + ": not_data_actions",
                     path + ".not_data_actions");
             String description = optionalScalar(c.get("description"), where + ": description");
@@ -724,7 +736,7 @@ final class PolicyReader {
     }
 
     /** People: emails, chat keys or Entra object ids; returns null when the node is not a list. */
-    private List<String> people(Node node, String what, boolean allowEmpty) {
+    private List<String> people(Node node, String what) {
         if (node == null || isNull(node)) {
             return List.of();
         }
@@ -738,7 +750,10 @@ final class PolicyReader {
             if (p == null) {
                 continue;
             }
-            if (!isPerson(p)) {
+            if (declaredGroups.contains(p)) {
+                error(item, what + ": `" + p + "` is a group, but this list takes people (groups do not nest); "
+                        + "write their emails instead.");
+            } else if (!isPerson(p)) {
                 error(item, what + ": `" + p + "` is not a person; write " + PERSON_EXAMPLE + ".");
             } else {
                 out.add(p.strip());

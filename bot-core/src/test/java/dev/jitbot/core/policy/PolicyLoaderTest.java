@@ -387,6 +387,39 @@ class PolicyLoaderTest {
         }
 
         @Test
+        void parse_groupInsideAGroup_asksForThePeople() {
+            Finding e = onlyError(withRule(GOOD_RULE).replace("[bob@contoso.com, carol@contoso.com]",
+                    "[bob@contoso.com, engineers]"));
+
+            assertThat(e.message()).contains("`engineers` is a group, but this list takes people (groups do not nest)");
+        }
+
+        @Test
+        void parse_groupAsOwnerOfAWorkload_isOneErrorAskingForPeople() {
+            Finding e = onlyError(withRule(GOOD_RULE).replace("owners: [alice@contoso.com]", "owners: [leads]"));
+
+            assertThat(e.line()).isEqualTo(9);
+            assertThat(e.message()).contains("principal \"deploy-pipeline\": owners: `leads` is a group");
+        }
+
+        @Test
+        void parse_sameUserTwiceInDifferentCase_isAnError() {
+            Finding e = onlyError(withRule(GOOD_RULE) + "users:\n"
+                    + "  alice@contoso.com: { object_id: 9b8a7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d }\n"
+                    + "  Alice@Contoso.com: { object_id: 9b8a7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d }\n");
+
+            assertThat(e.line()).isEqualTo(18);
+            assertThat(e.message()).contains("emails ignore case");
+        }
+
+        @Test
+        void parse_customRoleWithoutActions_isAnError() {
+            Finding e = onlyError(withRule(GOOD_RULE) + "custom_roles:\n  Restarter: { description: restarts }\n");
+
+            assertThat(e.message()).contains("custom role \"Restarter\" allows no actions");
+        }
+
+        @Test
         void parse_brokenGroup_isReportedOnceNotAtEveryUse() {
             List<Finding> errors = errors(withRule(GOOD_RULE).replace("leads: { members: [bob@contoso.com, "
                     + "carol@contoso.com] }", "leads: { members: [bob@contoso.com], entra_group: leads-group }"));
