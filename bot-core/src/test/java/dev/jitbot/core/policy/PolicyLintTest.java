@@ -198,6 +198,6 @@ class PolicyLintTest {
 
         assertThat(findings).noneMatch(Finding::isError);
         assertThat(findings).singleElement()
-                .satisfies(f -> assertThat(f.message()).contains("Owner on a whole subscription (demo-sub)"));
+                .satisfies(f -> assertThat(f.message()).contains("Owner on a whole subscription (sub-demo)"));
     }
 }

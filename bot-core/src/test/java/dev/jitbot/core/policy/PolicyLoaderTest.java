@@ -580,8 +580,8 @@ class PolicyLoaderTest {
         @Test
         void demo_autoApprovesReaderAndAsksOneApprovalForContributorAndTwoPlusTicketForOwner() {
             Policy demo = PolicyLoader.demo();
-            AzureScope sub = demo.resolveScope("demo-sub").orThrow();
-            AzureScope rg = demo.resolveScope("demo-rg").orThrow();
+            AzureScope sub = demo.resolveScope("sub-demo").orThrow();
+            AzureScope rg = demo.resolveScope("rg-demo").orThrow();
 
             assertThat(sub.kind()).isEqualTo(dev.jitbot.core.domain.ScopeKind.SUBSCRIPTION);
             Policy.Rule reader = ruleFor(demo, "Reader", sub);
