@@ -107,6 +107,11 @@ public final class PolicyLint {
         return List.copyOf(out);
     }
 
+    /** What {@code jitbot check} prints: the errors of a file that did not load, else its warnings. */
+    public static List<Finding> check(PolicyLoader.Result result) {
+        return result.isOk() ? lint(result.file()) : result.errors();
+    }
+
     /** Every warning for a policy built in code (lines come from each rule's own line). */
     public static List<Finding> lint(Policy policy) {
         return lint(PolicyFile.of(policy, "policy"));

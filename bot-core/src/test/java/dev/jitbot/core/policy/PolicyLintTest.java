@@ -176,6 +176,14 @@ class PolicyLintTest {
     }
 
     @Test
+    void check_brokenFile_givesItsErrors_andAGoodFile_itsWarnings() {
+        assertThat(PolicyLint.check(PolicyLoader.load(PolicyLoaderTest.resource("broken.yaml"))))
+                .hasSize(13).allMatch(Finding::isError);
+        assertThat(PolicyLint.check(PolicyLoader.load(PolicyLoaderTest.resource("design.yaml"))))
+                .singleElement().matches(f -> f.severity() == Finding.Severity.WARNING);
+    }
+
+    @Test
     void lint_designExample_warnsOnlyAboutOwnerOnTheSubscription() {
         List<Finding> findings = PolicyLint.lint(PolicyLoader.load(PolicyLoaderTest.resource("design.yaml")).orThrow());
 
