@@ -23,10 +23,10 @@ abstract class AdminCommand extends Main.Env {
             return null;
         }
         Backend backend = Pieces.openBackend(config.database());
-        AccessProvider provider = withProvider ? Pieces.provider(config, () -> policy, err::println)
-                : new NoAzure();
-        return new Core(backend, () -> policy, provider, Pieces.directory(config, () -> policy), Clock.systemUTC(),
-                List.of()).owningBackend();
+        Pieces.Azure azure = Pieces.azure(config, () -> policy, out::println);
+        AccessProvider provider = withProvider ? azure.provider() : new NoAzure();
+        return new Core(backend, () -> policy, provider, azure.directory(), Clock.systemUTC(), List.of())
+                .owningBackend();
     }
 
     /** Who is acting from the command line: an email the policy knows, so its rules apply as in chat. */

@@ -20,8 +20,8 @@ final class CheckCommand extends Main.Env implements Callable<Integer> {
             return Main.REFUSED;
         }
         Pieces.PolicyCheck check = Pieces.checkPolicy(file);
-        check.errors().forEach(e -> err.println(file + ":" + e));
-        check.warnings().forEach(w -> out.println(file + ":" + w));
+        check.errors().forEach(err::println);
+        check.warnings().forEach(out::println);
         if (!check.errors().isEmpty()) {
             err.println(check.errors().size() + " error" + (check.errors().size() == 1 ? "" : "s") + ", "
                     + check.warnings().size() + " warning" + (check.warnings().size() == 1 ? "" : "s")

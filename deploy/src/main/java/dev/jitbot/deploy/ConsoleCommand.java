@@ -3,7 +3,6 @@ package dev.jitbot.deploy;
 import dev.jitbot.core.app.AccessProvider;
 import dev.jitbot.core.app.ChatNotifier;
 import dev.jitbot.core.app.Directory;
-import dev.jitbot.core.azure.DryRunAccessProvider;
 import dev.jitbot.core.domain.Policy;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -55,18 +54,17 @@ final class ConsoleCommand extends Main.Env implements Callable<Integer> {
             return Main.REFUSED;
         }
         Policy consolePolicy = ConsoleSession.withConsoleChannels(policy);
-        AccessProvider provider;
         if (config.dryRun()) {
             say.accept("Azure: DRY RUN — " + (config.azureMode() == Config.AzureMode.DRY_RUN
                     ? "JITBOT_AZURE_MODE=dry-run" : "no Azure credentials (AZURE_CLIENT_ID is unset)")
                     + ". Nothing in Azure changes; each line starting [dry-run] shows the ARM call jitbot would make.");
-            provider = new DryRunAccessProvider(say);
         } else {
-            say.accept("Azure: " + config.effectiveAzureMode().word() + " mode with client " + config.azure().clientId()
-                    + " — grants made here are REAL role assignments.");
-            provider = Pieces.provider(config, () -> consolePolicy, say);
+            say.accept("Azure: " + config.effectiveAzureMode().word() + " mode — grants made here are REAL role "
+                    + "assignments.");
         }
-        Directory directory = Pieces.directory(config, () -> consolePolicy);
+        Pieces.Azure azure = Pieces.azure(config, () -> consolePolicy, say);
+        AccessProvider provider = azure.provider();
+        Directory directory = azure.directory();
         String url = db != null ? db : "jdbc:h2:mem:jitbot-console-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
         Clock clock = Clock.systemUTC();
         ConsoleText text = new ConsoleText(clock);

@@ -84,7 +84,9 @@ final class ConsoleText implements Outcome.Visitor<String> {
 
     @Override
     public String granted(Outcome.Granted o) {
-        return "Granted: " + Phrases.granted(o.request());
+        AccessRequest r = o.request();
+        return "Granted " + r.label() + " to " + r.principal().displayName() + " until "
+                + Phrases.preciseTime(r.expiresAt()) + " (" + Durations.format(r.duration()) + ").";
     }
 
     @Override

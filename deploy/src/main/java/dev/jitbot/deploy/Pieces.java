@@ -5,6 +5,11 @@ import dev.jitbot.core.app.ChatNotifier;
 import dev.jitbot.core.app.Directory;
 import dev.jitbot.core.domain.Policy;
 import jakarta.servlet.http.HttpServlet;
+import dev.jitbot.core.azure.DryRunAccessProvider;
+import dev.jitbot.core.policy.Finding;
+import dev.jitbot.core.policy.PolicyDirectory;
+import dev.jitbot.core.policy.PolicyLint;
+import dev.jitbot.core.policy.PolicyLoader;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -36,7 +41,7 @@ final class Pieces {
         void close();
     }
 
-    /** Problems with the policy file, each naming its line. */
+    /** A policy file checked: the policy (null with errors), its errors and its lint warnings, each naming its line. */
     record PolicyCheck(Policy policy, List<String> errors, List<String> warnings) { }
 
     static Backend openBackend(Config.Database database) {
@@ -44,30 +49,42 @@ final class Pieces {
     }
 
     static PolicyCheck checkPolicy(Path file) {
-        throw new UnsupportedOperationException("the policy piece has not landed in main yet");
+        PolicyLoader.Result result = PolicyLoader.load(file);
+        if (!result.isOk()) {
+            return new PolicyCheck(null, result.errors().stream().map(Finding::toString).toList(), List.of());
+        }
+        List<String> warnings = PolicyLint.check(result).stream().map(Finding::toString).toList();
+        return new PolicyCheck(result.policy(), List.of(), warnings);
     }
 
     static Policy demoPolicy() {
-        throw new UnsupportedOperationException("the policy piece has not landed in main yet");
+        return PolicyLoader.demo();
     }
 
     /** Loads the policy for serve and the admin commands; prints its errors and returns null when it has any. */
     static Policy loadPolicy(Path file, PrintWriter err) {
         PolicyCheck check = checkPolicy(file);
         if (!check.errors().isEmpty()) {
-            err.println(file + " has " + check.errors().size() + " error" + (check.errors().size() == 1 ? "" : "s")
-                    + "; fix them (jitbot check " + file + " shows them too):");
+            err.println("The policy " + file + " has " + check.errors().size() + " error"
+                    + (check.errors().size() == 1 ? "" : "s") + "; fix them and start again:");
             check.errors().forEach(e -> err.println("  " + e));
+            err.flush();
             return null;
         }
         return check.policy();
     }
 
-    static AccessProvider provider(Config config, Supplier<Policy> policy, Consumer<String> loud) {
-        throw new UnsupportedOperationException("the azure piece has not landed in main yet");
-    }
+    /** The bot's Azure side: the provider of the configured mode and its directory. */
+    record Azure(AccessProvider provider, Directory directory) { }
 
-    static Directory directory(Config config, Supplier<Policy> policy) {
+    /**
+     * Builds the Azure side once: the provider of the configured mode (dry run prints what it would call to
+     * {@code dryRunOut}, or logs it when that is null), and the policy's static {@code users:} as directory.
+     */
+    static Azure azure(Config config, Supplier<Policy> policy, Consumer<String> dryRunOut) {
+        if (config.dryRun()) {
+            return new Azure(new DryRunAccessProvider(dryRunOut), new PolicyDirectory(policy));
+        }
         throw new UnsupportedOperationException("the azure piece has not landed in main yet");
     }
 

@@ -71,8 +71,9 @@ final class ServeCommand extends Main.Env implements java.util.concurrent.Callab
         closing.add(b);
         metrics.watch(b.requests());
         Clock clock = Clock.systemUTC();
-        AccessProvider provider = metrics.provider(Pieces.provider(config, policy::get, log::warn));
-        Directory directory = Pieces.directory(config, policy::get);
+        Pieces.Azure azure = Pieces.azure(config, policy::get, null);
+        AccessProvider provider = metrics.provider(azure.provider());
+        Directory directory = azure.directory();
         Core core = new Core(new MeteredBackend(b, metrics), policy::get, provider, directory, clock, List.<ChatNotifier>of());
         closing.add(core);
         core.expiry.onRevocationLag(metrics::revocationLag);

@@ -20,7 +20,7 @@ class ConsoleJarIT {
     void pipedRequestApprovedFor20s_showsGrantActiveThenRevokedWithConfirmation_andExitsZero() throws Exception {
         try (JarProcess jitbot = JarProcess.start(work, Map.of(), List.of(), "console")) {
             jitbot.stdin().write(String.join("\n",
-                    "request Contributor on demo-rg for 20s because test",
+                    "request Contributor on rg-demo for 20s because test",
                     "/as bob",
                     "approve last",
                     "").getBytes(StandardCharsets.UTF_8));
@@ -42,7 +42,7 @@ class ConsoleJarIT {
             assertThat(granted).as(text).isGreaterThan(put);
             assertThat(delete).as(text).isGreaterThan(granted);
             assertThat(revoked).as(text).isGreaterThan(delete);
-            assertThat(out.get(revoked)).contains("Contributor on demo-rg").contains("— expired");
+            assertThat(out.get(revoked)).contains("Contributor on rg-demo").contains("— expired");
             assertThat(out.get(out.size() - 1)).contains("Nothing is pending or active");
             assertThat(seconds).as("the grant lasts 20 s before it is revoked").isGreaterThanOrEqualTo(19);
         }
