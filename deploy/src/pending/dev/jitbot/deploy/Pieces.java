@@ -79,7 +79,7 @@ final class Pieces {
         if (!result.isOk()) {
             return new PolicyCheck(null, result.errors().stream().map(Finding::toString).toList(), List.of());
         }
-        List<String> warnings = PolicyLint.lint(result.orThrow()).stream().map(Finding::toString).toList();
+        List<String> warnings = PolicyLint.check(result).stream().map(Finding::toString).toList();
         return new PolicyCheck(result.policy(), List.of(), warnings);
     }
 
@@ -100,21 +100,25 @@ final class Pieces {
         return check.policy();
     }
 
-    static AccessProvider provider(Config config, Supplier<Policy> policy, Consumer<String> loud) {
-        if (config.dryRun()) {
-            return new DryRunAccessProvider(null);
-        }
-        return AzureAccess.create(config.azure(), Clock.systemUTC()).provider();
-    }
+    /** The bot's Azure side: the provider of the configured mode and its directory. */
+    record Azure(AccessProvider provider, Directory directory) { }
 
-    /** The policy's static {@code users:} first, then Microsoft Graph when an Azure identity is configured. */
-    static Directory directory(Config config, Supplier<Policy> policy) {
+    /**
+     * Builds the Azure side once: the provider of the configured mode (dry run prints what it would call to
+     * {@code dryRunOut}, or logs it loudly when that is null), and
+     * the policy's static {@code users:} first, then Microsoft Graph where an Azure identity is configured.
+     */
+    static Azure azure(Config config, Supplier<Policy> policy, Consumer<String> dryRunOut) {
         PolicyDirectory fromPolicy = new PolicyDirectory(policy);
         if (config.dryRun()) {
-            return fromPolicy;
+            if (dryRunOut == null && config.azure().warning() != null) {
+                log.warn(config.azure().warning());
+            }
+            return new Azure(new DryRunAccessProvider(dryRunOut), fromPolicy);
         }
-        Directory graph = AzureAccess.create(config.azure(), Clock.systemUTC()).directory().orElse(null);
-        return graph == null ? fromPolicy : new Directories(fromPolicy, graph);
+        AzureAccess access = AzureAccess.create(config.azure(), Clock.systemUTC());
+        Directory graph = access.directory().orElse(null);
+        return new Azure(access.provider(), graph == null ? fromPolicy : new Directories(fromPolicy, graph));
     }
 
     static List<Chat> chats(Config config, Core core, Clock clock) {
