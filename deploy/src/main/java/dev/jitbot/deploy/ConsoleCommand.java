@@ -42,13 +42,10 @@ final class ConsoleCommand extends Main.Env implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Config config = config();
-        Object lock = new Object();
-        Consumer<String> say = line -> {
-            synchronized (lock) {
-                out.println(line);
-                out.flush();
-            }
-        };
+        ConsoleOut say = new ConsoleOut(line -> {
+            out.println(line);
+            out.flush();
+        });
         Policy policy = choosePolicy(config, say);
         if (policy == null) {
             return Main.REFUSED;
@@ -85,7 +82,7 @@ final class ConsoleCommand extends Main.Env implements Callable<Integer> {
                 BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
                 session[0].run(in, !interactive, () -> {
                     if (interactive) {
-                        synchronized (lock) {
+                        synchronized (say) {
                             out.print(session[0].user().id() + "> ");
                             out.flush();
                         }

@@ -20,7 +20,6 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -41,13 +40,16 @@ final class ConsoleSession {
     private final RequestStore store;
     private final Supplier<Policy> policy;
     private final ConsoleText text;
-    private final Consumer<String> out;
+    private final ConsoleOut out;
     private final Duration poll;
+    /** The revocation confirmation follows the store's last write; a notifier that prints none is not waited for longer. */
+    private static final Duration MAX_CONFIRMATION_WAIT = Duration.ofSeconds(5);
+
     private volatile RequestId last;
     private ChatUser user;
 
     ConsoleSession(AccessService service, RequestStore store, Supplier<Policy> policy, ConsoleText text,
-                   Consumer<String> out, String firstUser, Duration poll) {
+                   ConsoleOut out, String firstUser, Duration poll) {
         this.service = Objects.requireNonNull(service, "service");
         this.store = Objects.requireNonNull(store, "store");
         this.policy = Objects.requireNonNull(policy, "policy");
@@ -126,15 +128,30 @@ final class ConsoleSession {
         out.accept(outcome.accept(text));
     }
 
-    /** Waits until no request is pending, activating, active or revoking. */
+    /**
+     * Waits until no request is pending, activating, active or revoking, and the last confirmations are printed
+     * (they follow the store's final write).
+     */
     void awaitQuiet() throws InterruptedException {
         Set<String> reported = new TreeSet<>();
+        Set<RequestId> watched = new java.util.HashSet<>();
+        long quietSince = 0;
         while (true) {
             List<AccessRequest> open = store.findByState(OPEN);
+            open.forEach(r -> watched.add(r.id()));
             if (open.isEmpty()) {
+                quietSince = quietSince == 0 ? System.nanoTime() : quietSince;
+                boolean unconfirmed = watched.stream().anyMatch(id -> !out.confirmed(id)
+                        && store.find(id).map(r -> r.state() == State.ENDED).orElse(false));
+                boolean patience = Duration.ofNanos(System.nanoTime() - quietSince).compareTo(MAX_CONFIRMATION_WAIT) < 0;
+                if ((unconfirmed && patience) || out.quietFor().compareTo(settle()) < 0) {
+                    Thread.sleep(poll.toMillis());
+                    continue;
+                }
                 out.accept("Nothing is pending or active any more. Bye.");
                 return;
             }
+            quietSince = 0;
             List<String> lines = new ArrayList<>();
             for (AccessRequest r : open) {
                 String waiting = r.id() + " " + r.state().label();
@@ -148,6 +165,10 @@ final class ConsoleSession {
             }
             Thread.sleep(poll.toMillis());
         }
+    }
+
+    private Duration settle() {
+        return poll.multipliedBy(4);
     }
 
     private static String until(AccessRequest r) {

@@ -34,20 +34,21 @@ class ConsoleSessionTest {
     final ManualScheduler scheduler = new ManualScheduler(clock);
     final RecordingAccessProvider provider = new RecordingAccessProvider();
     final List<String> lines = new CopyOnWriteArrayList<>();
+    final ConsoleOut out = new ConsoleOut(lines::add);
     final ConsoleText text = new ConsoleText(clock);
     ConsoleSession session;
 
     ConsoleSessionTest() {
         InMemoryAuditLog audit = new InMemoryAuditLog();
         ConsoleSession[] s = new ConsoleSession[1];
-        ChatNotifier notifier = new ConsoleNotifier(lines::add, text, r -> s[0].seen(r));
+        ChatNotifier notifier = new ConsoleNotifier(out, text, r -> s[0].seen(r));
         Notifications notifications = new Notifications(store, List.of(notifier));
         ExpiryService expiry = new ExpiryService(() -> policy, store, audit, provider, notifications, scheduler, clock,
                 Runnable::run);
         scheduler.bind(expiry);
         AccessService service = new AccessService(() -> policy, store, audit, provider, new FakeDirectory(),
                 notifications, scheduler, expiry, clock, new Random(7));
-        session = new ConsoleSession(service, store, () -> policy, text, lines::add, "alice", Duration.ofMillis(10));
+        session = new ConsoleSession(service, store, () -> policy, text, out, "alice", Duration.ofMillis(10));
         s[0] = session;
     }
 
@@ -114,14 +115,17 @@ class ConsoleSessionTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Timeout(30)
     void run_piped_echoesLinesAndWaitsUntilNothingIsOpen() throws Exception {
         BufferedReader in = new BufferedReader(new StringReader(String.join("\n",
                 "# a comment", "request Reader on sub-prod for 20s because look", "")));
         Thread expiry = new Thread(() -> {
-            try {
-                Thread.sleep(200);
-            } catch (InterruptedException e) {
-                return;
+            while (lines.stream().noneMatch(l -> l.startsWith("End of input; waiting for JIT-"))) {
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    return;
+                }
             }
             clock.advance(Duration.ofSeconds(21));
             scheduler.runDue();
