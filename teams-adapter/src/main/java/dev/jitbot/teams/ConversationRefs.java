@@ -1,0 +1,94 @@
+package dev.jitbot.teams;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.microsoft.bot.schema.Activity;
+import com.microsoft.bot.schema.ConversationAccount;
+import com.microsoft.bot.schema.ConversationReference;
+import com.microsoft.bot.schema.Serialization;
+import dev.jitbot.core.app.ConversationStore;
+import dev.jitbot.core.domain.Platform;
+import java.io.IOException;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps Teams' {@link ConversationReference}s (as the SDK's own JSON) in the core's {@link ConversationStore}, so
+ * proactive posts survive a restart. Keys: the conversation id (a channel id without its {@code ;messageid=} thread
+ * suffix), and {@code user:<aadObjectId>} for the personal chat with one person.
+ */
+final class ConversationRefs {
+
+    private static final Logger log = LoggerFactory.getLogger(ConversationRefs.class);
+    static final String PERSONAL = "personal";
+
+    private final ConversationStore store;
+
+    ConversationRefs(ConversationStore store) {
+        this.store = store;
+    }
+
+    /** Remembers where {@code activity} came from, under every key a later post may need. */
+    void remember(Activity activity) {
+        if (activity.getConversation() == null || activity.getConversation().getId() == null
+                || activity.getServiceUrl() == null) {
+            return;
+        }
+        ConversationReference ref = activity.getConversationReference();
+        ref.setActivityId(null);
+        String conversationId = baseId(activity.getConversation().getId());
+        ref.setConversation(withId(activity.getConversation(), conversationId));
+        save(conversationId, ref);
+        if (PERSONAL.equals(activity.getConversation().getConversationType())
+                && activity.getFrom() != null && activity.getFrom().getAadObjectId() != null) {
+            save(userKey(activity.getFrom().getAadObjectId()), ref);
+        }
+    }
+
+    Optional<ConversationReference> find(String key) {
+        Optional<String> json = store.find(Platform.TEAMS, key);
+        if (json.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            JsonNode tree = Serialization.jsonToTree(json.get());
+            return Optional.ofNullable(Serialization.treeToValue(tree, ConversationReference.class));
+        } catch (IOException | RuntimeException e) {
+            log.warn("stored conversation reference {} is not readable: {}", key, e.toString());
+            return Optional.empty();
+        }
+    }
+
+    /** The reference for posting a new message into {@code conversationId} (a channel, group or personal chat). */
+    Optional<ConversationReference> forConversation(String conversationId) {
+        String base = baseId(conversationId);
+        return find(base).map(ref -> {
+            ref.setConversation(withId(ref.getConversation(), base));
+            return ref;
+        });
+    }
+
+    static String userKey(String aadObjectId) {
+        return "user:" + aadObjectId.strip().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** {@code 19:x@thread.tacv2;messageid=17} (a reply thread) → {@code 19:x@thread.tacv2} (the channel). */
+    static String baseId(String conversationId) {
+        int semi = conversationId.indexOf(";messageid=");
+        return semi < 0 ? conversationId : conversationId.substring(0, semi);
+    }
+
+    private void save(String key, ConversationReference ref) {
+        try {
+            store.save(Platform.TEAMS, key, Serialization.toString(ref));
+        } catch (IOException | RuntimeException e) {
+            log.warn("could not store the conversation reference {}: {}", key, e.toString());
+        }
+    }
+
+    private static ConversationAccount withId(ConversationAccount original, String id) {
+        ConversationAccount copy = original == null ? new ConversationAccount() : ConversationAccount.clone(original);
+        copy.setId(id);
+        return copy;
+    }
+}

@@ -1,0 +1,206 @@
+package dev.jitbot.teams;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.microsoft.bot.builder.ActivityHandler;
+import com.microsoft.bot.builder.BotFrameworkAdapter;
+import com.microsoft.bot.builder.InvokeResponse;
+import com.microsoft.bot.builder.MessageFactory;
+import com.microsoft.bot.builder.TurnContext;
+import com.microsoft.bot.connector.ConnectorClient;
+import com.microsoft.bot.schema.Activity;
+import com.microsoft.bot.schema.ActivityTypes;
+import com.microsoft.bot.schema.AdaptiveCardInvokeResponse;
+import com.microsoft.bot.schema.AdaptiveCardInvokeValue;
+import com.microsoft.bot.schema.ChannelAccount;
+import com.microsoft.bot.schema.Serialization;
+import com.microsoft.bot.schema.TextFormatTypes;
+import dev.jitbot.core.app.AccessService;
+import dev.jitbot.core.domain.AccessRequest;
+import dev.jitbot.core.domain.ChatUser;
+import dev.jitbot.core.domain.Outcome;
+import dev.jitbot.core.domain.Parsed;
+import dev.jitbot.core.domain.RequestId;
+import java.net.HttpURLConnection;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.regex.Pattern;
+
+/**
+ * The Teams bot: text commands in personal chat or with an @mention in a channel, install events, and the
+ * {@code adaptiveCard/action} invokes of the request card's buttons. Every decision is the core's; this class only
+ * translates between Teams activities and {@link AccessService} calls.
+ */
+final class JitBot extends ActivityHandler {
+
+    static final String ADAPTIVE_CARD_ACTION = "adaptiveCard/action";
+    static final String ERROR_TYPE = "application/vnd.microsoft.error";
+    private static final Pattern MENTION = Pattern.compile("(?is)<at[^>]*>.*?</at>");
+
+    private final AccessService service;
+    private final ConversationRefs refs;
+    private final Roster roster;
+    private final CardViews views;
+    private final Words words;
+
+    JitBot(AccessService service, ConversationRefs refs, Roster roster, CardViews views, Words words) {
+        this.service = service;
+        this.refs = refs;
+        this.roster = roster;
+        this.views = views;
+        this.words = words;
+    }
+
+    @Override
+    public CompletableFuture<Void> onTurn(TurnContext ctx) {
+        Activity a = ctx.getActivity();
+        if (a.isType(ActivityTypes.MESSAGE) || a.isType(ActivityTypes.INVOKE)) {
+            refs.remember(a);
+        }
+        return super.onTurn(ctx);
+    }
+
+    // ------------------------------------------------------------------------------------------------ messages
+
+    @Override
+    protected CompletableFuture<Void> onMessageActivity(TurnContext ctx) {
+        Activity a = ctx.getActivity();
+        String text = commandText(a.getText());
+        if (text.isEmpty() && a.getValue() != null) {
+            return CompletableFuture.completedFuture(null); // an old Action.Submit: the cards use Action.Execute
+        }
+        String reply;
+        try {
+            ChatUser user = user(ctx);
+            reply = words.render(service.handle(user, text));
+        } catch (RuntimeException e) {
+            reply = words.failure("handling your command", e);
+        }
+        Activity message = MessageFactory.text(reply);
+        message.setTextFormat(TextFormatTypes.MARKDOWN);
+        return ctx.sendActivity(message).thenApply(sent -> null);
+    }
+
+    @Override
+    protected CompletableFuture<Void> onMembersAdded(List<ChannelAccount> membersAdded, TurnContext ctx) {
+        Activity a = ctx.getActivity();
+        boolean botAdded = a.getRecipient() != null && membersAdded.stream()
+                .anyMatch(m -> m.getId() != null && m.getId().equals(a.getRecipient().getId()));
+        if (!botAdded) {
+            return CompletableFuture.completedFuture(null);
+        }
+        refs.remember(a);
+        Activity hello = MessageFactory.text("Hi, I'm jitbot: I hand out Azure roles for as long as a task needs "
+                + "and take them back on time. Try `" + dev.jitbot.core.domain.CommandParser.EXAMPLE_REQUEST
+                + "`, or `help` for everything I can do" + (ConversationRefs.PERSONAL.equals(
+                a.getConversation().getConversationType()) ? "." : " (mention me first in a channel)."));
+        hello.setTextFormat(TextFormatTypes.MARKDOWN);
+        return ctx.sendActivity(hello).thenApply(sent -> null);
+    }
+
+    /** The command in a message: without the bot's {@code <at>…</at>} mention and HTML spaces. */
+    static String commandText(String text) {
+        if (text == null) {
+            return "";
+        }
+        return MENTION.matcher(text).replaceAll(" ").replace("&nbsp;", " ").replace('\u00a0', ' ').strip();
+    }
+
+    // ------------------------------------------------------------------------------------------------ invokes
+
+    /**
+     * Validates {@code adaptiveCard/action} invokes here rather than in {@link ActivityHandler}: the SDK answers a
+     * malformed one with a failed turn (HTTP 500) and an error body typed {@code application/vnd.getmicrosoft().error}.
+     */
+    @Override
+    protected CompletableFuture<InvokeResponse> onInvokeActivity(TurnContext ctx) {
+        if (!ADAPTIVE_CARD_ACTION.equals(ctx.getActivity().getName())) {
+            return super.onInvokeActivity(ctx);
+        }
+        Object raw = ctx.getActivity().getValue();
+        AdaptiveCardInvokeValue value = raw == null ? null : Serialization.getAs(raw, AdaptiveCardInvokeValue.class);
+        if (value == null || value.getAction() == null) {
+            return CompletableFuture.completedFuture(ok(error(HttpURLConnection.HTTP_BAD_REQUEST, "BadRequest",
+                    "The card action carried no action.")));
+        }
+        if (!"Action.Execute".equals(value.getAction().getType())) {
+            return CompletableFuture.completedFuture(ok(error(HttpURLConnection.HTTP_BAD_REQUEST, "NotSupported",
+                    "Only Action.Execute is supported.")));
+        }
+        return onAdaptiveCardInvoke(ctx, value).thenApply(JitBot::ok);
+    }
+
+    @Override
+    protected CompletableFuture<AdaptiveCardInvokeResponse> onAdaptiveCardInvoke(TurnContext ctx,
+                                                                                 AdaptiveCardInvokeValue value) {
+        try {
+            return CompletableFuture.completedFuture(act(ctx, value));
+        } catch (RuntimeException e) {
+            return CompletableFuture.completedFuture(card(Cards.message(words.failure("handling that button", e), true)));
+        }
+    }
+
+    private AdaptiveCardInvokeResponse act(TurnContext ctx, AdaptiveCardInvokeValue value) {
+        String verb = value.getAction().getVerb() == null ? "" : value.getAction().getVerb();
+        JsonNode data = value.getAction().getData() == null ? Serialization.createObjectNode()
+                : Serialization.objectToTree(value.getAction().getData());
+        Parsed<RequestId> id = RequestId.parse(data.path("requestId").asText(""));
+        if (!id.isOk()) {
+            return card(Cards.message("This card names no request I know, so nothing changed. `list` shows yours.",
+                    true));
+        }
+        String reason = data.path("reason").asText("").strip();
+        ChatUser user = user(ctx);
+        Outcome outcome = switch (verb) {
+            case Cards.VERB_REFRESH -> null;
+            case Cards.VERB_APPROVE -> service.approve(user, id.orThrow());
+            case Cards.VERB_DENY -> service.deny(user, id.orThrow(), reason.isEmpty() ? null : reason);
+            case Cards.VERB_REVOKE -> service.revoke(user, id.orThrow(), reason.isEmpty() ? null : reason);
+            default -> new Outcome.Refused(dev.jitbot.core.domain.Refusal.Reason.INVALID_INPUT,
+                    "This card's button `" + verb + "` is not one I know, so nothing changed.");
+        };
+        Optional<AccessRequest> current = service.find(user, id.orThrow());
+        boolean problem = outcome instanceof Outcome.Refused;
+        String notice = outcome == null ? null : words.onCard(outcome);
+        if (current.isEmpty()) {
+            return card(Cards.message(notice != null ? notice : "I know no request " + id.orThrow()
+                    + " that you can see; nothing changed.", true));
+        }
+        ConnectorClient connector = ctx.getTurnState().get(BotFrameworkAdapter.CONNECTOR_CLIENT_KEY);
+        String conversationId = ConversationRefs.baseId(ctx.getActivity().getConversation().getId());
+        List<String> refreshIds = views.actorIds(connector, conversationId, current.get());
+        return card(views.personal(user, current.get(), refreshIds, notice, problem));
+    }
+
+    private ChatUser user(TurnContext ctx) {
+        Activity a = ctx.getActivity();
+        ConnectorClient connector = ctx.getTurnState().get(BotFrameworkAdapter.CONNECTOR_CLIENT_KEY);
+        String conversationId = a.getConversation() == null ? null : ConversationRefs.baseId(a.getConversation().getId());
+        return roster.user(connector, conversationId, a.getFrom());
+    }
+
+    static AdaptiveCardInvokeResponse card(ObjectNode card) {
+        AdaptiveCardInvokeResponse r = new AdaptiveCardInvokeResponse();
+        r.setStatusCode(HttpURLConnection.HTTP_OK);
+        r.setType(Cards.CONTENT_TYPE);
+        r.setValue(card);
+        return r;
+    }
+
+    /** An error response with the type string Teams expects (the SDK's own says {@code vnd.getmicrosoft().error}). */
+    static AdaptiveCardInvokeResponse error(int status, String code, String message) {
+        AdaptiveCardInvokeResponse r = new AdaptiveCardInvokeResponse();
+        r.setStatusCode(status);
+        r.setType(ERROR_TYPE);
+        com.microsoft.bot.schema.Error error = new com.microsoft.bot.schema.Error();
+        error.setCode(code);
+        error.setMessage(message);
+        r.setValue(error);
+        return r;
+    }
+
+    private static InvokeResponse ok(AdaptiveCardInvokeResponse body) {
+        return new InvokeResponse(HttpURLConnection.HTTP_OK, body);
+    }
+}
