@@ -12,7 +12,6 @@ import com.microsoft.bot.schema.Activity;
 import com.microsoft.bot.schema.ActivityTypes;
 import com.microsoft.bot.schema.AdaptiveCardInvokeResponse;
 import com.microsoft.bot.schema.AdaptiveCardInvokeValue;
-import com.microsoft.bot.schema.ChannelAccount;
 import com.microsoft.bot.schema.Serialization;
 import com.microsoft.bot.schema.TextFormatTypes;
 import dev.jitbot.core.app.AccessService;
@@ -82,13 +81,17 @@ final class JitBot extends ActivityHandler {
         return ctx.sendActivity(message).thenApply(sent -> null);
     }
 
+    /**
+     * Install events. {@link ActivityHandler} calls {@code onMembersAdded} only when someone other than the bot
+     * joined, so the bot's own install (the one that matters here) is caught one level up.
+     */
     @Override
-    protected CompletableFuture<Void> onMembersAdded(List<ChannelAccount> membersAdded, TurnContext ctx) {
+    protected CompletableFuture<Void> onConversationUpdateActivity(TurnContext ctx) {
         Activity a = ctx.getActivity();
-        boolean botAdded = a.getRecipient() != null && membersAdded.stream()
+        boolean botAdded = a.getRecipient() != null && a.getMembersAdded() != null && a.getMembersAdded().stream()
                 .anyMatch(m -> m.getId() != null && m.getId().equals(a.getRecipient().getId()));
         if (!botAdded) {
-            return CompletableFuture.completedFuture(null);
+            return super.onConversationUpdateActivity(ctx);
         }
         refs.remember(a);
         Activity hello = MessageFactory.text("Hi, I'm jitbot: I hand out Azure roles for as long as a task needs "

@@ -1,0 +1,434 @@
+package dev.jitbot.teams;
+
+import static dev.jitbot.teams.FakeTeams.ACCESS_TOKEN;
+import static dev.jitbot.teams.FakeTeams.ALICE;
+import static dev.jitbot.teams.FakeTeams.APP_ID;
+import static dev.jitbot.teams.FakeTeams.APP_PASSWORD;
+import static dev.jitbot.teams.FakeTeams.BOB;
+import static dev.jitbot.teams.FakeTeams.CARD_ID;
+import static dev.jitbot.teams.FakeTeams.CAROL;
+import static dev.jitbot.teams.FakeTeams.ERIN;
+import static dev.jitbot.teams.FakeTeams.json;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import dev.jitbot.core.domain.AccessRequest;
+import dev.jitbot.core.domain.AuditEvent;
+import dev.jitbot.core.domain.Platform;
+import dev.jitbot.core.domain.State;
+import dev.jitbot.core.testing.CoreHarness;
+import dev.jitbot.core.testing.InMemoryAuditLog;
+import dev.jitbot.core.testing.InMemoryConversationStore;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.servlet.ServletContextHandler;
+import org.eclipse.jetty.servlet.ServletHolder;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Teams adapter over real HTTP: activities with RS256 JWTs go to {@code POST /api/messages} on a Jetty server;
+ * WireMock is Bot Framework's key metadata, Entra's token endpoint and the Teams connector (with a roster that
+ * gives each member's email, which is how the policy names people).
+ */
+class TeamsAdapterIT {
+
+    static final String APPROVALS = "19:approvals@thread.tacv2";
+    static final String ALICE_CHAT = "a:1alice-personal-chat";
+    static final String REQUEST = "request Contributor on rg-payments for 45m because INC-4411 hotfix";
+
+    static FakeTeams teams;
+    final HttpClient http = HttpClient.newHttpClient();
+    final InMemoryConversationStore conversations = new InMemoryConversationStore();
+    CoreHarness core;
+    TeamsModule module;
+    Server jetty;
+
+    @BeforeAll
+    static void fakes() {
+        teams = new FakeTeams();
+    }
+
+    @AfterAll
+    static void stopFakes() {
+        teams.close();
+    }
+
+    @BeforeEach
+    void start() throws Exception {
+        teams.reset();
+        core = new CoreHarness();
+        serve(core);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        jetty.stop();
+        module.close();
+    }
+
+    void serve(CoreHarness harness) throws Exception {
+        module = TeamsModule.create(new TeamsModule.Settings(APP_ID, APP_PASSWORD, null, teams.openIdMetadataUrl(),
+                teams.authority()), harness.service, conversations, harness.audit, harness.clock);
+        harness.notifications.register(module.notifier());
+        jetty = new Server(0);
+        ServletContextHandler context = new ServletContextHandler();
+        context.addServlet(new ServletHolder(module.servlet()), "/api/messages");
+        jetty.setHandler(context);
+        jetty.start();
+    }
+
+    // ------------------------------------------------------------------------------------------------ the loop
+
+    @Nested
+    class WholeLoop {
+
+        @Test
+        void request_approve_expire_postsCardGrantsThenUpdatesCardAndConfirmsRevocation() throws Exception {
+            assertThat(post(teams.install(APPROVALS, "channel", CAROL)).statusCode()).isEqualTo(202);
+
+            assertThat(post(teams.message(ALICE, ALICE_CHAT, "personal", REQUEST)).statusCode()).isEqualTo(202);
+            AccessRequest pending = only(State.PENDING);
+            assertThat(pending.requester().email()).isEqualTo("alice@contoso.com");
+            assertThat(pending.principal().objectId()).isEqualTo(ALICE.aadObjectId());
+            assertThat(text(one("POST", "/v3/conversations/" + ALICE_CHAT + "/activities/.+")))
+                    .contains("Requested Contributor on rg-payments for 45 min as " + pending.id());
+
+            LoggedRequest cardPost = one("POST", "/v3/conversations/" + APPROVALS + "/activities");
+            JsonNode card = card(cardPost);
+            assertThat(card.path("version").asText()).isEqualTo("1.5");
+            assertThat(card.toString()).contains(pending.id().value()).contains("INC-4411 hotfix");
+            assertThat(card.at("/refresh/action/verb").asText()).isEqualTo("refresh");
+            assertThat(strings(card.at("/refresh/userIds"))).contains(BOB.id(), CAROL.id())
+                    .doesNotContain(ALICE.id(), ERIN.id());
+            assertThat(card.has("actions")).as("the shared card shows status only").isFalse();
+
+            HttpResponse<String> invoke = post(teams.invoke(BOB, "approve", pending.id().value(), null));
+            assertThat(invoke.statusCode()).isEqualTo(200);
+            ObjectNode body = json(invoke.body());
+            assertThat(body.path("statusCode").asInt()).isEqualTo(200);
+            assertThat(body.path("type").asText()).isEqualTo("application/vnd.microsoft.card.adaptive");
+            assertThat(body.at("/value/version").asText()).isEqualTo("1.5");
+            assertThat(body.path("value").toString()).contains("Approved").contains("Active until")
+                    .contains("\"verb\":\"revoke\"").doesNotContain("\"verb\":\"approve\"");
+            assertThat(core.provider.grants).containsExactly(pending.id());
+            AccessRequest active = core.store.find(pending.id()).orElseThrow();
+            assertThat(active.state()).isEqualTo(State.ACTIVE);
+            assertThat(text(one("POST", "/v3/conversations/" + ALICE_CHAT + "/activities")))
+                    .contains("is yours until");
+            assertAllConnectorCallsCarryTheBearerToken();
+
+            teams.reset();
+            core.advance(Duration.ofMinutes(46));
+
+            assertThat(core.store.find(pending.id()).orElseThrow().state()).isEqualTo(State.ENDED);
+            LoggedRequest put = one("PUT", "/v3/conversations/" + APPROVALS + "/activities/" + CARD_ID);
+            assertThat(card(put).toString()).contains("revoked at").contains("expired").doesNotContain("\"actions\"");
+            LoggedRequest reply = one("POST", "/v3/conversations/" + APPROVALS + "/activities/" + CARD_ID);
+            assertThat(text(reply)).contains("Contributor on rg-payments revoked at").contains("expired")
+                    .contains(pending.id().value());
+            assertThat(json(reply.getBodyAsString()).path("replyToId").asText()).isEqualTo(CARD_ID);
+            assertAllConnectorCallsCarryTheBearerToken();
+        }
+
+        @Test
+        void outboundToken_isFetchedWithTheBotsCredentialsFromTheConfiguredAuthority() throws Exception {
+            post(teams.install(APPROVALS, "channel", CAROL));
+
+            List<LoggedRequest> tokenCalls = teams.wm.getAllServeEvents().stream().map(e -> e.getRequest())
+                    .filter(r -> r.getUrl().equals("/botframework.com/oauth2/v2.0/token")).toList();
+            assertThat(tokenCalls).hasSize(1);
+            String form = URLDecoder.decode(tokenCalls.get(0).getBodyAsString(), StandardCharsets.UTF_8);
+            assertThat(form).contains("grant_type=client_credentials", "client_id=" + APP_ID,
+                    "scope=https://api.botframework.com/.default");
+        }
+
+        @Test
+        void restartBetweenApprovalAndExpiry_stillUpdatesTheCardAndConfirms() throws Exception {
+            post(teams.install(APPROVALS, "channel", CAROL));
+            post(teams.message(ALICE, ALICE_CHAT, "personal", REQUEST));
+            AccessRequest pending = only(State.PENDING);
+            assertThat(post(teams.invoke(BOB, "approve", pending.id().value(), null)).statusCode()).isEqualTo(200);
+            assertThat(core.store.find(pending.id()).orElseThrow().state()).isEqualTo(State.ACTIVE);
+
+            // A new process: same database (requests, audit, conversation references), nothing else survives.
+            stop();
+            CoreHarness restarted = new CoreHarness(core.store, core.audit);
+            restarted.clock.set(core.clock.instant());
+            core = restarted;
+            serve(restarted);
+            teams.reset();
+
+            restarted.clock.advance(Duration.ofMinutes(46));
+            restarted.expiry.sweep();
+
+            assertThat(restarted.store.find(pending.id()).orElseThrow().state()).isEqualTo(State.ENDED);
+            assertThat(restarted.provider.revokes).containsExactly(pending.id());
+            assertThat(card(one("PUT", "/v3/conversations/" + APPROVALS + "/activities/" + CARD_ID)).toString())
+                    .contains("revoked at").contains("expired");
+            assertThat(text(one("POST", "/v3/conversations/" + APPROVALS + "/activities/" + CARD_ID)))
+                    .contains("revoked at").contains("expired");
+            assertThat(text(one("POST", "/v3/conversations/" + ALICE_CHAT + "/activities")))
+                    .contains("revoked at");
+            assertAllConnectorCallsCarryTheBearerToken();
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ auth
+
+    @Nested
+    class ForgedRequests {
+
+        @Test
+        void signedWithAnotherKey_is401AndChangesNothing() throws Exception {
+            assertRejected(teams.token(teams.otherKey, APP_ID, teams.serviceUrl(), inHalfAnHour()));
+        }
+
+        @Test
+        void forAnotherBot_is401AndChangesNothing() throws Exception {
+            assertRejected(teams.token(teams.key, "0e0e0e0e-1111-4222-8333-444455556666", teams.serviceUrl(),
+                    inHalfAnHour()));
+        }
+
+        @Test
+        void forAnotherServiceUrl_is401AndChangesNothing() throws Exception {
+            assertRejected(teams.token(teams.key, APP_ID, "https://smba.trafficmanager.net/amer/", inHalfAnHour()));
+        }
+
+        @Test
+        void expired_is401AndChangesNothing() throws Exception {
+            assertRejected(teams.token(teams.key, APP_ID, teams.serviceUrl(), Instant.now().minus(Duration.ofMinutes(10))));
+        }
+
+        @Test
+        void withoutAToken_is401AndChangesNothing() throws Exception {
+            assertRejected(null);
+        }
+
+        @Test
+        void notAJwt_is401AndChangesNothing() throws Exception {
+            assertRejected("not-a-jwt");
+        }
+
+        private void assertRejected(String token) throws Exception {
+            HttpResponse<String> response = post(teams.message(ALICE, ALICE_CHAT, "personal", REQUEST), token);
+
+            assertThat(response.statusCode()).isEqualTo(401);
+            assertThat(core.store.findByState(EnumSet.allOf(State.class))).isEmpty();
+            assertThat(teams.connectorCalls()).isEmpty();
+            assertThat(conversations.find(Platform.TEAMS, ALICE_CHAT)).isEmpty();
+            List<AuditEvent> events = ((InMemoryAuditLog) core.audit).all();
+            assertThat(events).hasSize(1);
+            assertThat(events.get(0).action()).isEqualTo("rejected-request");
+            assertThat(events.get(0).platform()).isEqualTo(Platform.TEAMS);
+            if (token != null) {
+                assertThat(events.get(0).details()).doesNotContain(token);
+            }
+        }
+
+        private Instant inHalfAnHour() {
+            return Instant.now().plus(Duration.ofMinutes(30));
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ cards
+
+    @Nested
+    class CardButtons {
+
+        @Test
+        void approve_whenApproverIsRequester_answersWithTheRefusalAndGrantsNothing() throws Exception {
+            post(teams.install(APPROVALS, "channel", CAROL));
+            post(teams.message(ALICE, ALICE_CHAT, "personal", REQUEST));
+            AccessRequest pending = only(State.PENDING);
+            teams.reset();
+
+            HttpResponse<String> invoke = post(teams.invoke(ALICE, "approve", pending.id().value(), null));
+
+            assertThat(invoke.statusCode()).isEqualTo(200);
+            ObjectNode body = json(invoke.body());
+            assertThat(body.path("statusCode").asInt()).isEqualTo(200);
+            assertThat(body.path("type").asText()).isEqualTo("application/vnd.microsoft.card.adaptive");
+            assertThat(body.path("value").toString()).contains("You cannot approve your own request " + pending.id());
+            assertThat(core.provider.grants).isEmpty();
+            assertThat(core.store.find(pending.id()).orElseThrow().state()).isEqualTo(State.PENDING);
+            assertThat(teams.connectorWrites()).as("nothing posted or updated").isEmpty();
+        }
+
+        @Test
+        void approve_byPersonOutsideTheApprovers_revealsNothingAndGrantsNothing() throws Exception {
+            post(teams.install(APPROVALS, "channel", CAROL));
+            post(teams.message(ALICE, ALICE_CHAT, "personal", REQUEST));
+            AccessRequest pending = only(State.PENDING);
+
+            HttpResponse<String> invoke = post(teams.invoke(ERIN, "approve", pending.id().value(), null));
+
+            assertThat(invoke.statusCode()).isEqualTo(200);
+            assertThat(json(invoke.body()).path("value").toString()).contains("I know no request " + pending.id());
+            assertThat(core.provider.grants).isEmpty();
+        }
+
+        @Test
+        void deny_withReason_endsTheRequestAndTellsTheRequesterWhy() throws Exception {
+            post(teams.install(APPROVALS, "channel", CAROL));
+            post(teams.message(ALICE, ALICE_CHAT, "personal", REQUEST));
+            AccessRequest pending = only(State.PENDING);
+            teams.reset();
+
+            HttpResponse<String> invoke = post(teams.invoke(BOB, "deny", pending.id().value(), "not during the freeze"));
+
+            assertThat(json(invoke.body()).path("value").toString()).contains("not during the freeze");
+            assertThat(core.store.find(pending.id()).orElseThrow().state()).isEqualTo(State.DENIED);
+            assertThat(text(one("POST", "/v3/conversations/" + ALICE_CHAT + "/activities")))
+                    .contains("was denied by Bob: not during the freeze");
+            assertThat(card(one("PUT", "/v3/conversations/" + APPROVALS + "/activities/" + CARD_ID)).toString())
+                    .contains("denied by Bob");
+        }
+
+        @Test
+        void refresh_byApprover_showsApproveAndDenyButtons() throws Exception {
+            post(teams.install(APPROVALS, "channel", CAROL));
+            post(teams.message(ALICE, ALICE_CHAT, "personal", REQUEST));
+            AccessRequest pending = only(State.PENDING);
+
+            String value = json(post(teams.invoke(BOB, "refresh", pending.id().value(), null)).body())
+                    .path("value").toString();
+
+            assertThat(value).contains("\"verb\":\"approve\"").contains("\"verb\":\"deny\"")
+                    .contains("\"id\":\"reason\"");
+            assertThat(core.provider.grants).isEmpty();
+        }
+
+        @Test
+        void invoke_withoutAnAction_answersWithAnErrorTypedForTeams() throws Exception {
+            String activity = teams.invoke(BOB, "approve", "JIT-AAAA", null).replaceFirst("\"action\":\\{[^}]*\\{[^}]*}}",
+                    "\"nothing\":1");
+            HttpResponse<String> invoke = post(activity);
+
+            assertThat(invoke.statusCode()).isEqualTo(200);
+            ObjectNode body = json(invoke.body());
+            assertThat(body.path("statusCode").asInt()).isEqualTo(400);
+            assertThat(body.path("type").asText()).isEqualTo("application/vnd.microsoft.error");
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ commands
+
+    @Nested
+    class Commands {
+
+        @Test
+        void request_withoutDuration_repliesWithTheProblemAndAValidExample() throws Exception {
+            post(teams.message(ALICE, ALICE_CHAT, "personal", "request Contributor on rg-payments"));
+
+            assertThat(text(one("POST", "/v3/conversations/" + ALICE_CHAT + "/activities/.+")))
+                    .contains("Say how long you need it")
+                    .contains("request Contributor on rg-payments for 45m because INC-4411 hotfix");
+            assertThat(core.store.findByState(EnumSet.allOf(State.class))).isEmpty();
+        }
+
+        @Test
+        void unknownVerb_repliesWithTheProblemAndAValidExample() throws Exception {
+            post(teams.message(ALICE, ALICE_CHAT, "personal", "frobnicate everything"));
+
+            assertThat(text(one("POST", "/v3/conversations/" + ALICE_CHAT + "/activities/.+")))
+                    .contains("I don't know `frobnicate`").contains("request Contributor on rg-payments for 45m");
+        }
+
+        @Test
+        void mentionInAChannel_isStrippedBeforeParsing() throws Exception {
+            post(teams.message(CAROL, APPROVALS + ";messageid=1699", "channel", "<at>jitbot</at> help"));
+
+            assertThat(text(one("POST", "/v3/conversations/" + APPROVALS + ";messageid=1699/activities/.+")))
+                    .contains("Just-in-time Azure access");
+            assertThat(conversations.find(Platform.TEAMS, APPROVALS)).as("the channel is remembered").isPresent();
+        }
+
+        @Test
+        void personalMessage_remembersTheChatForDirectMessages() throws Exception {
+            post(teams.message(ALICE, ALICE_CHAT, "personal", "list"));
+
+            assertThat(conversations.find(Platform.TEAMS, "user:" + ALICE.aadObjectId())).isPresent();
+            assertThat(text(one("POST", "/v3/conversations/" + ALICE_CHAT + "/activities/.+")))
+                    .contains("You hold no access");
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ helpers
+
+    HttpResponse<String> post(String activity) throws Exception {
+        return post(activity, teams.token());
+    }
+
+    HttpResponse<String> post(String activity, String token) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://localhost:"
+                        + ((ServerConnector) jetty.getConnectors()[0]).getLocalPort() + "/api/messages"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(activity));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    AccessRequest only(State state) {
+        List<AccessRequest> found = core.store.findByState(List.of(state));
+        assertThat(found).hasSize(1);
+        return found.get(0);
+    }
+
+    /** The one connector call with this method whose decoded path matches {@code pathRegex}. */
+    LoggedRequest one(String method, String pathRegex) {
+        Pattern p = Pattern.compile(pathRegex);
+        List<LoggedRequest> hits = teams.connectorCalls().stream()
+                .filter(r -> r.getMethod().getName().equals(method))
+                .filter(r -> p.matcher(decodedPath(r)).matches())
+                .toList();
+        assertThat(hits).as(method + " " + pathRegex + " among " + teams.connectorCalls().stream()
+                .map(r -> r.getMethod() + " " + decodedPath(r)).toList()).hasSize(1);
+        return hits.get(0);
+    }
+
+    static String decodedPath(LoggedRequest r) {
+        String url = r.getUrl();
+        int q = url.indexOf('?');
+        return URLDecoder.decode(q < 0 ? url : url.substring(0, q), StandardCharsets.UTF_8);
+    }
+
+    static String text(LoggedRequest r) {
+        return json(r.getBodyAsString()).path("text").asText();
+    }
+
+    static JsonNode card(LoggedRequest r) {
+        JsonNode attachment = json(r.getBodyAsString()).path("attachments").path(0);
+        assertThat(attachment.path("contentType").asText()).isEqualTo("application/vnd.microsoft.card.adaptive");
+        return attachment.path("content");
+    }
+
+    static List<String> strings(JsonNode array) {
+        return java.util.stream.StreamSupport.stream(array.spliterator(), false).map(JsonNode::asText).toList();
+    }
+
+    void assertAllConnectorCallsCarryTheBearerToken() {
+        assertThat(teams.connectorCalls()).isNotEmpty().allSatisfy(r ->
+                assertThat(r.getHeader("Authorization")).as(r.getMethod() + " " + r.getUrl())
+                        .isEqualTo("Bearer " + ACCESS_TOKEN));
+    }
+}
