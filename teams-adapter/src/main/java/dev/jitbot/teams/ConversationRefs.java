@@ -15,12 +15,15 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps Teams' {@link ConversationReference}s (as the SDK's own JSON) in the core's {@link ConversationStore}, so
  * proactive posts survive a restart. Keys: the conversation id (a channel id without its {@code ;messageid=} thread
- * suffix), and {@code user:<aadObjectId>} for the personal chat with one person.
+ * suffix), {@code user:<aadObjectId>} for the personal chat with one person, and {@code tenant:last} for the
+ * most recent conversation (its service URL and tenant are what opening a new personal chat needs).
  */
 final class ConversationRefs {
 
     private static final Logger log = LoggerFactory.getLogger(ConversationRefs.class);
     static final String PERSONAL = "personal";
+    /** The last conversation seen: its service URL, bot account and tenant open new personal chats. */
+    static final String TENANT_KEY = "tenant:last";
 
     private final ConversationStore store;
 
@@ -39,6 +42,8 @@ final class ConversationRefs {
         String conversationId = baseId(activity.getConversation().getId());
         ref.setConversation(withId(activity.getConversation(), conversationId));
         save(conversationId, ref);
+        // Where this tenant's connector lives: enough to open a personal chat with someone we have not met yet.
+        save(TENANT_KEY, ref);
         if (PERSONAL.equals(activity.getConversation().getConversationType())
                 && activity.getFrom() != null && activity.getFrom().getAadObjectId() != null) {
             save(userKey(activity.getFrom().getAadObjectId()), ref);
@@ -68,6 +73,11 @@ final class ConversationRefs {
         });
     }
 
+    /** Remembers a personal chat jitbot opened itself. */
+    void rememberPersonal(String aadObjectId, ConversationReference ref) {
+        save(userKey(aadObjectId), ref);
+    }
+
     static String userKey(String aadObjectId) {
         return "user:" + aadObjectId.strip().toLowerCase(java.util.Locale.ROOT);
     }
@@ -88,6 +98,9 @@ final class ConversationRefs {
 
     private static ConversationAccount withId(ConversationAccount original, String id) {
         ConversationAccount copy = original == null ? new ConversationAccount() : ConversationAccount.clone(original);
+        if (original != null) {
+            copy.setTenantId(original.getTenantId()); // SDK quirk: ConversationAccount.clone drops the tenant id
+        }
         copy.setId(id);
         return copy;
     }

@@ -20,10 +20,18 @@ import dev.jitbot.core.domain.ChatUser;
 import dev.jitbot.core.domain.Outcome;
 import dev.jitbot.core.domain.Parsed;
 import dev.jitbot.core.domain.RequestId;
+import dev.jitbot.core.domain.Refusal;
 import java.net.HttpURLConnection;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
@@ -42,13 +50,22 @@ final class JitBot extends ActivityHandler {
     private final Roster roster;
     private final CardViews views;
     private final Words words;
+    private final ExecutorService work;
+    private final Duration invokeBudget;
 
-    JitBot(AccessService service, ConversationRefs refs, Roster roster, CardViews views, Words words) {
+    /**
+     * @param work         runs the core's side of a button, so a slow Azure cannot hold the invoke past Teams' timeout
+     * @param invokeBudget how long an invoke waits for the core before answering "still working on it"
+     */
+    JitBot(AccessService service, ConversationRefs refs, Roster roster, CardViews views, Words words,
+           ExecutorService work, Duration invokeBudget) {
         this.service = service;
         this.refs = refs;
         this.roster = roster;
         this.views = views;
         this.words = words;
+        this.work = work;
+        this.invokeBudget = invokeBudget;
     }
 
     @Override
@@ -155,17 +172,25 @@ final class JitBot extends ActivityHandler {
         }
         String reason = data.path("reason").asText("").strip();
         ChatUser user = user(ctx);
-        Outcome outcome = switch (verb) {
+        RequestId requestId = id.orThrow();
+        String why = reason.isEmpty() ? null : reason;
+        Supplier<Outcome> call = switch (verb) {
             case Cards.VERB_REFRESH -> null;
-            case Cards.VERB_APPROVE -> service.approve(user, id.orThrow());
-            case Cards.VERB_DENY -> service.deny(user, id.orThrow(), reason.isEmpty() ? null : reason);
-            case Cards.VERB_REVOKE -> service.revoke(user, id.orThrow(), reason.isEmpty() ? null : reason);
-            default -> new Outcome.Refused(dev.jitbot.core.domain.Refusal.Reason.INVALID_INPUT,
+            case Cards.VERB_APPROVE -> () -> service.approve(user, requestId);
+            case Cards.VERB_DENY -> () -> service.deny(user, requestId, why);
+            case Cards.VERB_REVOKE -> () -> service.revoke(user, requestId, why);
+            default -> () -> new Outcome.Refused(Refusal.Reason.INVALID_INPUT,
                     "This card's button `" + verb + "` is not one I know, so nothing changed.");
         };
-        Optional<AccessRequest> current = service.find(user, id.orThrow());
-        boolean problem = outcome instanceof Outcome.Refused;
-        String notice = outcome == null ? null : words.onCard(outcome);
+        String notice = null;
+        boolean problem = false;
+        if (call != null) {
+            Optional<Outcome> outcome = withinBudget(call);
+            notice = outcome.map(words::onCard).orElse("Still working on it: Azure has not answered yet. This card "
+                    + "updates itself, and the requester hears from me, as soon as it does.");
+            problem = outcome.isPresent() && outcome.get() instanceof Outcome.Refused;
+        }
+        Optional<AccessRequest> current = service.find(user, requestId);
         if (current.isEmpty()) {
             return card(Cards.message(notice != null ? notice : "I know no request " + id.orThrow()
                     + " that you can see; nothing changed.", true));
@@ -174,6 +199,21 @@ final class JitBot extends ActivityHandler {
         String conversationId = ConversationRefs.baseId(ctx.getActivity().getConversation().getId());
         List<String> refreshIds = views.actorIds(connector, conversationId, current.get());
         return card(views.personal(user, current.get(), refreshIds, notice, problem));
+    }
+
+    /** The outcome, or empty when the core is still busy after the budget (it carries on and redraws the card). */
+    private Optional<Outcome> withinBudget(Supplier<Outcome> call) {
+        Future<Outcome> running = work.submit(call::get);
+        try {
+            return Optional.of(running.get(invokeBudget.toMillis(), TimeUnit.MILLISECONDS));
+        } catch (TimeoutException e) {
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the core", e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+        }
     }
 
     private ChatUser user(TurnContext ctx) {

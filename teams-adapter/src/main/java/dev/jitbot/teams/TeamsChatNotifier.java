@@ -1,10 +1,16 @@
 package dev.jitbot.teams;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.microsoft.bot.builder.BotFrameworkAdapter;
 import com.microsoft.bot.connector.ConnectorClient;
 import com.microsoft.bot.schema.Activity;
+import com.microsoft.bot.schema.ChannelAccount;
+import com.microsoft.bot.schema.ConversationAccount;
+import com.microsoft.bot.schema.ConversationParameters;
+import com.microsoft.bot.schema.ConversationResourceResponse;
 import com.microsoft.bot.schema.ConversationReference;
 import com.microsoft.bot.schema.ResourceResponse;
+import com.microsoft.bot.schema.Serialization;
 import com.microsoft.bot.schema.TextFormatTypes;
 import dev.jitbot.core.app.ChatNotifier;
 import dev.jitbot.core.domain.AccessRequest;
@@ -98,14 +104,51 @@ final class TeamsChatNotifier implements ChatNotifier {
             return;
         }
         Optional<ConversationReference> ref = refs.find(ConversationRefs.userKey(user.aadObjectId()));
-        if (ref.isEmpty()) {
-            log.warn("teams: no personal chat with {} yet, so this message was not delivered: they need to open "
-                    + "jitbot in Teams once", user.key());
+        if (ref.isPresent()) {
+            String conversationId = ref.get().getConversation().getId();
+            within(ref.get(), connector -> join(connector.getConversations()
+                    .sendToConversation(conversationId, text(ref.get(), text))));
             return;
         }
-        String conversationId = ref.get().getConversation().getId();
-        within(ref.get(), connector -> join(connector.getConversations()
-                .sendToConversation(conversationId, text(ref.get(), text))));
+        openPersonalChat(user, text);
+    }
+
+    /**
+     * Teams' proactive 1:1: creates the personal chat (the app must be installed for the person; Teams answers 403
+     * otherwise) through the connector of the last conversation seen, then remembers it.
+     */
+    private void openPersonalChat(ChatUser user, String text) {
+        ConversationReference known = refs.find(ConversationRefs.TENANT_KEY).orElseThrow(() ->
+                new IllegalStateException("no Teams conversation seen yet, so no personal chat with " + user.key()
+                        + " can be opened"));
+        String tenantId = known.getConversation() == null ? null : known.getConversation().getTenantId();
+        within(known, connector -> {
+            ConversationParameters params = new ConversationParameters();
+            params.setIsGroup(false);
+            params.setBot(known.getBot());
+            params.setMembers(List.of(new ChannelAccount(user.id(), user.displayName())));
+            params.setTenantId(tenantId);
+            // A Jackson tree, not Map.of: the SDK's serializer reflects into JDK-internal immutable maps and fails.
+            ObjectNode channelData = Serialization.createObjectNode();
+            channelData.putObject("tenant").put("id", tenantId == null ? "" : tenantId);
+            params.setChannelData(channelData);
+            ConversationResourceResponse created = join(connector.getConversations().createConversation(params));
+            ConversationReference personal = ConversationReference.clone(known);
+            ConversationAccount chat = new ConversationAccount();
+            chat.setId(created.getId());
+            chat.setConversationType(ConversationRefs.PERSONAL);
+            chat.setTenantId(tenantId);
+            personal.setConversation(chat);
+            ChannelAccount member = new ChannelAccount(user.id(), user.displayName());
+            member.setAadObjectId(user.aadObjectId());
+            personal.setUser(member);
+            personal.setActivityId(null);
+            if (created.getServiceUrl() != null && !created.getServiceUrl().isBlank()) {
+                personal.setServiceUrl(created.getServiceUrl());
+            }
+            refs.rememberPersonal(user.aadObjectId(), personal);
+            return join(connector.getConversations().sendToConversation(created.getId(), text(personal, text)));
+        });
     }
 
     @Override

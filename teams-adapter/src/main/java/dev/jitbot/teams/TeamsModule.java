@@ -9,6 +9,12 @@ import dev.jitbot.core.app.ChatNotifier;
 import dev.jitbot.core.app.ConversationStore;
 import jakarta.servlet.http.HttpServlet;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,6 +26,8 @@ import org.slf4j.LoggerFactory;
 public final class TeamsModule implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(TeamsModule.class);
+    /** Teams gives an invoke roughly 15 s (the exact figure is undocumented); answer well before. */
+    private static final Duration INVOKE_BUDGET = Duration.ofSeconds(8);
 
     /**
      * The bot's identity and where it checks and gets tokens; a null field means Bot Framework's default.
@@ -61,15 +69,23 @@ public final class TeamsModule implements AutoCloseable {
 
     private final TeamsChatNotifier notifier;
     private final MessagesServlet servlet;
+    private final ExecutorService work;
 
-    private TeamsModule(TeamsChatNotifier notifier, MessagesServlet servlet) {
+    private TeamsModule(TeamsChatNotifier notifier, MessagesServlet servlet, ExecutorService work) {
         this.notifier = notifier;
         this.servlet = servlet;
+        this.work = work;
     }
 
     /** Builds the adapter; the caller registers {@link #notifier()} and mounts {@link #servlet()}. */
     public static TeamsModule create(Settings settings, AccessService service, ConversationStore conversations,
                                      AuditLog audit, Clock clock) {
+        return create(settings, service, conversations, audit, clock, INVOKE_BUDGET);
+    }
+
+    /** As {@link #create(Settings, AccessService, ConversationStore, AuditLog, Clock)}, with the invoke budget set. */
+    static TeamsModule create(Settings settings, AccessService service, ConversationStore conversations,
+                              AuditLog audit, Clock clock, Duration invokeBudget) {
         Objects.requireNonNull(settings, "settings");
         Objects.requireNonNull(service, "service");
         Objects.requireNonNull(conversations, "conversations");
@@ -91,11 +107,21 @@ public final class TeamsModule implements AutoCloseable {
         Roster roster = new Roster(clock);
         CardViews views = new CardViews(service, roster, clock);
         Words words = new Words(clock);
-        JitBot bot = new JitBot(service, refs, roster, views, words);
+        ExecutorService work = Executors.newCachedThreadPool(daemonThreads());
+        JitBot bot = new JitBot(service, refs, roster, views, words, work, invokeBudget);
         TeamsChatNotifier notifier = new TeamsChatNotifier(adapter, settings.appId(), refs, views);
         log.info("teams: ready ({}; tokens from {})", settings.authenticated() ? "JWT-checked" : "unauthenticated",
                 settings.authenticated() ? credentials.tokenEndpoint() : "nowhere");
-        return new TeamsModule(notifier, new MessagesServlet(adapter, bot, audit, clock));
+        return new TeamsModule(notifier, new MessagesServlet(adapter, bot, audit, clock), work);
+    }
+
+    private static ThreadFactory daemonThreads() {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, "jitbot-teams-invoke-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
     }
 
     /** The notifier Main registers with the core's Notifications. */
@@ -108,8 +134,16 @@ public final class TeamsModule implements AutoCloseable {
         return servlet;
     }
 
+    /** Stops taking button work; what is running finishes (the core's transitions are never cut short). */
     @Override
     public void close() {
-        // The SDK's connector clients hold no resources that outlive the JVM's own pools; nothing to release.
+        work.shutdown();
+        try {
+            if (!work.awaitTermination(30, TimeUnit.SECONDS)) {
+                log.warn("teams: button work still running after 30 s at shutdown");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -41,6 +41,7 @@ final class FakeTeams implements AutoCloseable {
     static final String KID = "test-kid";
     static final String TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47";
     static final String CARD_ID = "1700000000001";
+    static final String NEW_CHAT = "a:1created-personal-chat";
 
     /** A Teams user of the tests: chat id, Entra object id, email (policy names people by email). */
     record User(String id, String name, String aadObjectId, String email) { }
@@ -100,6 +101,9 @@ final class FakeTeams implements AutoCloseable {
                 .atPriority(1).willReturn(okJson("{\"id\":\"" + CARD_ID + "\"}")));
         wm.stubFor(post(urlPathMatching("/v3/conversations/[^/]+/activities/[^/]+")).willReturn(okJson("{\"id\":\"1700000000777\"}")));
         wm.stubFor(put(urlPathMatching("/v3/conversations/[^/]+/activities/[^/]+")).willReturn(okJson("{\"id\":\"" + CARD_ID + "\"}")));
+
+        wm.stubFor(post(urlPathEqualTo("/v3/conversations")).willReturn(okJson("{\"id\":\"" + NEW_CHAT
+                + "\",\"activityId\":\"1700000000555\"}")));
 
         ArrayNode roster = JSON.createArrayNode();
         for (User u : TEAM) {

@@ -10,27 +10,41 @@ import static dev.jitbot.teams.FakeTeams.CAROL;
 import static dev.jitbot.teams.FakeTeams.ERIN;
 import static dev.jitbot.teams.FakeTeams.json;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import dev.jitbot.core.app.AccessProvider;
+import dev.jitbot.core.app.AccessService;
+import dev.jitbot.core.app.AuditLog;
+import dev.jitbot.core.app.ExpiryService;
+import dev.jitbot.core.app.Notifications;
 import dev.jitbot.core.domain.AccessRequest;
 import dev.jitbot.core.domain.AuditEvent;
 import dev.jitbot.core.domain.Platform;
 import dev.jitbot.core.domain.State;
 import dev.jitbot.core.testing.CoreHarness;
 import dev.jitbot.core.testing.InMemoryAuditLog;
+import dev.jitbot.core.testing.FakeDirectory;
 import dev.jitbot.core.testing.InMemoryConversationStore;
+import dev.jitbot.core.testing.InMemoryRequestStore;
+import dev.jitbot.core.testing.ManualScheduler;
+import dev.jitbot.core.testing.MutableClock;
+import dev.jitbot.core.testing.TestPolicies;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CountDownLatch;
 import java.util.regex.Pattern;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
@@ -85,9 +99,14 @@ class TeamsAdapterIT {
     }
 
     void serve(CoreHarness harness) throws Exception {
+        serve(harness.service, harness.audit, harness.clock, harness.notifications, Duration.ofSeconds(8));
+    }
+
+    void serve(AccessService service, AuditLog audit, Clock clock, Notifications notifications, Duration budget)
+            throws Exception {
         module = TeamsModule.create(new TeamsModule.Settings(APP_ID, APP_PASSWORD, null, teams.openIdMetadataUrl(),
-                teams.authority()), harness.service, conversations, harness.audit, harness.clock);
-        harness.notifications.register(module.notifier());
+                teams.authority()), service, conversations, audit, clock, budget);
+        notifications.register(module.notifier());
         jetty = new Server(0);
         ServletContextHandler context = new ServletContextHandler();
         context.addServlet(new ServletHolder(module.servlet()), "/api/messages");
@@ -317,6 +336,42 @@ class TeamsAdapterIT {
         }
 
         @Test
+        void approve_whenAzureIsSlow_answersInTimeAndRedrawsTheCardOnceGranted() throws Exception {
+            CountDownLatch azureAnswers = new CountDownLatch(1);
+            AccessProvider slow = new SlowProvider(core.provider, azureAnswers);
+            stop();
+            MutableClock clock = MutableClock.at("2026-11-25T10:00:00Z");
+            InMemoryRequestStore store = new InMemoryRequestStore();
+            InMemoryAuditLog audit = new InMemoryAuditLog();
+            Notifications notifications = new Notifications(store, List.of());
+            ManualScheduler scheduler = new ManualScheduler(clock);
+            ExpiryService expiry = new ExpiryService(TestPolicies::design, store, audit, slow, notifications, scheduler,
+                    clock, Runnable::run);
+            scheduler.bind(expiry);
+            AccessService service = new AccessService(TestPolicies::design, store, audit, slow, new FakeDirectory(),
+                    notifications, scheduler, expiry, clock, new Random(7));
+            serve(service, audit, clock, notifications, Duration.ofMillis(300));
+            post(teams.install(APPROVALS, "channel", CAROL));
+            post(teams.message(ALICE, ALICE_CHAT, "personal", REQUEST));
+            AccessRequest pending = store.findByState(List.of(State.PENDING)).get(0);
+            teams.reset();
+
+            HttpResponse<String> invoke = post(teams.invoke(BOB, "approve", pending.id().value(), null));
+
+            assertThat(invoke.statusCode()).isEqualTo(200);
+            assertThat(json(invoke.body()).path("value").toString()).contains("Still working on it")
+                    .contains("Approved; Azure is granting it now.");
+            assertThat(store.find(pending.id()).orElseThrow().state()).isEqualTo(State.ACTIVATING);
+
+            azureAnswers.countDown();
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+                assertThat(store.find(pending.id()).orElseThrow().state()).isEqualTo(State.ACTIVE);
+                assertThat(card(one("PUT", "/v3/conversations/" + APPROVALS + "/activities/" + CARD_ID)).toString())
+                        .contains("Active until");
+            });
+        }
+
+        @Test
         void invoke_withoutAnAction_answersWithAnErrorTypedForTeams() throws Exception {
             String activity = teams.invoke(BOB, "approve", "JIT-AAAA", null).replaceFirst("\"action\":\\{[^}]*\\{[^}]*}}",
                     "\"nothing\":1");
@@ -359,6 +414,25 @@ class TeamsAdapterIT {
             assertThat(text(one("POST", "/v3/conversations/" + APPROVALS + ";messageid=1699/activities/.+")))
                     .contains("Just-in-time Azure access");
             assertThat(conversations.find(Platform.TEAMS, APPROVALS)).as("the channel is remembered").isPresent();
+        }
+
+        @Test
+        void requestFromAChannel_opensAPersonalChatToTellTheRequester() throws Exception {
+            post(teams.install(APPROVALS, "channel", CAROL));
+            post(teams.message(ALICE, APPROVALS + ";messageid=1698", "channel", "<at>jitbot</at> " + REQUEST));
+            AccessRequest pending = only(State.PENDING);
+            teams.reset();
+
+            post(teams.invoke(BOB, "approve", pending.id().value(), null));
+
+            LoggedRequest create = one("POST", "/v3/conversations");
+            JsonNode params = json(create.getBodyAsString());
+            assertThat(params.path("isGroup").asBoolean()).isFalse();
+            assertThat(params.at("/members/0/id").asText()).isEqualTo(ALICE.id());
+            assertThat(params.path("tenantId").asText()).isEqualTo(FakeTeams.TENANT);
+            assertThat(text(one("POST", "/v3/conversations/" + FakeTeams.NEW_CHAT + "/activities")))
+                    .contains("is yours until");
+            assertThat(conversations.find(Platform.TEAMS, "user:" + ALICE.aadObjectId())).isPresent();
         }
 
         @Test
@@ -420,6 +494,39 @@ class TeamsAdapterIT {
         JsonNode attachment = json(r.getBodyAsString()).path("attachments").path(0);
         assertThat(attachment.path("contentType").asText()).isEqualTo("application/vnd.microsoft.card.adaptive");
         return attachment.path("content");
+    }
+
+    /** Azure that takes its time: grants wait until the test lets them through. */
+    record SlowProvider(AccessProvider delegate, CountDownLatch answer) implements AccessProvider {
+        @Override
+        public String mode() {
+            return delegate.mode();
+        }
+
+        @Override
+        public GrantResult grant(AccessRequest request, Instant expiresAt) {
+            try {
+                answer.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return delegate.grant(request, expiresAt);
+        }
+
+        @Override
+        public void revoke(AccessRequest request) {
+            delegate.revoke(request);
+        }
+
+        @Override
+        public List<ProviderAssignment> list(java.util.Collection<dev.jitbot.core.domain.AzureScope> scopes) {
+            return delegate.list(scopes);
+        }
+
+        @Override
+        public void delete(ProviderAssignment orphan) {
+            delegate.delete(orphan);
+        }
     }
 
     static List<String> strings(JsonNode array) {
