@@ -64,10 +64,29 @@ final class ConversationRefs {
         }
     }
 
-    /** The reference for posting a new message into {@code conversationId} (a channel, group or personal chat). */
+    /**
+     * The reference for posting a new message into {@code conversationId} (a channel, group or personal chat).
+     * A Teams channel jitbot has not heard from (a team install only reports the General channel) is reached
+     * through the connector of the last conversation seen: Teams accepts posts to any channel of a team the bot
+     * is installed in, and answers 403 otherwise.
+     */
     Optional<ConversationReference> forConversation(String conversationId) {
         String base = baseId(conversationId);
-        return find(base).map(ref -> {
+        Optional<ConversationReference> known = find(base);
+        if (known.isEmpty() && base.startsWith("19:") && base.contains("@thread")) {
+            known = find(TENANT_KEY).map(ref -> {
+                ConversationAccount channel = withId(ref.getConversation(), base);
+                channel.setConversationType("channel");
+                channel.setIsGroup(true);
+                channel.setName(null);
+                ref.setConversation(channel);
+                ref.setUser(null);
+                log.info("teams: no reference stored for {}; posting through the connector of the last conversation",
+                        base);
+                return ref;
+            });
+        }
+        return known.map(ref -> {
             ref.setConversation(withId(ref.getConversation(), base));
             return ref;
         });

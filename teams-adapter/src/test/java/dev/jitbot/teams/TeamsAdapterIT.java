@@ -436,10 +436,21 @@ class TeamsAdapterIT {
         }
 
         @Test
+        void approvalsChannelNeverHeardFrom_getsTheCardThroughTheTeamsInstall() throws Exception {
+            post(teams.install("19:general@thread.tacv2", "channel", CAROL));
+            post(teams.message(ALICE, ALICE_CHAT, "personal", REQUEST));
+
+            LoggedRequest cardPost = one("POST", "/v3/conversations/" + APPROVALS + "/activities");
+            assertThat(card(cardPost).toString()).contains(only(State.PENDING).id().value());
+            assertThat(json(cardPost.getBodyAsString()).at("/conversation/id").asText()).isEqualTo(APPROVALS);
+        }
+
+        @Test
         void personalMessage_remembersTheChatForDirectMessages() throws Exception {
             post(teams.message(ALICE, ALICE_CHAT, "personal", "list"));
 
-            assertThat(conversations.find(Platform.TEAMS, "user:" + ALICE.aadObjectId())).isPresent();
+            assertThat(conversations.find(Platform.TEAMS, "user:" + ALICE.aadObjectId())).get().asString()
+                    .contains(ALICE_CHAT).contains(FakeTeams.TENANT).contains(teams.serviceUrl());
             assertThat(text(one("POST", "/v3/conversations/" + ALICE_CHAT + "/activities/.+")))
                     .contains("You hold no access");
         }
