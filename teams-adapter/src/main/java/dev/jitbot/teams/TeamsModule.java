@@ -8,6 +8,8 @@ import dev.jitbot.core.app.AuditLog;
 import dev.jitbot.core.app.ChatNotifier;
 import dev.jitbot.core.app.ConversationStore;
 import jakarta.servlet.http.HttpServlet;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
@@ -15,6 +17,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.Map;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,6 +51,40 @@ public final class TeamsModule implements AutoCloseable {
             tenantId = blankToNull(tenantId);
             openIdMetadataUrl = blankToNull(openIdMetadataUrl);
             authority = blankToNull(authority);
+        }
+
+        /**
+         * Reads Bot Framework's usual names ({@code MicrosoftAppId}, {@code MicrosoftAppPassword},
+         * {@code MicrosoftAppTenantId}) and jitbot's overrides ({@code JITBOT_TEAMS_OPENID_METADATA},
+         * {@code JITBOT_TEAMS_AUTHORITY}); a malformed value fails with a message naming the variable.
+         */
+        public static Settings fromEnvironment(Map<String, String> env) {
+            Settings s = new Settings(env.get("MicrosoftAppId"), env.get("MicrosoftAppPassword"),
+                    env.get("MicrosoftAppTenantId"), env.get("JITBOT_TEAMS_OPENID_METADATA"),
+                    env.get("JITBOT_TEAMS_AUTHORITY"));
+            if (s.appId() != null && s.appPassword() == null) {
+                throw new IllegalArgumentException("MicrosoftAppId is set but MicrosoftAppPassword is not: set the "
+                        + "bot's client secret, e.g. MicrosoftAppPassword=<secret from the Azure Bot resource>");
+            }
+            requireUrl("JITBOT_TEAMS_OPENID_METADATA", s.openIdMetadataUrl(),
+                    "https://login.botframework.com/v1/.well-known/openidconfiguration");
+            requireUrl("JITBOT_TEAMS_AUTHORITY", s.authority(), "https://login.microsoftonline.com");
+            return s;
+        }
+
+        private static void requireUrl(String name, String value, String example) {
+            if (value == null) {
+                return;
+            }
+            try {
+                URI uri = new URI(value);
+                if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null) {
+                    return;
+                }
+            } catch (URISyntaxException e) {
+                // fall through to the message below
+            }
+            throw new IllegalArgumentException(name + " must be an http(s) URL, e.g. " + name + "=" + example);
         }
 
         /** True when inbound activities must carry a valid Bot Framework JWT. */

@@ -139,6 +139,21 @@ class CardsTest {
         }
 
         @Test
+        void settingsFromEnvironment_readBotFrameworksNamesAndRejectWhatCannotWork() {
+            TeamsModule.Settings s = TeamsModule.Settings.fromEnvironment(java.util.Map.of("MicrosoftAppId", "app",
+                    "MicrosoftAppPassword", "pw", "MicrosoftAppTenantId", "contoso.onmicrosoft.com",
+                    "JITBOT_TEAMS_AUTHORITY", "http://localhost:8089/"));
+
+            assertThat(s.tenantId()).isEqualTo("contoso.onmicrosoft.com");
+            assertThat(s.authority()).isEqualTo("http://localhost:8089/");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> TeamsModule.Settings.fromEnvironment(
+                    java.util.Map.of("MicrosoftAppId", "app"))).hasMessageContaining("MicrosoftAppPassword");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> TeamsModule.Settings.fromEnvironment(
+                    java.util.Map.of("JITBOT_TEAMS_OPENID_METADATA", "login.botframework.com")))
+                    .hasMessageContaining("JITBOT_TEAMS_OPENID_METADATA must be an http(s) URL");
+        }
+
+        @Test
         void settings_neverPrintThePassword() {
             TeamsModule.Settings s = new TeamsModule.Settings("app", "s3cret-value", " ", null, null);
 

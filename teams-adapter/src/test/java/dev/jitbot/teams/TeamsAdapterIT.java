@@ -237,6 +237,13 @@ class TeamsAdapterIT {
         }
 
         @Test
+        void fromAChannelTheKeyIsNotEndorsedFor_is401AndChangesNothing() throws Exception {
+            String webchat = teams.message(ALICE, ALICE_CHAT, "personal", REQUEST)
+                    .replace("\"channelId\":\"msteams\"", "\"channelId\":\"webchat\"");
+            assertRejected(webchat, teams.token());
+        }
+
+        @Test
         void withoutAToken_is401AndChangesNothing() throws Exception {
             assertRejected(null);
         }
@@ -247,7 +254,11 @@ class TeamsAdapterIT {
         }
 
         private void assertRejected(String token) throws Exception {
-            HttpResponse<String> response = post(teams.message(ALICE, ALICE_CHAT, "personal", REQUEST), token);
+            assertRejected(teams.message(ALICE, ALICE_CHAT, "personal", REQUEST), token);
+        }
+
+        private void assertRejected(String activity, String token) throws Exception {
+            HttpResponse<String> response = post(activity, token);
 
             assertThat(response.statusCode()).isEqualTo(401);
             assertThat(core.store.findByState(EnumSet.allOf(State.class))).isEmpty();
