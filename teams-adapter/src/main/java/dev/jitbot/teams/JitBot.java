@@ -31,8 +31,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The Teams bot: text commands in personal chat or with an @mention in a channel, install events, and the
@@ -43,6 +46,7 @@ final class JitBot extends ActivityHandler {
 
     static final String ADAPTIVE_CARD_ACTION = "adaptiveCard/action";
     static final String ERROR_TYPE = "application/vnd.microsoft.error";
+    private static final Logger log = LoggerFactory.getLogger(JitBot.class);
     private static final Pattern MENTION = Pattern.compile("(?is)<at[^>]*>.*?</at>");
 
     private final AccessService service;
@@ -51,21 +55,21 @@ final class JitBot extends ActivityHandler {
     private final CardViews views;
     private final Words words;
     private final ExecutorService work;
-    private final Duration invokeBudget;
+    private final Duration turnBudget;
 
     /**
      * @param work         runs the core's side of a button, so a slow Azure cannot hold the invoke past Teams' timeout
-     * @param invokeBudget how long an invoke waits for the core before answering "still working on it"
+     * @param turnBudget how long a turn waits for the core before answering "still working on it"
      */
     JitBot(AccessService service, ConversationRefs refs, Roster roster, CardViews views, Words words,
-           ExecutorService work, Duration invokeBudget) {
+           ExecutorService work, Duration turnBudget) {
         this.service = service;
         this.refs = refs;
         this.roster = roster;
         this.views = views;
         this.words = words;
         this.work = work;
-        this.invokeBudget = invokeBudget;
+        this.turnBudget = turnBudget;
     }
 
     @Override
@@ -89,7 +93,9 @@ final class JitBot extends ActivityHandler {
         String reply;
         try {
             ChatUser user = user(ctx);
-            reply = words.render(service.handle(user, text));
+            reply = withinBudget(() -> service.handle(user, text)).map(words::render)
+                    .orElse("I'm still working on it: Azure has not answered yet. You'll hear from me here, and on "
+                            + "the request card, as soon as it does.");
         } catch (RuntimeException e) {
             reply = words.failure("handling your command", e);
         }
@@ -201,12 +207,26 @@ final class JitBot extends ActivityHandler {
         return card(views.personal(user, current.get(), refreshIds, notice, problem));
     }
 
-    /** The outcome, or empty when the core is still busy after the budget (it carries on and redraws the card). */
+    /**
+     * The outcome, or empty when the core is still busy after the budget: Teams gives a bot about 15 s to answer.
+     * The core carries on, and its notifications (card redraw, personal message) tell people the result.
+     */
     private Optional<Outcome> withinBudget(Supplier<Outcome> call) {
-        Future<Outcome> running = work.submit(call::get);
+        AtomicBoolean abandoned = new AtomicBoolean();
+        Future<Outcome> running = work.submit(() -> {
+            try {
+                return call.get();
+            } catch (RuntimeException e) {
+                if (abandoned.get()) {
+                    log.error("teams: work finished after its turn had answered, and failed", e);
+                }
+                throw e;
+            }
+        });
         try {
-            return Optional.of(running.get(invokeBudget.toMillis(), TimeUnit.MILLISECONDS));
+            return Optional.of(running.get(turnBudget.toMillis(), TimeUnit.MILLISECONDS));
         } catch (TimeoutException e) {
+            abandoned.set(true);
             return Optional.empty();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -29,8 +29,8 @@ import org.slf4j.LoggerFactory;
 public final class TeamsModule implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(TeamsModule.class);
-    /** Teams gives an invoke roughly 15 s (the exact figure is undocumented); answer well before. */
-    private static final Duration INVOKE_BUDGET = Duration.ofSeconds(8);
+    /** Teams gives a turn roughly 15 s (the exact figure for invokes is undocumented); answer well before. */
+    private static final Duration TURN_BUDGET = Duration.ofSeconds(8);
 
     /**
      * The bot's identity and where it checks and gets tokens; a null field means Bot Framework's default.
@@ -117,12 +117,12 @@ public final class TeamsModule implements AutoCloseable {
     /** Builds the adapter; the caller registers {@link #notifier()} and mounts {@link #servlet()}. */
     public static TeamsModule create(Settings settings, AccessService service, ConversationStore conversations,
                                      AuditLog audit, Clock clock) {
-        return create(settings, service, conversations, audit, clock, INVOKE_BUDGET);
+        return create(settings, service, conversations, audit, clock, TURN_BUDGET);
     }
 
-    /** As {@link #create(Settings, AccessService, ConversationStore, AuditLog, Clock)}, with the invoke budget set. */
+    /** As {@link #create(Settings, AccessService, ConversationStore, AuditLog, Clock)}, with the turn budget set. */
     static TeamsModule create(Settings settings, AccessService service, ConversationStore conversations,
-                              AuditLog audit, Clock clock, Duration invokeBudget) {
+                              AuditLog audit, Clock clock, Duration turnBudget) {
         Objects.requireNonNull(settings, "settings");
         Objects.requireNonNull(service, "service");
         Objects.requireNonNull(conversations, "conversations");
@@ -145,7 +145,7 @@ public final class TeamsModule implements AutoCloseable {
         CardViews views = new CardViews(service, roster, clock);
         Words words = new Words(clock);
         ExecutorService work = Executors.newCachedThreadPool(daemonThreads());
-        JitBot bot = new JitBot(service, refs, roster, views, words, work, invokeBudget);
+        JitBot bot = new JitBot(service, refs, roster, views, words, work, turnBudget);
         TeamsChatNotifier notifier = new TeamsChatNotifier(adapter, settings.appId(), refs, views);
         log.info("teams: ready ({}; tokens from {})", settings.authenticated() ? "JWT-checked" : "unauthenticated",
                 settings.authenticated() ? credentials.tokenEndpoint() : "nowhere");

@@ -349,19 +349,7 @@ class TeamsAdapterIT {
         @Test
         void approve_whenAzureIsSlow_answersInTimeAndRedrawsTheCardOnceGranted() throws Exception {
             CountDownLatch azureAnswers = new CountDownLatch(1);
-            AccessProvider slow = new SlowProvider(core.provider, azureAnswers);
-            stop();
-            MutableClock clock = MutableClock.at("2026-11-25T10:00:00Z");
-            InMemoryRequestStore store = new InMemoryRequestStore();
-            InMemoryAuditLog audit = new InMemoryAuditLog();
-            Notifications notifications = new Notifications(store, List.of());
-            ManualScheduler scheduler = new ManualScheduler(clock);
-            ExpiryService expiry = new ExpiryService(TestPolicies::design, store, audit, slow, notifications, scheduler,
-                    clock, Runnable::run);
-            scheduler.bind(expiry);
-            AccessService service = new AccessService(TestPolicies::design, store, audit, slow, new FakeDirectory(),
-                    notifications, scheduler, expiry, clock, new Random(7));
-            serve(service, audit, clock, notifications, Duration.ofMillis(300));
+            InMemoryRequestStore store = serveWithSlowAzure(azureAnswers);
             post(teams.install(APPROVALS, "channel", CAROL));
             post(teams.message(ALICE, ALICE_CHAT, "personal", REQUEST));
             AccessRequest pending = store.findByState(List.of(State.PENDING)).get(0);
@@ -457,6 +445,23 @@ class TeamsAdapterIT {
         }
 
         @Test
+        void autoApprovedRequest_whenAzureIsSlow_answersInTimeAndTellsTheRequesterOnceGranted() throws Exception {
+            CountDownLatch azureAnswers = new CountDownLatch(1);
+            InMemoryRequestStore store = serveWithSlowAzure(azureAnswers);
+
+            post(teams.message(ALICE, ALICE_CHAT, "personal", "request Reader on sub-prod for 1h because audit prep"));
+
+            assertThat(text(one("POST", "/v3/conversations/" + ALICE_CHAT + "/activities/.+")))
+                    .contains("still working on it");
+            azureAnswers.countDown();
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+                assertThat(store.findByState(List.of(State.ACTIVE))).hasSize(1);
+                assertThat(text(one("POST", "/v3/conversations/" + ALICE_CHAT + "/activities")))
+                        .contains("Reader on sub-prod is yours until");
+            });
+        }
+
+        @Test
         void personalMessage_remembersTheChatForDirectMessages() throws Exception {
             post(teams.message(ALICE, ALICE_CHAT, "personal", "list"));
 
@@ -468,6 +473,24 @@ class TeamsAdapterIT {
     }
 
     // ------------------------------------------------------------------------------------------------ helpers
+
+    /** Restarts the module on a core whose Azure waits for {@code azureAnswers}, with a 300 ms turn budget. */
+    InMemoryRequestStore serveWithSlowAzure(CountDownLatch azureAnswers) throws Exception {
+        AccessProvider slow = new SlowProvider(core.provider, azureAnswers);
+        stop();
+        MutableClock clock = MutableClock.at("2026-11-25T10:00:00Z");
+        InMemoryRequestStore store = new InMemoryRequestStore();
+        InMemoryAuditLog audit = new InMemoryAuditLog();
+        Notifications notifications = new Notifications(store, List.of());
+        ManualScheduler scheduler = new ManualScheduler(clock);
+        ExpiryService expiry = new ExpiryService(TestPolicies::design, store, audit, slow, notifications, scheduler,
+                clock, Runnable::run);
+        scheduler.bind(expiry);
+        AccessService service = new AccessService(TestPolicies::design, store, audit, slow, new FakeDirectory(),
+                notifications, scheduler, expiry, clock, new Random(7));
+        serve(service, audit, clock, notifications, Duration.ofMillis(300));
+        return store;
+    }
 
     HttpResponse<String> post(String activity) throws Exception {
         return post(activity, teams.token());
