@@ -82,6 +82,10 @@ final class Cards {
                 + (r.approvers().isEmpty() ? "" : " (" + String.join(", ",
                 r.approvers().stream().map(u -> u.displayName()).toList()) + ")")));
         body.add(facts);
+        if (!view.decide() && r.state() == State.PENDING) {
+            body.add(text("Approvers see Approve and Deny on this card, or can write `approve " + r.id()
+                    + "` to me.", true));
+        }
 
         ArrayNode actions = F.arrayNode();
         if (view.decide() && r.state() == State.PENDING) {

@@ -36,7 +36,7 @@ class CardsTest {
             assertThat(card.at("/refresh/userIds").toString()).isEqualTo("[\"29:bob\",\"29:carol\"]");
             assertThat(card.has("actions")).isFalse();
             assertThat(card.toString()).contains("Waiting for 1 more approval; lapses at 10:30 UTC.")
-                    .contains("INC-4411 hotfix").contains("Alice");
+                    .contains("INC-4411 hotfix").contains("Alice").contains("or can write `approve JIT-");
         }
 
         @Test
