@@ -3,6 +3,7 @@ package dev.jitbot.teams;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.microsoft.bot.builder.BotFrameworkAdapter;
 import com.microsoft.bot.connector.ConnectorClient;
+import com.microsoft.bot.restclient.RestException;
 import com.microsoft.bot.schema.Activity;
 import com.microsoft.bot.schema.ChannelAccount;
 import com.microsoft.bot.schema.ConversationAccount;
@@ -17,9 +18,11 @@ import dev.jitbot.core.domain.AccessRequest;
 import dev.jitbot.core.domain.ChatUser;
 import dev.jitbot.core.domain.MessageRef;
 import dev.jitbot.core.domain.Platform;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -37,6 +40,8 @@ final class TeamsChatNotifier implements ChatNotifier {
 
     private static final Logger log = LoggerFactory.getLogger(TeamsChatNotifier.class);
     private static final long TURN_TIMEOUT_SECONDS = 60;
+    private static final int MAX_ATTEMPTS = 5;
+    private static final Duration MAX_WAIT = Duration.ofSeconds(30);
 
     private final BotFrameworkAdapter adapter;
     private final String appId;
@@ -163,8 +168,50 @@ final class TeamsChatNotifier implements ChatNotifier {
                 "no stored Teams conversation reference for " + conversationId));
     }
 
-    /** Runs {@code work} in a proactive turn of {@code ref}'s conversation, with its authenticated connector. */
+    /**
+     * Runs {@code work} in a proactive turn of {@code ref}'s conversation, with its authenticated connector. Teams
+     * throttles with 429 and Retry-After, which the SDK's connector does not retry (the RetryStrategy the adapter
+     * takes is stored but never used); a throttled request was not carried out, so it is safe to send again.
+     */
     private <T> T within(ConversationReference ref, Function<ConnectorClient, T> work) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return once(ref, work);
+            } catch (RestException e) {
+                Duration wait = throttled(e, attempt);
+                if (wait == null || attempt >= MAX_ATTEMPTS) {
+                    throw e;
+                }
+                log.info("teams: throttled by {}; trying again in {} ms (attempt {} of {})", ref.getServiceUrl(),
+                        wait.toMillis(), attempt + 1, MAX_ATTEMPTS);
+                try {
+                    Thread.sleep(wait.toMillis());
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** How long to wait before retrying a throttled call, or null when {@code e} is not throttling. */
+    static Duration throttled(RestException e, int attempt) {
+        if (e.response() == null || e.response().code() != 429) {
+            return null;
+        }
+        String retryAfter = e.response().headers().get("Retry-After");
+        Duration wait = Duration.ofSeconds(1L << Math.min(attempt, 5));
+        if (retryAfter != null) {
+            try {
+                wait = Duration.ofSeconds(Math.max(0, Long.parseLong(retryAfter.strip())));
+            } catch (NumberFormatException ignored) {
+                // an HTTP date or garbage: keep the backoff
+            }
+        }
+        return wait.compareTo(MAX_WAIT) > 0 ? MAX_WAIT : wait;
+    }
+
+    private <T> T once(ConversationReference ref, Function<ConnectorClient, T> work) {
         AtomicReference<T> out = new AtomicReference<>();
         CompletableFuture<Void> turn = adapter.continueConversation(appId, ref, ctx -> {
             ConnectorClient connector = ctx.getTurnState().get(BotFrameworkAdapter.CONNECTOR_CLIENT_KEY);
@@ -183,6 +230,10 @@ final class TeamsChatNotifier implements ChatNotifier {
             throw new IllegalStateException("interrupted while talking to Teams", e);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
+            while ((cause instanceof CompletionException || cause instanceof ExecutionException)
+                    && cause.getCause() != null) {
+                cause = cause.getCause();
+            }
             throw cause instanceof RuntimeException re ? re : new IllegalStateException(String.valueOf(cause), cause);
         } catch (TimeoutException e) {
             throw new IllegalStateException("Teams did not answer within " + TURN_TIMEOUT_SECONDS + " s", e);

@@ -9,11 +9,16 @@ import static dev.jitbot.teams.FakeTeams.CARD_ID;
 import static dev.jitbot.teams.FakeTeams.CAROL;
 import static dev.jitbot.teams.FakeTeams.ERIN;
 import static dev.jitbot.teams.FakeTeams.json;
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.put;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import com.github.tomakehurst.wiremock.stubbing.StubMapping;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.jitbot.core.app.AccessProvider;
 import dev.jitbot.core.app.AccessService;
@@ -165,6 +170,34 @@ class TeamsAdapterIT {
                     .contains(pending.id().value());
             assertThat(json(reply.getBodyAsString()).path("replyToId").asText()).isEqualTo(CARD_ID);
             assertAllConnectorCallsCarryTheBearerToken();
+        }
+
+        @Test
+        void expiry_whenTeamsThrottlesTheCardUpdate_waitsAsToldAndUpdatesIt() throws Exception {
+            post(teams.install(APPROVALS, "channel", CAROL));
+            post(teams.message(ALICE, ALICE_CHAT, "personal", REQUEST));
+            AccessRequest pending = only(State.PENDING);
+            post(teams.invoke(BOB, "approve", pending.id().value(), null));
+            StubMapping throttle = teams.wm.stubFor(put(urlPathMatching("/v3/conversations/.+/activities/" + CARD_ID))
+                    .atPriority(1).inScenario("throttle").whenScenarioStateIs(Scenario.STARTED)
+                    .willReturn(aResponse().withStatus(429).withHeader("Retry-After", "1")
+                            .withBody("{\"error\":{\"code\":\"Throttled\",\"message\":\"slow down\"}}"))
+                    .willSetStateTo("served"));
+            try {
+                teams.reset();
+                core.advance(Duration.ofMinutes(46));
+
+                List<LoggedRequest> puts = teams.connectorCalls().stream()
+                        .filter(r -> r.getMethod().getName().equals("PUT")).toList();
+                assertThat(puts).hasSize(2);
+                assertThat(Math.abs(puts.get(1).getLoggedDate().getTime() - puts.get(0).getLoggedDate().getTime()))
+                        .as("waited for Retry-After").isGreaterThanOrEqualTo(900);
+                assertThat(text(one("POST", "/v3/conversations/" + APPROVALS + "/activities/" + CARD_ID)))
+                        .contains("revoked at");
+            } finally {
+                teams.wm.removeStub(throttle);
+                teams.wm.resetScenarios();
+            }
         }
 
         @Test
