@@ -101,7 +101,13 @@ final class JitBot extends ActivityHandler {
         }
         Activity message = MessageFactory.text(reply);
         message.setTextFormat(TextFormatTypes.MARKDOWN);
-        return ctx.sendActivity(message).thenApply(sent -> null);
+        // The command has run; a reply Teams refused must not fail the turn, or a redelivery could run it twice.
+        return ctx.sendActivity(message).handle((sent, e) -> {
+            if (e != null) {
+                log.warn("teams: the reply in {} could not be delivered: {}", a.getConversation().getId(), e.toString());
+            }
+            return null;
+        });
     }
 
     /**

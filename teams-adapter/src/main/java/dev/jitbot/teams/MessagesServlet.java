@@ -92,6 +92,10 @@ final class MessagesServlet extends HttpServlet {
             log.error("teams: the turn for a {} activity failed", activity.getType(), cause);
             resp.sendError(HttpServletResponse.SC_INTERNAL_SERVER_ERROR);
             return;
+        } catch (RuntimeException e) {
+            log.error("teams: a {} activity could not be processed", activity.getType(), e);
+            resp.sendError(HttpServletResponse.SC_INTERNAL_SERVER_ERROR);
+            return;
         } catch (TimeoutException e) {
             log.error("teams: the turn for a {} activity took over {} s", activity.getType(), TURN_TIMEOUT_SECONDS);
             resp.sendError(HttpServletResponse.SC_GATEWAY_TIMEOUT);
