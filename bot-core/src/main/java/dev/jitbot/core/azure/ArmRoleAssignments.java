@@ -75,11 +75,10 @@ final class ArmRoleAssignments implements AccessProvider {
         int notFound = 0;
         while (true) {
             try {
-                RoleAssignmentInner created = assignments.createWithResponse(r.scope().id(), name, body, Context.NONE)
-                        .getValue();
+                assignments.createWithResponse(armScope(r.scope()), name, body, Context.NONE);
                 log.info("granted {}: {} to {} ({}) as {}", r.id(), r.role().name(), r.principal().objectId(),
                         r.principal().type().armName(), id);
-                return new GrantResult.Granted(created != null && created.id() != null ? created.id() : id);
+                return new GrantResult.Granted(id);
             } catch (ManagementException e) {
                 String code = AzureFailures.code(e);
                 if ("RoleAssignmentExists".equals(code)) {
@@ -121,7 +120,7 @@ final class ArmRoleAssignments implements AccessProvider {
                 .withPrincipalType(SdkTypes.principalType(r.principal().type()))
                 .withDescription(ArmNames.description(r.id(), newExpiry));
         try {
-            assignments.createWithResponse(r.scope().id(), ArmNames.assignmentName(r.id()), body, Context.NONE);
+            assignments.createWithResponse(armScope(r.scope()), ArmNames.assignmentName(r.id()), body, Context.NONE);
         } catch (RuntimeException e) {
             log.warn("could not re-tag {} with its new expiry ({}); the expiry job still ends it on time",
                     r.id(), AzureFailures.summary(e));
@@ -133,7 +132,7 @@ final class ArmRoleAssignments implements AccessProvider {
         Map<String, ProviderAssignment> found = new LinkedHashMap<>();
         for (AzureScope scope : scopes) {
             try {
-                for (RoleAssignmentInner a : assignments.listForScope(scope.id(), null, null, null, Context.NONE)) {
+                for (RoleAssignmentInner a : assignments.listForScope(armScope(scope), null, null, null, Context.NONE)) {
                     if (a.description() == null || !a.description().contains(ArmNames.TAG_PREFIX) || a.id() == null) {
                         continue;
                     }
@@ -161,7 +160,7 @@ final class ArmRoleAssignments implements AccessProvider {
 
     private void delete(AzureScope scope, String name, String what) {
         try {
-            assignments.deleteWithResponse(scope.id(), name, null, Context.NONE);
+            assignments.deleteWithResponse(armScope(scope), name, null, Context.NONE);
             log.info("{}: role assignment {} deleted (or already gone)", what, name);
         } catch (ManagementException e) {
             if (AzureFailures.status(e) == 404) {
@@ -230,6 +229,14 @@ final class ArmRoleAssignments implements AccessProvider {
             Thread.currentThread().interrupt();
             throw new AccessProviderException("interrupted while waiting to retry", e);
         }
+    }
+
+    /**
+     * The scope as the generated clients want it: their path template is {@code /{scope}/providers/...}, so a
+     * leading slash would double.
+     */
+    static String armScope(AzureScope scope) {
+        return scope.id().substring(1);
     }
 
     static String assignmentId(AzureScope scope, String name) {

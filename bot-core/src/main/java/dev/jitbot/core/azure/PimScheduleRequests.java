@@ -100,7 +100,7 @@ final class PimScheduleRequests implements AccessProvider {
         while (true) {
             try {
                 RoleAssignmentScheduleRequestInner created =
-                        requests.createWithResponse(r.scope().id(), name, body, Context.NONE).getValue();
+                        requests.createWithResponse(ArmRoleAssignments.armScope(r.scope()), name, body, Context.NONE).getValue();
                 Status status = created == null ? null : created.status();
                 if (status != null && REFUSED_STATUSES.contains(status)) {
                     String event = AzureFailures.eventId();
@@ -156,7 +156,7 @@ final class PimScheduleRequests implements AccessProvider {
                                 .withType(Type.AFTER_DURATION)
                                 .withDuration(Duration.between(start, newExpiry).toString())));
         try {
-            requests.createWithResponse(r.scope().id(),
+            requests.createWithResponse(ArmRoleAssignments.armScope(r.scope()),
                     ArmNames.scheduleRequestName(r.id(), "extend-" + newExpiry.getEpochSecond()), body, Context.NONE);
         } catch (RuntimeException e) {
             throw unconfirmed("PIM extension of " + r.id(), e);
@@ -169,10 +169,10 @@ final class PimScheduleRequests implements AccessProvider {
         for (AzureScope scope : scopes) {
             try {
                 Set<String> live = new HashSet<>();
-                for (RoleAssignmentScheduleInstanceInner i : instances.listForScope(scope.id(), null, Context.NONE)) {
+                for (RoleAssignmentScheduleInstanceInner i : instances.listForScope(ArmRoleAssignments.armScope(scope), null, Context.NONE)) {
                     live.add(key(i.principalId(), i.roleDefinitionId(), i.scope()));
                 }
-                for (RoleAssignmentScheduleRequestInner q : requests.listForScope(scope.id(), "asRequestor()",
+                for (RoleAssignmentScheduleRequestInner q : requests.listForScope(ArmRoleAssignments.armScope(scope), "asRequestor()",
                         Context.NONE)) {
                     if (!RequestType.ADMIN_ASSIGN.equals(q.requestType()) || q.justification() == null
                             || !q.justification().contains(ArmNames.TAG_PREFIX) || q.id() == null) {
@@ -211,7 +211,7 @@ final class PimScheduleRequests implements AccessProvider {
                 .withRequestType(RequestType.ADMIN_REMOVE)
                 .withJustification(why);
         try {
-            requests.createWithResponse(scope.id(), name, body, Context.NONE);
+            requests.createWithResponse(ArmRoleAssignments.armScope(scope), name, body, Context.NONE);
             log.info("{}: PIM AdminRemove {} accepted", what, name);
         } catch (ManagementException e) {
             String code = AzureFailures.code(e);

@@ -28,7 +28,7 @@ final class RoleDefinitions {
             return Optional.of(cached);
         }
         String filter = "roleName eq '" + roleName.replace("'", "''") + "'";
-        for (RoleDefinitionInner d : client.list(scope.id(), filter, Context.NONE)) {
+        for (RoleDefinitionInner d : client.list(scope.id().substring(1), filter, Context.NONE)) {
             if (roleName.equalsIgnoreCase(d.roleName()) && d.id() != null) {
                 idByScopeAndName.put(key, d.id());
                 nameByGuid.put(guidOf(d.id()), d.roleName());
