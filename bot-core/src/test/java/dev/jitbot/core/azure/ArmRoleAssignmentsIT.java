@@ -185,6 +185,26 @@ class ArmRoleAssignmentsIT {
         }
 
         @Test
+        void timeout_isRetried_thenGranted() {
+            fakes.wm.stubFor(put(urlPathMatching(putPath())).inScenario("slow").whenScenarioStateIs(STARTED)
+                    .willReturn(json(201, created("x")).withFixedDelay(3000)).willSetStateTo("fast"));
+            fakes.wm.stubFor(put(urlPathMatching(putPath())).inScenario("slow").whenScenarioStateIs("fast")
+                    .willReturn(json(201, created("x"))));
+            AzureTuning t = AzureFakes.fastTuning();
+            AzureTuning oneSecond = new AzureTuning(t.maxRetries(), t.baseDelay(), t.maxDelay(), Duration.ofSeconds(1),
+                    t.principalNotFoundWindow(), t.principalNotFoundPause(), t.directoryTtl());
+            core = new AzureHarness(core.clock, fakes.access("rbac", core.clock, oneSecond).provider(),
+                    new FakeDirectory());
+            java.time.Instant started = java.time.Instant.now();
+
+            assertThat(aliceAsksForReader()).isInstanceOf(Outcome.Granted.class);
+
+            System.out.println("[measure] grant with one timed-out PUT (response timeout 1 s) took "
+                    + Duration.between(started, java.time.Instant.now()).toMillis() + " ms");
+            assertThat(puts()).hasSize(2);
+        }
+
+        @Test
         void principalNotFound_isRetriedUntilEntraReplicates_thenGranted() {
             String notFound = AzureFakes.armError("PrincipalNotFound", "Principal " + ALICE_ID
                     + " does not exist in the directory " + AzureFakes.TENANT + ".");
