@@ -116,4 +116,65 @@ class ReconcileIT {
                 .anyMatch(l -> l.contains("Revoked orphan") && l.contains(ORPHAN));
         assertThat(core.slack.to("dm:U0BOB")).anyMatch(t -> t.contains(bob.value()) && t.contains("no longer in Azure"));
     }
+
+    @Test
+    void pimMode_revokesATaggedOrphanWithAdminRemove_andKeepsTheGrantItHolds() {
+        String requests = "/providers/Microsoft.Authorization/roleAssignmentScheduleRequests/";
+        String orphanPrincipal = "3f4a5b6c-7d8e-4f9a-8b0c-1d2e3f4a5b6c";
+        String aliceId = FakeDirectory.objectIdOf("alice@contoso.com");
+        fakes.wm.stubFor(put(urlPathMatching(AzureFakes.path(RG, requests) + "[0-9a-f-]{36}"))
+                .willReturn(json(201, "{\"properties\":{\"status\":\"Provisioned\"}}")));
+        MutableClock clock = MutableClock.at("2026-11-25T10:00:00Z");
+        core = new AzureHarness(clock, fakes.access("pim", clock).provider(), new FakeDirectory());
+        RequestId alice = grantReader(TestPolicies.ALICE);
+        core.advance(Duration.ofMinutes(5));
+        String definition = "/subscriptions/" + TestPolicies.SUB + "/providers/Microsoft.Authorization/roleDefinitions/"
+                + AzureFakes.READER;
+        String orphanRequestId = RG.id() + requests + "5a6b7c8d-9e0f-4a1b-8c2d-3e4f5a6b7c8d";
+        fakes.wm.stubFor(get(urlPathMatching(AzureFakes.path(TestPolicies.SUB_PROD,
+                "/providers/Microsoft.Authorization/roleAssignmentScheduleInstances"))).willReturn(json(200,
+                "{\"value\":[" + instance(aliceId, definition) + "," + instance(orphanPrincipal, definition) + "]}")));
+        fakes.wm.stubFor(get(urlPathMatching(AzureFakes.path(TestPolicies.SUB_PROD,
+                "/providers/Microsoft.Authorization/roleAssignmentScheduleRequests"))).willReturn(json(200,
+                "{\"value\":["
+                + scheduleRequest(RG.id() + requests + ArmNames.scheduleRequestName(alice, "assign"), aliceId, definition,
+                        "jitbot:" + alice + " expires 2026-11-25T12:00:00Z — INC-9 audit") + ","
+                + scheduleRequest(orphanRequestId, orphanPrincipal, definition,
+                        "jitbot:JIT-0RPH expires 2026-11-25T10:30:00Z — left over") + ","
+                + scheduleRequest(RG.id() + requests + "6b7c8d9e-0f1a-4b2c-9d3e-4f5a6b7c8d9e",
+                        "4a5b6c7d-8e9f-4a0b-9c1d-2e3f4a5b6c7d", definition,
+                        "jitbot:JIT-0LD1 expires 2026-11-25T08:00:00Z — PIM already ended it")
+                + "]}")));
+
+        Reconciler.Report report = core.reconciler.reconcile();
+
+        assertThat(report.listed()).isEqualTo(2);
+        assertThat(report.orphansRevoked()).isEqualTo(1);
+        assertThat(report.vanished()).isZero();
+        fakes.wm.verify(1, com.github.tomakehurst.wiremock.client.WireMock.putRequestedFor(urlPathMatching(
+                AzureFakes.path(RG, requests + ArmNames.orphanRemovalName(orphanRequestId))))
+                .withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath(
+                        "$.properties.requestType", equalTo("AdminRemove")))
+                .withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath(
+                        "$.properties.principalId", equalTo(orphanPrincipal))));
+        assertThat(core.store.find(alice).orElseThrow().state()).isEqualTo(State.ACTIVE);
+        assertThat(core.audit.recent(20)).anyMatch(e -> e.action().equals("orphan-revoked")
+                && e.details().contains("JIT-0RPH") && e.details().endsWith("pim"));
+    }
+
+    private static String instance(String principalId, String definition) {
+        return "{\"properties\":{\"scope\":\"" + RG.id() + "\",\"roleDefinitionId\":\"" + definition + "\","
+                + "\"principalId\":\"" + principalId + "\",\"principalType\":\"User\",\"status\":\"Provisioned\","
+                + "\"assignmentType\":\"Assigned\",\"memberType\":\"Direct\"},\"id\":\"" + RG.id()
+                + "/providers/Microsoft.Authorization/roleAssignmentScheduleInstances/" + principalId + "\","
+                + "\"type\":\"Microsoft.Authorization/roleAssignmentScheduleInstances\",\"name\":\"" + principalId + "\"}";
+    }
+
+    private static String scheduleRequest(String id, String principalId, String definition, String justification) {
+        return "{\"properties\":{\"scope\":\"" + RG.id() + "\",\"roleDefinitionId\":\"" + definition + "\","
+                + "\"principalId\":\"" + principalId + "\",\"principalType\":\"User\",\"requestType\":\"AdminAssign\","
+                + "\"status\":\"Provisioned\",\"justification\":\"" + justification + "\"},\"id\":\"" + id + "\","
+                + "\"type\":\"Microsoft.Authorization/RoleAssignmentScheduleRequests\",\"name\":\""
+                + id.substring(id.lastIndexOf('/') + 1) + "\"}";
+    }
 }
