@@ -1,5 +1,6 @@
 package dev.jitbot.core.azure;
 
+import com.azure.core.http.HttpHeaderName;
 import com.azure.core.http.HttpMethod;
 import com.azure.core.http.HttpPipeline;
 import com.azure.core.http.HttpRequest;
@@ -157,9 +158,10 @@ final class GraphDirectory implements Directory {
     }
 
     private JsonNode send(HttpMethod method, String path, String body) {
-        HttpRequest request = new HttpRequest(method, base + path).setHeader("Accept", "application/json");
+        HttpRequest request = new HttpRequest(method, base + path)
+                .setHeader(HttpHeaderName.ACCEPT, "application/json");
         if (body != null) {
-            request.setHeader("Content-Type", "application/json").setBody(BinaryData.fromString(body));
+            request.setHeader(HttpHeaderName.CONTENT_TYPE, "application/json").setBody(BinaryData.fromString(body));
         }
         try (HttpResponse response = pipeline.sendSync(request, com.azure.core.util.Context.NONE)) {
             int status = response.getStatusCode();

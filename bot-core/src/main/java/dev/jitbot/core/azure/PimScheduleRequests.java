@@ -113,8 +113,9 @@ final class PimScheduleRequests implements AccessProvider {
                 return new GrantResult.Granted(id);
             } catch (ManagementException e) {
                 String code = AzureFailures.code(e);
-                if ("RoleAssignmentExists".equals(code)) {
-                    log.info("PIM assignment of {} already exists; counting it as granted", r.id());
+                if (AzureFailures.status(e) == 409 && code.endsWith("Exists")) {
+                    // A retry meeting the request an earlier try made, or the role already held: granted either way.
+                    log.info("PIM assignment of {}: {}; counting it as granted", r.id(), code);
                     return new GrantResult.Granted(r.scope().id() + PATH + name);
                 }
                 if ("PrincipalNotFound".equals(code) && System.nanoTime() < deadline) {
@@ -163,37 +164,59 @@ final class PimScheduleRequests implements AccessProvider {
         }
     }
 
+    /**
+     * Tagged AdminAssign requests this identity made whose assignment PIM still holds. Several requests can name
+     * the same principal, role and scope over time (one grant after another); only the latest one can own the live
+     * assignment, so older ones are never reported (reconcile would otherwise remove a newer grant as an orphan).
+     */
     @Override
     public List<ProviderAssignment> list(Collection<AzureScope> scopes) {
         Map<String, ProviderAssignment> found = new LinkedHashMap<>();
         for (AzureScope scope : scopes) {
             try {
                 Set<String> live = new HashSet<>();
-                for (RoleAssignmentScheduleInstanceInner i : instances.listForScope(ArmRoleAssignments.armScope(scope), null, Context.NONE)) {
+                for (RoleAssignmentScheduleInstanceInner i : instances.listForScope(ArmRoleAssignments.armScope(scope),
+                        null, Context.NONE)) {
                     live.add(key(i.principalId(), i.roleDefinitionId(), i.scope()));
                 }
-                for (RoleAssignmentScheduleRequestInner q : requests.listForScope(ArmRoleAssignments.armScope(scope), "asRequestor()",
-                        Context.NONE)) {
+                Map<String, RoleAssignmentScheduleRequestInner> latest = new LinkedHashMap<>();
+                for (RoleAssignmentScheduleRequestInner q : requests.listForScope(ArmRoleAssignments.armScope(scope),
+                        "asRequestor()", Context.NONE)) {
                     if (!RequestType.ADMIN_ASSIGN.equals(q.requestType()) || q.justification() == null
-                            || !q.justification().contains(ArmNames.TAG_PREFIX) || q.id() == null) {
+                            || !q.justification().contains(ArmNames.TAG_PREFIX) || q.id() == null
+                            || !Principal.isObjectId(q.principalId())) {
                         continue;
                     }
                     Parsed<AzureScope> at = AzureScope.parse(q.scope() != null ? q.scope() : scope.id());
-                    if (!at.isOk() || !at.orThrow().isWithin(scope) || !Principal.isObjectId(q.principalId())
-                            || !live.contains(key(q.principalId(), q.roleDefinitionId(), at.orThrow().id()))) {
+                    if (!at.isOk() || !at.orThrow().isWithin(scope)) {
                         continue;
                     }
-                    found.putIfAbsent(q.id().toLowerCase(Locale.ROOT), new ProviderAssignment(q.id(),
-                            ArmNames.requestIdIn(q.justification()),
-                            new Principal(q.principalId(), SdkTypes.principalType(q.principalType()), null),
-                            new RoleRef(definitions.nameOf(q.roleDefinitionId()), q.roleDefinitionId()),
-                            at.orThrow(), ArmNames.expiryIn(q.justification())));
+                    latest.merge(key(q.principalId(), q.roleDefinitionId(), at.orThrow().id()), q,
+                            (a, b) -> expiryOf(b).isAfter(expiryOf(a)) ? b : a);
                 }
+                latest.forEach((key, q) -> {
+                    if (live.contains(key)) {
+                        AzureScope at = AzureScope.parse(q.scope() != null ? q.scope() : scope.id()).orThrow();
+                        found.putIfAbsent(q.id().toLowerCase(Locale.ROOT), new ProviderAssignment(q.id(),
+                                ArmNames.requestIdIn(q.justification()),
+                                new Principal(q.principalId(), SdkTypes.principalType(q.principalType()), null),
+                                new RoleRef(definitions.nameOf(q.roleDefinitionId()), q.roleDefinitionId()),
+                                at, ArmNames.expiryIn(q.justification())));
+                    }
+                });
             } catch (RuntimeException e) {
                 throw unconfirmed("listing PIM assignments at " + scope.id(), e);
             }
         }
         return new ArrayList<>(found.values());
+    }
+
+    private static Instant expiryOf(RoleAssignmentScheduleRequestInner q) {
+        Instant tagged = ArmNames.expiryIn(q.justification());
+        if (tagged != null) {
+            return tagged;
+        }
+        return q.createdOn() != null ? q.createdOn().toInstant() : Instant.EPOCH;
     }
 
     @Override

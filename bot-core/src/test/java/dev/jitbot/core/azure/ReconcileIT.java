@@ -139,6 +139,8 @@ class ReconcileIT {
                 "{\"value\":["
                 + scheduleRequest(RG.id() + requests + ArmNames.scheduleRequestName(alice, "assign"), aliceId, definition,
                         "jitbot:" + alice + " expires 2026-11-25T12:00:00Z — INC-9 audit") + ","
+                + scheduleRequest(RG.id() + requests + "7c8d9e0f-1a2b-4c3d-8e4f-5a6b7c8d9e0f", aliceId, definition,
+                        "jitbot:JIT-0LD2 expires 2026-11-25T09:00:00Z — Alice's earlier grant, same role") + ","
                 + scheduleRequest(orphanRequestId, orphanPrincipal, definition,
                         "jitbot:JIT-0RPH expires 2026-11-25T10:30:00Z — left over") + ","
                 + scheduleRequest(RG.id() + requests + "6b7c8d9e-0f1a-4b2c-9d3e-4f5a6b7c8d9e",
@@ -157,6 +159,12 @@ class ReconcileIT {
                         "$.properties.requestType", equalTo("AdminRemove")))
                 .withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath(
                         "$.properties.principalId", equalTo(orphanPrincipal))));
+        fakes.wm.verify(0, com.github.tomakehurst.wiremock.client.WireMock.putRequestedFor(urlPathMatching(
+                AzureFakes.path(RG, requests) + ".*"))
+                .withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath(
+                        "$.properties.requestType", equalTo("AdminRemove")))
+                .withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath(
+                        "$.properties.principalId", equalTo(aliceId))));
         assertThat(core.store.find(alice).orElseThrow().state()).isEqualTo(State.ACTIVE);
         assertThat(core.audit.recent(20)).anyMatch(e -> e.action().equals("orphan-revoked")
                 && e.details().contains("JIT-0RPH") && e.details().endsWith("pim"));
