@@ -174,7 +174,7 @@ final class GraphDirectory implements Directory {
                 log.error("Graph {} {} answered {} [{}]: {}", method, path, status, event, text);
                 throw new AccessProviderException("Microsoft Graph answered " + status + " to " + method + " "
                         + path.replaceAll("\\?.*", "") + (status == 403 ? "; the bot's identity needs the Graph "
-                        + "application permissions User.Read.All and GroupMember.Read.All" : "") + " [" + event + "]");
+                        + "application permissions User.Read.All, Application.Read.All and GroupMember.Read.All" : "") + " [" + event + "]");
             }
             return text.isBlank() ? JSON.createObjectNode() : JSON.readTree(text);
         } catch (IOException e) {
