@@ -47,8 +47,9 @@ final class AzureFakes implements AutoCloseable {
 
     final WireMockServer wm;
 
-    AzureFakes() {
+    AzureFakes(com.github.tomakehurst.wiremock.extension.Extension... extensions) {
         wm = new WireMockServer(WireMockConfiguration.options()
+                .extensions(extensions)
                 .dynamicHttpsPort()
                 .httpDisabled(true)
                 .keystorePath(keystore().toString())
