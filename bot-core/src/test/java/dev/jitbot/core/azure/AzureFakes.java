@@ -99,7 +99,7 @@ final class AzureFakes implements AutoCloseable {
 
     /** Role definition look-up by name at (and above) {@code scope}. */
     void roleDefinition(AzureScope scope, String roleName, String guid) {
-        wm.stubFor(get(urlPathMatching("/+" + Pattern.quote(scope.id().substring(1))
+        wm.stubFor(get(urlPathMatching("/" + Pattern.quote(scope.id().substring(1))
                 + "/providers/Microsoft.Authorization/roleDefinitions"))
                 .withQueryParam("$filter", com.github.tomakehurst.wiremock.client.WireMock.containing(roleName))
                 .willReturn(okJson("{\"value\":[{\"properties\":{\"roleName\":\"" + roleName + "\",\"type\":"
@@ -117,9 +117,9 @@ final class AzureFakes implements AutoCloseable {
         return aResponse().withStatus(status).withHeader("Content-Type", "application/json").withBody(body);
     }
 
-    /** Path regex for {@code scope + suffix}, tolerating the double slash some SDK paths carry. */
+    /** Path regex for {@code scope + suffix}: exactly one leading slash, as real ARM paths have. */
     static String path(AzureScope scope, String suffix) {
-        return "/+" + Pattern.quote(scope.id().substring(1) + suffix);
+        return "/" + Pattern.quote(scope.id().substring(1) + suffix);
     }
 
     MappingBuilder stub(MappingBuilder m) {
