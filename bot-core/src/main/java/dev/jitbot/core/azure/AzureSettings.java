@@ -156,11 +156,6 @@ public record AzureSettings(Mode mode, boolean modeChosen, String tenantId, Stri
         return null;
     }
 
-    /** True when {@code AZURE_AUTHORITY_HOST} is set: then MSAL's instance discovery (a call to the public cloud) is off. */
-    public boolean authorityOverridden() {
-        return authorityHost != null;
-    }
-
     /** Which kind of credential the bot uses, for the start-up line. */
     public String credentialKind() {
         if (clientSecret != null) {
