@@ -126,9 +126,18 @@ public final class SlackModule implements AutoCloseable {
         return servlet;
     }
 
-    /** Connects over Socket Mode when an app token is set; over HTTP there is nothing to start. */
+    /**
+     * Connects over Socket Mode when an app token is set. Over HTTP the servlet serves; starting Bolt here only
+     * checks the bot token ({@code auth.test}) early, so the first slash command does not pay for it.
+     */
     public void start() {
         if (settings.appToken() == null) {
+            try {
+                app.start();
+            } catch (RuntimeException e) {
+                log.warn("Slack: could not check the bot token at start-up ({}); will retry on the first request",
+                        e.toString());
+            }
             return;
         }
         try {
