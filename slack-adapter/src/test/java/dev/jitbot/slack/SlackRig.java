@@ -78,13 +78,22 @@ final class SlackRig implements AutoCloseable {
     private final AtomicInteger ts = new AtomicInteger(100);
 
     SlackRig() throws Exception {
+        this(null, null);
+    }
+
+    /** With an app token, jitbot runs over Socket Mode and apps.connections.open points it at {@code socketUrl}. */
+    SlackRig(String appToken, String socketUrl) throws Exception {
         slack.start();
         stubSlack();
+        if (socketUrl != null) {
+            slack.stubFor(post("/api/apps.connections.open").willReturn(okJson("{\"ok\":true,\"url\":\"" + socketUrl
+                    + "\"}")));
+        }
         expiry = new ExpiryService(policy::get, store, audit, provider, notifications, scheduler, clock, Runnable::run);
         scheduler.bind(expiry);
         service = new AccessService(policy::get, store, audit, provider, directory, notifications, scheduler, expiry,
                 clock, new Random(7));
-        module = SlackModule.create(new SlackModule.Settings(BOT_TOKEN, SECRET, null, slack.baseUrl() + "/api/"),
+        module = SlackModule.create(new SlackModule.Settings(BOT_TOKEN, SECRET, appToken, slack.baseUrl() + "/api/"),
                 service, audit, clock);
         notifications.register(module.notifier());
         module.start();
