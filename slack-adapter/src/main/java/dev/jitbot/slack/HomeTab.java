@@ -36,8 +36,8 @@ final class HomeTab {
         List<LayoutBlock> blocks = new ArrayList<>();
         blocks.add(header(h -> h.text(plainText("Your access"))));
         if (mine.isEmpty()) {
-            blocks.add(section(s -> s.text(markdownText("No active grants or pending requests. Ask with `/jit` "
-                    + "(a form) or `/jit request <role> on <scope> for <duration> because <reason>`."))));
+            blocks.add(section(s -> s.text(markdownText(Cards.esc("No active grants or pending requests. Ask with "
+                    + "`/jit` (a form) or `/jit request <role> on <scope> for <duration> because <reason>`.")))));
         }
         for (AccessRequest r : limit(mine)) {
             if (r.state() == State.ACTIVE) {

@@ -108,8 +108,8 @@ final class RequestForm {
                     .hint(plainText("A non-human identity you own, or yourself."))
                     .element(staticSelect(e -> e.actionId(VALUE).initialOption(whom.get(0)).options(whom)))));
         }
-        blocks.add(context(c -> c.elements(List.of(markdownText("Or type `/jit request <role> on <scope> for "
-                + "<duration> because <reason>`.")))));
+        blocks.add(context(c -> c.elements(List.of(markdownText(Cards.esc("Or type `/jit request <role> on <scope> "
+                + "for <duration> because <reason>`."))))));
         return view(v -> v.type("modal").callbackId(CALLBACK).title(viewTitle(t -> t.type("plain_text")
                         .text("Request access"))).submit(viewSubmit(t -> t.type("plain_text").text("Request")))
                 .close(viewClose(t -> t.type("plain_text").text("Cancel"))).blocks(blocks));
