@@ -181,6 +181,16 @@ final class Replies implements Outcome.Visitor<String> {
         return ":no_entry_sign: " + slashed(Cards.esc(o.message()));
     }
 
+    /** A refusal shown under a modal field, which Slack renders as plain text. */
+    String forField(Outcome.Refused o) {
+        return plain(slashed(o.message()));
+    }
+
+    /** Modal errors are plain text: mrkdwn code and emphasis marks would show as is. */
+    static String plain(String s) {
+        return s.replace("`", "").replace("*", "");
+    }
+
     /** Core sentences name commands without the slash; in Slack they are typed as {@code /jit …}. */
     private static String slashed(String text) {
         return text.replaceAll("`(request|list|show|approve|deny|cancel|release|extend|revoke|history|help)( |`)",

@@ -113,7 +113,7 @@ final class SlackHandlers {
             }
             Outcome o = service.deny(actor, id.orThrow(), reason);
             if (o instanceof Outcome.Refused refused) {
-                return ctx.ackWithErrors(Map.of(RequestForm.REASON, plain(refused.message())));
+                return ctx.ackWithErrors(Map.of(RequestForm.REASON, replies.forField(refused)));
             }
             return ctx.ack();
         });
@@ -128,7 +128,7 @@ final class SlackHandlers {
             Respond dm = message -> notifier.directMessage(actor, message);
             if (!offload("request access from the form", dm,
                     () -> dm.send(replies.render(service.handle(actor, s.command()))))) {
-                return ctx.ackWithErrors(Map.of(RequestForm.OFFER, plain(busy())));
+                return ctx.ackWithErrors(Map.of(RequestForm.OFFER, Replies.plain(busy())));
             }
             return ctx.ack();
         });
@@ -248,10 +248,5 @@ final class SlackHandlers {
 
     private static String busy() {
         return ":hourglass: jitbot is very busy right now and could not take this on; please try again in a minute.";
-    }
-
-    /** Modal errors are plain text: drop mrkdwn emphasis characters. */
-    private static String plain(String s) {
-        return s.replace("`", "").replace("*", "");
     }
 }

@@ -161,6 +161,42 @@ class SlackLoopIT {
     }
 
     @Nested
+    class Transport {
+
+        @Test
+        void urlVerification_isAnsweredWithTheChallenge_soTheManifestsEventUrlCanBeSaved() throws Exception {
+            String json = "{\"token\":\"gIkuvaNzQIHg97ATvDxqgjtO\",\"challenge\":\"3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P\","
+                    + "\"type\":\"url_verification\"}";
+            HttpResponse<String> r = rig.send(json, SlackRig.nowSeconds(), SlackRig::sign, "application/json");
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.body()).contains("3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P");
+        }
+
+        @Test
+        void usersInfo_isCachedForAWhile_thenAskedAgain() throws Exception {
+            rig.command(ALICE, "list", "cache-1");
+            rig.command(ALICE, "list mine", "cache-2");
+            await().until(() -> rig.responses("cache-1").size() + rig.responses("cache-2").size() == 2);
+            assertThat(rig.calls("users.info").stream().filter(c -> "U0ALICE".equals(c.get("user")))).hasSize(1);
+
+            rig.clock.advance(SlackUsers.TTL.plusMinutes(1));
+            rig.command(ALICE, "list", "cache-3");
+            await().until(() -> !rig.responses("cache-3").isEmpty());
+            assertThat(rig.calls("users.info").stream().filter(c -> "U0ALICE".equals(c.get("user")))).hasSize(2);
+            assertThat(rig.responses("cache-3").get(0).get("text").getAsString()).contains("no active grants");
+        }
+
+        @Test
+        void help_answersWithTheSharedGrammarWrittenForSlash() throws Exception {
+            rig.command(ALICE, "help", "help");
+            await().until(() -> !rig.responses("help").isEmpty());
+            assertThat(rig.responses("help").get(0).get("text").getAsString())
+                    .contains("`/jit request &lt;role&gt; on &lt;scope&gt;").contains("`/jit list [mine|all]`")
+                    .contains("`/jit` alone opens a form");
+        }
+    }
+
+    @Nested
     class Buttons {
 
         @Test
