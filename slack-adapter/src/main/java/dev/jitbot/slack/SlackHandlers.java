@@ -6,6 +6,7 @@ import com.slack.api.bolt.context.builtin.ActionContext;
 import com.slack.api.bolt.request.builtin.BlockActionRequest;
 import com.slack.api.bolt.response.Response;
 import com.slack.api.methods.MethodsClient;
+import com.slack.api.methods.SlackApiException;
 import com.slack.api.model.event.AppHomeOpenedEvent;
 import com.slack.api.model.view.ViewState;
 import dev.jitbot.core.app.AccessService;
@@ -14,6 +15,8 @@ import dev.jitbot.core.domain.ChatUser;
 import dev.jitbot.core.domain.Command;
 import dev.jitbot.core.domain.Outcome;
 import dev.jitbot.core.domain.Parsed;
+import dev.jitbot.core.domain.Platform;
+import dev.jitbot.core.domain.Refusal;
 import dev.jitbot.core.domain.RequestId;
 import java.io.IOException;
 import java.time.Clock;
@@ -152,8 +155,9 @@ final class SlackHandlers {
         offload(p.getActions().get(0).getActionId() + " " + value, respond, () -> {
             ChatUser actor = users.resolve(p.getUser().getId(), p.getUser().getName());
             Parsed<RequestId> id = RequestId.parse(value);
+            // A button's value is an id jitbot wrote itself; a bad one means a forged or mangled payload.
             Outcome o = id.isOk() ? act.apply(actor, id.orThrow())
-                    : service.handle(actor, "show " + value);
+                    : new Outcome.Refused(Refusal.Reason.INVALID_INPUT, id.reason());
             if (o instanceof Outcome.Refused || o instanceof Outcome.Revoking || o instanceof Outcome.Failed) {
                 respond.send(replies.render(o));
             }
@@ -169,8 +173,7 @@ final class SlackHandlers {
         if (p.getResponseUrl() != null && !p.getResponseUrl().isBlank()) {
             return message -> ctx.respond(r -> r.responseType("ephemeral").replaceOriginal(false).text(message));
         }
-        ChatUser who = new ChatUser(dev.jitbot.core.domain.Platform.SLACK, p.getUser().getId(), p.getUser().getName(),
-                null);
+        ChatUser who = new ChatUser(Platform.SLACK, p.getUser().getId(), p.getUser().getName(), null);
         return message -> notifier.directMessage(who, message);
     }
 
@@ -187,7 +190,7 @@ final class SlackHandlers {
             if (!opened.isOk()) {
                 throw new IllegalStateException("views.open answered " + opened.getError());
             }
-        } catch (com.slack.api.methods.SlackApiException e) {
+        } catch (SlackApiException e) {
             throw new IllegalStateException("views.open failed", e);
         }
     }
@@ -204,7 +207,7 @@ final class SlackHandlers {
             if (!r.isOk()) {
                 log.warn("views.publish for {} answered {}", userId, r.getError());
             }
-        } catch (IOException | com.slack.api.methods.SlackApiException e) {
+        } catch (IOException | SlackApiException e) {
             log.warn("views.publish for {} failed: {}", userId, e.toString());
         }
     }

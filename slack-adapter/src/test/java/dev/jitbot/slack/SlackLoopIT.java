@@ -240,6 +240,23 @@ class SlackLoopIT {
         }
 
         @Test
+        void revokeByOncall_endsTheGrantNow_andTheThreadSaysWhoRevoked() throws Exception {
+            AccessRequest pending = requestContributor("revoke");
+            MessageRef card = card(pending);
+            rig.click(BOB, Cards.APPROVE, pending.id().value(), "revoke-approve", card.messageId());
+            await().until(() -> !rig.inState(State.ACTIVE).isEmpty());
+
+            rig.click(CAROL, Cards.REVOKE, pending.id().value(), "revoke-click", card.messageId());
+
+            await().until(() -> rig.store.find(pending.id()).orElseThrow().state() == State.ENDED);
+            assertThat(rig.provider.revokes).containsExactly(pending.id());
+            await().until(() -> rig.calls("chat.postMessage").stream().anyMatch(c -> card.messageId()
+                    .equals(c.get("thread_ts")) && c.get("text").contains("revoked by Carol")));
+            await().until(() -> updatesOf(card).stream().anyMatch(u -> u.get("blocks").contains("revoked by Carol")));
+            assertThat(rig.responses("revoke-click")).isEmpty();
+        }
+
+        @Test
         void denyWithoutReason_isAFieldError() throws Exception {
             AccessRequest pending = requestContributor("deny-empty");
             HttpResponse<String> submitted = rig.submit(BOB, RequestForm.DENY_CALLBACK, pending.id().value(),
