@@ -99,13 +99,6 @@ final class SlackChatNotifier implements ChatNotifier {
                 .exceptionally(e -> logged("post to " + channelId, e));
     }
 
-    /** An ephemeral message only {@code userId} sees in {@code channelId}. */
-    CompletableFuture<?> ephemeral(String channelId, String userId, String text) {
-        return sender.send(channelId, "ephemeral", () -> checked(client.chatPostEphemeral(q -> q
-                .channel(channelId).user(userId).text(text)), "chat.postEphemeral"))
-                .exceptionally(e -> logged("post an ephemeral message in " + channelId, e));
-    }
-
     static <T extends SlackApiTextResponse> T checked(T response, String method) {
         if (!response.isOk()) {
             throw new ChannelSender.SlackDeliveryException(method + " answered " + response.getError(), null);
