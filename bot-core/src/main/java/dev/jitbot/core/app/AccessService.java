@@ -239,6 +239,7 @@ public final class AccessService {
         }
         scheduler.scheduleLapse(request.id(), request.decideBy());
         notifications.announce(request, p.channelsFor(chosen));
+        notifications.tell(actor, request, Phrases.awaiting(request));
         return new Outcome.Requested(request);
     }
 
@@ -306,6 +307,7 @@ public final class AccessService {
                 return activate(next);
             }
             notifications.refresh(next);
+            notifications.tell(next.requester(), next, Phrases.approvedSoFar(next, actor));
             return new Outcome.Approved(next);
         }
         throw new IllegalStateException("too much contention approving " + id);

@@ -62,6 +62,7 @@ class AccessServiceTest {
             });
             assertThat(h.provider.grants).isEmpty();
             assertThat(h.memoryAudit.actions(r.id())).containsExactly("requested");
+            assertThat(h.slack.to("dm:U0ALICE")).singleElement().asString().contains("needs 1 approval");
         }
 
         @Test
@@ -262,6 +263,7 @@ class AccessServiceTest {
             assertThat(first).isInstanceOf(Outcome.Approved.class);
             assertThat(current(id).state()).isEqualTo(State.PENDING);
             assertThat(h.slack.lastShown(id)).isEqualTo(State.PENDING);
+            assertThat(h.slack.to("dm:U0BOB")).last().asString().contains("Carol approved").contains("1 of 2");
 
             Outcome second = h.service.approve(DAVE, id);
             assertThat(second).isInstanceOf(Outcome.Granted.class);
