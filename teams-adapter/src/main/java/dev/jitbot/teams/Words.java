@@ -55,7 +55,10 @@ final class Words implements Outcome.Visitor<String> {
 
     @Override
     public String requested(Outcome.Requested o) {
-        return Phrases.awaiting(o.request()) + " I asked the approvers in the approvals channel.";
+        // The core also messages the requester the details (Phrases.awaiting): say only what that message does not.
+        AccessRequest r = o.request();
+        return "Filed as " + r.id() + ": I asked the approvers in the approvals channel, and I'll message you at "
+                + "each step.";
     }
 
     @Override
