@@ -101,20 +101,6 @@ final class Cards {
         return card;
     }
 
-    /** A small card with one line: what the invoke response carries when there is no request to draw. */
-    static ObjectNode message(String text, boolean problem) {
-        ObjectNode card = F.objectNode();
-        card.put("type", "AdaptiveCard");
-        card.put("$schema", "http://adaptivecards.io/schemas/adaptive-card.json");
-        card.put("version", "1.5");
-        ObjectNode line = text(text, true);
-        if (problem) {
-            line.put("color", "Attention");
-        }
-        card.putArray("body").add(line);
-        return card;
-    }
-
     static Attachment attachment(ObjectNode card) {
         Attachment a = new Attachment();
         a.setContentType(CONTENT_TYPE);

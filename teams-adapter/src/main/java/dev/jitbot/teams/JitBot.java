@@ -46,6 +46,7 @@ final class JitBot extends ActivityHandler {
 
     static final String ADAPTIVE_CARD_ACTION = "adaptiveCard/action";
     static final String ERROR_TYPE = "application/vnd.microsoft.error";
+    static final String MESSAGE_TYPE = "application/vnd.microsoft.activity.message";
     private static final Logger log = LoggerFactory.getLogger(JitBot.class);
     private static final Pattern MENTION = Pattern.compile("(?is)<at[^>]*>.*?</at>");
 
@@ -169,7 +170,7 @@ final class JitBot extends ActivityHandler {
         try {
             return CompletableFuture.completedFuture(act(ctx, value));
         } catch (RuntimeException e) {
-            return CompletableFuture.completedFuture(card(Cards.message(words.failure("handling that button", e), true)));
+            return CompletableFuture.completedFuture(message(words.failure("handling that button", e)));
         }
     }
 
@@ -179,8 +180,7 @@ final class JitBot extends ActivityHandler {
                 : Serialization.objectToTree(value.getAction().getData());
         Parsed<RequestId> id = RequestId.parse(data.path("requestId").asText(""));
         if (!id.isOk()) {
-            return card(Cards.message("This card names no request I know, so nothing changed. `list` shows yours.",
-                    true));
+            return message("This card names no request I know, so nothing changed. `list` shows yours.");
         }
         String reason = data.path("reason").asText("").strip();
         ChatUser user = user(ctx);
@@ -204,8 +204,9 @@ final class JitBot extends ActivityHandler {
         }
         Optional<AccessRequest> current = service.find(user, requestId);
         if (current.isEmpty()) {
-            return card(Cards.message(notice != null ? notice : "I know no request " + id.orThrow()
-                    + " that you can see; nothing changed.", true));
+            // Not theirs to see: a toast leaves the channel's status card in place for them.
+            return message(notice != null ? notice : "Only the approvers, on-call and the requester can act on this "
+                    + "card; it shows you its status.");
         }
         ConnectorClient connector = ctx.getTurnState().get(BotFrameworkAdapter.CONNECTOR_CLIENT_KEY);
         String conversationId = ConversationRefs.baseId(ctx.getActivity().getConversation().getId());
@@ -254,6 +255,15 @@ final class JitBot extends ActivityHandler {
         r.setStatusCode(HttpURLConnection.HTTP_OK);
         r.setType(Cards.CONTENT_TYPE);
         r.setValue(card);
+        return r;
+    }
+
+    /** A toast: Teams shows {@code text} and leaves the card as it was. */
+    static AdaptiveCardInvokeResponse message(String text) {
+        AdaptiveCardInvokeResponse r = new AdaptiveCardInvokeResponse();
+        r.setStatusCode(HttpURLConnection.HTTP_OK);
+        r.setType(MESSAGE_TYPE);
+        r.setValue(text);
         return r;
     }
 

@@ -348,8 +348,23 @@ class TeamsAdapterIT {
             HttpResponse<String> invoke = post(teams.invoke(ERIN, "approve", pending.id().value(), null));
 
             assertThat(invoke.statusCode()).isEqualTo(200);
-            assertThat(json(invoke.body()).path("value").toString()).contains("I know no request " + pending.id());
+            ObjectNode body = json(invoke.body());
+            assertThat(body.path("type").asText()).as("a toast; the card stays").isEqualTo(
+                    "application/vnd.microsoft.activity.message");
+            assertThat(body.path("value").asText()).contains("I know no request " + pending.id());
             assertThat(core.provider.grants).isEmpty();
+        }
+
+        @Test
+        void refresh_bySomeoneWhoMayNotAct_keepsTheirStatusCardWithAToast() throws Exception {
+            post(teams.install(APPROVALS, "channel", CAROL));
+            post(teams.message(ALICE, ALICE_CHAT, "personal", REQUEST));
+            AccessRequest pending = only(State.PENDING);
+
+            ObjectNode body = json(post(teams.invoke(ERIN, "refresh", pending.id().value(), null)).body());
+
+            assertThat(body.path("type").asText()).isEqualTo("application/vnd.microsoft.activity.message");
+            assertThat(body.path("value").asText()).contains("Only the approvers, on-call and the requester");
         }
 
         @Test
