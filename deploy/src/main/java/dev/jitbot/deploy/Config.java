@@ -1,5 +1,6 @@
 package dev.jitbot.deploy;
 
+import dev.jitbot.core.azure.AzureSettings;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,8 +19,7 @@ public record Config(
         Database database,
         Path policyFile,
         boolean policyFileSet,
-        AzureMode azureMode,
-        Azure azure,
+        AzureSettings azure,
         Slack slack,
         Teams teams,
         LogFormat logFormat) {
@@ -31,30 +31,10 @@ public record Config(
     public Config {
         Objects.requireNonNull(database, "database");
         Objects.requireNonNull(policyFile, "policyFile");
-        Objects.requireNonNull(azureMode, "azureMode");
         Objects.requireNonNull(azure, "azure");
         Objects.requireNonNull(slack, "slack");
         Objects.requireNonNull(teams, "teams");
         Objects.requireNonNull(logFormat, "logFormat");
-    }
-
-    /** How access is granted: chosen by JITBOT_AZURE_MODE, or {@code AUTO} (rbac with credentials, else dry-run). */
-    public enum AzureMode {
-        AUTO, RBAC, PIM, DRY_RUN;
-
-        static AzureMode parse(String s) {
-            return switch (s.strip().toLowerCase(Locale.ROOT)) {
-                case "rbac" -> RBAC;
-                case "pim" -> PIM;
-                case "dry-run", "dryrun", "dry_run" -> DRY_RUN;
-                default -> null;
-            };
-        }
-
-        /** The value as written in JITBOT_AZURE_MODE. */
-        public String word() {
-            return this == DRY_RUN ? "dry-run" : name().toLowerCase(Locale.ROOT);
-        }
     }
 
     /** {@code text} for people, {@code json} for log pipelines. */
@@ -69,22 +49,6 @@ public record Config(
         @Override
         public String toString() {
             return "Database[url=" + redactUrl(url) + ", user=" + user + ", password=" + mask(password) + "]";
-        }
-    }
-
-    /** The bot's own Azure identity (Azure Identity's variable names) and the service endpoints. */
-    public record Azure(String tenantId, String clientId, String clientSecret, String clientCertificatePath,
-                        String authorityHost, String armEndpoint, String graphEndpoint) {
-        /** True when some credential is configured: a client id (secret, certificate or managed identity). */
-        public boolean hasCredentials() {
-            return clientId != null || clientSecret != null || clientCertificatePath != null;
-        }
-
-        @Override
-        public String toString() {
-            return "Azure[tenantId=" + tenantId + ", clientId=" + clientId + ", clientSecret=" + mask(clientSecret)
-                    + ", clientCertificatePath=" + clientCertificatePath + ", authorityHost=" + authorityHost
-                    + ", armEndpoint=" + armEndpoint + ", graphEndpoint=" + graphEndpoint + "]";
         }
     }
 
@@ -119,17 +83,9 @@ public record Config(
         }
     }
 
-    /** True when JITBOT_AZURE_MODE (or its default) means nothing in Azure changes. */
+    /** True when JITBOT_AZURE_MODE (or its default, without an Azure identity) means nothing in Azure changes. */
     public boolean dryRun() {
-        return effectiveAzureMode() == AzureMode.DRY_RUN;
-    }
-
-    /** The mode after applying the default: rbac when a credential is configured, else dry-run. */
-    public AzureMode effectiveAzureMode() {
-        if (azureMode != AzureMode.AUTO) {
-            return azureMode;
-        }
-        return azure.hasCredentials() ? AzureMode.RBAC : AzureMode.DRY_RUN;
+        return azure.mode() == AzureSettings.Mode.DRY_RUN;
     }
 
     /** Start-up refused: one line per problem, each naming its variable. */
@@ -195,22 +151,7 @@ public record Config(
             int port = port();
             Database db = database();
             String policy = get("JITBOT_POLICY");
-            AzureMode mode = AzureMode.AUTO;
-            String modeText = get("JITBOT_AZURE_MODE");
-            if (modeText != null) {
-                mode = AzureMode.parse(modeText);
-                if (mode == null) {
-                    problem("JITBOT_AZURE_MODE is \"" + modeText + "\"; it must be rbac, pim or dry-run, "
-                            + "e.g. JITBOT_AZURE_MODE=rbac.");
-                    mode = AzureMode.AUTO;
-                }
-            }
-            Azure azure = azure();
-            if ((mode == AzureMode.RBAC || mode == AzureMode.PIM) && !azure.hasCredentials()) {
-                problem("JITBOT_AZURE_MODE=" + mode.word() + " needs the bot's Azure identity: set AZURE_CLIENT_ID "
-                        + "(a managed identity), or AZURE_TENANT_ID + AZURE_CLIENT_ID + AZURE_CLIENT_SECRET, e.g. "
-                        + "AZURE_CLIENT_ID=3a7f5c1e-2b4d-4e6f-8a9b-0c1d2e3f4a5b; or JITBOT_AZURE_MODE=dry-run.");
-            }
+            AzureSettings azure = azure();
             Slack slack = slack();
             Teams teams = teams();
             LogFormat format = LogFormat.TEXT;
@@ -223,8 +164,8 @@ public record Config(
                             + "e.g. JITBOT_LOG_FORMAT=json.");
                 }
             }
-            return new Config(port, db, Path.of(policy != null ? policy : DEFAULT_POLICY), policy != null, mode,
-                    azure, slack, teams, format);
+            return new Config(port, db, Path.of(policy != null ? policy : DEFAULT_POLICY), policy != null, azure,
+                    slack, teams, format);
         }
 
         int port() {
@@ -260,28 +201,14 @@ public record Config(
             return new Database(url, user, password);
         }
 
-        Azure azure() {
-            String tenant = get("AZURE_TENANT_ID");
-            String client = get("AZURE_CLIENT_ID");
-            String secret = get("AZURE_CLIENT_SECRET");
-            String cert = get("AZURE_CLIENT_CERTIFICATE_PATH");
-            if ((secret != null || cert != null) && (tenant == null || client == null)) {
-                String missing = tenant == null ? "AZURE_TENANT_ID" : "AZURE_CLIENT_ID";
-                problem(missing + " is missing: " + (secret != null ? "AZURE_CLIENT_SECRET" : "AZURE_CLIENT_CERTIFICATE_PATH")
-                        + " is set, and a client credential needs both AZURE_TENANT_ID and AZURE_CLIENT_ID, e.g. "
-                        + missing + "=" + "9b8a7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d.");
+        /** The Azure variables, checked by the Azure module's own reader (one set of rules and messages). */
+        AzureSettings azure() {
+            try {
+                return AzureSettings.fromEnvironment(env);
+            } catch (IllegalArgumentException e) {
+                problem(e.getMessage());
+                return AzureSettings.fromEnvironment(Map.of("JITBOT_AZURE_MODE", "dry-run"));
             }
-            if (secret != null && cert != null) {
-                problem("AZURE_CLIENT_SECRET and AZURE_CLIENT_CERTIFICATE_PATH are both set; keep one of them.");
-            }
-            if (cert != null && !Files.isReadable(Path.of(cert))) {
-                problem("AZURE_CLIENT_CERTIFICATE_PATH=" + cert + " names no readable file; mount the PEM or PFX "
-                        + "there, e.g. AZURE_CLIENT_CERTIFICATE_PATH=/var/run/secrets/jitbot/azure.pem.");
-            }
-            String authority = url("AZURE_AUTHORITY_HOST", "https://login.microsoftonline.com/", true);
-            String arm = url("JITBOT_ARM_ENDPOINT", "https://management.azure.com/", false);
-            String graph = url("JITBOT_GRAPH_ENDPOINT", "https://graph.microsoft.com/", false);
-            return new Azure(tenant, client, secret, cert, authority, arm, graph);
         }
 
         Slack slack() {

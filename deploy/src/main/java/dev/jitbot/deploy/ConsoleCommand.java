@@ -52,12 +52,12 @@ final class ConsoleCommand extends Main.Env implements Callable<Integer> {
         }
         Policy consolePolicy = ConsoleSession.withConsoleChannels(policy);
         if (config.dryRun()) {
-            say.accept("Azure: DRY RUN — " + (config.azureMode() == Config.AzureMode.DRY_RUN
-                    ? "JITBOT_AZURE_MODE=dry-run" : "no Azure credentials (AZURE_CLIENT_ID is unset)")
+            say.accept("Azure: DRY RUN — " + (config.azure().modeChosen() ? "JITBOT_AZURE_MODE=dry-run"
+                    : "no Azure credentials (AZURE_CLIENT_ID is unset)")
                     + ". Nothing in Azure changes; each line starting [dry-run] shows the ARM call jitbot would make.");
         } else {
-            say.accept("Azure: " + config.effectiveAzureMode().word() + " mode — grants made here are REAL role "
-                    + "assignments.");
+            say.accept("Azure: " + config.azure().mode().word() + " mode (" + config.azure().credentialKind()
+                    + ") — grants made here are REAL role assignments.");
         }
         Pieces.Azure azure = Pieces.azure(config, () -> consolePolicy, say);
         AccessProvider provider = azure.provider();

@@ -3,25 +3,37 @@ package dev.jitbot.deploy;
 import dev.jitbot.core.app.AccessProvider;
 import dev.jitbot.core.app.ChatNotifier;
 import dev.jitbot.core.app.Directory;
-import dev.jitbot.core.domain.Policy;
-import jakarta.servlet.http.HttpServlet;
+import dev.jitbot.core.app.Reconciler;
+import dev.jitbot.core.azure.AzureAccess;
 import dev.jitbot.core.azure.DryRunAccessProvider;
+import dev.jitbot.core.domain.ChatUser;
+import dev.jitbot.core.domain.Parsed;
+import dev.jitbot.core.domain.Policy;
+import dev.jitbot.core.domain.Principal;
 import dev.jitbot.core.policy.Finding;
 import dev.jitbot.core.policy.PolicyDirectory;
 import dev.jitbot.core.policy.PolicyLint;
 import dev.jitbot.core.policy.PolicyLoader;
+import dev.jitbot.slack.SlackModule;
+import dev.jitbot.teams.TeamsModule;
+import jakarta.servlet.http.HttpServlet;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The one place that names the modules built beside deploy: the JDBC store and Quartz scheduler, the policy
  * loader, the Azure access, and the Slack and Teams modules.
  */
 final class Pieces {
+
+    private static final Logger log = LoggerFactory.getLogger(Pieces.class);
 
     private Pieces() {
     }
@@ -44,8 +56,9 @@ final class Pieces {
     /** A policy file checked: the policy (null with errors), its errors and its lint warnings, each naming its line. */
     record PolicyCheck(Policy policy, List<String> errors, List<String> warnings) { }
 
+    /** Opens the database (migrating it) with the stores and a stand-by Quartz scheduler, clustered on PostgreSQL. */
     static Backend openBackend(Config.Database database) {
-        throw new UnsupportedOperationException("the store piece has not landed in main yet");
+        return JdbcBackend.open(database);
     }
 
     static PolicyCheck checkPolicy(Path file) {
@@ -79,24 +92,119 @@ final class Pieces {
 
     /**
      * Builds the Azure side once: the provider of the configured mode (dry run prints what it would call to
-     * {@code dryRunOut}, or logs it when that is null), and the policy's static {@code users:} as directory.
+     * {@code dryRunOut}, or logs it loudly when that is null), and
+     * the policy's static {@code users:} first, then Microsoft Graph where an Azure identity is configured.
      */
     static Azure azure(Config config, Supplier<Policy> policy, Consumer<String> dryRunOut) {
+        PolicyDirectory fromPolicy = new PolicyDirectory(policy);
         if (config.dryRun()) {
-            return new Azure(new DryRunAccessProvider(dryRunOut), new PolicyDirectory(policy));
+            if (dryRunOut == null && config.azure().warning() != null) {
+                log.warn(config.azure().warning());
+            }
+            return new Azure(new DryRunAccessProvider(dryRunOut), fromPolicy);
         }
-        throw new UnsupportedOperationException("the azure piece has not landed in main yet");
+        AzureAccess access = AzureAccess.create(config.azure(), Clock.systemUTC());
+        Directory graph = access.directory().orElse(null);
+        return new Azure(access.provider(), graph == null ? fromPolicy : new Directories(fromPolicy, graph));
     }
 
     static List<Chat> chats(Config config, Core core, Clock clock) {
-        return List.of();
+        List<Chat> chats = new ArrayList<>();
+        if (config.slack().enabled()) {
+            Config.Slack s = config.slack();
+            SlackModule m = SlackModule.create(new SlackModule.Settings(s.botToken(), s.signingSecret(), s.appToken(),
+                    s.apiUrl()), core.service, core.audit, clock);
+            chats.add(new Chat() {
+                public ChatNotifier notifier() {
+                    return m.notifier();
+                }
+
+                public HttpServlet servlet() {
+                    return s.socketMode() ? null : m.servlet();
+                }
+
+                public boolean slack() {
+                    return true;
+                }
+
+                public void start() {
+                    m.start();
+                }
+
+                public void close() {
+                    m.close();
+                }
+            });
+        }
+        if (config.teams().enabled()) {
+            Config.Teams t = config.teams();
+            TeamsModule m = TeamsModule.create(new TeamsModule.Settings(t.appId(), t.appPassword(), t.tenantId(),
+                    t.openIdMetadataUrl(), t.authority()), core.service, core.backend.conversations(), core.audit, clock);
+            chats.add(new Chat() {
+                public ChatNotifier notifier() {
+                    return m.notifier();
+                }
+
+                public HttpServlet servlet() {
+                    return m.servlet();
+                }
+
+                public boolean slack() {
+                    return false;
+                }
+
+                public void start() {
+                }
+
+                public void close() {
+                    m.close();
+                }
+            });
+        }
+        return chats;
     }
 
+    /** Start-up reconciliation, off the start-up path: a slow ARM list must not hold readiness back. */
     static void reconcileInBackground(Config config, Core core, Supplier<Policy> policy) {
+        Thread t = new Thread(() -> {
+            try {
+                Reconciler.Report report = reconciler(core).reconcile();
+                log.info("start-up reconciliation: {}", report.summary());
+            } catch (RuntimeException e) {
+                log.warn("start-up reconciliation failed; run `jitbot reconcile` later: {}", e.toString());
+            }
+        }, "jitbot-reconcile");
+        t.setDaemon(true);
+        t.start();
     }
 
     /** Runs one reconciliation and prints what it did; returns the exit code. */
     static int reconcile(Core core, PrintWriter out) {
-        throw new UnsupportedOperationException("the azure piece (Reconciler) has not landed in main yet");
+        Reconciler.Report report = reconciler(core).reconcile();
+        report.lines().forEach(out::println);
+        out.println(report.summary());
+        return report.orphansFailed() > 0 ? 1 : 0;
+    }
+
+    private static Reconciler reconciler(Core core) {
+        return new Reconciler(core.policy, core.backend.requests(), core.audit, core.provider, core.notifications,
+                Clock.systemUTC());
+    }
+
+    /** People the policy lists by object id first; everyone else through Graph. */
+    private record Directories(PolicyDirectory policy, Directory graph) implements Directory {
+        public Parsed<Principal> user(ChatUser user) {
+            Parsed<Principal> p = policy.user(user);
+            return p.isOk() ? p : graph.user(user);
+        }
+
+        public Parsed<Principal> servicePrincipal(String objectOrAppId) {
+            Parsed<Principal> p = policy.servicePrincipal(objectOrAppId);
+            return p.isOk() ? p : graph.servicePrincipal(objectOrAppId);
+        }
+
+        public boolean isMember(Principal principal, String groupObjectId) {
+            return graph.isMember(principal, groupObjectId);
+        }
     }
 }

@@ -35,7 +35,7 @@ final class ServeCommand extends Main.Env implements java.util.concurrent.Callab
         AtomicReference<Policy> policy = new AtomicReference<>(loaded);
         log.info("starting jitbot: port {}, database {}, policy {} ({} rules), Azure mode {}, Slack {}, Teams {}",
                 config.httpPort(), Config.redactUrl(config.database().url()), config.policyFile(),
-                loaded.rules().size(), config.effectiveAzureMode().word(),
+                loaded.rules().size(), config.azure().mode().word(),
                 config.slack().enabled() ? (config.slack().socketMode() ? "on (Socket Mode)" : "on (HTTP)") : "off",
                 config.teams().enabled() ? "on" : "off");
 

@@ -40,7 +40,7 @@ class ConfigTest {
         void azureClientId_makesRbacTheDefaultMode() {
             Config c = Config.from(Map.of("AZURE_CLIENT_ID", "3a7f5c1e-2b4d-4e6f-8a9b-0c1d2e3f4a5b",
                     "AZURE_TENANT_ID", "9b8a7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d"));
-            assertThat(c.effectiveAzureMode()).isEqualTo(Config.AzureMode.RBAC);
+            assertThat(c.azure().mode()).isEqualTo(dev.jitbot.core.azure.AzureSettings.Mode.RBAC);
         }
 
         @Test
@@ -78,7 +78,7 @@ class ConfigTest {
         void unknownAzureModeAndLogFormat_areBothReported() {
             Config.Invalid e = refused(Map.of("JITBOT_AZURE_MODE", "yolo", "JITBOT_LOG_FORMAT", "xml"));
             assertThat(e.problems()).hasSize(2);
-            assertThat(e.problems().get(0)).contains("JITBOT_AZURE_MODE").contains("rbac, pim or dry-run");
+            assertThat(e.problems().get(0)).contains("JITBOT_AZURE_MODE");
             assertThat(e.problems().get(1)).contains("JITBOT_LOG_FORMAT").contains("text or json");
         }
 
@@ -95,9 +95,9 @@ class ConfigTest {
         }
 
         @Test
-        void rbacModeWithoutIdentity_saysHowToGiveOne() {
-            assertThat(refused(Map.of("JITBOT_AZURE_MODE", "rbac")).problems()).singleElement().asString()
-                    .contains("AZURE_CLIENT_ID");
+        void clientSecretWithoutClientId_namesTheClientId() {
+            assertThat(refused(Map.of("AZURE_CLIENT_SECRET", "s3cr3t-value")).problems()).singleElement().asString()
+                    .startsWith("AZURE_CLIENT_ID is missing").doesNotContain("s3cr3t-value");
         }
 
         @Test

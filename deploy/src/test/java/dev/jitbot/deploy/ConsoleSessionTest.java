@@ -80,6 +80,7 @@ class ConsoleSessionTest {
         @Test
         void dollarLast_standsForTheNewestRequestAnywhereInTheLine() {
             session.handle("request Contributor on rg-payments for 20m because first");
+            session.handle("/as dave");
             session.handle("request Contributor on rg-payments for 30m because second");
             session.handle("/as carol");
             session.handle("deny $last not now");
