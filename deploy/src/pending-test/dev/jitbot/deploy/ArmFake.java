@@ -60,7 +60,7 @@ final class ArmFake implements AutoCloseable {
         wm.stubFor(post(urlPathEqualTo("/" + TENANT + "/oauth2/v2.0/token")).willReturn(okJson(
                 "{\"token_type\":\"Bearer\",\"expires_in\":3599,\"ext_expires_in\":3599,\"access_token\":"
                         + "\"eyJ0eXAiOiJKV1QiLCJhbGciOiJub25lIn0.eyJhdWQiOiJmYWtlIn0.fake\"}")));
-        wm.stubFor(get(urlPathMatching("/+subscriptions/[^/]+/providers/Microsoft\\.Authorization/roleDefinitions"))
+        wm.stubFor(get(urlPathMatching("/+subscriptions/.*/providers/Microsoft\\.Authorization/roleDefinitions"))
                 .willReturn(okJson("{\"value\":[{\"properties\":{\"roleName\":\"Reader\",\"type\":\"BuiltInRole\","
                         + "\"description\":\"\",\"assignableScopes\":[\"/\"],\"permissions\":[]},\"id\":"
                         + "\"/providers/Microsoft.Authorization/roleDefinitions/" + READER + "\",\"type\":"

@@ -47,7 +47,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Two jitbot processes ({@code java -jar jitbot.jar serve}) on one real PostgreSQL with Quartz clustered, ARM
@@ -63,8 +62,7 @@ class HaIT {
     /** Quartz's default cluster check-in interval: how soon a node notices another has died. */
     private static final Duration CHECKIN = Duration.ofMillis(7500);
 
-    @TempDir
-    Path work;
+    private Path work;
 
     private String pgUrl;
     private ArmFake arm;
@@ -75,7 +73,7 @@ class HaIT {
     private AccessService service;
     private final List<JarProcess> nodes = new ArrayList<>();
     private final List<Integer> ports = new ArrayList<>();
-    private final HttpClient http = HttpClient.newHttpClient();
+    private HttpClient http;
 
     @BeforeAll
     void twoNodesOnPostgres() throws Exception {
@@ -83,13 +81,16 @@ class HaIT {
         assumeTrue(base != null && !base.isBlank(), "JITBOT_TEST_PG_URL is unset: no PostgreSQL for the HA test");
         String user = System.getenv("JITBOT_TEST_PG_USER");
         String password = System.getenv("JITBOT_TEST_PG_PASSWORD");
+        work = Files.createTempDirectory("jitbot-ha");
+        // First: it sets this JVM's trust store, which must happen before anything (the JDBC driver) sets up TLS.
+        arm = new ArmFake(work);
+        http = HttpClient.newHttpClient();
         String schema = "ha_" + Long.toHexString(System.nanoTime());
         try (Connection c = DriverManager.getConnection(base, user, password)) {
             c.createStatement().execute("CREATE SCHEMA " + schema);
         }
         pgUrl = base + (base.contains("?") ? "&" : "?") + "currentSchema=" + schema;
 
-        arm = new ArmFake(work);
         Path policyFile = work.resolve("policy.yaml");
         Files.writeString(policyFile, String.join("\n",
                 "defaults: { max_duration: 1h, request_ttl: 30m, approvals: 1 }",
@@ -100,7 +101,7 @@ class HaIT {
                 "rules:",
                 "  - name: read for the HA test",
                 "    role: Reader",
-                "    scopes: [sub-ha]",
+                "    scopes: [\"/subscriptions/" + SUB + "/resourceGroups/*\"]",
                 "    requesters: [engineers]",
                 "    approvals: 0",
                 "    max_duration: 1h",
@@ -164,7 +165,7 @@ class HaIT {
     @Test
     @Order(1)
     void hundredGrantsOnTwoLiveNodes_eachRevokedExactlyOnce() {
-        List<RequestId> ids = file(100, 10, 10);
+        List<RequestId> ids = file("a", 100, 10, 10);
         await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1)).until(() -> allEnded(ids));
         Map<String, Long> deletes = arm.deletesByAssignment();
         for (RequestId id : ids) {
@@ -177,7 +178,7 @@ class HaIT {
     @Test
     @Order(2)
     void hundredGrants_nodeKilledMidway_survivorFinishesWithin30sOfTheCheckIn() {
-        List<RequestId> ids = file(100, 15, 20);
+        List<RequestId> ids = file("b", 100, 15, 20);
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250))
                 .until(() -> ended(ids) >= ids.size() / 4);
         Instant killedAt = Instant.now();
@@ -207,11 +208,12 @@ class HaIT {
         report("one node killed", ids);
     }
 
-    private List<RequestId> file(int n, int minSeconds, int spreadSeconds) {
+    /** Files {@code n} auto-approved grants, each on its own resource group (one open grant per scope and role). */
+    private List<RequestId> file(String batch, int n, int minSeconds, int spreadSeconds) {
         List<RequestId> ids = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            Outcome o = service.handle(ALICE, "request Reader on sub-ha for " + (minSeconds + i % spreadSeconds)
-                    + "s because HA test " + i);
+            Outcome o = service.handle(ALICE, "request Reader on /subscriptions/" + SUB + "/resourceGroups/rg-" + batch
+                    + i + " for " + (minSeconds + i % spreadSeconds) + "s because HA test " + i);
             assertThat(o).as(o.toString()).isInstanceOf(Outcome.Granted.class);
             ids.add(((Outcome.Granted) o).request().id());
         }
