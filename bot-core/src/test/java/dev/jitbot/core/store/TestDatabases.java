@@ -54,13 +54,15 @@ public final class TestDatabases {
         return db;
     }
 
-    /** A second pool on the same schema as {@code db}: what a second process would open. */
+    /** A second pool on the same database as {@code db} (which may be closed): what a second process would open. */
     public static Database reopen(Database db) {
         String schema = SCHEMAS.get(db);
         if (schema == null) {
             return Database.open(db.url(), "sa", "");
         }
-        return Database.open(withSchema(schema), PG_USER, PG_PASSWORD);
+        Database again = Database.open(withSchema(schema), PG_USER, PG_PASSWORD);
+        SCHEMAS.put(again, schema);
+        return again;
     }
 
     /** Closes the pool, and drops the schema on PostgreSQL. */
@@ -71,7 +73,7 @@ public final class TestDatabases {
         db.close();
         String schema = SCHEMAS.remove(db);
         if (schema != null) {
-            execute("DROP SCHEMA " + schema + " CASCADE");
+            execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
         }
     }
 

@@ -57,7 +57,7 @@ public abstract class RequestStoreContract {
         closeStore();
     }
 
-    protected static AccessRequest pending(String id, ChatUser requester, Instant createdAt) {
+    public static AccessRequest pending(String id, ChatUser requester, Instant createdAt) {
         return AccessRequest.pending(new RequestId(id), requester,
                 new Principal(FakeDirectory.objectIdOf(requester.email() == null ? requester.id() : requester.email()),
                         PrincipalType.USER, requester.displayName()),
@@ -65,7 +65,7 @@ public abstract class RequestStoreContract {
                 "deploy the hotfix", null, "operate payments", 1, createdAt, createdAt.plus(Duration.ofMinutes(30)));
     }
 
-    protected static AccessRequest active(String id, Instant activatedAt, Duration lasting) {
+    public static AccessRequest active(String id, Instant activatedAt, Duration lasting) {
         AccessRequest p = pending(id, TestPolicies.ALICE, activatedAt.minusSeconds(60));
         AccessRequest r = p.withVote(new Vote(TestPolicies.BOB, Vote.Decision.APPROVE, activatedAt.minusSeconds(30), null))
                 .to(State.ACTIVATING);
