@@ -32,6 +32,11 @@ public final class ExpiryService {
     /** A grant still held this long after its expiry raises an alert in the approvals channels. */
     public static final Duration OVERDUE_ALERT = Duration.ofSeconds(60);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(60);
+    /**
+     * A request ACTIVATING for this long was interrupted (a crash while Azure was granting): longer than any grant
+     * call with its retries takes.
+     */
+    public static final Duration STUCK_ACTIVATION = Duration.ofMinutes(5);
     /** Jobs may fire a hair early by the clock; this much early still counts as due. */
     private static final Duration EARLY_TOLERANCE = Duration.ofMillis(500);
 
@@ -74,6 +79,8 @@ public final class ExpiryService {
             }
             AccessRequest next = r.to(State.REVOKING).withEnd(now, EndReason.EXPIRED, null, null);
             if (store.compareAndSet(r, next)) {
+                audit.append(AuditEvent.of(now, "jitbot", Platform.SYSTEM, "expired", id,
+                        "expiry " + r.expiresAt() + "; revoking"));
                 revokeNow(next, null);
                 return;
             }
@@ -205,8 +212,32 @@ public final class ExpiryService {
         for (AccessRequest r : store.findUndecided(now)) {
             work.add(CompletableFuture.runAsync(() -> guarded(r.id(), () -> lapse(r.id())), pool));
         }
+        for (AccessRequest r : store.findByState(List.of(State.ACTIVATING))) {
+            if (activatingSince(r).plus(STUCK_ACTIVATION).isBefore(now)) {
+                work.add(CompletableFuture.runAsync(() -> guarded(r.id(), () -> abandonActivation(r)), pool));
+            }
+        }
         CompletableFuture.allOf(work.toArray(CompletableFuture[]::new)).join();
         return work.size();
+    }
+
+    /** When the request entered ACTIVATING: its deciding approval, or its creation when auto-approved. */
+    private static Instant activatingSince(AccessRequest r) {
+        return r.votes().stream().map(v -> v.at()).max(Instant::compareTo).orElse(r.createdAt());
+    }
+
+    /**
+     * An activation that never finished may or may not have reached Azure. Nothing may be granted by accident, so
+     * it is revoked (deleting an assignment that does not exist is harmless) and the requester asked to try again.
+     */
+    private void abandonActivation(AccessRequest r) {
+        AccessRequest next = r.to(State.REVOKING).withEnd(clock.instant(), EndReason.REVOKED, null,
+                "the grant was interrupted (jitbot stopped while Azure was granting); request again");
+        if (store.compareAndSet(r, next)) {
+            audit.append(AuditEvent.of(clock.instant(), "jitbot", Platform.SYSTEM, "activation-abandoned", r.id(),
+                    "ACTIVATING since " + activatingSince(r)));
+            revokeNow(next, null);
+        }
     }
 
     /**

@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
 public final class Durations {
 
     private static final Pattern PART = Pattern.compile(
-            "(\\d{1,6})\\s*(d|days?|h|hrs?|hours?|m|mins?|minutes?|s|secs?|seconds?)");
+            "(\\d{1,6})\\s*(days?|d|hours?|hrs?|h|minutes?|mins?|m|seconds?|secs?|s)");
     public static final String EXAMPLE = "`45m`, `2h` or `1h30m`";
 
     private Durations() {

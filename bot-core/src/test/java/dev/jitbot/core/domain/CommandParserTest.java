@@ -1,0 +1,128 @@
+package dev.jitbot.core.domain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class CommandParserTest {
+
+    private static Command ok(String text) {
+        Parsed<Command> p = CommandParser.parse(text);
+        assertThat(p.reason()).isNull();
+        return p.orThrow();
+    }
+
+    private static String bad(String text) {
+        Parsed<Command> p = CommandParser.parse(text);
+        assertThat(p.isOk()).as("should not parse: " + text).isFalse();
+        return p.reason();
+    }
+
+    @Nested
+    class Request {
+
+        @Test
+        void parse_fullRequest_readsEveryClause() {
+            Command.Request r = (Command.Request) ok(
+                    "/jit request Contributor on rg-payments for 45m because INC-4411 hotfix ticket INC-4411 as deploy-pipeline");
+            assertThat(r.role()).isEqualTo("Contributor");
+            assertThat(r.scope()).isEqualTo("rg-payments");
+            assertThat(r.duration()).isEqualTo(Duration.ofMinutes(45));
+            assertThat(r.justification()).isEqualTo("INC-4411 hotfix");
+            assertThat(r.ticket()).isEqualTo("INC-4411");
+            assertThat(r.principal()).isEqualTo("deploy-pipeline");
+        }
+
+        @Test
+        void parse_multiWordRoleAndClausesInAnyOrder() {
+            Command.Request r = (Command.Request) ok(
+                    "request Storage Blob Data Reader for 1h30m on /subscriptions/x/resourceGroups/rg because reading");
+            assertThat(r.role()).isEqualTo("Storage Blob Data Reader");
+            assertThat(r.duration()).isEqualTo(Duration.ofMinutes(90));
+            assertThat(r.scope()).isEqualTo("/subscriptions/x/resourceGroups/rg");
+        }
+
+        @Test
+        void parse_withoutLeadingJitAndWithForEquals() {
+            Command.Request r = (Command.Request) ok("jit request Reader on sub-prod for PT1H because x for=deploy-pipeline");
+            assertThat(r.principal()).isEqualTo("deploy-pipeline");
+            assertThat(r.duration()).isEqualTo(Duration.ofHours(1));
+        }
+
+        @Test
+        void parse_missingFor_saysHowToGiveADuration() {
+            assertThat(bad("request Contributor on rg-payments because x")).contains("`for <duration>`")
+                    .contains(CommandParser.EXAMPLE_REQUEST);
+        }
+
+        @Test
+        void parse_badDuration_namesItAndShowsTheForms() {
+            assertThat(bad("request Contributor on rg-payments for ages because x")).contains("`ages`")
+                    .contains("`45m`");
+        }
+
+        @Test
+        void parse_missingScope_explainsOn() {
+            assertThat(bad("request Contributor for 45m because x")).contains("on <scope>");
+        }
+
+        @Test
+        void parse_missingBecause_asksForAReason() {
+            assertThat(bad("request Contributor on rg-payments for 45m")).contains("because <reason>");
+        }
+
+        @Test
+        void parse_numberWithoutUnit_asksForAUnit() {
+            assertThat(bad("request Reader on sub-prod for 45 because x")).contains("has no unit");
+        }
+    }
+
+    @Test
+    void parse_unknownVerb_suggestsAValidCommand() {
+        assertThat(bad("/jit gimme Owner")).contains("`gimme`").contains(CommandParser.EXAMPLE_REQUEST).contains("help");
+    }
+
+    @Test
+    void parse_emptyText_isHelp() {
+        assertThat(ok("/jit")).isInstanceOf(Command.Help.class);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"approve jit-7k3f,JIT-7K3F", "approve 7K3F,JIT-7K3F", "approve JIT-7K3O,JIT-7K30"})
+    void parse_ids_areCaseInsensitiveAndForgiving(String text, String id) {
+        assertThat(((Command.Approve) ok(text)).id().value()).isEqualTo(id);
+    }
+
+    @Test
+    void parse_revokeWithReason_keepsTheReason() {
+        Command.Revoke r = (Command.Revoke) ok("revoke JIT-7K3F incident closed");
+        assertThat(r.reason()).isEqualTo("incident closed");
+    }
+
+    @Test
+    void parse_showWithoutId_showsAnExample() {
+        assertThat(bad("show")).contains("show JIT-7K3F");
+    }
+
+    @Test
+    void parse_showWithNonsenseId_saysWhatIdsLookLike() {
+        assertThat(bad("show banana!")).contains("`banana!`").contains("JIT-7K3F");
+    }
+
+    @Test
+    void parse_extend_readsDurationAndReason() {
+        Command.Extend e = (Command.Extend) ok("extend JIT-7K3F by 30m because still migrating");
+        assertThat(e.by()).isEqualTo(Duration.ofMinutes(30));
+        assertThat(e.justification()).isEqualTo("still migrating");
+    }
+
+    @Test
+    void parse_list_acceptsMineAndAllOnly() {
+        assertThat(((Command.ListRequests) ok("list all")).filter()).isEqualTo(Command.ListRequests.Filter.ALL);
+        assertThat(bad("list everything")).contains("`mine` or `all`");
+    }
+}
