@@ -6,14 +6,18 @@ import java.util.Objects;
 import org.quartz.DisallowConcurrentExecution;
 import org.quartz.Job;
 import org.quartz.JobExecutionContext;
+import org.quartz.JobExecutionException;
 import org.quartz.Scheduler;
 import org.quartz.SchedulerException;
 import org.quartz.spi.JobFactory;
 import org.quartz.spi.TriggerFiredBundle;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The Quartz jobs: thin shells that read a request id from their data map and call {@link ExpiryService}. */
 final class ExpiryJobs {
 
+    private static final Logger log = LoggerFactory.getLogger(ExpiryJobs.class);
     /** The data-map key holding the request id. */
     static final String REQUEST_ID = "requestId";
 
@@ -43,8 +47,16 @@ final class ExpiryJobs {
         }
 
         @Override
-        public final void execute(JobExecutionContext context) {
-            run(new RequestId(context.getMergedJobDataMap().getString(REQUEST_ID)));
+        public final void execute(JobExecutionContext context) throws JobExecutionException {
+            String id = context.getMergedJobDataMap().getString(REQUEST_ID);
+            try {
+                run(new RequestId(id));
+            } catch (RuntimeException e) {
+                // The database or Azure failed underneath the core; the sweeper and start-up recovery try again.
+                log.error("{} job for {} failed; the sweeper will act on it", context.getJobDetail().getKey().getGroup(),
+                        id, e);
+                throw new JobExecutionException(e, false);
+            }
         }
 
         abstract void run(RequestId id);
