@@ -89,6 +89,14 @@ abstract class ExpirySchedulingContract {
         return core.audit.forRequest(id).stream().map(AuditEvent::action).toList();
     }
 
+    /** Waits for the audit event and the chat confirmation that follow the row's move to ENDED. */
+    void awaitRevocationFinished(RequestId id) {
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).untilAsserted(() -> {
+            assertThat(actions(id)).contains("revoked");
+            assertThat(core.slack.said).anySatisfy(s -> assertThat(s.text()).contains("revoked"));
+        });
+    }
+
     RequestId grantReader(String duration) {
         Outcome o = core.service.handle(TestPolicies.ALICE,
                 "request Reader on sub-prod for " + duration + " because read the payment logs");
@@ -108,6 +116,8 @@ abstract class ExpirySchedulingContract {
 
             await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
                     .until(() -> stored(id).state() == State.ENDED);
+            // the row ends first; the audit event and the confirmation follow it
+            awaitRevocationFinished(id);
 
             AccessRequest ended = stored(id);
             long lagMs = Duration.between(expiresAt, ended.endedAt()).toMillis();
@@ -128,6 +138,7 @@ abstract class ExpirySchedulingContract {
             // backoff 1 s, 2 s, 4 s after the first failure
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
                     .until(() -> stored(id).state() == State.ENDED);
+            awaitRevocationFinished(id);
 
             assertThat(azure.revokeCalls(id)).isEqualTo(4);
             assertThat(actions(id).stream().filter(a -> a.startsWith("revoke")).toList())
@@ -153,7 +164,9 @@ abstract class ExpirySchedulingContract {
 
             await().atMost(Duration.ofSeconds(30)).until(() -> stored(pending.id()).state() == State.LAPSED);
 
-            assertThat(actions(pending.id())).containsExactly("lapsed");
+            // the row lapses first; its audit event follows
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                    assertThat(actions(pending.id())).containsExactly("lapsed"));
             assertThat(azure.grants).isEmpty();
         }
     }
