@@ -208,6 +208,22 @@ public final class AccessService {
             return firstProblem;
         }
 
+        // One open grant per principal, role and scope: Azure holds one assignment for the three, so a second
+        // grant would share it and the first one's expiry would take both away.
+        final Principal grantee = principal;
+        Optional<AccessRequest> open = store.findByState(OPEN).stream()
+                .filter(o -> o.principal().objectId().equals(grantee.objectId()) && o.role().sameRole(role)
+                        && o.scope().id().equalsIgnoreCase(scope.orThrow().id()))
+                .findFirst();
+        if (open.isPresent()) {
+            AccessRequest o = open.get();
+            return new Outcome.Refused(Reason.WRONG_STATE, grantee.displayName() + " already has " + o.label() + " as "
+                    + o.id() + " (" + o.state().label() + (o.expiresAt() != null ? " until "
+                    + Phrases.time(o.expiresAt()) : "") + "). " + (o.state() == State.ACTIVE
+                    ? "Ask for more time with `extend " + o.id() + " 30m` instead."
+                    : "Wait for it to be decided, or `cancel " + o.id() + "` first."));
+        }
+
         Instant now = clock.instant();
         AccessRequest request = null;
         for (int i = 0; i < 20 && request == null; i++) {
@@ -239,6 +255,7 @@ public final class AccessService {
         }
         scheduler.scheduleLapse(request.id(), request.decideBy());
         notifications.announce(request, p.channelsFor(chosen));
+        notifications.tell(actor, request, Phrases.awaiting(request));
         return new Outcome.Requested(request);
     }
 
@@ -306,6 +323,7 @@ public final class AccessService {
                 return activate(next);
             }
             notifications.refresh(next);
+            notifications.tell(next.requester(), next, Phrases.approvedSoFar(next, actor));
             return new Outcome.Approved(next);
         }
         throw new IllegalStateException("too much contention approving " + id);

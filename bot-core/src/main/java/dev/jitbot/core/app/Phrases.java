@@ -46,6 +46,11 @@ public final class Phrases {
                 + " before " + time(r.decideBy()) + "; cancel with `cancel " + r.id() + "`.";
     }
 
+    public static String approvedSoFar(AccessRequest r, dev.jitbot.core.domain.ChatUser approver) {
+        return approver.displayName() + " approved " + r.label() + " (" + r.id() + "): " + r.approvals() + " of "
+                + r.approvalsNeeded() + " approvals so far.";
+    }
+
     public static String denied(AccessRequest r) {
         return r.label() + " (" + r.id() + ") was denied by " + who(r) + (r.note() != null ? ": " + r.note() : ".")
                 + (r.note() != null && !r.note().endsWith(".") ? "." : "");

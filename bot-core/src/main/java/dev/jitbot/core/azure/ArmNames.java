@@ -12,6 +12,7 @@ public final class ArmNames {
 
     public static final String TAG_PREFIX = "jitbot:";
     private static final Pattern TAG = Pattern.compile("jitbot:(JIT-[0-9A-Z]+)");
+    private static final Pattern EXPIRES = Pattern.compile("jitbot:JIT-[0-9A-Z]+ expires (\\S+)");
 
     private ArmNames() {
     }
@@ -19,6 +20,36 @@ public final class ArmNames {
     /** The role assignment name for a request: a GUID derived from its id, the same on every retry. */
     public static String assignmentName(RequestId id) {
         return UUID.nameUUIDFromBytes(("jitbot/" + id.value()).getBytes(StandardCharsets.UTF_8)).toString();
+    }
+
+    /**
+     * The name of a PIM schedule request for a request and a purpose ({@code assign}, {@code remove}, ...): PIM
+     * wants a new name per request, and a retry of the same step must reuse it.
+     */
+    public static String scheduleRequestName(RequestId id, String purpose) {
+        return UUID.nameUUIDFromBytes(("jitbot/" + id.value() + "/" + purpose).getBytes(StandardCharsets.UTF_8))
+                .toString();
+    }
+
+    /** The name of a removal request for an assignment no request accounts for (reconcile's orphans). */
+    public static String orphanRemovalName(String assignmentId) {
+        return UUID.nameUUIDFromBytes(("jitbot/orphan/" + assignmentId).getBytes(StandardCharsets.UTF_8)).toString();
+    }
+
+    /** The expiry in a description written by {@link #description}, or null. */
+    public static Instant expiryIn(String description) {
+        if (description == null) {
+            return null;
+        }
+        Matcher m = EXPIRES.matcher(description);
+        if (!m.find()) {
+            return null;
+        }
+        try {
+            return Instant.parse(m.group(1));
+        } catch (java.time.format.DateTimeParseException e) {
+            return null;
+        }
     }
 
     /** {@code jitbot:<request id> expires <ISO instant>}. */

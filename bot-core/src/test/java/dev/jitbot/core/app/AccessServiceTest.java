@@ -62,6 +62,7 @@ class AccessServiceTest {
             });
             assertThat(h.provider.grants).isEmpty();
             assertThat(h.memoryAudit.actions(r.id())).containsExactly("requested");
+            assertThat(h.slack.to("dm:U0ALICE")).singleElement().asString().contains("needs 1 approval");
         }
 
         @Test
@@ -171,6 +172,16 @@ class AccessServiceTest {
         }
 
         @Test
+        void request_whileTheSameGrantIsOpen_refusesAndPointsToExtend() {
+            Outcome first = h.service.handle(ALICE, "request Reader on sub-prod for 1h because logs");
+            RequestId id = ((Outcome.Granted) first).request().id();
+            Outcome again = h.service.handle(ALICE, "request reader on sub-prod for 2h because more logs");
+            assertThat(reason(again)).isEqualTo(Reason.WRONG_STATE);
+            assertThat(refusal(again)).contains("already has Reader on sub-prod as " + id).contains("extend " + id);
+            assertThat(h.provider.grants).hasSize(1);
+        }
+
+        @Test
         void request_withUnparseableText_refusesWithTheGrammar() {
             Outcome o = h.service.handle(ALICE, "request Contributor on rg-payments because x");
             assertThat(reason(o)).isEqualTo(Reason.INVALID_INPUT);
@@ -262,6 +273,7 @@ class AccessServiceTest {
             assertThat(first).isInstanceOf(Outcome.Approved.class);
             assertThat(current(id).state()).isEqualTo(State.PENDING);
             assertThat(h.slack.lastShown(id)).isEqualTo(State.PENDING);
+            assertThat(h.slack.to("dm:U0BOB")).last().asString().contains("Carol approved").contains("1 of 2");
 
             Outcome second = h.service.approve(DAVE, id);
             assertThat(second).isInstanceOf(Outcome.Granted.class);

@@ -53,14 +53,14 @@ public final class TestPolicies {
                         List.of(new ScopePattern(SUB_PROD.id()),
                                 new ScopePattern("/subscriptions/" + SUB + "/resourceGroups/*")),
                         List.of("engineers"), List.of(), 0, Duration.ofHours(8), Duration.ofMinutes(30), null,
-                        List.of(), List.of(), 17),
+                        List.of(), List.of(), 14),
                 new Policy.Rule("operate payments", new RoleRef("Contributor", null),
                         List.of(new ScopePattern(RG_PAYMENTS.id())), List.of("engineers"), List.of("leads"), 1,
-                        Duration.ofHours(2), Duration.ofMinutes(30), null, List.of(), List.of(), 23),
+                        Duration.ofHours(2), Duration.ofMinutes(30), null, List.of(), List.of(), 20),
                 new Policy.Rule("own the subscription", new RoleRef("Owner", null),
                         List.of(new ScopePattern(SUB_PROD.id())), List.of("leads"), List.of("leads", "oncall"), 2,
                         Duration.ofMinutes(30), Duration.ofMinutes(30), Pattern.compile("INC-\\d+"), List.of(),
-                        List.of(), 29));
+                        List.of(), 26));
         Map<String, Policy.NonHuman> principals = Map.of("deploy-pipeline", new Policy.NonHuman("deploy-pipeline",
                 new Principal(PIPELINE_ID, PrincipalType.SERVICE_PRINCIPAL, "deploy-pipeline"),
                 Set.of("alice@contoso.com")));

@@ -1,0 +1,154 @@
+package dev.jitbot.core.policy;
+
+import dev.jitbot.core.domain.Policy;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+import java.util.stream.Collectors;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.Node;
+
+/**
+ * Reads {@code policy.yaml} into a {@link Policy}, or into every error the file holds, each with its line and a
+ * sentence that says how to fix it. Reads SnakeYAML's node tree (not objects), so every value keeps its line.
+ */
+public final class PolicyLoader {
+
+    /** The built-in demo policy on the class path: a made-up subscription, safe only with the dry-run provider. */
+    public static final String DEMO_RESOURCE = "/dev/jitbot/core/policy/demo-policy.yaml";
+
+    private PolicyLoader() {
+    }
+
+    /** Reads the policy file at {@code file}; a missing or unreadable file is an error, not an exception. */
+    public static Result load(Path file) {
+        Objects.requireNonNull(file, "file");
+        String source = file.toString();
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            return Result.failed(Finding.error(source, 0, 0, "no such file; point JITBOT_POLICY at your policy.yaml "
+                    + "(the demo policy shows the shape)."));
+        } catch (CharacterCodingException e) {
+            return Result.failed(Finding.error(source, 0, 0, "the file is not UTF-8 text; save it as UTF-8."));
+        } catch (IOException e) {
+            return Result.failed(Finding.error(source, 0, 0, "cannot read the file (" + e.getClass().getSimpleName()
+                    + "); check that it exists and that jitbot may read it."));
+        }
+        return parse(text, source);
+    }
+
+    /** Reads policy text; {@code sourceName} (e.g. {@code policy.yaml}) starts every message. */
+    public static Result parse(String yaml, String sourceName) {
+        Objects.requireNonNull(yaml, "yaml");
+        Objects.requireNonNull(sourceName, "sourceName");
+        Node root;
+        try {
+            LoaderOptions options = new LoaderOptions();
+            options.setAllowDuplicateKeys(false);
+            options.setAllowRecursiveKeys(false);
+            root = new Yaml(new SafeConstructor(options)).compose(new java.io.StringReader(yaml));
+        } catch (MarkedYAMLException e) {
+            return Result.failed(syntaxError(sourceName, e));
+        } catch (YAMLException e) {
+            return Result.failed(Finding.error(sourceName, 0, 0, "this is not YAML that jitbot can read ("
+                    + firstLine(e.getMessage()) + "); compare it with the demo policy."));
+        }
+        return new PolicyReader(sourceName).read(root);
+    }
+
+    /** The built-in demo policy (see {@link #DEMO_RESOURCE}). */
+    public static Policy demo() {
+        return demoFile().policy();
+    }
+
+    /** The built-in demo policy with the lines of its values, e.g. for {@link PolicyLint}. */
+    public static PolicyFile demoFile() {
+        try (InputStream in = PolicyLoader.class.getResourceAsStream(DEMO_RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException("demo policy missing from the class path: " + DEMO_RESOURCE);
+            }
+            return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), "demo-policy.yaml").orThrow();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Finding syntaxError(String source, MarkedYAMLException e) {
+        Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
+        int line = mark == null ? 0 : mark.getLine() + 1;
+        int column = mark == null ? 0 : mark.getColumn() + 1;
+        String problem = e.getProblem() == null ? firstLine(e.getMessage()) : e.getProblem();
+        String hint;
+        if (problem.contains("found duplicate key")) {
+            hint = "each key may appear once in a mapping; merge the two entries.";
+        } else if (problem.contains("mapping values are not allowed")) {
+            hint = "check the indentation, and quote values that contain `: `.";
+        } else if (problem.contains("tab")) {
+            hint = "indent with spaces, not tabs.";
+        } else if (problem.contains("expected a single document")) {
+            hint = "keep the whole policy in one document (remove the extra `---`).";
+        } else {
+            hint = "check the indentation and quoting on this line and the one before.";
+        }
+        return Finding.error(source, line, column, "not valid YAML at column " + column + ": " + problem + "; " + hint);
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "unreadable input";
+        }
+        int nl = s.indexOf('\n');
+        return (nl < 0 ? s : s.substring(0, nl)).strip();
+    }
+
+    /** A policy file read: either a {@link PolicyFile}, or the errors that kept it from loading (never both). */
+    public record Result(PolicyFile file, List<Finding> errors) {
+
+        public Result {
+            errors = List.copyOf(errors);
+            if ((file == null) == errors.isEmpty()) {
+                throw new IllegalArgumentException("a result is either a policy or errors");
+            }
+        }
+
+        static Result failed(Finding error) {
+            return new Result(null, List.of(error));
+        }
+
+        public boolean isOk() {
+            return file != null;
+        }
+
+        /** The policy; throws {@link PolicyException} listing every error when the file had any. */
+        public PolicyFile orThrow() {
+            if (file == null) {
+                throw new PolicyException(errors);
+            }
+            return file;
+        }
+
+        /** The policy the bot runs on; throws {@link PolicyException} when the file had errors. */
+        public Policy policy() {
+            return orThrow().policy();
+        }
+
+        /** Every error, one per line, in the compiler-style form {@code policy.yaml:23: message}. */
+        public String report() {
+            return errors.stream().map(Finding::toString).collect(Collectors.joining("\n"));
+        }
+    }
+}

@@ -1,0 +1,993 @@
+package dev.jitbot.core.policy;
+
+import dev.jitbot.core.domain.AzureScope;
+import dev.jitbot.core.domain.Durations;
+import dev.jitbot.core.domain.Parsed;
+import dev.jitbot.core.domain.Platform;
+import dev.jitbot.core.domain.Policy;
+import dev.jitbot.core.domain.Principal;
+import dev.jitbot.core.domain.PrincipalType;
+import dev.jitbot.core.domain.RoleRef;
+import dev.jitbot.core.domain.ScopePattern;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+import org.yaml.snakeyaml.nodes.Tag;
+
+/** Walks one policy file's YAML nodes, collecting every error instead of stopping at the first. */
+final class PolicyReader {
+
+    static final Duration LONGEST_GRANT = Duration.ofHours(24);
+
+    static final List<String> TOP_KEYS = List.of("defaults", "scopes", "groups", "channels", "oncall", "rules",
+            "principals", "users", "custom_roles");
+    static final List<String> DEFAULT_KEYS = List.of("max_duration", "request_ttl", "approvals");
+    static final List<String> RULE_KEYS = List.of("name", "role", "role_id", "scopes", "requesters", "approvers",
+            "approvals", "max_duration", "request_ttl", "ticket", "channels", "principals");
+    static final List<String> GROUP_KEYS = List.of("members", "entra_group");
+    static final List<String> CHANNEL_KEYS = List.of("slack", "teams");
+    static final List<String> PRINCIPAL_KEYS = List.of("object_id", "type", "owners", "display_name");
+    static final List<String> USER_KEYS = List.of("object_id", "display_name");
+    static final List<String> CUSTOM_ROLE_KEYS = List.of("description", "actions", "not_actions", "data_actions",
+            "not_data_actions");
+
+    private static final Pattern EMAIL = Pattern.compile("[^@\\s:/]+@[^@\\s:/]+\\.[^@\\s:/]+");
+    private static final Pattern INTEGER = Pattern.compile("[-+]?\\d{1,9}");
+    private static final Pattern ROLE_DEFINITION_ID = Pattern.compile(
+            "(?i)(/(subscriptions|providers/Microsoft\\.Management/managementGroups)/[^/]+)?"
+                    + "/providers/Microsoft\\.Authorization/roleDefinitions/([0-9a-f-]{36})");
+    private static final String PERSON_EXAMPLE = "a person by email (alice@contoso.com) or chat id (slack:U024BE7LH)";
+
+    private final String source;
+    private final List<Finding> errors = new ArrayList<>();
+    private final Map<String, Integer> lines = new HashMap<>();
+    /** Every group and principal the file declares, loaded or not, so a broken one is reported once, not per use. */
+    private final Set<String> declaredGroups = new HashSet<>();
+    private final Set<String> declaredPrincipals = new HashSet<>();
+    private final Set<String> declaredAliases = new HashSet<>();
+
+    PolicyReader(String source) {
+        this.source = source;
+    }
+
+    PolicyLoader.Result read(Node root) {
+        if (root == null || isNull(root)) {
+            error(null, "the policy is empty; it needs at least `rules:` (the demo policy shows the shape).");
+            return new PolicyLoader.Result(null, errors);
+        }
+        if (!(root instanceof MappingNode)) {
+            error(root, "the policy must be a mapping of keys such as `defaults:`, `groups:` and `rules:`, not a "
+                    + describe(root) + ".");
+            return new PolicyLoader.Result(null, errors);
+        }
+        Fields top = fields(root, "the policy", "top-level key", TOP_KEYS);
+        if (top.get("groups") instanceof MappingNode) {
+            for (NodeTuple t : ((MappingNode) top.get("groups")).getValue()) {
+                if (t.getKeyNode() instanceof ScalarNode) {
+                    declaredGroups.add(((ScalarNode) t.getKeyNode()).getValue().strip());
+                }
+            }
+        }
+        Policy.Defaults defaults = readDefaults(top.get("defaults"));
+        Map<String, AzureScope> aliases = readScopes(top.get("scopes"));
+        Map<String, Policy.Group> groups = readGroups(top.get("groups"));
+        Map<String, Policy.Channel> channels = readChannels(top.get("channels"));
+        Map<String, Policy.UserEntry> users = readUsers(top.get("users"));
+        Map<String, Policy.NonHuman> principals = readPrincipals(top.get("principals"));
+        Map<String, PolicyFile.CustomRole> customRoles = readCustomRoles(top.get("custom_roles"));
+        String oncall = null;
+        Node oncallNode = top.get("oncall");
+        if (oncallNode != null && !isNull(oncallNode)) {
+            String ref = scalar(oncallNode, "oncall");
+            if (ref != null && checkRef(oncallNode, "oncall", ref, groups)) {
+                oncall = ref.strip();
+            }
+        }
+        List<Policy.Rule> rules = List.of();
+        Node rulesNode = top.get("rules");
+        if (rulesNode == null) {
+            error(root, "the policy has no `rules:`, so nobody could request anything; add a rule such as "
+                    + "`rules: [{ name: read production, role: Reader, scopes: [sub-prod], requesters: [engineers], "
+                    + "approvals: 0 }]`.");
+        } else {
+            rules = readRules(rulesNode, defaults, aliases, groups, channels, principals);
+        }
+        if (!errors.isEmpty()) {
+            errors.sort(java.util.Comparator.comparingInt(Finding::line).thenComparingInt(Finding::column));
+            return new PolicyLoader.Result(null, errors);
+        }
+        Policy policy = new Policy(defaults, aliases, groups, channels, oncall, rules, principals, users);
+        return new PolicyLoader.Result(new PolicyFile(source, policy, customRoles, lines), List.of());
+    }
+
+    // ---- sections -----------------------------------------------------------------------------------------
+
+    private Policy.Defaults readDefaults(Node node) {
+        Policy.Defaults std = Policy.Defaults.STANDARD;
+        if (node == null || isNull(node)) {
+            return std;
+        }
+        Fields f = fields(node, "defaults", "key", DEFAULT_KEYS);
+        if (f == null) {
+            return std;
+        }
+        Duration max = maxDuration(f.get("max_duration"), "defaults", "defaults.max_duration");
+        Duration ttl = duration(f.get("request_ttl"), "defaults: request_ttl", "defaults.request_ttl");
+        Integer approvals = approvals(f.get("approvals"), "defaults", "defaults.approvals");
+        return new Policy.Defaults(max != null ? max : std.maxDuration(), ttl != null ? ttl : std.requestTtl(),
+                approvals != null ? approvals : std.approvals());
+    }
+
+    private Map<String, AzureScope> readScopes(Node node) {
+        Map<String, AzureScope> out = new LinkedHashMap<>();
+        Fields f = section(node, "scopes", "alias");
+        if (f == null) {
+            return out;
+        }
+        Map<String, String> seen = new HashMap<>();
+        f.forEach((alias, key, value) -> {
+            String where = "scopes: alias `" + alias + "`";
+            declaredAliases.add(alias.toLowerCase(Locale.ROOT));
+            if (alias.startsWith("/") || alias.contains(" ") || alias.contains("*")) {
+                error(key, where + " is not a usable alias; an alias is a short name people type, such as "
+                        + "`rg-payments`, without `/`, `*` or spaces.");
+                return;
+            }
+            String clash = seen.put(alias.toLowerCase(Locale.ROOT), alias);
+            if (clash != null) {
+                error(key, where + " differs from alias `" + clash + "` only in case, and aliases ignore case; "
+                        + "keep one of them.");
+                return;
+            }
+            String id = scalar(value, where);
+            if (id == null) {
+                return;
+            }
+            if (id.contains("*")) {
+                error(value, where + ": an alias names one scope, so `" + id + "` may not contain `*`; put "
+                        + "patterns in a rule's `scopes:` instead.");
+                return;
+            }
+            Parsed<AzureScope> scope = AzureScope.parse(id);
+            if (!scope.isOk()) {
+                error(value, where + ": " + scope.reason());
+                return;
+            }
+            out.put(alias, scope.orThrow());
+        });
+        return out;
+    }
+
+    private Map<String, Policy.Group> readGroups(Node node) {
+        Map<String, Policy.Group> out = new LinkedHashMap<>();
+        Fields f = section(node, "groups", "group");
+        if (f == null) {
+            return out;
+        }
+        f.forEach((name, key, value) -> {
+            String where = "group \"" + name + "\"";
+            declaredGroups.add(name);
+            if (isPerson(name)) {
+                error(key, where + " is named like a person; give the group a name such as `leads` and list "
+                        + "people under its `members:`.");
+                return;
+            }
+            if (value instanceof SequenceNode) {
+                error(value, where + ": write `" + name + ": { members: [alice@contoso.com, ...] }`, with the "
+                        + "people under `members:`.");
+                return;
+            }
+            Fields g = fields(value, where, "key", GROUP_KEYS);
+            if (g == null) {
+                return;
+            }
+            List<String> members = people(g.get("members"), where + ": members");
+            String entra = null;
+            Node entraNode = g.get("entra_group");
+            if (entraNode != null) {
+                entra = objectId(entraNode, where + ": entra_group", "the Entra group's object id");
+            }
+            if (members == null) {
+                return;
+            }
+            if (members.isEmpty() && entra == null && (entraNode == null || isNull(entraNode))) {
+                error(value, where + " has no members and no `entra_group`, so it names nobody; add "
+                        + "`members: [alice@contoso.com]` or `entra_group: <object id>`.");
+                return;
+            }
+            out.put(name, new Policy.Group(name, new LinkedHashSet<>(members), entra));
+        });
+        return out;
+    }
+
+    private Map<String, Policy.Channel> readChannels(Node node) {
+        Map<String, Policy.Channel> out = new LinkedHashMap<>();
+        Fields f = section(node, "channels", "channel");
+        if (f == null) {
+            return out;
+        }
+        f.forEach((name, key, value) -> {
+            String where = "channel \"" + name + "\"";
+            Fields c = fields(value, where, "chat platform", CHANNEL_KEYS);
+            if (c == null) {
+                return;
+            }
+            Map<Platform, String> ids = new EnumMap<>(Platform.class);
+            Node slack = c.get("slack");
+            if (slack != null) {
+                String id = scalar(slack, where + ": slack");
+                if (id != null) {
+                    if (id.startsWith("#") || !id.matches("[CGD][A-Z0-9]{6,}")) {
+                        error(slack, where + ": `" + id + "` is not a Slack channel id; copy the id (like "
+                                + "C0123ABCDEF) from the bottom of the channel's details, not its #name.");
+                    } else {
+                        ids.put(Platform.SLACK, id);
+                    }
+                }
+            }
+            Node teams = c.get("teams");
+            if (teams != null) {
+                String id = scalar(teams, where + ": teams");
+                if (id != null) {
+                    if (!id.startsWith("19:") || !id.contains("@thread")) {
+                        error(teams, where + ": `" + id + "` is not a Teams channel id; it looks like "
+                                + "`19:…@thread.tacv2` (a channel's \"Get link to channel\" shows it, URL-encoded).");
+                    } else {
+                        ids.put(Platform.TEAMS, id);
+                    }
+                }
+            }
+            if (slack == null && teams == null) {
+                error(value, where + " names no chat channel; add `slack: C0123ABCDEF` and/or "
+                        + "`teams: \"19:…@thread.tacv2\"`.");
+            }
+            out.put(name, new Policy.Channel(name, ids));
+        });
+        return out;
+    }
+
+    private Map<String, Policy.UserEntry> readUsers(Node node) {
+        Map<String, Policy.UserEntry> out = new LinkedHashMap<>();
+        Fields f = section(node, "users", "user");
+        if (f == null) {
+            return out;
+        }
+        Map<String, String> seen = new HashMap<>();
+        f.forEach((email, key, value) -> {
+            String where = "user `" + email + "`";
+            String clash = seen.put(email.toLowerCase(Locale.ROOT), email);
+            if (clash != null) {
+                error(key, "users: `" + email + "` is `" + clash + "` again (emails ignore case); keep one entry.");
+                return;
+            }
+            if (!EMAIL.matcher(email).matches()) {
+                error(key, "users: `" + email + "` is not an email; key each user by the email their chat account "
+                        + "shows, e.g. `alice@contoso.com: { object_id: <Entra object id> }`.");
+                return;
+            }
+            if (value instanceof ScalarNode && !isNull(value)) {
+                String id = objectId(value, where, "the user's Entra object id");
+                if (id != null) {
+                    out.put(email, new Policy.UserEntry(email.toLowerCase(Locale.ROOT), id, null));
+                }
+                return;
+            }
+            Fields u = fields(value, where, "key", USER_KEYS);
+            if (u == null) {
+                return;
+            }
+            Node idNode = u.get("object_id");
+            if (idNode == null) {
+                error(value, where + " has no `object_id`; add the user's Entra object id (Entra admin centre, "
+                        + "Users, Object ID).");
+                return;
+            }
+            String id = objectId(idNode, where + ": object_id", "the user's Entra object id");
+            String name = optionalScalar(u.get("display_name"), where + ": display_name");
+            if (id != null) {
+                out.put(email, new Policy.UserEntry(email.toLowerCase(Locale.ROOT), id, name));
+            }
+        });
+        return out;
+    }
+
+    private Map<String, Policy.NonHuman> readPrincipals(Node node) {
+        Map<String, Policy.NonHuman> out = new LinkedHashMap<>();
+        Fields f = section(node, "principals", "principal");
+        if (f == null) {
+            return out;
+        }
+        f.forEach((alias, key, value) -> {
+            String where = "principal \"" + alias + "\"";
+            if (!declaredPrincipals.add(alias.toLowerCase(Locale.ROOT))) {
+                error(key, where + " differs from another principal only in case, and aliases ignore case; "
+                        + "keep one of them.");
+                return;
+            }
+            Fields p = fields(value, where, "key", PRINCIPAL_KEYS);
+            if (p == null) {
+                return;
+            }
+            Node idNode = p.get("object_id");
+            String id = null;
+            if (idNode == null) {
+                error(value, where + " has no `object_id`; add the object id of its service principal "
+                        + "(Entra admin centre, Enterprise applications, Object ID).");
+            } else {
+                id = objectId(idNode, where + ": object_id", "the service principal's object id");
+            }
+            PrincipalType type = null;
+            Node typeNode = p.get("type");
+            if (typeNode == null) {
+                error(value, where + " has no `type`; add `type: ServicePrincipal` or `type: ManagedIdentity`.");
+            } else {
+                String t = scalar(typeNode, where + ": type");
+                if (t != null) {
+                    Parsed<PrincipalType> parsed = PrincipalType.parse(t);
+                    if (!parsed.isOk()) {
+                        error(typeNode, where + ": " + parsed.reason());
+                    } else if (!parsed.orThrow().isNonHuman()) {
+                        error(typeNode, where + ": `principals:` holds workloads, so the type must be "
+                                + "ServicePrincipal or ManagedIdentity; people go under `users:` and groups under "
+                                + "`groups:`.");
+                    } else {
+                        type = parsed.orThrow();
+                    }
+                }
+            }
+            List<String> owners = List.of();
+            Node ownersNode = p.get("owners");
+            if (ownersNode == null || isNull(ownersNode)) {
+                error(ownersNode != null ? ownersNode : value, where + " has no `owners`, so nobody may request "
+                        + "access for it; add `owners: [alice@contoso.com]`.");
+            } else {
+                int before = errors.size();
+                List<String> listed = people(ownersNode, where + ": owners");
+                owners = listed == null ? List.of() : listed;
+                if (listed != null && listed.isEmpty() && errors.size() == before) {
+                    error(ownersNode, where + " has no owners, so nobody may request access for it; add "
+                            + "`owners: [alice@contoso.com]`.");
+                }
+            }
+            String display = optionalScalar(p.get("display_name"), where + ": display_name");
+            if (id != null && type != null && !owners.isEmpty()) {
+                out.put(alias, new Policy.NonHuman(alias, new Principal(id, type, display != null ? display : alias),
+                        new LinkedHashSet<>(owners)));
+            }
+        });
+        return out;
+    }
+
+    private Map<String, PolicyFile.CustomRole> readCustomRoles(Node node) {
+        Map<String, PolicyFile.CustomRole> out = new LinkedHashMap<>();
+        Fields f = section(node, "custom_roles", "custom role");
+        if (f == null) {
+            return out;
+        }
+        f.forEach((name, key, value) -> {
+            String where = "custom role \"" + name + "\"";
+            int before = errors.size();
+            Fields c = fields(value, where, "key", CUSTOM_ROLE_KEYS);
+            if (c == null) {
+                return;
+            }
+            String path = "custom_roles." + name;
+            lines.put(path, line(key));
+            List<String> actions = strings(c.get("actions"), where + ": actions", path + ".actions");
+            List<String> notActions = strings(c.get("not_actions"), where + ": not_actions", path + ".not_actions");
+            List<String> dataActions = strings(c.get("data_actions"), where + ": data_actions", path + ".data_actions");
+            if (orEmpty(actions).isEmpty() && orEmpty(dataActions).isEmpty() && errors.size() == before) {
+                error(value, where + " allows no actions; list them, e.g. "
+                        + "`actions: [Microsoft.Web/sites/restart/action]`.");
+            }
+            List<String> notData = strings(c.get("not_data_actions"), where + ": not_data_actions",
+                    path + ".not_data_actions");
+            String description = optionalScalar(c.get("description"), where + ": description");
+            out.put(name, new PolicyFile.CustomRole(name, description, orEmpty(actions), orEmpty(notActions),
+                    orEmpty(dataActions), orEmpty(notData), line(key)));
+        });
+        return out;
+    }
+
+    private List<Policy.Rule> readRules(Node node, Policy.Defaults defaults, Map<String, AzureScope> aliases,
+                                        Map<String, Policy.Group> groups, Map<String, Policy.Channel> channels,
+                                        Map<String, Policy.NonHuman> principals) {
+        List<Policy.Rule> out = new ArrayList<>();
+        if (isNull(node)) {
+            return out;
+        }
+        if (!(node instanceof SequenceNode)) {
+            error(node, "`rules:` must be a list, each rule starting with `- name: ...`, not a " + describe(node) + ".");
+            return out;
+        }
+        Map<String, Integer> names = new HashMap<>();
+        List<Node> ruleNodes = ((SequenceNode) node).getValue();
+        for (int i = 0; i < ruleNodes.size(); i++) {
+            Policy.Rule rule = readRule(ruleNodes.get(i), i, defaults, aliases, groups, channels, principals, names);
+            if (rule != null) {
+                out.add(rule);
+            }
+        }
+        return out;
+    }
+
+    private Policy.Rule readRule(Node node, int index, Policy.Defaults defaults, Map<String, AzureScope> aliases,
+                                 Map<String, Policy.Group> groups, Map<String, Policy.Channel> channels,
+                                 Map<String, Policy.NonHuman> principals, Map<String, Integer> names) {
+        String path = "rules[" + index + "]";
+        String label = "rule " + (index + 1);
+        if (!(node instanceof MappingNode)) {
+            error(node, label + " must be a mapping such as `- name: operate payments` followed by `role:`, "
+                    + "`scopes:` and `requesters:`, not a " + describe(node) + ".");
+            return null;
+        }
+        Node nameNode = ((MappingNode) node).getValue().stream()
+                .filter(t -> t.getKeyNode() instanceof ScalarNode
+                        && ((ScalarNode) t.getKeyNode()).getValue().equals("name"))
+                .map(NodeTuple::getValueNode).findFirst().orElse(null);
+        String name = nameNode instanceof ScalarNode && !isNull(nameNode)
+                ? ((ScalarNode) nameNode).getValue().strip() : null;
+        String where = name != null && !name.isEmpty() ? "rule \"" + name + "\"" : label;
+        lines.put(path, line(node));
+        int before = errors.size();
+
+        Fields f = fields(node, where, "key", RULE_KEYS);
+        if (nameNode != null && !(nameNode instanceof ScalarNode)) {
+            scalar(nameNode, label + ": name");
+        } else if (name == null || name.isEmpty()) {
+            error(nameNode != null ? nameNode : node, label + " has no `name`; give it one people will recognise "
+                    + "in messages, e.g. `name: operate payments`.");
+        } else {
+            Integer first = names.putIfAbsent(name.toLowerCase(Locale.ROOT), line(nameNode));
+            if (first != null) {
+                error(nameNode, where + " is already the name of the rule on line " + first
+                        + "; rule names must be unique, so rename one of them.");
+            }
+        }
+
+        RoleRef role = null;
+        Node roleNode = f.get("role");
+        if (roleNode == null) {
+            error(node, where + " has no `role`; add the Azure role it grants, e.g. `role: Contributor`.");
+        } else {
+            String roleName = scalar(roleNode, where + ": role");
+            lines.put(path + ".role", line(roleNode));
+            String roleId = null;
+            Node roleIdNode = f.get("role_id");
+            if (roleIdNode != null) {
+                String id = scalar(roleIdNode, where + ": role_id");
+                if (id != null) {
+                    if (Principal.isObjectId(id)) {
+                        roleId = id.toLowerCase(Locale.ROOT);
+                    } else if (ROLE_DEFINITION_ID.matcher(id).matches()) {
+                        roleId = id;
+                    } else {
+                        error(roleIdNode, where + ": role_id `" + id + "` is not a role definition id; give its "
+                                + "GUID (e.g. b24988ac-6180-42a0-ab88-20f7382dd24c for Contributor) or "
+                                + "/providers/Microsoft.Authorization/roleDefinitions/<GUID>.");
+                    }
+                }
+            }
+            if (roleName != null) {
+                if (roleName.isBlank()) {
+                    error(roleNode, where + ": role is empty; name an Azure role, e.g. `role: Contributor`.");
+                } else {
+                    role = new RoleRef(roleName, roleId);
+                }
+            }
+        }
+
+        List<ScopePattern> scopes = new ArrayList<>();
+        Node scopesNode = f.get("scopes");
+        if (scopesNode == null || items(scopesNode).isEmpty()) {
+            error(scopesNode != null ? scopesNode : node, where + " has no `scopes`; list where the role may be "
+                    + "granted, e.g. `scopes: [rg-payments]` or an ARM id such as `" + AzureScope.EXAMPLE + "`.");
+        } else {
+            List<Node> items = items(scopesNode);
+            for (int j = 0; j < items.size(); j++) {
+                Node item = items.get(j);
+                String s = scalar(item, where + ": scopes");
+                if (s == null) {
+                    continue;
+                }
+                lines.put(path + ".scopes[" + j + "]", line(item));
+                ScopePattern p = scopePattern(item, where, s, aliases);
+                if (p != null) {
+                    scopes.add(p);
+                }
+            }
+        }
+
+        List<String> requesters = List.of();
+        Node requestersNode = f.get("requesters");
+        if (requestersNode == null || items(requestersNode).isEmpty()) {
+            error(requestersNode != null ? requestersNode : node, where + " has no `requesters`, so nobody could "
+                    + "use it; add who may ask, e.g. `requesters: [engineers]`.");
+        } else {
+            requesters = refs(requestersNode, where + ": requesters", groups);
+        }
+        Node approversNode = f.get("approvers");
+        List<String> approvers = approversNode == null ? List.of() : refs(approversNode, where + ": approvers", groups);
+        boolean approversReadable = approvers.size() == items(approversNode).size();
+
+        Integer ownApprovals = approvals(f.get("approvals"), where, path + ".approvals");
+        int approvals = ownApprovals != null ? ownApprovals : defaults.approvals();
+        Node approvalsNode = f.get("approvals") != null ? f.get("approvals") : node;
+        if (approversReadable && (f.get("approvals") == null || ownApprovals != null)) {
+            String from = ownApprovals == null ? " (from `defaults:`)" : "";
+            if (approvals > 0 && approvers.isEmpty() && (approversNode == null || items(approversNode).isEmpty())) {
+                error(approvalsNode, where + " needs " + approvals + (approvals == 1 ? " approval" : " approvals")
+                        + from + " but lists no `approvers`; add e.g. `approvers: [leads]`, or set `approvals: 0` "
+                        + "to auto-approve.");
+            } else if (approvals > 0) {
+                OptionalInt possible = approvers.stream().anyMatch(a -> declaredGroups.contains(a)
+                        && !groups.containsKey(a)) ? OptionalInt.empty() : countPeople(approvers, groups);
+                if (possible.isPresent() && possible.getAsInt() < approvals) {
+                    error(approvalsNode, where + " needs " + (approvals == 1 ? "1 approval" : approvals
+                            + " distinct approvals") + from
+                            + " but its approvers name only " + possible.getAsInt() + (possible.getAsInt() == 1
+                            ? " person" : " people") + "; add approvers or lower `approvals` to "
+                            + possible.getAsInt() + ".");
+                }
+            }
+        }
+
+        Duration max = maxDuration(f.get("max_duration"), where, path + ".max_duration");
+        Duration ttl = duration(f.get("request_ttl"), where + ": request_ttl", path + ".request_ttl");
+
+        Pattern ticket = null;
+        Node ticketNode = f.get("ticket");
+        if (ticketNode != null && !isNull(ticketNode)) {
+            String t = scalar(ticketNode, where + ": ticket");
+            if (t != null) {
+                try {
+                    ticket = Pattern.compile(t);
+                    if (ticket.matcher("").matches()) {
+                        error(ticketNode, where + ": ticket pattern `" + t + "` accepts an empty ticket id; "
+                                + "write one that needs an id, e.g. \"INC-\\\\d+\".");
+                    }
+                } catch (PatternSyntaxException e) {
+                    error(ticketNode, where + ": ticket pattern `" + t + "` is not a valid regular expression ("
+                            + e.getDescription() + " near position " + (e.getIndex() + 1) + "); write e.g. "
+                            + "\"INC-\\\\d+\" (in double quotes, a backslash is written twice).");
+                }
+            }
+        }
+
+        List<String> ruleChannels = new ArrayList<>();
+        Node channelsNode = f.get("channels");
+        if (channelsNode != null) {
+            for (Node item : items(channelsNode)) {
+                String c = scalar(item, where + ": channels");
+                if (c == null) {
+                    continue;
+                }
+                if (!channels.containsKey(c)) {
+                    error(item, where + ": channel `" + c + "` is not under `channels:`"
+                            + suggestion(c, channels.keySet()) + "; add it there with its Slack and Teams ids"
+                            + (channels.isEmpty() ? "." : ", or use one of " + list(channels.keySet()) + "."));
+                } else {
+                    ruleChannels.add(c);
+                }
+            }
+        }
+
+        List<String> rulePrincipals = new ArrayList<>();
+        Node principalsNode = f.get("principals");
+        if (principalsNode != null) {
+            for (Node item : items(principalsNode)) {
+                String p = scalar(item, where + ": principals");
+                if (p == null) {
+                    continue;
+                }
+                if (!p.equals("*") && !declaredPrincipals.contains(p.toLowerCase(Locale.ROOT))) {
+                    error(item, where + ": principal `" + p + "` is not under `principals:`"
+                            + suggestion(p, principals.keySet()) + "; add it there (object_id, type, owners), "
+                            + "or write `*` for any workload the requester owns.");
+                } else {
+                    rulePrincipals.add(p);
+                }
+            }
+        }
+
+        if (errors.size() > before || role == null) {
+            return null;
+        }
+        return new Policy.Rule(name, role, scopes, requesters, approvers, approvals,
+                max != null ? max : defaults.maxDuration(), ttl != null ? ttl : defaults.requestTtl(), ticket,
+                ruleChannels, rulePrincipals, line(node));
+    }
+
+    // ---- values -------------------------------------------------------------------------------------------
+
+    private ScopePattern scopePattern(Node at, String where, String typed, Map<String, AzureScope> aliases) {
+        AzureScope alias = aliases.get(typed);
+        if (alias == null) {
+            alias = aliases.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(typed))
+                    .map(Map.Entry::getValue).findFirst().orElse(null);
+        }
+        if (alias != null) {
+            return new ScopePattern(alias.id());
+        }
+        if (declaredAliases.contains(typed.toLowerCase(Locale.ROOT))) {
+            return null; // the alias itself is broken, and reported where it is defined
+        }
+        if (!typed.startsWith("/")) {
+            error(at, where + ": scope `" + typed + "` is neither an alias under `scopes:` nor an ARM id"
+                    + suggestion(typed, aliases.keySet()) + "; define the alias, or write the id, e.g. `"
+                    + AzureScope.EXAMPLE + "`.");
+            return null;
+        }
+        for (String segment : typed.split("/")) {
+            if (segment.contains("*") && !segment.equals("*")) {
+                error(at, where + ": scope `" + typed + "`: `*` stands for a whole segment, so `" + segment
+                        + "` is not supported; write e.g. `/subscriptions/*/resourceGroups/*`, or list the scopes.");
+                return null;
+            }
+        }
+        Parsed<ScopePattern> p = ScopePattern.parse(typed);
+        if (!p.isOk()) {
+            error(at, where + ": scope " + p.reason());
+            return null;
+        }
+        return p.orThrow();
+    }
+
+    private Duration maxDuration(Node node, String where, String path) {
+        Duration d = duration(node, where + ": max_duration", path);
+        if (d != null && d.compareTo(LONGEST_GRANT) > 0) {
+            error(node, where + ": max_duration " + Durations.compact(d) + " is longer than jitbot grants (24h); "
+                    + "access that long is standing access, so lower it to 24h or less.");
+            return null;
+        }
+        return d;
+    }
+
+    private Duration duration(Node node, String what, String path) {
+        if (node == null) {
+            return null;
+        }
+        lines.put(path, line(node));
+        String s = scalar(node, what);
+        if (s == null) {
+            return null;
+        }
+        Parsed<Duration> d = Durations.parse(s);
+        if (!d.isOk()) {
+            error(node, what + " \"" + s + "\" is not a duration; write 45m, 2h or 1h30m.");
+            return null;
+        }
+        return d.orThrow();
+    }
+
+    private Integer approvals(Node node, String where, String path) {
+        if (node == null) {
+            return null;
+        }
+        lines.put(path, line(node));
+        String s = scalar(node, where + ": approvals");
+        if (s == null) {
+            return null;
+        }
+        if (!INTEGER.matcher(s).matches()) {
+            error(node, where + ": approvals \"" + s + "\" is not a whole number; write how many distinct people "
+                    + "must approve, e.g. `approvals: 1` (0 auto-approves).");
+            return null;
+        }
+        int n = Integer.parseInt(s.startsWith("+") ? s.substring(1) : s);
+        if (n < 0) {
+            error(node, where + ": approvals " + n + " is negative; write 0 to auto-approve, or how many distinct "
+                    + "people must approve.");
+            return null;
+        }
+        return n;
+    }
+
+    private String objectId(Node node, String what, String meaning) {
+        String s = scalar(node, what);
+        if (s == null) {
+            return null;
+        }
+        if (!Principal.isObjectId(s)) {
+            error(node, what + " `" + s + "` is not an object id; give " + meaning
+                    + ", a GUID such as 9b8a7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d.");
+            return null;
+        }
+        return s.strip().toLowerCase(Locale.ROOT);
+    }
+
+    /** Group names, emails or chat keys that must each name something. */
+    private List<String> refs(Node node, String what, Map<String, Policy.Group> groups) {
+        List<String> out = new ArrayList<>();
+        for (Node item : items(node)) {
+            String ref = scalar(item, what);
+            if (ref != null && checkRef(item, what, ref, groups)) {
+                out.add(ref.strip());
+            }
+        }
+        return out;
+    }
+
+    private boolean checkRef(Node at, String what, String ref, Map<String, Policy.Group> groups) {
+        String r = ref.strip();
+        if (groups.containsKey(r) || declaredGroups.contains(r) || isPerson(r)) {
+            return true;
+        }
+        error(at, what + ": `" + r + "` is not a group under `groups:`" + suggestion(r, groups.keySet())
+                + "; name a group, or " + PERSON_EXAMPLE + ".");
+        return false;
+    }
+
+    /** People: emails, chat keys or Entra object ids; returns null when the node is not a list. */
+    private List<String> people(Node node, String what) {
+        if (node == null || isNull(node)) {
+            return List.of();
+        }
+        if (node instanceof MappingNode) {
+            error(node, what + " must be a list such as `[alice@contoso.com, slack:U024BE7LH]`, not a mapping.");
+            return null;
+        }
+        List<String> out = new ArrayList<>();
+        for (Node item : items(node)) {
+            String p = scalar(item, what);
+            if (p == null) {
+                continue;
+            }
+            if (declaredGroups.contains(p)) {
+                error(item, what + ": `" + p + "` is a group, but this list takes people (groups do not nest); "
+                        + "write their emails instead.");
+            } else if (!isPerson(p)) {
+                error(item, what + ": `" + p + "` is not a person; write " + PERSON_EXAMPLE + ".");
+            } else {
+                out.add(p.strip());
+            }
+        }
+        return out;
+    }
+
+    private List<String> strings(Node node, String what, String path) {
+        if (node == null || isNull(node)) {
+            return node == null ? null : List.of();
+        }
+        List<String> out = new ArrayList<>();
+        List<Node> items = items(node);
+        for (int i = 0; i < items.size(); i++) {
+            String s = scalar(items.get(i), what);
+            if (s != null) {
+                lines.put(path + "[" + out.size() + "]", line(items.get(i)));
+                out.add(s.strip());
+            }
+        }
+        return out;
+    }
+
+    static boolean isPerson(String ref) {
+        String r = ref.strip();
+        if (EMAIL.matcher(r).matches() || Principal.isObjectId(r)) {
+            return true;
+        }
+        int colon = r.indexOf(':');
+        if (colon > 0 && colon < r.length() - 1 && !r.substring(colon + 1).isBlank()) {
+            String platform = r.substring(0, colon).toLowerCase(Locale.ROOT);
+            for (Platform p : Platform.values()) {
+                if (p.key().equals(platform)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** How many distinct people {@code refs} name, or empty when an Entra group makes it uncountable here. */
+    static OptionalInt countPeople(List<String> refs, Map<String, Policy.Group> groups) {
+        Set<String> people = new HashSet<>();
+        for (String ref : refs) {
+            Policy.Group g = groups.get(ref);
+            if (g == null) {
+                people.add(ref.toLowerCase(Locale.ROOT));
+            } else if (g.entraGroupId() != null) {
+                return OptionalInt.empty();
+            } else {
+                people.addAll(g.members());
+            }
+        }
+        return OptionalInt.of(people.size());
+    }
+
+    // ---- nodes --------------------------------------------------------------------------------------------
+
+    /** A mapping's entries by key, in order, with duplicate and unknown keys reported. */
+    private final class Fields {
+        private final Map<String, NodeTuple> tuples = new LinkedHashMap<>();
+
+        Node get(String key) {
+            NodeTuple t = tuples.get(key);
+            return t == null ? null : t.getValueNode();
+        }
+
+        void forEach(Entry entry) {
+            tuples.forEach((k, t) -> entry.accept(k, t.getKeyNode(), t.getValueNode()));
+        }
+    }
+
+    private interface Entry {
+        void accept(String key, Node keyNode, Node value);
+    }
+
+    /** A top-level section keyed by names the file chooses (aliases, groups, ...). */
+    private Fields section(Node node, String section, String what) {
+        if (node == null || isNull(node)) {
+            return null;
+        }
+        if (!(node instanceof MappingNode)) {
+            error(node, "`" + section + ":` must be a mapping of " + what + " names to their settings, not a "
+                    + describe(node) + ".");
+            return null;
+        }
+        return fields(node, "`" + section + ":`", null, null);
+    }
+
+    /** The entries of a mapping; {@code allowed} null accepts any key (named entries rather than settings). */
+    private Fields fields(Node node, String where, String keyKind, List<String> allowed) {
+        if (node == null || isNull(node)) {
+            return new Fields();
+        }
+        if (!(node instanceof MappingNode)) {
+            error(node, where + " must be a mapping of " + (allowed == null ? "names" : "`" + String.join(":`, `",
+                    allowed) + ":`") + ", not a " + describe(node) + ".");
+            return null;
+        }
+        Fields out = new Fields();
+        Map<String, Integer> firstLine = new HashMap<>();
+        for (NodeTuple t : ((MappingNode) node).getValue()) {
+            Node k = t.getKeyNode();
+            if (!(k instanceof ScalarNode)) {
+                error(k, where + ": a key must be a plain word, not a " + describe(k) + ".");
+                continue;
+            }
+            String key = ((ScalarNode) k).getValue().strip();
+            if (key.equals("<<")) {
+                error(k, where + ": merge keys (`<<:`) are not supported; write the settings out in full.");
+                continue;
+            }
+            Integer first = firstLine.putIfAbsent(key, line(k));
+            if (first != null) {
+                error(k, where + ": `" + key + "` appears twice (first on line " + first + "); YAML keeps only "
+                        + "one, so merge them into one entry.");
+                continue;
+            }
+            if (allowed != null && !allowed.contains(key)) {
+                error(k, where + ": unknown " + keyKind + " `" + key + "`" + suggestion(key, allowed)
+                        + "; the keys are " + String.join(", ", allowed) + ".");
+                continue;
+            }
+            out.tuples.put(key, t);
+        }
+        return out;
+    }
+
+    private List<Node> items(Node node) {
+        if (node == null || isNull(node)) {
+            return List.of();
+        }
+        if (node instanceof SequenceNode) {
+            return ((SequenceNode) node).getValue();
+        }
+        return List.of(node);
+    }
+
+    /** A single value as text, or null (with an error) when the node is a list or mapping or empty. */
+    private String scalar(Node node, String what) {
+        if (node instanceof ScalarNode && !isNull(node)) {
+            return ((ScalarNode) node).getValue().strip();
+        }
+        if (isNull(node)) {
+            error(node, what + " has no value; fill it in or remove the key.");
+        } else {
+            error(node, what + " must be a single value, not a " + describe(node) + ".");
+        }
+        return null;
+    }
+
+    private String optionalScalar(Node node, String what) {
+        return node == null || isNull(node) ? null : scalar(node, what);
+    }
+
+    private static <T> List<T> orEmpty(List<T> list) {
+        return list == null ? List.of() : list;
+    }
+
+    private static boolean isNull(Node node) {
+        return node instanceof ScalarNode && node.getTag().equals(Tag.NULL);
+    }
+
+    private static String describe(Node node) {
+        if (node instanceof SequenceNode) {
+            return "list";
+        }
+        if (node instanceof MappingNode) {
+            return "mapping";
+        }
+        return "single value";
+    }
+
+    private void error(Node at, String message) {
+        errors.add(Finding.error(source, at == null ? 1 : line(at), at == null ? 0 : at.getStartMark().getColumn() + 1,
+                message));
+    }
+
+    private static int line(Node node) {
+        return node.getStartMark().getLine() + 1;
+    }
+
+    private static String list(Iterable<String> names) {
+        List<String> out = new ArrayList<>();
+        names.forEach(n -> out.add("`" + n + "`"));
+        return String.join(", ", out);
+    }
+
+    /** "; did you mean `approvals`?" for a near miss, else nothing. */
+    static String suggestion(String typed, Iterable<String> known) {
+        return closest(typed, known).map(k -> " (did you mean `" + k + "`?)").orElse("");
+    }
+
+    static Optional<String> closest(String typed, Iterable<String> known) {
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (String k : known) {
+            int d = distance(typed.toLowerCase(Locale.ROOT), k.toLowerCase(Locale.ROOT));
+            if (d < bestDistance) {
+                best = k;
+                bestDistance = d;
+            }
+        }
+        int allowed = Math.max(1, Math.min(3, typed.length() / 3));
+        if (best != null && bestDistance <= allowed) {
+            return Optional.of(best);
+        }
+        String t = typed.toLowerCase(Locale.ROOT);
+        for (String k : known) {
+            String l = k.toLowerCase(Locale.ROOT);
+            if (t.length() >= 3 && (l.startsWith(t) || t.startsWith(l))) {
+                return Optional.of(k);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static int distance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
+    }
+}

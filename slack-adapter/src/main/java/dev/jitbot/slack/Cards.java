@@ -1,0 +1,147 @@
+package dev.jitbot.slack;
+
+import static com.slack.api.model.block.Blocks.actions;
+import static com.slack.api.model.block.Blocks.context;
+import static com.slack.api.model.block.Blocks.section;
+import static com.slack.api.model.block.composition.BlockCompositions.markdownText;
+import static com.slack.api.model.block.composition.BlockCompositions.plainText;
+import static com.slack.api.model.block.element.BlockElements.button;
+
+import com.slack.api.model.block.LayoutBlock;
+import com.slack.api.model.block.composition.TextObject;
+import com.slack.api.model.block.element.BlockElement;
+import dev.jitbot.core.app.Phrases;
+import dev.jitbot.core.domain.AccessRequest;
+import dev.jitbot.core.domain.ChatUser;
+import dev.jitbot.core.domain.Durations;
+import dev.jitbot.core.domain.EndReason;
+import dev.jitbot.core.domain.Platform;
+import dev.jitbot.core.domain.State;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/** How a request looks in Slack: the Block Kit card in the approvals channel, redrawn at every transition. */
+final class Cards {
+
+    static final String APPROVE = "jit-approve";
+    static final String DENY = "jit-deny";
+    static final String REVOKE = "jit-revoke";
+    static final String RELEASE = "jit-release";
+    static final String CANCEL = "jit-cancel";
+
+    private Cards() {
+    }
+
+    /** The card's blocks for the request as it is now. */
+    static List<LayoutBlock> card(AccessRequest r, Instant now) {
+        List<LayoutBlock> blocks = new ArrayList<>();
+        blocks.add(section(s -> s.blockId("jit-title").text(markdownText(icon(r.state()) + " *" + esc(r.label())
+                + "* for " + Durations.format(r.duration()) + " · `" + r.id() + "`"))));
+        List<TextObject> fields = new ArrayList<>();
+        fields.add(markdownText("*Requester*\n" + who(r.requester())));
+        fields.add(markdownText("*Principal*\n" + esc(r.principal().displayName())
+                + (r.onBehalf() ? " (" + r.principal().type().armName() + ")" : "")));
+        fields.add(markdownText("*Role*\n" + esc(r.role().name())));
+        fields.add(markdownText("*Scope*\n" + esc(r.scopeLabel())
+                + (r.scopeLabel().equals(r.scope().id()) ? "" : "\n`" + r.scope().id() + "`")));
+        fields.add(markdownText("*Duration*\n" + Durations.format(r.duration())));
+        fields.add(markdownText("*Approvals*\n" + approvals(r)));
+        if (r.ticket() != null) {
+            fields.add(markdownText("*Ticket*\n" + esc(r.ticket())));
+        }
+        blocks.add(section(s -> s.blockId("jit-fields").fields(fields)));
+        blocks.add(section(s -> s.blockId("jit-why").text(markdownText("*Justification*\n" + esc(r.justification())))));
+        blocks.add(context(c -> c.blockId("jit-status").elements(List.of(markdownText(status(r, now))))));
+        List<BlockElement> buttons = buttons(r);
+        if (!buttons.isEmpty()) {
+            blocks.add(actions(a -> a.blockId("jit-actions").elements(buttons)));
+        }
+        return blocks;
+    }
+
+    private static List<BlockElement> buttons(AccessRequest r) {
+        String id = r.id().value();
+        List<BlockElement> out = new ArrayList<>();
+        if (r.state() == State.PENDING || (r.state() == State.ACTIVE && r.extension() != null)) {
+            out.add(button(b -> b.actionId(APPROVE).value(id).style("primary")
+                    .text(plainText(r.state() == State.PENDING ? "Approve" : "Approve extension"))));
+            out.add(button(b -> b.actionId(DENY).value(id).style("danger")
+                    .text(plainText(r.state() == State.PENDING ? "Deny" : "Deny extension"))));
+        }
+        if (r.state() == State.ACTIVE) {
+            out.add(button(b -> b.actionId(REVOKE).value(id).style("danger").text(plainText("Revoke"))));
+        }
+        return out;
+    }
+
+    /** One line that says where the request stands and what happens next. */
+    static String status(AccessRequest r, Instant now) {
+        String approvedBy = r.approvers().isEmpty() ? "" : "Approved by " + names(r.approvers()) + " · ";
+        return switch (r.state()) {
+            case PENDING -> ":hourglass_flowing_sand: Waiting for " + (r.approvalsNeeded() - r.approvals())
+                    + " more approval" + (r.approvalsNeeded() - r.approvals() == 1 ? "" : "s") + " until "
+                    + Phrases.time(r.decideBy()) + (r.approvals() > 0 ? " · approved so far by " + names(r.approvers()) : "");
+            case ACTIVATING -> approvedBy + "Granting in Azure…";
+            case ACTIVE -> (r.approvalsNeeded() == 0 ? "Auto-approved by rule \"" + esc(r.ruleName()) + "\" · " : approvedBy)
+                    + ":large_green_circle: Active until " + Phrases.time(r.expiresAt()) + " (" + left(r, now) + " left)"
+                    + (r.extension() != null ? " · extension by " + Durations.format(r.extension().by())
+                    + " waiting for approval" : "");
+            case REVOKING -> approvedBy + "Revoking" + (r.endReason() == null ? "" : " (" + r.endReason().words() + ")")
+                    + "… jitbot retries until Azure confirms.";
+            case ENDED -> approvedBy + "Ended: " + esc(Phrases.ended(r));
+            case DENIED -> ":no_entry: Denied by " + (r.endedBy() == null ? "an approver" : who(r.endedBy()))
+                    + (r.note() != null ? ": " + esc(r.note()) : "");
+            case CANCELLED -> "Cancelled by " + who(r.requester()) + ".";
+            case LAPSED -> "Lapsed: nobody decided by " + Phrases.time(r.decideBy()) + "; nothing was granted.";
+            case FAILED -> ":x: Azure did not grant it" + (r.note() != null ? ": " + esc(r.note()) : ".");
+        };
+    }
+
+    private static String icon(State s) {
+        return switch (s) {
+            case PENDING -> ":lock:";
+            case ACTIVATING, ACTIVE -> ":unlock:";
+            case REVOKING, ENDED -> ":checkered_flag:";
+            case DENIED, CANCELLED, LAPSED, FAILED -> ":no_entry_sign:";
+        };
+    }
+
+    private static String approvals(AccessRequest r) {
+        if (r.approvalsNeeded() == 0) {
+            return "not needed (auto-approved)";
+        }
+        return Math.min(r.approvals(), r.approvalsNeeded()) + " of " + r.approvalsNeeded()
+                + (r.approvers().isEmpty() ? "" : " (" + names(r.approvers()) + ")");
+    }
+
+    static String left(AccessRequest r, Instant now) {
+        Duration d = r.timeLeft(now);
+        if (d == null) {
+            return "no time";
+        }
+        return Durations.format(Duration.ofSeconds(Math.max(d.toMinutes() * 60, Math.min(d.getSeconds(), 59))));
+    }
+
+    /** The plain text Slack shows in notifications and to screen readers. */
+    static String fallback(AccessRequest r) {
+        String end = r.state() == State.ENDED && r.endReason() == EndReason.EXPIRED ? " (expired)" : "";
+        return r.label() + " for " + Durations.format(r.duration()) + " requested by " + r.requester().displayName()
+                + " (" + r.id() + "): " + r.state().label() + end;
+    }
+
+    static String who(ChatUser u) {
+        return u.platform() == Platform.SLACK ? "<@" + u.id() + ">" : esc(u.displayName());
+    }
+
+    private static String names(List<ChatUser> users) {
+        return users.stream().map(Cards::who).collect(Collectors.joining(", "));
+    }
+
+    /** Escapes the three characters Slack's mrkdwn treats as control characters. */
+    static String esc(String s) {
+        return s == null ? "" : s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+    }
+}

@@ -1,0 +1,199 @@
+package dev.jitbot.slack;
+
+import dev.jitbot.core.app.Phrases;
+import dev.jitbot.core.domain.AccessRequest;
+import dev.jitbot.core.domain.AuditEvent;
+import dev.jitbot.core.domain.Durations;
+import dev.jitbot.core.domain.Outcome;
+import dev.jitbot.core.domain.State;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place in the Slack adapter that turns what happened into words for a person: every {@link Outcome}
+ * through its visitor, and every failure into what happened, what to do next and an event id (the detail goes to
+ * the log under the same id, never to chat).
+ */
+final class Replies implements Outcome.Visitor<String> {
+
+    private static final Logger log = LoggerFactory.getLogger(Replies.class);
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final Clock clock;
+
+    Replies(Clock clock) {
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    String render(Outcome outcome) {
+        return outcome.accept(this);
+    }
+
+    /** Logs {@code error} under a fresh event id and returns the sentence the person sees. */
+    String failure(String whatWasAttempted, Throwable error) {
+        String eventId = "E" + HexFormat.of().withUpperCase().toHexDigits(RANDOM.nextInt());
+        log.error("{} failed [event {}]", whatWasAttempted, eventId, error);
+        return ":warning: Something went wrong on my side while I tried to " + whatWasAttempted + ". Check where "
+                + "things stand with `/jit list`, and try again in a minute; if it keeps happening, tell the jitbot "
+                + "operators event id `" + eventId + "`.";
+    }
+
+    /** The receipt a slash command gets within Slack's 3 seconds, before the work is done. */
+    static String receipt(String text) {
+        String shown = text == null || text.isBlank() ? "" : " `/jit " + Cards.esc(text.strip()) + "`";
+        return ":hourglass_flowing_sand: Got it" + shown + "; working on it…";
+    }
+
+    @Override
+    public String requested(Outcome.Requested o) {
+        return ":inbox_tray: " + Cards.esc(Phrases.awaiting(o.request())).replace("`cancel", "`/jit cancel");
+    }
+
+    @Override
+    public String approved(Outcome.Approved o) {
+        AccessRequest r = o.request();
+        return ":ballot_box_with_check: Your approval of " + Cards.esc(r.label()) + " (`" + r.id() + "`) is counted: "
+                + r.approvals() + " of " + r.approvalsNeeded() + ". It needs "
+                + (r.approvalsNeeded() - r.approvals()) + " more.";
+    }
+
+    @Override
+    public String granted(Outcome.Granted o) {
+        return ":white_check_mark: " + slashed(Cards.esc(Phrases.granted(o.request())));
+    }
+
+    @Override
+    public String failed(Outcome.Failed o) {
+        return ":x: " + Cards.esc(Phrases.failed(o.request()));
+    }
+
+    @Override
+    public String denied(Outcome.Denied o) {
+        AccessRequest r = o.request();
+        return ":no_entry: " + (r.state() == State.ACTIVE ? "The extension of " + Cards.esc(r.label()) + " (`" + r.id()
+                + "`) is denied; the grant still ends at " + Phrases.time(r.expiresAt()) + "."
+                : Cards.esc(Phrases.denied(r)));
+    }
+
+    @Override
+    public String cancelled(Outcome.Cancelled o) {
+        return "Cancelled " + Cards.esc(o.request().label()) + " (`" + o.request().id() + "`); nothing was granted.";
+    }
+
+    @Override
+    public String ended(Outcome.Ended o) {
+        return ":checkered_flag: " + Cards.esc(Phrases.ended(o.request()));
+    }
+
+    @Override
+    public String revoking(Outcome.Revoking o) {
+        return ":hourglass: Revoking " + Cards.esc(o.request().label()) + " (`" + o.request().id() + "`): Azure has "
+                + "not confirmed yet, and jitbot keeps retrying until it does. The card shows when it is done.";
+    }
+
+    @Override
+    public String extensionRequested(Outcome.ExtensionRequested o) {
+        AccessRequest r = o.request();
+        return ":inbox_tray: Asked to extend " + Cards.esc(r.label()) + " (`" + r.id() + "`) by "
+                + Durations.format(r.extension().by()) + "; approvers see it on the card. Until then it ends at "
+                + Phrases.time(r.expiresAt()) + ".";
+    }
+
+    @Override
+    public String extended(Outcome.Extended o) {
+        return ":white_check_mark: " + Cards.esc(Phrases.extended(o.request()));
+    }
+
+    @Override
+    public String listing(Outcome.Listing o) {
+        if (o.requests().isEmpty()) {
+            return o.everyone() ? "No active grants or pending requests right now."
+                    : "You have no active grants or pending requests. Ask with `/jit request …`, or `/jit` for a form.";
+        }
+        Instant now = clock.instant();
+        StringBuilder sb = new StringBuilder(o.everyone() ? "*Every active grant and pending request*"
+                : "*Your active grants and pending requests*");
+        for (AccessRequest r : o.requests()) {
+            sb.append("\n• `").append(r.id()).append("` ").append(Cards.esc(r.label()));
+            if (o.everyone()) {
+                sb.append(" for ").append(Cards.who(r.requester()));
+            }
+            sb.append(" — ").append(line(r, now));
+        }
+        return sb.toString();
+    }
+
+    private static String line(AccessRequest r, Instant now) {
+        return switch (r.state()) {
+            case ACTIVE -> "active until " + Phrases.time(r.expiresAt()) + " (" + Cards.left(r, now) + " left)";
+            case PENDING -> "waiting for approval (" + r.approvals() + " of " + r.approvalsNeeded() + ")";
+            default -> r.state().label();
+        };
+    }
+
+    @Override
+    public String details(Outcome.Details o) {
+        AccessRequest r = o.request();
+        StringBuilder sb = new StringBuilder("*`" + r.id() + "` " + Cards.esc(r.label()) + "* for "
+                + Durations.format(r.duration()) + " — " + r.state().label() + "\n"
+                + Cards.status(r, clock.instant()) + "\nRequested by " + Cards.who(r.requester()) + " because: "
+                + Cards.esc(r.justification()));
+        events(sb, o.events());
+        return sb.toString();
+    }
+
+    @Override
+    public String history(Outcome.History o) {
+        if (o.events().isEmpty()) {
+            return "No audit events for " + Cards.esc(o.subject()) + " yet.";
+        }
+        StringBuilder sb = new StringBuilder("*Audit trail: " + Cards.esc(o.subject()) + "*");
+        events(sb, o.events());
+        return sb.toString();
+    }
+
+    private static void events(StringBuilder sb, List<AuditEvent> events) {
+        for (AuditEvent e : events) {
+            sb.append("\n• ").append(Phrases.preciseTime(e.at())).append(" ").append(Cards.esc(e.actor()))
+                    .append(" *").append(e.action()).append("*");
+            if (e.requestId() != null) {
+                sb.append(" `").append(e.requestId()).append("`");
+            }
+            if (!e.details().isBlank()) {
+                sb.append(": ").append(Cards.esc(e.details()));
+            }
+        }
+    }
+
+    @Override
+    public String help(Outcome.Help o) {
+        return Cards.esc(o.text()).replace("\n`", "\n`/jit ").replaceFirst("\\*\n", "*\n`/jit` alone opens a form.\n");
+    }
+
+    @Override
+    public String refused(Outcome.Refused o) {
+        return ":no_entry_sign: " + slashed(Cards.esc(o.message()));
+    }
+
+    /** A refusal shown under a modal field, which Slack renders as plain text. */
+    String forField(Outcome.Refused o) {
+        return plain(slashed(o.message()));
+    }
+
+    /** Modal errors are plain text: mrkdwn code and emphasis marks would show as is. */
+    static String plain(String s) {
+        return s.replace("`", "").replace("*", "");
+    }
+
+    /** Core sentences name commands without the slash; in Slack they are typed as {@code /jit …}. */
+    private static String slashed(String text) {
+        return text.replaceAll("`(request|list|show|approve|deny|cancel|release|extend|revoke|history|help)( |`)",
+                "`/jit $1$2");
+    }
+}

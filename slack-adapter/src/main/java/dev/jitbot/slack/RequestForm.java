@@ -1,0 +1,235 @@
+package dev.jitbot.slack;
+
+import static com.slack.api.model.block.Blocks.context;
+import static com.slack.api.model.block.Blocks.input;
+import static com.slack.api.model.block.Blocks.section;
+import static com.slack.api.model.block.composition.BlockCompositions.markdownText;
+import static com.slack.api.model.block.composition.BlockCompositions.option;
+import static com.slack.api.model.block.composition.BlockCompositions.plainText;
+import static com.slack.api.model.block.element.BlockElements.plainTextInput;
+import static com.slack.api.model.block.element.BlockElements.staticSelect;
+import static com.slack.api.model.view.Views.view;
+import static com.slack.api.model.view.Views.viewClose;
+import static com.slack.api.model.view.Views.viewSubmit;
+import static com.slack.api.model.view.Views.viewTitle;
+
+import com.slack.api.model.block.LayoutBlock;
+import com.slack.api.model.block.composition.OptionObject;
+import com.slack.api.model.view.View;
+import com.slack.api.model.view.ViewState;
+import dev.jitbot.core.app.AccessService.Offer;
+import dev.jitbot.core.domain.Command;
+import dev.jitbot.core.domain.Durations;
+import dev.jitbot.core.domain.Parsed;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * The request form {@code /jit} alone opens: only the roles and scopes the person is eligible for (from
+ * {@code AccessService.offers}), a duration picker capped at the rules' maximum, a justification, a ticket and a
+ * non-human principal where the person's rules use them. Submissions are checked field by field against the same
+ * offers so Slack can show each problem under its field; the core still decides.
+ */
+final class RequestForm {
+
+    static final String CALLBACK = "jit-request";
+    static final String DENY_CALLBACK = "jit-deny-reason";
+    static final String OFFER = "offer";
+    static final String SCOPE = "scope";
+    static final String DURATION = "duration";
+    static final String JUSTIFICATION = "justification";
+    static final String TICKET = "ticket";
+    static final String PRINCIPAL = "principal";
+    static final String REASON = "reason";
+    static final String VALUE = "value";
+    static final String MYSELF = "-myself-";
+    private static final List<Duration> STEPS = List.of(Duration.ofMinutes(15), Duration.ofMinutes(30),
+            Duration.ofMinutes(45), Duration.ofHours(1), Duration.ofMinutes(90), Duration.ofHours(2),
+            Duration.ofHours(3), Duration.ofHours(4), Duration.ofHours(6), Duration.ofHours(8));
+
+    private RequestForm() {
+    }
+
+    /** The modal for someone with at least one offer. */
+    static View modal(List<Offer> offers) {
+        List<OptionObject> choices = new ArrayList<>();
+        boolean patterns = false;
+        for (Offer o : offers) {
+            for (String scope : o.scopes()) {
+                patterns |= scope.contains("*");
+                String text = o.role() + " on " + scope + " · up to " + Durations.format(o.maxDuration())
+                        + (o.approvals() == 0 ? ", no approval" : ", " + o.approvals() + " approval"
+                        + (o.approvals() == 1 ? "" : "s")) + (o.ticketPattern() != null ? ", ticket" : "");
+                choices.add(option(plainText(shorten(text, 75)), shorten(o.role() + "|" + scope, 150)));
+            }
+        }
+        Duration max = offers.stream().map(Offer::maxDuration).max(Duration::compareTo).orElse(Duration.ofHours(1));
+        TreeSet<Duration> steps = new TreeSet<>();
+        STEPS.stream().filter(d -> d.compareTo(max) <= 0).forEach(steps::add);
+        offers.forEach(o -> steps.add(o.maxDuration()));
+        List<OptionObject> durations = steps.stream()
+                .map(d -> option(plainText(Durations.format(d)), Durations.compact(d))).toList();
+        boolean tickets = offers.stream().anyMatch(o -> o.ticketPattern() != null);
+        List<String> principals = offers.stream().flatMap(o -> o.principals().stream()).distinct().sorted().toList();
+
+        List<LayoutBlock> blocks = new ArrayList<>();
+        blocks.add(section(s -> s.text(markdownText("Only what the policy lets you ask for is listed. Approvers "
+                + "see your justification on the request card."))));
+        blocks.add(input(i -> i.blockId(OFFER).label(plainText("Role and scope"))
+                .element(staticSelect(e -> e.actionId(VALUE).placeholder(plainText("Choose")).options(choices)))));
+        if (patterns) {
+            blocks.add(input(i -> i.blockId(SCOPE).optional(true).label(plainText("Exact scope"))
+                    .hint(plainText("Only for choices with * : the ARM id of the resource group or resource."))
+                    .element(plainTextInput(e -> e.actionId(VALUE)))));
+        }
+        blocks.add(input(i -> i.blockId(DURATION).label(plainText("For how long"))
+                .hint(plainText("Each role has its own maximum; the list stops at the longest."))
+                .element(staticSelect(e -> e.actionId(VALUE).placeholder(plainText("Duration")).options(durations)))));
+        blocks.add(input(i -> i.blockId(JUSTIFICATION).label(plainText("Why do you need it?"))
+                .element(plainTextInput(e -> e.actionId(VALUE).multiline(true)
+                        .placeholder(plainText("e.g. INC-4411 hotfix for the payments queue"))))));
+        if (tickets) {
+            blocks.add(input(i -> i.blockId(TICKET).optional(true).label(plainText("Ticket"))
+                    .hint(plainText("Needed where the choice says \"ticket\"."))
+                    .element(plainTextInput(e -> e.actionId(VALUE).placeholder(plainText("INC-1234"))))));
+        }
+        if (!principals.isEmpty()) {
+            List<OptionObject> whom = new ArrayList<>();
+            whom.add(option(plainText("Me"), MYSELF));
+            principals.forEach(p -> whom.add(option(plainText(shorten(p, 75)), p)));
+            blocks.add(input(i -> i.blockId(PRINCIPAL).optional(true).label(plainText("For"))
+                    .hint(plainText("A non-human identity you own, or yourself."))
+                    .element(staticSelect(e -> e.actionId(VALUE).initialOption(whom.get(0)).options(whom)))));
+        }
+        blocks.add(context(c -> c.elements(List.of(markdownText(Cards.esc("Or type `/jit request <role> on <scope> "
+                + "for <duration> because <reason>`."))))));
+        return view(v -> v.type("modal").callbackId(CALLBACK).title(viewTitle(t -> t.type("plain_text")
+                        .text("Request access"))).submit(viewSubmit(t -> t.type("plain_text").text("Request")))
+                .close(viewClose(t -> t.type("plain_text").text("Cancel"))).blocks(blocks));
+    }
+
+    /** The modal that asks an approver why they deny. */
+    static View denyModal(String requestId, String label) {
+        LayoutBlock intro = section(s -> s.text(markdownText("Deny *" + Cards.esc(label) + "*? The requester sees "
+                + "your reason on the card and in a direct message.")));
+        LayoutBlock reason = input(i -> i.blockId(REASON).label(plainText("Reason"))
+                .element(plainTextInput(e -> e.actionId(VALUE).multiline(true)
+                        .placeholder(plainText("e.g. not during the change freeze")))));
+        return view(v -> v.type("modal").callbackId(DENY_CALLBACK).privateMetadata(requestId)
+                .title(viewTitle(t -> t.type("plain_text").text("Deny " + requestId)))
+                .submit(viewSubmit(t -> t.type("plain_text").text("Deny")))
+                .close(viewClose(t -> t.type("plain_text").text("Back")))
+                .blocks(List.of(intro, reason)));
+    }
+
+    /** What a submission asks for, or one message per field that needs fixing. */
+    record Submission(Command.Request command, Map<String, String> errors) {
+        boolean ok() {
+            return errors.isEmpty();
+        }
+    }
+
+    static Submission read(Map<String, Map<String, ViewState.Value>> values, List<Offer> offers) {
+        Map<String, String> errors = new LinkedHashMap<>();
+        String choice = selected(values, OFFER);
+        String role = null;
+        String scope = null;
+        Optional<Offer> offer = Optional.empty();
+        if (choice == null || !choice.contains("|")) {
+            errors.put(OFFER, "Choose the role and scope you need.");
+        } else {
+            role = choice.substring(0, choice.indexOf('|'));
+            scope = choice.substring(choice.indexOf('|') + 1);
+            String r = role;
+            String s = scope;
+            offer = offers.stream().filter(o -> o.role().equalsIgnoreCase(r) && o.scopes().contains(s)).findFirst();
+            if (offer.isEmpty()) {
+                errors.put(OFFER, "The policy no longer offers you " + role + " on " + scope + "; close the form and "
+                        + "open it again with /jit.");
+            } else if (scope.contains("*")) {
+                String exact = text(values, SCOPE);
+                if (exact == null) {
+                    errors.put(values.containsKey(SCOPE) ? SCOPE : OFFER, "This choice covers many scopes: type the "
+                            + "exact ARM id under \"Exact scope\", e.g. " + scope.replace("*", "rg-payments") + ".");
+                } else {
+                    scope = exact;
+                }
+            }
+        }
+        Duration duration = null;
+        String typed = selected(values, DURATION);
+        if (typed == null) {
+            typed = text(values, DURATION);
+        }
+        Parsed<Duration> d = Durations.parse(typed);
+        if (!d.isOk()) {
+            errors.put(DURATION, d.reason().replace("`", ""));
+        } else {
+            duration = d.orThrow();
+            if (offer.isPresent() && duration.compareTo(offer.get().maxDuration()) > 0) {
+                errors.put(DURATION, offer.get().role() + " here may be held for at most "
+                        + Durations.format(offer.get().maxDuration()) + "; pick that or less.");
+            }
+        }
+        String justification = text(values, JUSTIFICATION);
+        if (justification == null) {
+            errors.put(JUSTIFICATION, "Say why you need it: approvers and the audit log need it.");
+        }
+        String ticket = text(values, TICKET);
+        if (offer.isPresent() && offer.get().ticketPattern() != null) {
+            String pattern = offer.get().ticketPattern();
+            if (ticket == null) {
+                errors.put(values.containsKey(TICKET) ? TICKET : OFFER, "This role needs a ticket id matching "
+                        + pattern + ", e.g. INC-1234.");
+            } else if (!matches(pattern, ticket)) {
+                errors.put(TICKET, "\"" + ticket + "\" does not match " + pattern + ", which this role needs.");
+            }
+        }
+        String principal = selected(values, PRINCIPAL);
+        if (principal != null && principal.equals(MYSELF)) {
+            principal = null;
+        }
+        if (principal != null && offer.isPresent() && !offer.get().principals().contains(principal)) {
+            errors.put(PRINCIPAL, "You cannot request " + role + " for " + principal + "; choose Me or an identity "
+                    + "this rule allows.");
+        }
+        if (!errors.isEmpty()) {
+            return new Submission(null, errors);
+        }
+        return new Submission(new Command.Request(role, scope, duration, justification, ticket, principal), Map.of());
+    }
+
+    private static boolean matches(String pattern, String ticket) {
+        try {
+            return Pattern.compile(pattern).matcher(ticket).matches();
+        } catch (PatternSyntaxException e) {
+            return true; // the core checks again with the policy's own compiled pattern
+        }
+    }
+
+    private static String selected(Map<String, Map<String, ViewState.Value>> values, String block) {
+        ViewState.Value v = value(values, block);
+        return v == null || v.getSelectedOption() == null ? null : v.getSelectedOption().getValue();
+    }
+
+    static String text(Map<String, Map<String, ViewState.Value>> values, String block) {
+        ViewState.Value v = value(values, block);
+        return v == null || v.getValue() == null || v.getValue().isBlank() ? null : v.getValue().strip();
+    }
+
+    private static ViewState.Value value(Map<String, Map<String, ViewState.Value>> values, String block) {
+        Map<String, ViewState.Value> b = values == null ? null : values.get(block);
+        return b == null ? null : b.get(VALUE);
+    }
+
+    private static String shorten(String s, int max) {
+        return s.length() <= max ? s : s.substring(0, max - 1) + "…";
+    }
+}

@@ -1,0 +1,78 @@
+package dev.jitbot.slack;
+
+import com.slack.api.methods.MethodsClient;
+import com.slack.api.methods.SlackApiException;
+import com.slack.api.methods.response.users.UsersInfoResponse;
+import com.slack.api.model.User;
+import dev.jitbot.core.domain.ChatUser;
+import dev.jitbot.core.domain.Platform;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Who a Slack user is: their email from {@code users.info} (scope {@code users:read.email}), cached for a while
+ * so a busy approver does not cost a Web API call per click. The email is what policy and Entra know them by.
+ */
+final class SlackUsers {
+
+    private static final Logger log = LoggerFactory.getLogger(SlackUsers.class);
+    static final Duration TTL = Duration.ofMinutes(15);
+
+    private record Entry(ChatUser user, Instant fetched) { }
+
+    private final MethodsClient client;
+    private final Clock clock;
+    private final Map<String, Entry> cache = new ConcurrentHashMap<>();
+
+    SlackUsers(MethodsClient client, Clock clock) {
+        this.client = Objects.requireNonNull(client, "client");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /** The user behind a Slack user id; without an email when Slack would not say (the core then refuses kindly). */
+    ChatUser resolve(String userId, String fallbackName) {
+        Instant now = clock.instant();
+        Entry hit = cache.get(userId);
+        if (hit != null && hit.fetched().plus(TTL).isAfter(now)) {
+            return hit.user();
+        }
+        try {
+            UsersInfoResponse r = client.usersInfo(q -> q.user(userId));
+            if (r.isOk() && r.getUser() != null) {
+                User u = r.getUser();
+                String email = u.getProfile() == null ? null : u.getProfile().getEmail();
+                String name = firstNonBlank(u.getProfile() == null ? null : u.getProfile().getDisplayName(),
+                        u.getRealName(), u.getName(), fallbackName);
+                if (email == null) {
+                    log.warn("users.info gave no email for {}; is the users:read.email scope granted?", userId);
+                }
+                ChatUser user = new ChatUser(Platform.SLACK, userId, name, email);
+                cache.put(userId, new Entry(user, now));
+                return user;
+            }
+            log.warn("users.info for {} answered {}", userId, r.getError());
+        } catch (IOException | SlackApiException e) {
+            log.warn("users.info for {} failed: {}", userId, e.toString());
+        }
+        if (hit != null) {
+            return hit.user();
+        }
+        return new ChatUser(Platform.SLACK, userId, fallbackName, null);
+    }
+
+    private static String firstNonBlank(String... values) {
+        for (String v : values) {
+            if (v != null && !v.isBlank()) {
+                return v;
+            }
+        }
+        return null;
+    }
+}

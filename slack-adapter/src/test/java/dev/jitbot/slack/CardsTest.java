@@ -1,0 +1,104 @@
+package dev.jitbot.slack;
+
+import static dev.jitbot.core.testing.TestPolicies.ALICE;
+import static dev.jitbot.core.testing.TestPolicies.BOB;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.slack.api.util.json.GsonFactory;
+import dev.jitbot.core.domain.AccessRequest;
+import dev.jitbot.core.domain.EndReason;
+import dev.jitbot.core.domain.Outcome;
+import dev.jitbot.core.domain.Principal;
+import dev.jitbot.core.domain.PrincipalType;
+import dev.jitbot.core.domain.RequestId;
+import dev.jitbot.core.domain.RoleRef;
+import dev.jitbot.core.domain.State;
+import dev.jitbot.core.domain.Vote;
+import dev.jitbot.core.testing.MutableClock;
+import dev.jitbot.core.testing.TestPolicies;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+class CardsTest {
+
+    static final Instant T0 = Instant.parse("2026-11-25T14:00:00Z");
+
+    static AccessRequest pending() {
+        return AccessRequest.pending(RequestId.parse("JIT-7K3F").orThrow(), ALICE,
+                new Principal("9b8a7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d", PrincipalType.USER, "Alice"),
+                new RoleRef("Contributor", null), TestPolicies.RG_PAYMENTS, "rg-payments", Duration.ofMinutes(45),
+                "INC-4411 <hotfix> & more", "INC-4411", "operate payments", 1, T0, T0.plusSeconds(1800));
+    }
+
+    static AccessRequest active() {
+        return pending().withVote(new Vote(BOB, Vote.Decision.APPROVE, T0, null)).to(State.ACTIVATING)
+                .to(State.ACTIVE).withActivation(T0.plusSeconds(60), "/subscriptions/x/roleAssignments/1");
+    }
+
+    static String json(AccessRequest r, Instant now) {
+        return GsonFactory.createSnakeCase().toJson(Cards.card(r, now)).replace("\\u003c", "<").replace("\\u003e", ">")
+                .replace("\\u0026", "&");
+    }
+
+    @Nested
+    class Card {
+
+        @Test
+        void pending_namesEverythingAnApproverNeeds_andCarriesApproveAndDeny() {
+            String card = json(pending(), T0);
+            assertThat(card).contains("Contributor on rg-payments").contains("<@U0ALICE>").contains("45 min")
+                    .contains("INC-4411 &lt;hotfix&gt; &amp; more").contains("*Ticket*\\nINC-4411").contains("0 of 1")
+                    .contains("until 14:30 UTC").contains("\"action_id\":\"jit-approve\"")
+                    .contains("\"action_id\":\"jit-deny\"").doesNotContain("jit-revoke");
+        }
+
+        @Test
+        void active_saysWhoApprovedAndUntilWhen_andOffersRevoke() {
+            String card = json(active(), T0.plusSeconds(600));
+            assertThat(card).contains("Approved by <@U0BOB>").contains("Active until 14:46 UTC").contains("36 min left")
+                    .contains("1 of 1").contains("jit-revoke").doesNotContain("jit-approve");
+        }
+
+        @Test
+        void ended_saysHowItEnded_andHasNoButtons() {
+            AccessRequest ended = active().to(State.REVOKING).withEnd(T0.plusSeconds(2760), EndReason.EXPIRED, null, null)
+                    .to(State.ENDED);
+            assertThat(json(ended, T0.plusSeconds(2800))).contains("Ended").contains("revoked at 14:46:00 UTC — expired")
+                    .doesNotContain("\"type\":\"actions\"");
+        }
+
+        @Test
+        void denied_showsTheApproversReason() {
+            AccessRequest denied = pending().withVote(new Vote(BOB, Vote.Decision.DENY, T0, "change freeze"))
+                    .to(State.DENIED).withEnd(T0, null, BOB, "change freeze");
+            assertThat(json(denied, T0)).contains("Denied by <@U0BOB>: change freeze").doesNotContain("jit-approve");
+        }
+    }
+
+    @Nested
+    class Words {
+
+        final Replies replies = new Replies(MutableClock.at("2026-11-25T14:10:00Z"));
+
+        @Test
+        void refusal_pointsAtTheSlashCommand_andEscapesPlaceholders() {
+            String text = replies.render(new Outcome.Refused(dev.jitbot.core.domain.Refusal.Reason.INVALID_INPUT,
+                    "Write it as `request <role> on <scope>`; `list` shows yours."));
+            assertThat(text).contains("`/jit request &lt;role&gt; on &lt;scope&gt;`").contains("`/jit list`");
+        }
+
+        @Test
+        void failure_givesAnEventIdAndNeverTheExceptionText() {
+            String text = replies.failure("approve JIT-7K3F", new IllegalStateException("xoxb-secret token leaked"));
+            assertThat(text).containsPattern("event id `E[0-9A-F]{8}`").doesNotContain("xoxb").doesNotContain("Exception");
+        }
+
+        @Test
+        void granted_tellsUntilWhenAndHowToRelease() {
+            assertThat(replies.render(new Outcome.Granted(active()))).contains("is yours until 14:46 UTC")
+                    .contains("`/jit release JIT-7K3F`");
+        }
+    }
+}

@@ -1,0 +1,104 @@
+package dev.jitbot.slack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.slack.api.model.view.ViewState;
+import dev.jitbot.core.app.AccessService.Offer;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class RequestFormTest {
+
+    static final List<Offer> OFFERS = List.of(
+            new Offer("operate payments", "Contributor", List.of("rg-payments"), Duration.ofHours(2), 1, null, List.of()),
+            new Offer("own the subscription", "Owner", List.of("sub-prod"), Duration.ofMinutes(30), 2, "INC-\\d+",
+                    List.of("deploy-pipeline")),
+            new Offer("read production", "Reader", List.of("/subscriptions/s/resourceGroups/*"), Duration.ofHours(8), 0,
+                    null, List.of()));
+
+    final Map<String, Map<String, ViewState.Value>> values = new HashMap<>();
+
+    void select(String block, String value) {
+        ViewState.Value v = new ViewState.Value();
+        ViewState.SelectedOption o = new ViewState.SelectedOption();
+        o.setValue(value);
+        v.setSelectedOption(o);
+        values.put(block, Map.of(RequestForm.VALUE, v));
+    }
+
+    void type(String block, String text) {
+        ViewState.Value v = new ViewState.Value();
+        v.setValue(text);
+        values.put(block, Map.of(RequestForm.VALUE, v));
+    }
+
+    @Test
+    void read_whenEverythingIsFine_buildsTheSameCommandTheTextGrammarWould() {
+        select("offer", "Owner|sub-prod");
+        select("duration", "30m");
+        type("justification", "restore the key vault");
+        type("ticket", "INC-42");
+        select("principal", "deploy-pipeline");
+
+        RequestForm.Submission s = RequestForm.read(values, OFFERS);
+
+        assertThat(s.ok()).isTrue();
+        assertThat(s.command().role()).isEqualTo("Owner");
+        assertThat(s.command().scope()).isEqualTo("sub-prod");
+        assertThat(s.command().duration()).isEqualTo(Duration.ofMinutes(30));
+        assertThat(s.command().ticket()).isEqualTo("INC-42");
+        assertThat(s.command().principal()).isEqualTo("deploy-pipeline");
+    }
+
+    @Test
+    void read_whenNothingIsFilledIn_namesEachRequiredField() {
+        assertThat(RequestForm.read(values, OFFERS).errors()).containsOnlyKeys("offer", "duration", "justification");
+    }
+
+    @Test
+    void read_whenDurationIsOverTheRuleMaximumAndTicketIsMissing_saysWhatIsAllowed() {
+        select("offer", "Owner|sub-prod");
+        select("duration", "2h");
+        type("justification", "x");
+        type("ticket", "");
+        values.put("ticket", values.get("ticket"));
+
+        Map<String, String> errors = RequestForm.read(values, OFFERS).errors();
+
+        assertThat(errors).containsOnlyKeys("duration", "ticket");
+        assertThat(errors.get("duration")).contains("at most 30 min");
+        assertThat(errors.get("ticket")).contains("INC-\\d+");
+    }
+
+    @Test
+    void read_whenThePatternChoiceHasNoExactScope_asksForIt() {
+        select("offer", "Reader|/subscriptions/s/resourceGroups/*");
+        select("duration", "1h");
+        type("justification", "x");
+        type("scope", " ");
+
+        assertThat(RequestForm.read(values, OFFERS).errors()).containsOnlyKeys("scope");
+
+        type("scope", "/subscriptions/s/resourceGroups/rg-orders");
+        assertThat(RequestForm.read(values, OFFERS).command().scope()).isEqualTo("/subscriptions/s/resourceGroups/rg-orders");
+    }
+
+    @Test
+    void read_whenTheOfferIsNoLongerThere_asksToReopenTheForm() {
+        select("offer", "Owner|rg-payments");
+        select("duration", "30m");
+        type("justification", "x");
+        assertThat(RequestForm.read(values, OFFERS).errors().get("offer")).contains("open it again");
+    }
+
+    @Test
+    void modal_offersOnlyTheGivenChoices_andCapsThePickerAtTheLongestMaximum() {
+        String json = com.slack.api.util.json.GsonFactory.createSnakeCase().toJson(RequestForm.modal(OFFERS.subList(0, 2)));
+        assertThat(json).contains("Contributor|rg-payments").contains("Owner|sub-prod").doesNotContain("Reader")
+                .contains("\"value\":\"2h\"").doesNotContain("\"value\":\"3h\"").contains("\"block_id\":\"ticket\"")
+                .contains("deploy-pipeline").doesNotContain("\"block_id\":\"scope\"");
+    }
+}

@@ -1,0 +1,391 @@
+package dev.jitbot.slack;
+
+import static dev.jitbot.core.testing.TestPolicies.ALICE;
+import static dev.jitbot.core.testing.TestPolicies.BOB;
+import static dev.jitbot.core.testing.TestPolicies.CAROL;
+import static dev.jitbot.core.testing.TestPolicies.ERIN;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.google.gson.JsonObject;
+import dev.jitbot.core.domain.AccessRequest;
+import dev.jitbot.core.domain.AuditEvent;
+import dev.jitbot.core.domain.MessageRef;
+import dev.jitbot.core.domain.State;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The Slack face over real HTTP: slash command, card, buttons, expiry, forged requests, modals and App Home. */
+class SlackLoopIT {
+
+    SlackRig rig;
+
+    @BeforeEach
+    void start() throws Exception {
+        rig = new SlackRig();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        rig.close();
+    }
+
+    @AfterAll
+    static void reportAckLatency() {
+        List<Long> ms = new ArrayList<>(SlackRig.ACK_MILLIS);
+        ms.sort(Long::compare);
+        if (!ms.isEmpty()) {
+            System.out.printf("ACK LATENCY over %d signed requests: median %d ms, max %d ms%n", ms.size(),
+                    ms.get(ms.size() / 2), ms.get(ms.size() - 1));
+        }
+    }
+
+    private AccessRequest requestContributor(String responsePath) throws Exception {
+        HttpResponse<String> ack = rig.command(ALICE,
+                "request Contributor on rg-payments for 45m because INC-4411 hotfix", responsePath);
+        assertThat(ack.statusCode()).isEqualTo(200);
+        assertThat(ack.body()).contains("\"response_type\":\"ephemeral\"").contains("working on it");
+        await().atMost(Duration.ofSeconds(10)).until(() -> !rig.inState(State.PENDING).isEmpty()
+                && !rig.store.messages(rig.inState(State.PENDING).get(0).id()).isEmpty());
+        return rig.inState(State.PENDING).get(0);
+    }
+
+    private MessageRef card(AccessRequest r) {
+        return rig.store.messages(r.id()).stream().filter(m -> MessageRef.CARD.equals(m.kind())).findFirst()
+                .orElseThrow();
+    }
+
+    private List<Map<String, String>> updatesOf(MessageRef card) {
+        return rig.calls("chat.update").stream().filter(u -> card.messageId().equals(u.get("ts"))).toList();
+    }
+
+    @Nested
+    class WholeLoop {
+
+        @Test
+        void request_approve_expire_updatesTheCardThreadAndRequesterAtEachStep() throws Exception {
+            AccessRequest pending = requestContributor("loop");
+
+            Map<String, String> posted = rig.calls("chat.postMessage").stream()
+                    .filter(c -> "C0APPROVALS".equals(c.get("channel"))).findFirst().orElseThrow();
+            assertThat(posted.get("blocks")).contains("Contributor").contains("rg-payments").contains("45 min")
+                    .contains("INC-4411 hotfix").contains("0 of 1").contains("\"action_id\":\"jit-approve\"")
+                    .contains("\"action_id\":\"jit-deny\"").contains("<@U0ALICE>");
+            await().until(() -> !rig.responses("loop").isEmpty());
+            assertThat(rig.responses("loop").get(0).get("text").getAsString())
+                    .contains("Requested Contributor on rg-payments").contains(pending.id().value());
+
+            MessageRef card = card(pending);
+            HttpResponse<String> click = rig.click(BOB, Cards.APPROVE, pending.id().value(), "loop-approve",
+                    card.messageId());
+            assertThat(click.statusCode()).isEqualTo(200);
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> !rig.inState(State.ACTIVE).isEmpty());
+            assertThat(rig.provider.grants).containsExactly(pending.id());
+            await().until(() -> updatesOf(card).stream().anyMatch(u -> u.get("blocks").contains("Active until 14:45 UTC")));
+            Map<String, String> active = updatesOf(card).get(updatesOf(card).size() - 1);
+            assertThat(active.get("channel")).isEqualTo("C0APPROVALS");
+            assertThat(active.get("blocks")).contains("Approved by <@U0BOB>").contains("\"action_id\":\"jit-revoke\"")
+                    .doesNotContain("jit-approve");
+            await().until(() -> dmsTo("U0ALICE").stream().anyMatch(t -> t.contains("is yours until 14:45 UTC")));
+
+            rig.clock.advance(Duration.ofMinutes(46));
+            rig.scheduler.runDue();
+
+            assertThat(rig.store.find(pending.id()).orElseThrow().state()).isEqualTo(State.ENDED);
+            assertThat(rig.provider.revokes).containsExactly(pending.id());
+            await().until(() -> updatesOf(card).stream().anyMatch(u -> u.get("blocks").contains("Ended")));
+            Map<String, String> ended = updatesOf(card).get(updatesOf(card).size() - 1);
+            assertThat(ended.get("blocks")).contains("expired").doesNotContain("jit-revoke");
+            await().until(() -> rig.calls("chat.postMessage").stream()
+                    .anyMatch(c -> card.messageId().equals(c.get("thread_ts")) && c.get("text").contains("expired")));
+            await().until(() -> dmsTo("U0ALICE").stream().anyMatch(t -> t.contains("revoked at 14:46")));
+        }
+
+        private List<String> dmsTo(String user) {
+            return rig.calls("chat.postMessage").stream().filter(c -> user.equals(c.get("channel")))
+                    .map(c -> c.get("text")).toList();
+        }
+    }
+
+    @Nested
+    class Signatures {
+
+        @Test
+        void forgedSignature_is401_changesNothing_andIsAudited() throws Exception {
+            String body = SlackRig.form("command", "/jit", "text",
+                    "request Contributor on rg-payments for 45m because x", "user_id", "U0ALICE", "response_url",
+                    rig.responseUrl("forged"), "trigger_id", "1.2.3");
+            HttpResponse<String> r = rig.send(body, SlackRig.nowSeconds(),
+                    (ts, b) -> "v0=" + "0".repeat(64), "application/x-www-form-urlencoded");
+
+            assertThat(r.statusCode()).isEqualTo(401);
+            assertThat(rejections()).singleElement().satisfies(e -> {
+                assertThat(e.platform()).isEqualTo(dev.jitbot.core.domain.Platform.SLACK);
+                assertThat(e.details()).contains("signature does not match");
+            });
+            Thread.sleep(300);
+            assertThat(rig.store.findByState(List.of(State.values()))).isEmpty();
+            assertThat(rig.calls("chat.postMessage")).isEmpty();
+            assertThat(rig.responses("forged")).isEmpty();
+        }
+
+        @Test
+        void timestampOlderThanFiveMinutes_is401_evenWhenSignedWithTheRightSecret() throws Exception {
+            String body = SlackRig.form("command", "/jit", "text",
+                    "request Contributor on rg-payments for 45m because x", "user_id", "U0ALICE", "response_url",
+                    rig.responseUrl("stale"), "trigger_id", "1.2.3");
+            HttpResponse<String> r = rig.send(body, SlackRig.nowSeconds() - 6 * 60, SlackRig::sign,
+                    "application/x-www-form-urlencoded");
+
+            assertThat(r.statusCode()).isEqualTo(401);
+            assertThat(rejections()).singleElement().satisfies(e -> assertThat(e.details()).contains("s old"));
+            Thread.sleep(300);
+            assertThat(rig.store.findByState(List.of(State.values()))).isEmpty();
+            assertThat(rig.responses("stale")).isEmpty();
+        }
+
+        private List<AuditEvent> rejections() {
+            return rig.audit.all().stream().filter(e -> e.action().equals("rejected-request")).toList();
+        }
+    }
+
+    @Nested
+    class Transport {
+
+        @Test
+        void urlVerification_isAnsweredWithTheChallenge_soTheManifestsEventUrlCanBeSaved() throws Exception {
+            String json = "{\"token\":\"gIkuvaNzQIHg97ATvDxqgjtO\",\"challenge\":\"3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P\","
+                    + "\"type\":\"url_verification\"}";
+            HttpResponse<String> r = rig.send(json, SlackRig.nowSeconds(), SlackRig::sign, "application/json");
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.body()).contains("3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P");
+        }
+
+        @Test
+        void usersInfo_isCachedForAWhile_thenAskedAgain() throws Exception {
+            rig.command(ALICE, "list", "cache-1");
+            await().until(() -> !rig.responses("cache-1").isEmpty());
+            rig.command(ALICE, "list mine", "cache-2");
+            await().until(() -> !rig.responses("cache-2").isEmpty());
+            assertThat(rig.calls("users.info").stream().filter(c -> "U0ALICE".equals(c.get("user")))).hasSize(1);
+
+            rig.clock.advance(SlackUsers.TTL.plusMinutes(1));
+            rig.command(ALICE, "list", "cache-3");
+            await().until(() -> !rig.responses("cache-3").isEmpty());
+            assertThat(rig.calls("users.info").stream().filter(c -> "U0ALICE".equals(c.get("user")))).hasSize(2);
+            assertThat(rig.responses("cache-3").get(0).get("text").getAsString()).contains("no active grants");
+        }
+
+        @Test
+        void help_answersWithTheSharedGrammarWrittenForSlash() throws Exception {
+            rig.command(ALICE, "help", "help");
+            await().until(() -> !rig.responses("help").isEmpty());
+            assertThat(rig.responses("help").get(0).get("text").getAsString())
+                    .contains("`/jit request &lt;role&gt; on &lt;scope&gt;").contains("`/jit list [mine|all]`")
+                    .contains("`/jit` alone opens a form");
+        }
+    }
+
+    @Nested
+    class Buttons {
+
+        @Test
+        void selfApproval_getsAnEphemeralRefusal_andLeavesCardAndStateAlone() throws Exception {
+            AccessRequest pending = requestContributor("self");
+            MessageRef card = card(pending);
+
+            rig.click(ALICE, Cards.APPROVE, pending.id().value(), "self-click", card.messageId());
+
+            await().until(() -> !rig.responses("self-click").isEmpty());
+            JsonObject reply = rig.responses("self-click").get(0);
+            assertThat(reply.get("response_type").getAsString()).isEqualTo("ephemeral");
+            assertThat(reply.get("replace_original").getAsBoolean()).isFalse();
+            assertThat(reply.get("text").getAsString()).contains("You cannot approve your own request");
+            assertThat(rig.store.find(pending.id()).orElseThrow().state()).isEqualTo(State.PENDING);
+            assertThat(rig.store.find(pending.id()).orElseThrow().votes()).isEmpty();
+            assertThat(updatesOf(card)).isEmpty();
+            assertThat(rig.provider.grants).isEmpty();
+        }
+
+        @Test
+        void deny_opensAReasonForm_andTheCardShowsTheReason() throws Exception {
+            AccessRequest pending = requestContributor("deny");
+            MessageRef card = card(pending);
+
+            HttpResponse<String> click = rig.click(BOB, Cards.DENY, pending.id().value(), "deny-click", card.messageId());
+            assertThat(click.statusCode()).as(click.body()).isEqualTo(200);
+            await().until(() -> !rig.calls("views.open").isEmpty());
+            assertThat(rig.calls("views.open").get(0).get("view")).contains("jit-deny-reason")
+                    .contains(pending.id().value());
+
+            HttpResponse<String> submitted = rig.submit(BOB, RequestForm.DENY_CALLBACK, pending.id().value(),
+                    "{\"reason\":{\"value\":{\"type\":\"plain_text_input\",\"value\":\"not during the change freeze\"}}}");
+            assertThat(submitted.statusCode()).isEqualTo(200);
+            assertThat(submitted.body()).doesNotContain("errors");
+
+            assertThat(rig.store.find(pending.id()).orElseThrow().state()).isEqualTo(State.DENIED);
+            await().until(() -> updatesOf(card).stream().anyMatch(u -> u.get("blocks")
+                    .contains("Denied by <@U0BOB>: not during the change freeze")));
+            assertThat(updatesOf(card).get(updatesOf(card).size() - 1).get("blocks")).doesNotContain("jit-approve");
+        }
+
+        @Test
+        void revokeByOncall_endsTheGrantNow_andTheThreadSaysWhoRevoked() throws Exception {
+            AccessRequest pending = requestContributor("revoke");
+            MessageRef card = card(pending);
+            rig.click(BOB, Cards.APPROVE, pending.id().value(), "revoke-approve", card.messageId());
+            await().until(() -> !rig.inState(State.ACTIVE).isEmpty());
+
+            rig.click(CAROL, Cards.REVOKE, pending.id().value(), "revoke-click", card.messageId());
+
+            await().until(() -> rig.store.find(pending.id()).orElseThrow().state() == State.ENDED);
+            assertThat(rig.provider.revokes).containsExactly(pending.id());
+            await().until(() -> rig.calls("chat.postMessage").stream().anyMatch(c -> card.messageId()
+                    .equals(c.get("thread_ts")) && c.get("text").contains("revoked by Carol")));
+            await().until(() -> updatesOf(card).stream().anyMatch(u -> u.get("blocks").contains("revoked by Carol")));
+            assertThat(rig.responses("revoke-click")).isEmpty();
+        }
+
+        @Test
+        void denyWithoutReason_isAFieldError() throws Exception {
+            AccessRequest pending = requestContributor("deny-empty");
+            HttpResponse<String> submitted = rig.submit(BOB, RequestForm.DENY_CALLBACK, pending.id().value(),
+                    "{\"reason\":{\"value\":{\"type\":\"plain_text_input\",\"value\":\"  \"}}}");
+            assertThat(submitted.body()).contains("\"response_action\":\"errors\"").contains("\"reason\"");
+            assertThat(rig.store.find(pending.id()).orElseThrow().state()).isEqualTo(State.PENDING);
+        }
+    }
+
+    @Nested
+    class MalformedCommands {
+
+        @ParameterizedTest(name = "{0}")
+        @CsvSource(delimiter = '|', value = {
+                "frobnicate JIT-7K3F | I don't know `frobnicate` | request Contributor on rg-payments for 45m",
+                "request Contributor on rg-payments because hotfix | Say how long you need it with `for &lt;duration&gt;` | request Contributor on rg-payments for 45m",
+                "request Contributor on rg-payments for 45 parsecs because hotfix | is not a duration | request Contributor on rg-payments for 45m",
+                "request Janitor on rg-payments for 45m because hotfix | No rule in the policy grants the role `Janitor` | request Contributor on rg-payments for 45m",
+                "request Contributor on rg-nowhere for 45m because hotfix | `rg-nowhere` is neither a scope alias nor an ARM id | `rg-payments`",
+                "request Contributor on /subscriptions/00000000-0000-0000-0000-000000000000 for 45m because hotfix | No rule grants Contributor on | Contributor is granted on: rg-payments",
+        })
+        void answersEphemerally_namingTheProblem_withAValidExample(String text, String problem, String example)
+                throws Exception {
+            HttpResponse<String> ack = rig.command(ALICE, text, "bad");
+            assertThat(ack.statusCode()).isEqualTo(200);
+
+            await().until(() -> !rig.responses("bad").isEmpty());
+            JsonObject reply = rig.responses("bad").get(0);
+            assertThat(reply.get("response_type").getAsString()).isEqualTo("ephemeral");
+            assertThat(reply.get("text").getAsString()).contains(problem).contains(example);
+            assertThat(rig.store.findByState(List.of(State.values()))).isEmpty();
+        }
+    }
+
+    @Nested
+    class RequestForm_ {
+
+        @Test
+        void jitAlone_opensAFormWithOnlyTheUsersEligibleChoices() throws Exception {
+            rig.command(ALICE, "", "form");
+            await().until(() -> !rig.calls("views.open").isEmpty());
+            String view = rig.calls("views.open").get(0).get("view");
+            assertThat(view).contains("\"callback_id\":\"jit-request\"").contains("Contributor|rg-payments")
+                    .contains("Reader|sub-prod").doesNotContain("Owner|").contains("deploy-pipeline")
+                    .contains("\"value\":\"8h\"}]");
+            assertThat(rig.calls("views.open").get(0).get("trigger_id")).isEqualTo("13345224609.738474920.8088930838d88f008e0");
+        }
+
+        @Test
+        void jitAlone_forSomeoneWithNoRule_saysSoInsteadOfAnEmptyForm() throws Exception {
+            rig.command(ERIN, "", "erin");
+            await().until(() -> !rig.responses("erin").isEmpty());
+            assertThat(rig.responses("erin").get(0).get("text").getAsString()).contains("request nothing yet");
+            assertThat(rig.calls("views.open")).isEmpty();
+        }
+
+        @Test
+        void submissionWithInvalidFields_getsAnErrorUnderEachField() throws Exception {
+            HttpResponse<String> r = rig.submit(BOB, RequestForm.CALLBACK, null, "{"
+                    + "\"offer\":{\"value\":{\"type\":\"static_select\",\"selected_option\":{\"value\":\"Owner|sub-prod\","
+                    + "\"text\":{\"type\":\"plain_text\",\"text\":\"Owner\"}}}},"
+                    + "\"duration\":{\"value\":{\"type\":\"static_select\",\"selected_option\":{\"value\":\"2h\","
+                    + "\"text\":{\"type\":\"plain_text\",\"text\":\"2 h\"}}}},"
+                    + "\"justification\":{\"value\":{\"type\":\"plain_text_input\",\"value\":\"\"}},"
+                    + "\"ticket\":{\"value\":{\"type\":\"plain_text_input\",\"value\":\"CHG-1\"}}}");
+
+            assertThat(r.statusCode()).isEqualTo(200);
+            JsonObject body = com.google.gson.JsonParser.parseString(r.body()).getAsJsonObject();
+            assertThat(body.get("response_action").getAsString()).isEqualTo("errors");
+            JsonObject errors = body.getAsJsonObject("errors");
+            assertThat(errors.keySet()).containsExactlyInAnyOrder("duration", "justification", "ticket");
+            assertThat(errors.get("duration").getAsString()).contains("at most 30 min");
+            assertThat(errors.get("ticket").getAsString()).contains("INC-\\d+");
+            assertThat(rig.store.findByState(List.of(State.values()))).isEmpty();
+        }
+
+        @Test
+        void validSubmission_filesTheRequestAndDmsTheReceipt() throws Exception {
+            HttpResponse<String> r = rig.submit(ALICE, RequestForm.CALLBACK, null, "{"
+                    + "\"offer\":{\"value\":{\"type\":\"static_select\",\"selected_option\":{\"value\":\"Contributor|rg-payments\"}}},"
+                    + "\"duration\":{\"value\":{\"type\":\"static_select\",\"selected_option\":{\"value\":\"1h\"}}},"
+                    + "\"justification\":{\"value\":{\"type\":\"plain_text_input\",\"value\":\"rotate the queue keys\"}},"
+                    + "\"principal\":{\"value\":{\"type\":\"static_select\",\"selected_option\":{\"value\":\"-myself-\"}}}}");
+
+            assertThat(r.body()).doesNotContain("errors");
+            await().until(() -> !rig.inState(State.PENDING).isEmpty());
+            AccessRequest filed = rig.inState(State.PENDING).get(0);
+            assertThat(filed.label()).isEqualTo("Contributor on rg-payments");
+            assertThat(filed.duration()).isEqualTo(Duration.ofHours(1));
+            await().until(() -> rig.calls("chat.postMessage").stream().anyMatch(c -> "U0ALICE".equals(c.get("channel"))
+                    && c.get("text").contains(filed.id().value())));
+        }
+    }
+
+    @Nested
+    class AppHome {
+
+        @Test
+        void oncall_seesEveryOpenRequestWithButtons_andRequesterSeesTheirOwn() throws Exception {
+            AccessRequest pending = requestContributor("home");
+
+            assertThat(rig.homeOpened(CAROL).statusCode()).isEqualTo(200);
+            await().until(() -> rig.calls("views.publish").stream().anyMatch(c -> "U0CAROL".equals(c.get("user_id"))));
+            String carol = rig.calls("views.publish").stream().filter(c -> "U0CAROL".equals(c.get("user_id")))
+                    .findFirst().orElseThrow().get("view");
+            assertThat(carol).contains("Waiting for your approval").contains("On-call: everything open")
+                    .contains(pending.id().value()).contains("jit-approve");
+
+            rig.homeOpened(ALICE);
+            await().until(() -> rig.calls("views.publish").stream().anyMatch(c -> "U0ALICE".equals(c.get("user_id"))));
+            String alice = rig.calls("views.publish").stream().filter(c -> "U0ALICE".equals(c.get("user_id")))
+                    .findFirst().orElseThrow().get("view");
+            assertThat(alice).contains("Your access").contains(pending.id().value()).contains("jit-cancel")
+                    .doesNotContain("On-call");
+        }
+
+        @Test
+        void releaseFromHome_endsTheGrantAndRedrawsHome() throws Exception {
+            AccessRequest pending = requestContributor("home-release");
+            rig.click(BOB, Cards.APPROVE, pending.id().value(), "home-approve", card(pending).messageId());
+            await().until(() -> !rig.inState(State.ACTIVE).isEmpty());
+
+            rig.click(ALICE, Cards.RELEASE, pending.id().value(), null, null);
+
+            await().until(() -> rig.store.find(pending.id()).orElseThrow().state() == State.ENDED);
+            await().until(() -> rig.calls("views.publish").stream().anyMatch(c -> "U0ALICE".equals(c.get("user_id"))));
+            assertThat(rig.store.find(pending.id()).orElseThrow().endReason())
+                    .isEqualTo(dev.jitbot.core.domain.EndReason.RELEASED);
+        }
+    }
+}
