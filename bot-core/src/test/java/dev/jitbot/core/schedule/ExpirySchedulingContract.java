@@ -98,7 +98,11 @@ abstract class ExpirySchedulingContract {
     }
 
     RequestId grantReader(String duration) {
-        Outcome o = core.service.handle(TestPolicies.ALICE,
+        return grantReader(TestPolicies.ALICE, duration);
+    }
+
+    RequestId grantReader(ChatUser who, String duration) {
+        Outcome o = core.service.handle(who,
                 "request Reader on sub-prod for " + duration + " because read the payment logs");
         assertThat(o).isInstanceOf(Outcome.Granted.class);
         return ((Outcome.Granted) o).request().id();
@@ -179,7 +183,9 @@ abstract class ExpirySchedulingContract {
             // The first process grants and stores the expiry jobs, then stops before any fires (its scheduler
             // never leaves stand-by, so no job can race the shutdown).
             core = new DurableCore(db, azure, settings(db));
-            List<RequestId> ids = List.of(grantReader("1s"), grantReader("1s"), grantReader("1s"));
+            // one person holds one grant of a role on a scope at a time
+            List<RequestId> ids = List.of(grantReader(TestPolicies.ALICE, "1s"), grantReader(TestPolicies.BOB, "1s"),
+                    grantReader(TestPolicies.CAROL, "1s"));
             for (RequestId id : ids) {
                 assertThat(core.scheduler.scheduled(id)).singleElement().asString().startsWith("expire@");
             }
