@@ -22,6 +22,8 @@ import dev.jitbot.core.testing.FakeDirectory;
 import dev.jitbot.core.testing.MutableClock;
 import dev.jitbot.core.testing.TestPolicies;
 import java.net.http.HttpClient;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -107,13 +109,20 @@ class CredentialsIT {
         Outcome o = core.service.handle(TestPolicies.ALICE, "request Reader on rg-payments for 1h because INC-3 logs");
 
         assertThat(o).isInstanceOf(Outcome.Failed.class);
-        assertThat(logs.list).anyMatch(e -> e.getLoggerName().startsWith("com.azure"))
+        assertThat(logged()).anyMatch(e -> e.getLoggerName().startsWith("com.azure"))
                 .anyMatch(e -> e.getLoggerName().startsWith("dev.jitbot.core.azure"));
         assertNothingSecretLogged();
     }
 
+    /** A snapshot: the fake server's threads keep appending while the test reads (AppenderBase locks itself). */
+    private List<ILoggingEvent> logged() {
+        synchronized (logs) {
+            return new ArrayList<>(logs.list);
+        }
+    }
+
     private void assertNothingSecretLogged() {
-        for (ILoggingEvent e : logs.list) {
+        for (ILoggingEvent e : logged()) {
             if (e.getLoggerName().startsWith("org.eclipse.jetty") || e.getLoggerName().startsWith("WireMock")
                     || e.getLoggerName().startsWith("com.github.tomakehurst")) {
                 continue; // the fake server's own debug output, not jitbot's side of the wire

@@ -1,0 +1,183 @@
+package dev.jitbot.teams;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.microsoft.bot.schema.Attachment;
+import dev.jitbot.core.app.Phrases;
+import dev.jitbot.core.domain.AccessRequest;
+import dev.jitbot.core.domain.Durations;
+import dev.jitbot.core.domain.State;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Draws a request as an Adaptive Card 1.5 with Universal Actions ({@code Action.Execute}): the card everyone in
+ * the channel sees (status only), and the card each approver gets on refresh (with the buttons they may use).
+ */
+final class Cards {
+
+    static final String CONTENT_TYPE = "application/vnd.microsoft.card.adaptive";
+    static final String VERB_APPROVE = "approve";
+    static final String VERB_DENY = "deny";
+    static final String VERB_REVOKE = "revoke";
+    static final String VERB_REFRESH = "refresh";
+    /** Teams refreshes a card automatically for at most this many users. */
+    static final int MAX_REFRESH_USERS = 60;
+
+    private static final JsonNodeFactory F = JsonNodeFactory.instance;
+
+    private Cards() {
+    }
+
+    /** Which buttons a viewer gets, and an optional line on top (a confirmation or a refusal). */
+    record View(boolean decide, boolean revoke, String notice, boolean problem) {
+        static final View STATUS = new View(false, false, null, false);
+
+        View withNotice(String text, boolean isProblem) {
+            return new View(decide, revoke, text, isProblem);
+        }
+    }
+
+    /** The request card; {@code refreshUserIds} are the Teams ids that get a personal version on refresh. */
+    static ObjectNode request(AccessRequest r, List<String> refreshUserIds, View view, Instant now) {
+        ObjectNode card = F.objectNode();
+        card.put("type", "AdaptiveCard");
+        card.put("$schema", "http://adaptivecards.io/schemas/adaptive-card.json");
+        card.put("version", "1.5");
+        if (!refreshUserIds.isEmpty() && !r.state().isFinal()) {
+            ObjectNode refresh = card.putObject("refresh");
+            refresh.set("action", execute(VERB_REFRESH, "Refresh", r, null));
+            ArrayNode ids = refresh.putArray("userIds");
+            refreshUserIds.stream().limit(MAX_REFRESH_USERS).forEach(ids::add);
+        }
+        ArrayNode body = card.putArray("body");
+        if (view.notice() != null) {
+            ObjectNode notice = text(view.notice(), false);
+            notice.put("color", view.problem() ? "Attention" : "Good");
+            notice.put("weight", "Bolder");
+            body.add(notice);
+        }
+        ObjectNode title = text(r.label() + " for " + Durations.format(r.duration()), false);
+        title.put("size", "Medium");
+        title.put("weight", "Bolder");
+        body.add(title);
+        ObjectNode status = text(status(r, now), false);
+        status.put("color", statusColor(r.state()));
+        status.put("isSubtle", false);
+        body.add(status);
+        ObjectNode facts = F.objectNode().put("type", "FactSet");
+        ArrayNode list = facts.putArray("facts");
+        list.add(fact("Request", r.id().value()));
+        list.add(fact("Requested by", r.requester().displayName()));
+        if (r.onBehalf()) {
+            list.add(fact("For", r.principal().displayName() + " (" + r.principal().type().armName() + ")"));
+        }
+        list.add(fact("Scope", r.scope().id()));
+        list.add(fact("Why", r.justification()));
+        if (r.ticket() != null) {
+            list.add(fact("Ticket", r.ticket()));
+        }
+        list.add(fact("Approvals", r.approvals() + " of " + r.approvalsNeeded()
+                + (r.approvers().isEmpty() ? "" : " (" + String.join(", ",
+                r.approvers().stream().map(u -> u.displayName()).toList()) + ")")));
+        body.add(facts);
+        if (!view.decide() && r.state() == State.PENDING) {
+            body.add(text("Approvers see Approve and Deny on this card, or can write `approve " + r.id()
+                    + "` to me.", true));
+        }
+
+        ArrayNode actions = F.arrayNode();
+        if (view.decide() && r.state() == State.PENDING) {
+            actions.add(execute(VERB_APPROVE, "Approve", r, "positive"));
+            actions.add(denyCard(r));
+        }
+        if (view.revoke() && (r.state() == State.ACTIVE || r.state() == State.ACTIVATING)) {
+            actions.add(execute(VERB_REVOKE, "Revoke now", r, "destructive"));
+        }
+        if (!actions.isEmpty()) {
+            card.set("actions", actions);
+        }
+        return card;
+    }
+
+    static Attachment attachment(ObjectNode card) {
+        Attachment a = new Attachment();
+        a.setContentType(CONTENT_TYPE);
+        a.setContent(card);
+        return a;
+    }
+
+    static String status(AccessRequest r, Instant now) {
+        return switch (r.state()) {
+            case PENDING -> "Waiting for " + (r.approvalsNeeded() - r.approvals()) + " more approval"
+                    + (r.approvalsNeeded() - r.approvals() == 1 ? "" : "s") + "; lapses at " + Phrases.time(r.decideBy())
+                    + ".";
+            case ACTIVATING -> "Approved; Azure is granting it now.";
+            case ACTIVE -> "Active until " + Phrases.time(r.expiresAt()) + " (" + Durations.format(r.timeLeft(now))
+                    + " left)." + (r.extension() != null ? " An extension by "
+                    + Durations.format(r.extension().by()) + " waits for approval." : "");
+            case REVOKING -> "Being revoked; jitbot keeps trying until Azure confirms.";
+            case ENDED -> Phrases.ended(r);
+            case DENIED -> Phrases.denied(r);
+            case CANCELLED -> "Cancelled by " + r.requester().displayName() + "; nothing was granted.";
+            case LAPSED -> "Lapsed: nobody decided by " + Phrases.time(r.decideBy()) + "; nothing was granted.";
+            case FAILED -> "Azure did not grant it; nothing is held." + (r.note() != null ? " " + r.note() : "");
+        };
+    }
+
+    private static String statusColor(State s) {
+        return switch (s) {
+            case ACTIVE -> "Good";
+            case PENDING, ACTIVATING, REVOKING -> "Warning";
+            case FAILED, DENIED -> "Attention";
+            default -> "Default";
+        };
+    }
+
+    private static ObjectNode denyCard(AccessRequest r) {
+        ObjectNode show = F.objectNode();
+        show.put("type", "Action.ShowCard");
+        show.put("title", "Deny…");
+        ObjectNode inner = show.putObject("card");
+        inner.put("type", "AdaptiveCard");
+        inner.put("version", "1.5");
+        ObjectNode input = F.objectNode();
+        input.put("type", "Input.Text");
+        input.put("id", "reason");
+        input.put("label", "Why deny it? The requester sees this.");
+        input.put("placeholder", "e.g. not during the change freeze");
+        input.put("isMultiline", true);
+        input.put("maxLength", 500);
+        inner.putArray("body").add(input);
+        inner.putArray("actions").add(execute(VERB_DENY, "Deny", r, "destructive"));
+        return show;
+    }
+
+    private static ObjectNode execute(String verb, String title, AccessRequest r, String style) {
+        ObjectNode a = F.objectNode();
+        a.put("type", "Action.Execute");
+        a.put("verb", verb);
+        a.put("title", title);
+        if (style != null) {
+            a.put("style", style);
+        }
+        a.putObject("data").put("requestId", r.id().value());
+        return a;
+    }
+
+    private static ObjectNode text(String s, boolean subtle) {
+        ObjectNode t = F.objectNode();
+        t.put("type", "TextBlock");
+        t.put("text", s);
+        t.put("wrap", true);
+        if (subtle) {
+            t.put("isSubtle", true);
+        }
+        return t;
+    }
+
+    private static ObjectNode fact(String title, String value) {
+        return F.objectNode().put("title", title).put("value", value);
+    }
+}

@@ -1,0 +1,285 @@
+package dev.jitbot.teams;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.microsoft.bot.builder.ActivityHandler;
+import com.microsoft.bot.builder.BotFrameworkAdapter;
+import com.microsoft.bot.builder.InvokeResponse;
+import com.microsoft.bot.builder.MessageFactory;
+import com.microsoft.bot.builder.TurnContext;
+import com.microsoft.bot.connector.ConnectorClient;
+import com.microsoft.bot.schema.Activity;
+import com.microsoft.bot.schema.ActivityTypes;
+import com.microsoft.bot.schema.AdaptiveCardInvokeResponse;
+import com.microsoft.bot.schema.AdaptiveCardInvokeValue;
+import com.microsoft.bot.schema.Serialization;
+import com.microsoft.bot.schema.TextFormatTypes;
+import dev.jitbot.core.app.AccessService;
+import dev.jitbot.core.domain.AccessRequest;
+import dev.jitbot.core.domain.ChatUser;
+import dev.jitbot.core.domain.Outcome;
+import dev.jitbot.core.domain.Parsed;
+import dev.jitbot.core.domain.RequestId;
+import dev.jitbot.core.domain.Refusal;
+import java.net.HttpURLConnection;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Teams bot: text commands in personal chat or with an @mention in a channel, install events, and the
+ * {@code adaptiveCard/action} invokes of the request card's buttons. Every decision is the core's; this class only
+ * translates between Teams activities and {@link AccessService} calls.
+ */
+final class JitBot extends ActivityHandler {
+
+    static final String ADAPTIVE_CARD_ACTION = "adaptiveCard/action";
+    static final String ERROR_TYPE = "application/vnd.microsoft.error";
+    static final String MESSAGE_TYPE = "application/vnd.microsoft.activity.message";
+    private static final Logger log = LoggerFactory.getLogger(JitBot.class);
+    private static final Pattern MENTION = Pattern.compile("(?is)<at[^>]*>.*?</at>");
+
+    private final AccessService service;
+    private final ConversationRefs refs;
+    private final Roster roster;
+    private final CardViews views;
+    private final Words words;
+    private final ExecutorService work;
+    private final Duration turnBudget;
+
+    /**
+     * @param work         runs the core's side of a button, so a slow Azure cannot hold the invoke past Teams' timeout
+     * @param turnBudget how long a turn waits for the core before answering "still working on it"
+     */
+    JitBot(AccessService service, ConversationRefs refs, Roster roster, CardViews views, Words words,
+           ExecutorService work, Duration turnBudget) {
+        this.service = service;
+        this.refs = refs;
+        this.roster = roster;
+        this.views = views;
+        this.words = words;
+        this.work = work;
+        this.turnBudget = turnBudget;
+    }
+
+    @Override
+    public CompletableFuture<Void> onTurn(TurnContext ctx) {
+        Activity a = ctx.getActivity();
+        if (a.isType(ActivityTypes.MESSAGE) || a.isType(ActivityTypes.INVOKE)) {
+            refs.remember(a);
+        }
+        return super.onTurn(ctx);
+    }
+
+    // ------------------------------------------------------------------------------------------------ messages
+
+    @Override
+    protected CompletableFuture<Void> onMessageActivity(TurnContext ctx) {
+        Activity a = ctx.getActivity();
+        String text = commandText(a.getText());
+        if (text.isEmpty() && a.getValue() != null) {
+            return CompletableFuture.completedFuture(null); // an old Action.Submit: the cards use Action.Execute
+        }
+        String reply;
+        try {
+            ChatUser user = user(ctx);
+            reply = withinBudget(() -> service.handle(user, text)).map(words::render)
+                    .orElse("I'm still working on it: Azure has not answered yet. You'll hear from me here, and on "
+                            + "the request card, as soon as it does.");
+        } catch (RuntimeException e) {
+            reply = words.failure("handling your command", e);
+        }
+        Activity message = MessageFactory.text(reply);
+        message.setTextFormat(TextFormatTypes.MARKDOWN);
+        // The command has run; a reply Teams refused must not fail the turn, or a redelivery could run it twice.
+        return ctx.sendActivity(message).handle((sent, e) -> {
+            if (e != null) {
+                log.warn("teams: the reply in {} could not be delivered: {}", a.getConversation().getId(), e.toString());
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Install events. {@link ActivityHandler} calls {@code onMembersAdded} only when someone other than the bot
+     * joined, so the bot's own install (the one that matters here) is caught one level up.
+     */
+    @Override
+    protected CompletableFuture<Void> onConversationUpdateActivity(TurnContext ctx) {
+        Activity a = ctx.getActivity();
+        boolean botAdded = a.getRecipient() != null && a.getMembersAdded() != null && a.getMembersAdded().stream()
+                .anyMatch(m -> m.getId() != null && m.getId().equals(a.getRecipient().getId()));
+        if (!botAdded) {
+            return super.onConversationUpdateActivity(ctx);
+        }
+        refs.remember(a);
+        Activity hello = MessageFactory.text("Hi, I'm jitbot: I hand out Azure roles for as long as a task needs "
+                + "and take them back on time. Try `" + dev.jitbot.core.domain.CommandParser.EXAMPLE_REQUEST
+                + "`, or `help` for everything I can do" + (ConversationRefs.PERSONAL.equals(
+                a.getConversation().getConversationType()) ? "." : " (mention me first in a channel)."));
+        hello.setTextFormat(TextFormatTypes.MARKDOWN);
+        return ctx.sendActivity(hello).thenApply(sent -> null);
+    }
+
+    /** The command in a message: without the bot's {@code <at>…</at>} mention and HTML spaces. */
+    static String commandText(String text) {
+        if (text == null) {
+            return "";
+        }
+        return MENTION.matcher(text).replaceAll(" ").replace("&nbsp;", " ").replace('\u00a0', ' ').strip();
+    }
+
+    // ------------------------------------------------------------------------------------------------ invokes
+
+    /**
+     * Validates {@code adaptiveCard/action} invokes here rather than in {@link ActivityHandler}: the SDK answers a
+     * malformed one with a failed turn (HTTP 500) and an error body typed {@code application/vnd.getmicrosoft().error}.
+     */
+    @Override
+    protected CompletableFuture<InvokeResponse> onInvokeActivity(TurnContext ctx) {
+        if (!ADAPTIVE_CARD_ACTION.equals(ctx.getActivity().getName())) {
+            return super.onInvokeActivity(ctx);
+        }
+        Object raw = ctx.getActivity().getValue();
+        AdaptiveCardInvokeValue value = raw == null ? null : Serialization.getAs(raw, AdaptiveCardInvokeValue.class);
+        if (value == null || value.getAction() == null) {
+            return CompletableFuture.completedFuture(ok(error(HttpURLConnection.HTTP_BAD_REQUEST, "BadRequest",
+                    "The card action carried no action.")));
+        }
+        if (!"Action.Execute".equals(value.getAction().getType())) {
+            return CompletableFuture.completedFuture(ok(error(HttpURLConnection.HTTP_BAD_REQUEST, "NotSupported",
+                    "Only Action.Execute is supported.")));
+        }
+        return onAdaptiveCardInvoke(ctx, value).thenApply(JitBot::ok);
+    }
+
+    @Override
+    protected CompletableFuture<AdaptiveCardInvokeResponse> onAdaptiveCardInvoke(TurnContext ctx,
+                                                                                 AdaptiveCardInvokeValue value) {
+        try {
+            return CompletableFuture.completedFuture(act(ctx, value));
+        } catch (RuntimeException e) {
+            return CompletableFuture.completedFuture(message(words.failure("handling that button", e)));
+        }
+    }
+
+    private AdaptiveCardInvokeResponse act(TurnContext ctx, AdaptiveCardInvokeValue value) {
+        String verb = value.getAction().getVerb() == null ? "" : value.getAction().getVerb();
+        JsonNode data = value.getAction().getData() == null ? Serialization.createObjectNode()
+                : Serialization.objectToTree(value.getAction().getData());
+        Parsed<RequestId> id = RequestId.parse(data.path("requestId").asText(""));
+        if (!id.isOk()) {
+            return message("This card names no request I know, so nothing changed. `list` shows yours.");
+        }
+        String reason = data.path("reason").asText("").strip();
+        ChatUser user = user(ctx);
+        RequestId requestId = id.orThrow();
+        String why = reason.isEmpty() ? null : reason;
+        Supplier<Outcome> call = switch (verb) {
+            case Cards.VERB_REFRESH -> null;
+            case Cards.VERB_APPROVE -> () -> service.approve(user, requestId);
+            case Cards.VERB_DENY -> () -> service.deny(user, requestId, why);
+            case Cards.VERB_REVOKE -> () -> service.revoke(user, requestId, why);
+            default -> () -> new Outcome.Refused(Refusal.Reason.INVALID_INPUT,
+                    "This card's button `" + verb + "` is not one I know, so nothing changed.");
+        };
+        String notice = null;
+        boolean problem = false;
+        if (call != null) {
+            Optional<Outcome> outcome = withinBudget(call);
+            notice = outcome.map(words::onCard).orElse("Still working on it: Azure has not answered yet. This card "
+                    + "updates itself, and the requester hears from me, as soon as it does.");
+            problem = outcome.isPresent() && outcome.get() instanceof Outcome.Refused;
+        }
+        Optional<AccessRequest> current = service.find(user, requestId);
+        if (current.isEmpty()) {
+            // Not theirs to see: a toast leaves the channel's status card in place for them.
+            return message(notice != null ? notice : "Only the approvers, on-call and the requester can act on this "
+                    + "card; it shows you its status.");
+        }
+        ConnectorClient connector = ctx.getTurnState().get(BotFrameworkAdapter.CONNECTOR_CLIENT_KEY);
+        String conversationId = ConversationRefs.baseId(ctx.getActivity().getConversation().getId());
+        List<String> refreshIds = views.actorIds(connector, conversationId, current.get());
+        return card(views.personal(user, current.get(), refreshIds, notice, problem));
+    }
+
+    /**
+     * The outcome, or empty when the core is still busy after the budget: Teams gives a bot about 15 s to answer.
+     * The core carries on, and its notifications (card redraw, personal message) tell people the result.
+     */
+    private Optional<Outcome> withinBudget(Supplier<Outcome> call) {
+        AtomicBoolean abandoned = new AtomicBoolean();
+        Future<Outcome> running = work.submit(() -> {
+            try {
+                return call.get();
+            } catch (RuntimeException e) {
+                if (abandoned.get()) {
+                    log.error("teams: work finished after its turn had answered, and failed", e);
+                }
+                throw e;
+            }
+        });
+        try {
+            return Optional.of(running.get(turnBudget.toMillis(), TimeUnit.MILLISECONDS));
+        } catch (TimeoutException e) {
+            abandoned.set(true);
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the core", e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+        }
+    }
+
+    private ChatUser user(TurnContext ctx) {
+        Activity a = ctx.getActivity();
+        ConnectorClient connector = ctx.getTurnState().get(BotFrameworkAdapter.CONNECTOR_CLIENT_KEY);
+        String conversationId = a.getConversation() == null ? null : ConversationRefs.baseId(a.getConversation().getId());
+        return roster.user(connector, conversationId, a.getFrom());
+    }
+
+    static AdaptiveCardInvokeResponse card(ObjectNode card) {
+        AdaptiveCardInvokeResponse r = new AdaptiveCardInvokeResponse();
+        r.setStatusCode(HttpURLConnection.HTTP_OK);
+        r.setType(Cards.CONTENT_TYPE);
+        r.setValue(card);
+        return r;
+    }
+
+    /** A toast: Teams shows {@code text} and leaves the card as it was. */
+    static AdaptiveCardInvokeResponse message(String text) {
+        AdaptiveCardInvokeResponse r = new AdaptiveCardInvokeResponse();
+        r.setStatusCode(HttpURLConnection.HTTP_OK);
+        r.setType(MESSAGE_TYPE);
+        r.setValue(text);
+        return r;
+    }
+
+    /** An error response with the type string Teams expects (the SDK's own says {@code vnd.getmicrosoft().error}). */
+    static AdaptiveCardInvokeResponse error(int status, String code, String message) {
+        AdaptiveCardInvokeResponse r = new AdaptiveCardInvokeResponse();
+        r.setStatusCode(status);
+        r.setType(ERROR_TYPE);
+        com.microsoft.bot.schema.Error error = new com.microsoft.bot.schema.Error();
+        error.setCode(code);
+        error.setMessage(message);
+        r.setValue(error);
+        return r;
+    }
+
+    private static InvokeResponse ok(AdaptiveCardInvokeResponse body) {
+        return new InvokeResponse(HttpURLConnection.HTTP_OK, body);
+    }
+}

@@ -1,0 +1,146 @@
+package dev.jitbot.teams;
+
+import com.auth0.jwt.exceptions.JWTVerificationException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.microsoft.bot.builder.BotFrameworkAdapter;
+import com.microsoft.bot.builder.InvokeResponse;
+import com.microsoft.bot.connector.authentication.AuthenticationException;
+import com.microsoft.bot.schema.Activity;
+import com.microsoft.bot.schema.ActivityTypes;
+import com.microsoft.bot.schema.RoleTypes;
+import com.microsoft.bot.schema.Serialization;
+import dev.jitbot.core.app.AuditLog;
+import dev.jitbot.core.domain.AuditEvent;
+import dev.jitbot.core.domain.Platform;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code POST /api/messages}: reads the activity with the SDK's own serializer, lets
+ * {@link BotFrameworkAdapter#processActivity} check its JWT and run the turn, and answers with the invoke response
+ * (for invokes) or 202. A request whose token does not check out gets 401 and an audit event, and reaches no bot code.
+ */
+final class MessagesServlet extends HttpServlet {
+
+    private static final Logger log = LoggerFactory.getLogger(MessagesServlet.class);
+    private static final long serialVersionUID = 1L;
+    private static final int MAX_BODY = 256 * 1024;
+    private static final long TURN_TIMEOUT_SECONDS = 120;
+
+    private final transient BotFrameworkAdapter adapter;
+    private final transient JitBot bot;
+    private final transient AuditLog audit;
+    private final transient Clock clock;
+
+    MessagesServlet(BotFrameworkAdapter adapter, JitBot bot, AuditLog audit, Clock clock) {
+        this.adapter = adapter;
+        this.bot = bot;
+        this.audit = audit;
+        this.clock = clock;
+    }
+
+    @Override
+    protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        byte[] body = req.getInputStream().readNBytes(MAX_BODY + 1);
+        if (body.length > MAX_BODY) {
+            resp.sendError(HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE);
+            return;
+        }
+        Activity activity;
+        try {
+            JsonNode tree = Serialization.jsonToTree(new String(body, StandardCharsets.UTF_8));
+            activity = Serialization.treeToValue(tree, Activity.class);
+        } catch (IOException | RuntimeException e) {
+            activity = null;
+        }
+        if (activity == null || activity.getType() == null) {
+            resp.sendError(HttpServletResponse.SC_BAD_REQUEST, "expected a Bot Framework activity");
+            return;
+        }
+        // SDK trap: authenticateRequest dereferences recipient.role without a null check (NPE on the anonymous
+        // path). The recipient of an inbound activity is always this bot, so say so when the channel did not.
+        if (activity.getRecipient() != null && activity.getRecipient().getRole() == null) {
+            activity.getRecipient().setRole(RoleTypes.BOT);
+        }
+
+        String authHeader = req.getHeader("Authorization");
+        AtomicBoolean turnStarted = new AtomicBoolean();
+        InvokeResponse invokeResponse;
+        try {
+            invokeResponse = adapter.processActivity(authHeader, activity, ctx -> {
+                turnStarted.set(true);
+                return bot.onTurn(ctx);
+            }).get(TURN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (ExecutionException | CompletionException | AuthenticationException | JWTVerificationException e) {
+            Throwable cause = unwrap(e);
+            if (!turnStarted.get() && (cause instanceof AuthenticationException
+                    || cause instanceof JWTVerificationException)) {
+                reject(activity, resp, cause);
+                return;
+            }
+            log.error("teams: the turn for a {} activity failed", activity.getType(), cause);
+            resp.sendError(HttpServletResponse.SC_INTERNAL_SERVER_ERROR);
+            return;
+        } catch (RuntimeException e) {
+            log.error("teams: a {} activity could not be processed", activity.getType(), e);
+            resp.sendError(HttpServletResponse.SC_INTERNAL_SERVER_ERROR);
+            return;
+        } catch (TimeoutException e) {
+            log.error("teams: the turn for a {} activity took over {} s", activity.getType(), TURN_TIMEOUT_SECONDS);
+            resp.sendError(HttpServletResponse.SC_GATEWAY_TIMEOUT);
+            return;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            resp.sendError(HttpServletResponse.SC_SERVICE_UNAVAILABLE);
+            return;
+        }
+
+        if (activity.isType(ActivityTypes.INVOKE)) {
+            int status = invokeResponse == null ? HttpServletResponse.SC_NOT_IMPLEMENTED : invokeResponse.getStatus();
+            resp.setStatus(status);
+            if (invokeResponse != null && invokeResponse.getBody() != null) {
+                resp.setContentType("application/json; charset=utf-8");
+                resp.getOutputStream().write(Serialization.toString(invokeResponse.getBody())
+                        .getBytes(StandardCharsets.UTF_8));
+            }
+            return;
+        }
+        resp.setStatus(invokeResponse == null ? HttpServletResponse.SC_ACCEPTED : invokeResponse.getStatus());
+    }
+
+    private void reject(Activity activity, HttpServletResponse resp, Throwable cause) throws IOException {
+        // Everything in the activity is unverified here: it is recorded as claimed, never trusted.
+        String claimedFrom = activity.getFrom() == null ? "unknown" : activity.getFrom().getId();
+        String details = "invalid Bot Framework token (" + cause.getClass().getSimpleName() + ": "
+                + String.valueOf(cause.getMessage()).lines().findFirst().orElse("") + "); claimed sender "
+                + claimedFrom + ", serviceUrl " + activity.getServiceUrl() + ", type " + activity.getType();
+        log.warn("teams: rejected a request: {}", details);
+        try {
+            audit.append(AuditEvent.of(clock.instant(), "anonymous", Platform.TEAMS, "rejected-request", null, details));
+        } catch (RuntimeException e) {
+            log.error("teams: could not audit a rejected request", e);
+        }
+        resp.setStatus(HttpServletResponse.SC_UNAUTHORIZED);
+        resp.setHeader("WWW-Authenticate", "Bearer");
+    }
+
+    private static Throwable unwrap(Throwable e) {
+        Throwable t = e;
+        while ((t instanceof ExecutionException || t instanceof CompletionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        // The SDK wraps verification failures: AuthenticationException(JWTVerificationException).
+        return t;
+    }
+}

@@ -1,0 +1,185 @@
+package dev.jitbot.teams;
+
+import dev.jitbot.core.app.Phrases;
+import dev.jitbot.core.domain.AccessRequest;
+import dev.jitbot.core.domain.AuditEvent;
+import dev.jitbot.core.domain.Durations;
+import dev.jitbot.core.domain.Outcome;
+import dev.jitbot.core.domain.State;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place in the Teams adapter that turns outcomes and failures into words for a person (Teams markdown).
+ * Failures never show an exception or an SDK message: the detail is logged with an event id the person sees.
+ */
+final class Words implements Outcome.Visitor<String> {
+
+    private static final Logger log = LoggerFactory.getLogger(Words.class);
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final int MAX_ROWS = 25;
+
+    private final Clock clock;
+
+    Words(Clock clock) {
+        this.clock = clock;
+    }
+
+    String render(Outcome outcome) {
+        return outcome.accept(this);
+    }
+
+    /** The line on top of a card after a button: like {@link #render} but spoken to the approver, not the requester. */
+    String onCard(Outcome outcome) {
+        if (outcome instanceof Outcome.Granted g) {
+            AccessRequest r = g.request();
+            return "Approved. " + r.label() + " is granted to " + r.principal().displayName() + " until "
+                    + Phrases.time(r.expiresAt()) + ".";
+        }
+        return render(outcome);
+    }
+
+    /** Logs {@code e} with a fresh event id and says, kindly, that {@code what} did not work. */
+    String failure(String what, Throwable e) {
+        String eventId = "E" + Integer.toHexString(RANDOM.nextInt()).toUpperCase(Locale.ROOT);
+        log.error("teams: {} failed [{}]", what, eventId, e);
+        return "Sorry, something went wrong on my side while " + what + ", so I could not finish it. "
+                + "Nothing changed unless you saw it confirmed; `list` shows where things stand. If it keeps "
+                + "happening, tell the operators event id " + eventId + ".";
+    }
+
+    @Override
+    public String requested(Outcome.Requested o) {
+        // The core also messages the requester the details (Phrases.awaiting): say only what that message does not.
+        AccessRequest r = o.request();
+        return "Filed as " + r.id() + ": I asked the approvers in the approvals channel, and I'll message you at "
+                + "each step.";
+    }
+
+    @Override
+    public String approved(Outcome.Approved o) {
+        AccessRequest r = o.request();
+        return "Approval counted for " + r.label() + " (" + r.id() + "): " + r.approvals() + " of "
+                + r.approvalsNeeded() + ". It needs another approver before it is granted.";
+    }
+
+    @Override
+    public String granted(Outcome.Granted o) {
+        return Phrases.granted(o.request());
+    }
+
+    @Override
+    public String failed(Outcome.Failed o) {
+        return Phrases.failed(o.request());
+    }
+
+    @Override
+    public String denied(Outcome.Denied o) {
+        AccessRequest r = o.request();
+        if (r.state() == State.ACTIVE) {
+            return "Denied the extension of " + r.label() + " (" + r.id() + "); it still ends at "
+                    + Phrases.time(r.expiresAt()) + ".";
+        }
+        return "Denied " + r.label() + " (" + r.id() + ")" + (r.note() != null ? ": " + r.note() : "")
+                + ". " + r.requester().displayName() + " has been told.";
+    }
+
+    @Override
+    public String cancelled(Outcome.Cancelled o) {
+        AccessRequest r = o.request();
+        return "Cancelled " + r.label() + " (" + r.id() + "); nothing was granted.";
+    }
+
+    @Override
+    public String ended(Outcome.Ended o) {
+        return Phrases.ended(o.request());
+    }
+
+    @Override
+    public String revoking(Outcome.Revoking o) {
+        AccessRequest r = o.request();
+        return "Revoking " + r.label() + " (" + r.id() + "). Azure has not confirmed it yet; I keep trying and "
+                + "post the confirmation on the request card.";
+    }
+
+    @Override
+    public String extensionRequested(Outcome.ExtensionRequested o) {
+        AccessRequest r = o.request();
+        return "Asked to extend " + r.label() + " (" + r.id() + ") by " + Durations.format(r.extension().by())
+                + ". The approvers see it on the request card; until then it ends at " + Phrases.time(r.expiresAt())
+                + ".";
+    }
+
+    @Override
+    public String extended(Outcome.Extended o) {
+        return Phrases.extended(o.request());
+    }
+
+    @Override
+    public String listing(Outcome.Listing o) {
+        if (o.requests().isEmpty()) {
+            return o.everyone() ? "Nobody holds or waits for access right now."
+                    : "You hold no access and have no pending requests. Ask with `request …` (`help` shows how).";
+        }
+        String head = o.everyone() ? "**Active grants and pending requests**" : "**Your grants and requests**";
+        List<AccessRequest> rows = o.requests();
+        String lines = rows.stream().limit(MAX_ROWS).map(this::row).collect(Collectors.joining("\n\n"));
+        return head + "\n\n" + lines + (rows.size() > MAX_ROWS ? "\n\n…and " + (rows.size() - MAX_ROWS) + " more." : "");
+    }
+
+    @Override
+    public String details(Outcome.Details o) {
+        AccessRequest r = o.request();
+        StringBuilder s = new StringBuilder("**" + r.id() + "**: " + r.label() + " for "
+                + Durations.format(r.duration()) + ", requested by " + r.requester().displayName() + ". "
+                + Cards.status(r, clock.instant()));
+        s.append("\n\nBecause: ").append(r.justification());
+        if (!o.events().isEmpty()) {
+            s.append("\n\n").append(events(o.events()));
+        }
+        return s.toString();
+    }
+
+    @Override
+    public String history(Outcome.History o) {
+        if (o.events().isEmpty()) {
+            return "No audit events for " + o.subject() + " yet.";
+        }
+        return "**History of " + o.subject() + "**\n\n" + events(o.events());
+    }
+
+    @Override
+    public String help(Outcome.Help o) {
+        return o.text().replaceAll("(?m)^\\*([^*\\n]+)\\*$", "**$1**").replace("\n", "\n\n")
+                + "\n\nIn a channel, mention me first: `@jitbot list`.";
+    }
+
+    @Override
+    public String refused(Outcome.Refused o) {
+        return o.message();
+    }
+
+    private String row(AccessRequest r) {
+        String when = switch (r.state()) {
+            case ACTIVE -> "active until " + Phrases.time(r.expiresAt()) + " ("
+                    + Durations.format(r.timeLeft(clock.instant())) + " left)";
+            case PENDING -> "waiting for approval (" + r.approvals() + " of " + r.approvalsNeeded() + ")";
+            default -> r.state().label();
+        };
+        return "- `" + r.id() + "` " + r.label() + " for " + r.requester().displayName() + " — " + when;
+    }
+
+    private static String events(List<AuditEvent> events) {
+        int from = Math.max(0, events.size() - MAX_ROWS);
+        return events.subList(from, events.size()).stream()
+                .map(e -> "- " + Phrases.preciseTime(e.at()) + " " + e.action() + " by " + e.actor()
+                        + (e.requestId() != null ? " `" + e.requestId() + "`" : "")
+                        + (e.details().isBlank() ? "" : ": " + e.details()))
+                .collect(Collectors.joining("\n\n"));
+    }
+}

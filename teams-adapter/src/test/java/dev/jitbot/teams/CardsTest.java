@@ -1,0 +1,165 @@
+package dev.jitbot.teams;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.jitbot.core.domain.AccessRequest;
+import dev.jitbot.core.domain.Outcome;
+import dev.jitbot.core.testing.CoreHarness;
+import dev.jitbot.core.testing.TestPolicies;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+class CardsTest {
+
+    final CoreHarness core = new CoreHarness();
+
+    AccessRequest pending() {
+        Outcome o = core.service.handle(TestPolicies.ALICE, "request Contributor on rg-payments for 45m because INC-4411 hotfix");
+        return ((Outcome.Requested) o).request();
+    }
+
+    @Nested
+    class SharedCard {
+
+        @Test
+        void pending_withKnownApprovers_showsStatusAndAsksTeamsToRefreshForThem() {
+            ObjectNode card = Cards.request(pending(), List.of("29:bob", "29:carol"), Cards.View.STATUS,
+                    core.clock.instant());
+
+            assertThat(card.path("type").asText()).isEqualTo("AdaptiveCard");
+            assertThat(card.path("version").asText()).isEqualTo("1.5");
+            assertThat(card.at("/refresh/action/type").asText()).isEqualTo("Action.Execute");
+            assertThat(card.at("/refresh/userIds").toString()).isEqualTo("[\"29:bob\",\"29:carol\"]");
+            assertThat(card.has("actions")).isFalse();
+            assertThat(card.toString()).contains("Waiting for 1 more approval; lapses at 10:30 UTC.")
+                    .contains("INC-4411 hotfix").contains("Alice").contains("or can write `approve JIT-");
+        }
+
+        @Test
+        void refreshList_isCappedAtWhatTeamsRefreshesAutomatically() {
+            List<String> many = java.util.stream.IntStream.range(0, 80).mapToObj(i -> "29:u" + i).toList();
+
+            ObjectNode card = Cards.request(pending(), many, Cards.View.STATUS, core.clock.instant());
+
+            assertThat(card.at("/refresh/userIds").size()).isEqualTo(Cards.MAX_REFRESH_USERS);
+        }
+
+        @Test
+        void finishedRequest_hasNoRefreshAndNoButtons() {
+            AccessRequest r = pending();
+            core.service.deny(TestPolicies.BOB, r.id(), "not now");
+            AccessRequest denied = core.store.find(r.id()).orElseThrow();
+
+            ObjectNode card = Cards.request(denied, List.of("29:bob"), new Cards.View(true, true, null, false),
+                    core.clock.instant());
+
+            assertThat(card.has("refresh")).isFalse();
+            assertThat(card.has("actions")).isFalse();
+            assertThat(card.toString()).contains("was denied by Bob: not now.");
+        }
+    }
+
+    @Nested
+    class ApproverCard {
+
+        @Test
+        void pending_offersApproveAndDenyWithAReasonInput() {
+            ObjectNode card = Cards.request(pending(), List.of(), new Cards.View(true, false, null, false),
+                    core.clock.instant());
+
+            JsonNode actions = card.path("actions");
+            assertThat(actions.get(0).path("verb").asText()).isEqualTo("approve");
+            assertThat(actions.get(0).at("/data/requestId").asText()).startsWith("JIT-");
+            assertThat(actions.get(1).path("type").asText()).isEqualTo("Action.ShowCard");
+            assertThat(actions.get(1).at("/card/body/0/type").asText()).isEqualTo("Input.Text");
+            assertThat(actions.get(1).at("/card/body/0/id").asText()).isEqualTo("reason");
+            assertThat(actions.get(1).at("/card/actions/0/verb").asText()).isEqualTo("deny");
+        }
+
+        @Test
+        void active_offersRevokeOnly() {
+            AccessRequest r = pending();
+            core.service.approve(TestPolicies.BOB, r.id());
+            AccessRequest active = core.store.find(r.id()).orElseThrow();
+
+            ObjectNode card = Cards.request(active, List.of(), new Cards.View(true, true, "Approved.", false),
+                    core.clock.instant());
+
+            assertThat(card.path("actions").size()).isEqualTo(1);
+            assertThat(card.at("/actions/0/verb").asText()).isEqualTo("revoke");
+            assertThat(card.at("/body/0/text").asText()).isEqualTo("Approved.");
+            assertThat(card.at("/body/0/color").asText()).isEqualTo("Good");
+            assertThat(card.toString()).contains("Active until 10:45 UTC (45 min left).");
+        }
+    }
+
+    @Nested
+    class Words_ {
+
+        final Words words = new Words(core.clock);
+
+        @Test
+        void failure_showsAnEventIdAndNeverTheException() {
+            String said = words.failure("approving", new IllegalStateException("connection reset by 10.0.0.7"));
+
+            assertThat(said).containsPattern("event id E[0-9A-F]+").doesNotContain("10.0.0.7")
+                    .doesNotContain("IllegalStateException");
+        }
+
+        @Test
+        void help_usesTeamsMarkdown() {
+            String said = words.render(core.service.handle(TestPolicies.ALICE, "help"));
+
+            assertThat(said).startsWith("**Just-in-time Azure access**").contains("mention me first");
+        }
+
+        @Test
+        void grantedOnACard_speaksToTheApprover() {
+            AccessRequest r = pending();
+            Outcome granted = core.service.approve(TestPolicies.BOB, r.id());
+            core.advance(Duration.ZERO);
+
+            assertThat(words.onCard(granted)).isEqualTo("Approved. Contributor on rg-payments is granted to Alice until 10:45 UTC.");
+        }
+    }
+
+    @Nested
+    class Mentions {
+
+        @Test
+        void commandText_dropsTheBotMentionAndHtmlSpaces() {
+            assertThat(JitBot.commandText("<at>jitbot</at>&nbsp;list all")).isEqualTo("list all");
+            assertThat(JitBot.commandText("  <at id=\"0\">JIT Bot</at> request Reader on sub-prod for 1h because x "))
+                    .isEqualTo("request Reader on sub-prod for 1h because x");
+            assertThat(JitBot.commandText(null)).isEmpty();
+        }
+
+        @Test
+        void settingsFromEnvironment_readBotFrameworksNamesAndRejectWhatCannotWork() {
+            TeamsModule.Settings s = TeamsModule.Settings.fromEnvironment(java.util.Map.of("MicrosoftAppId", "app",
+                    "MicrosoftAppPassword", "pw", "MicrosoftAppTenantId", "contoso.onmicrosoft.com",
+                    "JITBOT_TEAMS_AUTHORITY", "http://localhost:8089/"));
+
+            assertThat(s.tenantId()).isEqualTo("contoso.onmicrosoft.com");
+            assertThat(s.authority()).isEqualTo("http://localhost:8089/");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> TeamsModule.Settings.fromEnvironment(
+                    java.util.Map.of("MicrosoftAppId", "app"))).hasMessageContaining("MicrosoftAppPassword");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> TeamsModule.Settings.fromEnvironment(
+                    java.util.Map.of("JITBOT_TEAMS_OPENID_METADATA", "login.botframework.com")))
+                    .hasMessageContaining("JITBOT_TEAMS_OPENID_METADATA must be an http(s) URL");
+        }
+
+        @Test
+        void settings_neverPrintThePassword() {
+            TeamsModule.Settings s = new TeamsModule.Settings("app", "s3cret-value", " ", null, null);
+
+            assertThat(s.toString()).doesNotContain("s3cret-value");
+            assertThat(s.tenantId()).isNull();
+            assertThat(s.authenticated()).isTrue();
+        }
+    }
+}

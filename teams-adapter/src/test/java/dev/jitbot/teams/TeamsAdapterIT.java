@@ -1,0 +1,644 @@
+package dev.jitbot.teams;
+
+import static dev.jitbot.teams.FakeTeams.ACCESS_TOKEN;
+import static dev.jitbot.teams.FakeTeams.ALICE;
+import static dev.jitbot.teams.FakeTeams.APP_ID;
+import static dev.jitbot.teams.FakeTeams.APP_PASSWORD;
+import static dev.jitbot.teams.FakeTeams.BOB;
+import static dev.jitbot.teams.FakeTeams.CARD_ID;
+import static dev.jitbot.teams.FakeTeams.CAROL;
+import static dev.jitbot.teams.FakeTeams.ERIN;
+import static dev.jitbot.teams.FakeTeams.json;
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.put;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import com.github.tomakehurst.wiremock.stubbing.StubMapping;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import dev.jitbot.core.app.AccessProvider;
+import dev.jitbot.core.app.AccessService;
+import dev.jitbot.core.app.AuditLog;
+import dev.jitbot.core.app.ExpiryService;
+import dev.jitbot.core.app.Notifications;
+import dev.jitbot.core.domain.AccessRequest;
+import dev.jitbot.core.domain.AuditEvent;
+import dev.jitbot.core.domain.Platform;
+import dev.jitbot.core.domain.State;
+import dev.jitbot.core.testing.CoreHarness;
+import dev.jitbot.core.testing.InMemoryAuditLog;
+import dev.jitbot.core.testing.FakeDirectory;
+import dev.jitbot.core.testing.InMemoryConversationStore;
+import dev.jitbot.core.testing.InMemoryRequestStore;
+import dev.jitbot.core.testing.ManualScheduler;
+import dev.jitbot.core.testing.MutableClock;
+import dev.jitbot.core.testing.TestPolicies;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.regex.Pattern;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.servlet.ServletContextHandler;
+import org.eclipse.jetty.servlet.ServletHolder;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Teams adapter over real HTTP: activities with RS256 JWTs go to {@code POST /api/messages} on a Jetty server;
+ * WireMock is Bot Framework's key metadata, Entra's token endpoint and the Teams connector (with a roster that
+ * gives each member's email, which is how the policy names people).
+ */
+class TeamsAdapterIT {
+
+    static final String APPROVALS = "19:approvals@thread.tacv2";
+    static final String ALICE_CHAT = "a:1alice-personal-chat";
+    static final String REQUEST = "request Contributor on rg-payments for 45m because INC-4411 hotfix";
+
+    static FakeTeams teams;
+    final HttpClient http = HttpClient.newHttpClient();
+    final InMemoryConversationStore conversations = new InMemoryConversationStore();
+    CoreHarness core;
+    TeamsModule module;
+    Server jetty;
+
+    @BeforeAll
+    static void fakes() {
+        teams = new FakeTeams();
+    }
+
+    @AfterAll
+    static void stopFakes() {
+        teams.close();
+    }
+
+    @BeforeEach
+    void start() throws Exception {
+        teams.reset();
+        core = new CoreHarness();
+        serve(core);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        jetty.stop();
+        module.close();
+    }
+
+    void serve(CoreHarness harness) throws Exception {
+        serve(harness.service, harness.audit, harness.clock, harness.notifications, Duration.ofSeconds(8));
+    }
+
+    void serve(AccessService service, AuditLog audit, Clock clock, Notifications notifications, Duration budget)
+            throws Exception {
+        module = TeamsModule.create(new TeamsModule.Settings(APP_ID, APP_PASSWORD, null, teams.openIdMetadataUrl(),
+                teams.authority()), service, conversations, audit, clock, budget);
+        notifications.register(module.notifier());
+        jetty = new Server(0);
+        ServletContextHandler context = new ServletContextHandler();
+        context.addServlet(new ServletHolder(module.servlet()), "/api/messages");
+        jetty.setHandler(context);
+        jetty.start();
+    }
+
+    // ------------------------------------------------------------------------------------------------ the loop
+
+    @Nested
+    class WholeLoop {
+
+        @Test
+        void request_approve_expire_postsCardGrantsThenUpdatesCardAndConfirmsRevocation() throws Exception {
+            assertThat(post(teams.install(APPROVALS, "channel", CAROL)).statusCode()).isEqualTo(202);
+
+            assertThat(post(teams.message(ALICE, ALICE_CHAT, "personal", REQUEST)).statusCode()).isEqualTo(202);
+            AccessRequest pending = only(State.PENDING);
+            assertThat(pending.requester().email()).isEqualTo("alice@contoso.com");
+            assertThat(pending.principal().objectId()).isEqualTo(ALICE.aadObjectId());
+            assertThat(text(one("POST", "/v3/conversations/" + ALICE_CHAT + "/activities/.+")))
+                    .contains("Filed as " + pending.id());
+            assertThat(text(one("POST", "/v3/conversations/" + ALICE_CHAT + "/activities")))
+                    .contains("Requested Contributor on rg-payments for 45 min as " + pending.id());
+
+            LoggedRequest cardPost = one("POST", "/v3/conversations/" + APPROVALS + "/activities");
+            JsonNode card = card(cardPost);
+            assertThat(card.path("version").asText()).isEqualTo("1.5");
+            assertThat(card.toString()).contains(pending.id().value()).contains("INC-4411 hotfix");
+            assertThat(card.at("/refresh/action/verb").asText()).isEqualTo("refresh");
+            assertThat(strings(card.at("/refresh/userIds"))).contains(BOB.id(), CAROL.id())
+                    .doesNotContain(ALICE.id(), ERIN.id());
+            assertThat(card.has("actions")).as("the shared card shows status only").isFalse();
+            assertAllConnectorCallsCarryTheBearerToken();
+            teams.reset();
+
+            HttpResponse<String> invoke = post(teams.invoke(BOB, "approve", pending.id().value(), null));
+            assertThat(invoke.statusCode()).isEqualTo(200);
+            ObjectNode body = json(invoke.body());
+            assertThat(body.path("statusCode").asInt()).isEqualTo(200);
+            assertThat(body.path("type").asText()).isEqualTo("application/vnd.microsoft.card.adaptive");
+            assertThat(body.at("/value/version").asText()).isEqualTo("1.5");
+            assertThat(body.path("value").toString()).contains("Approved").contains("Active until")
+                    .contains("\"verb\":\"revoke\"").doesNotContain("\"verb\":\"approve\"");
+            assertThat(core.provider.grants).containsExactly(pending.id());
+            AccessRequest active = core.store.find(pending.id()).orElseThrow();
+            assertThat(active.state()).isEqualTo(State.ACTIVE);
+            assertThat(text(one("POST", "/v3/conversations/" + ALICE_CHAT + "/activities")))
+                    .contains("is yours until");
+            assertAllConnectorCallsCarryTheBearerToken();
+
+            teams.reset();
+            core.advance(Duration.ofMinutes(46));
+
+            assertThat(core.store.find(pending.id()).orElseThrow().state()).isEqualTo(State.ENDED);
+            LoggedRequest put = one("PUT", "/v3/conversations/" + APPROVALS + "/activities/" + CARD_ID);
+            assertThat(card(put).toString()).contains("revoked at").contains("expired").doesNotContain("\"actions\"");
+            LoggedRequest reply = one("POST", "/v3/conversations/" + APPROVALS + "/activities/" + CARD_ID);
+            assertThat(text(reply)).contains("Contributor on rg-payments revoked at").contains("expired")
+                    .contains(pending.id().value());
+            assertThat(json(reply.getBodyAsString()).path("replyToId").asText()).isEqualTo(CARD_ID);
+            assertAllConnectorCallsCarryTheBearerToken();
+        }
+
+        @Test
+        void expiry_whenTeamsThrottlesTheCardUpdate_waitsAsToldAndUpdatesIt() throws Exception {
+            post(teams.install(APPROVALS, "channel", CAROL));
+            post(teams.message(ALICE, ALICE_CHAT, "personal", REQUEST));
+            AccessRequest pending = only(State.PENDING);
+            post(teams.invoke(BOB, "approve", pending.id().value(), null));
+            StubMapping throttle = teams.wm.stubFor(put(urlPathMatching("/v3/conversations/.+/activities/" + CARD_ID))
+                    .atPriority(1).inScenario("throttle").whenScenarioStateIs(Scenario.STARTED)
+                    .willReturn(aResponse().withStatus(429).withHeader("Retry-After", "1")
+                            .withBody("{\"error\":{\"code\":\"Throttled\",\"message\":\"slow down\"}}"))
+                    .willSetStateTo("served"));
+            try {
+                teams.reset();
+                core.advance(Duration.ofMinutes(46));
+
+                List<LoggedRequest> puts = teams.connectorCalls().stream()
+                        .filter(r -> r.getMethod().getName().equals("PUT")).toList();
+                assertThat(puts).hasSize(2);
+                assertThat(Math.abs(puts.get(1).getLoggedDate().getTime() - puts.get(0).getLoggedDate().getTime()))
+                        .as("waited for Retry-After").isGreaterThanOrEqualTo(900);
+                assertThat(text(one("POST", "/v3/conversations/" + APPROVALS + "/activities/" + CARD_ID)))
+                        .contains("revoked at");
+            } finally {
+                teams.wm.removeStub(throttle);
+                teams.wm.resetScenarios();
+            }
+        }
+
+        @Test
+        void outboundToken_isFetchedWithTheBotsCredentialsFromTheConfiguredAuthority() throws Exception {
+            post(teams.install(APPROVALS, "channel", CAROL));
+
+            List<LoggedRequest> tokenCalls = teams.wm.getAllServeEvents().stream().map(e -> e.getRequest())
+                    .filter(r -> r.getUrl().equals("/botframework.com/oauth2/v2.0/token")).toList();
+            assertThat(tokenCalls).hasSize(1);
+            String form = URLDecoder.decode(tokenCalls.get(0).getBodyAsString(), StandardCharsets.UTF_8);
+            assertThat(form).contains("grant_type=client_credentials", "client_id=" + APP_ID,
+                    "scope=https://api.botframework.com/.default");
+        }
+
+        @Test
+        void restartBetweenApprovalAndExpiry_stillUpdatesTheCardAndConfirms() throws Exception {
+            post(teams.install(APPROVALS, "channel", CAROL));
+            post(teams.message(ALICE, ALICE_CHAT, "personal", REQUEST));
+            AccessRequest pending = only(State.PENDING);
+            assertThat(post(teams.invoke(BOB, "approve", pending.id().value(), null)).statusCode()).isEqualTo(200);
+            assertThat(core.store.find(pending.id()).orElseThrow().state()).isEqualTo(State.ACTIVE);
+
+            // A new process: same database (requests, audit, conversation references), nothing else survives.
+            stop();
+            CoreHarness restarted = new CoreHarness(core.store, core.audit);
+            restarted.clock.set(core.clock.instant());
+            core = restarted;
+            serve(restarted);
+            teams.reset();
+
+            restarted.clock.advance(Duration.ofMinutes(46));
+            restarted.expiry.sweep();
+
+            assertThat(restarted.store.find(pending.id()).orElseThrow().state()).isEqualTo(State.ENDED);
+            assertThat(restarted.provider.revokes).containsExactly(pending.id());
+            assertThat(card(one("PUT", "/v3/conversations/" + APPROVALS + "/activities/" + CARD_ID)).toString())
+                    .contains("revoked at").contains("expired");
+            assertThat(text(one("POST", "/v3/conversations/" + APPROVALS + "/activities/" + CARD_ID)))
+                    .contains("revoked at").contains("expired");
+            assertThat(text(one("POST", "/v3/conversations/" + ALICE_CHAT + "/activities")))
+                    .contains("revoked at");
+            assertAllConnectorCallsCarryTheBearerToken();
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ auth
+
+    @Nested
+    class ForgedRequests {
+
+        @Test
+        void signedWithAnotherKey_is401AndChangesNothing() throws Exception {
+            assertRejected(teams.token(teams.otherKey, APP_ID, teams.serviceUrl(), inHalfAnHour()));
+        }
+
+        @Test
+        void forAnotherBot_is401AndChangesNothing() throws Exception {
+            assertRejected(teams.token(teams.key, "0e0e0e0e-1111-4222-8333-444455556666", teams.serviceUrl(),
+                    inHalfAnHour()));
+        }
+
+        @Test
+        void forAnotherServiceUrl_is401AndChangesNothing() throws Exception {
+            assertRejected(teams.token(teams.key, APP_ID, "https://smba.trafficmanager.net/amer/", inHalfAnHour()));
+        }
+
+        @Test
+        void expired_is401AndChangesNothing() throws Exception {
+            assertRejected(teams.token(teams.key, APP_ID, teams.serviceUrl(), Instant.now().minus(Duration.ofMinutes(10))));
+        }
+
+        @Test
+        void fromAChannelTheKeyIsNotEndorsedFor_is401AndChangesNothing() throws Exception {
+            String webchat = teams.message(ALICE, ALICE_CHAT, "personal", REQUEST)
+                    .replace("\"channelId\":\"msteams\"", "\"channelId\":\"webchat\"");
+            assertRejected(webchat, teams.token());
+        }
+
+        @Test
+        void withoutAToken_is401AndChangesNothing() throws Exception {
+            assertRejected(null);
+        }
+
+        @Test
+        void notAJwt_is401AndChangesNothing() throws Exception {
+            assertRejected("not-a-jwt");
+        }
+
+        private void assertRejected(String token) throws Exception {
+            assertRejected(teams.message(ALICE, ALICE_CHAT, "personal", REQUEST), token);
+        }
+
+        private void assertRejected(String activity, String token) throws Exception {
+            HttpResponse<String> response = post(activity, token);
+
+            assertThat(response.statusCode()).isEqualTo(401);
+            assertThat(core.store.findByState(EnumSet.allOf(State.class))).isEmpty();
+            assertThat(teams.connectorCalls()).isEmpty();
+            assertThat(conversations.find(Platform.TEAMS, ALICE_CHAT)).isEmpty();
+            List<AuditEvent> events = ((InMemoryAuditLog) core.audit).all();
+            assertThat(events).hasSize(1);
+            assertThat(events.get(0).action()).isEqualTo("rejected-request");
+            assertThat(events.get(0).platform()).isEqualTo(Platform.TEAMS);
+            if (token != null) {
+                assertThat(events.get(0).details()).doesNotContain(token);
+            }
+        }
+
+        private Instant inHalfAnHour() {
+            return Instant.now().plus(Duration.ofMinutes(30));
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ cards
+
+    @Nested
+    class CardButtons {
+
+        @Test
+        void approve_whenApproverIsRequester_answersWithTheRefusalAndGrantsNothing() throws Exception {
+            post(teams.install(APPROVALS, "channel", CAROL));
+            post(teams.message(ALICE, ALICE_CHAT, "personal", REQUEST));
+            AccessRequest pending = only(State.PENDING);
+            teams.reset();
+
+            HttpResponse<String> invoke = post(teams.invoke(ALICE, "approve", pending.id().value(), null));
+
+            assertThat(invoke.statusCode()).isEqualTo(200);
+            ObjectNode body = json(invoke.body());
+            assertThat(body.path("statusCode").asInt()).isEqualTo(200);
+            assertThat(body.path("type").asText()).isEqualTo("application/vnd.microsoft.card.adaptive");
+            assertThat(body.path("value").toString()).contains("You cannot approve your own request " + pending.id());
+            assertThat(core.provider.grants).isEmpty();
+            assertThat(core.store.find(pending.id()).orElseThrow().state()).isEqualTo(State.PENDING);
+            assertThat(teams.connectorWrites()).as("nothing posted or updated").isEmpty();
+        }
+
+        @Test
+        void approve_byPersonOutsideTheApprovers_revealsNothingAndGrantsNothing() throws Exception {
+            post(teams.install(APPROVALS, "channel", CAROL));
+            post(teams.message(ALICE, ALICE_CHAT, "personal", REQUEST));
+            AccessRequest pending = only(State.PENDING);
+
+            HttpResponse<String> invoke = post(teams.invoke(ERIN, "approve", pending.id().value(), null));
+
+            assertThat(invoke.statusCode()).isEqualTo(200);
+            ObjectNode body = json(invoke.body());
+            assertThat(body.path("type").asText()).as("a toast; the card stays").isEqualTo(
+                    "application/vnd.microsoft.activity.message");
+            assertThat(body.path("value").asText()).contains("I know no request " + pending.id());
+            assertThat(core.provider.grants).isEmpty();
+        }
+
+        @Test
+        void refresh_bySomeoneWhoMayNotAct_keepsTheirStatusCardWithAToast() throws Exception {
+            post(teams.install(APPROVALS, "channel", CAROL));
+            post(teams.message(ALICE, ALICE_CHAT, "personal", REQUEST));
+            AccessRequest pending = only(State.PENDING);
+
+            ObjectNode body = json(post(teams.invoke(ERIN, "refresh", pending.id().value(), null)).body());
+
+            assertThat(body.path("type").asText()).isEqualTo("application/vnd.microsoft.activity.message");
+            assertThat(body.path("value").asText()).contains("Only the approvers, on-call and the requester");
+        }
+
+        @Test
+        void deny_withReason_endsTheRequestAndTellsTheRequesterWhy() throws Exception {
+            post(teams.install(APPROVALS, "channel", CAROL));
+            post(teams.message(ALICE, ALICE_CHAT, "personal", REQUEST));
+            AccessRequest pending = only(State.PENDING);
+            teams.reset();
+
+            HttpResponse<String> invoke = post(teams.invoke(BOB, "deny", pending.id().value(), "not during the freeze"));
+
+            assertThat(json(invoke.body()).path("value").toString()).contains("not during the freeze");
+            assertThat(core.store.find(pending.id()).orElseThrow().state()).isEqualTo(State.DENIED);
+            assertThat(text(one("POST", "/v3/conversations/" + ALICE_CHAT + "/activities")))
+                    .contains("was denied by Bob: not during the freeze");
+            assertThat(card(one("PUT", "/v3/conversations/" + APPROVALS + "/activities/" + CARD_ID)).toString())
+                    .contains("denied by Bob");
+        }
+
+        @Test
+        void refresh_byApprover_showsApproveAndDenyButtons() throws Exception {
+            post(teams.install(APPROVALS, "channel", CAROL));
+            post(teams.message(ALICE, ALICE_CHAT, "personal", REQUEST));
+            AccessRequest pending = only(State.PENDING);
+
+            String value = json(post(teams.invoke(BOB, "refresh", pending.id().value(), null)).body())
+                    .path("value").toString();
+
+            assertThat(value).contains("\"verb\":\"approve\"").contains("\"verb\":\"deny\"")
+                    .contains("\"id\":\"reason\"");
+            assertThat(core.provider.grants).isEmpty();
+        }
+
+        @Test
+        void approve_whenAzureIsSlow_answersInTimeAndRedrawsTheCardOnceGranted() throws Exception {
+            CountDownLatch azureAnswers = new CountDownLatch(1);
+            InMemoryRequestStore store = serveWithSlowAzure(azureAnswers);
+            post(teams.install(APPROVALS, "channel", CAROL));
+            post(teams.message(ALICE, ALICE_CHAT, "personal", REQUEST));
+            AccessRequest pending = store.findByState(List.of(State.PENDING)).get(0);
+            teams.reset();
+
+            HttpResponse<String> invoke = post(teams.invoke(BOB, "approve", pending.id().value(), null));
+
+            assertThat(invoke.statusCode()).isEqualTo(200);
+            assertThat(json(invoke.body()).path("value").toString()).contains("Still working on it")
+                    .contains("Approved; Azure is granting it now.");
+            assertThat(store.find(pending.id()).orElseThrow().state()).isEqualTo(State.ACTIVATING);
+
+            azureAnswers.countDown();
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+                assertThat(store.find(pending.id()).orElseThrow().state()).isEqualTo(State.ACTIVE);
+                assertThat(card(one("PUT", "/v3/conversations/" + APPROVALS + "/activities/" + CARD_ID)).toString())
+                        .contains("Active until");
+            });
+        }
+
+        @Test
+        void invoke_withoutAnAction_answersWithAnErrorTypedForTeams() throws Exception {
+            String activity = teams.invoke(BOB, "approve", "JIT-AAAA", null).replaceFirst("\"action\":\\{[^}]*\\{[^}]*}}",
+                    "\"nothing\":1");
+            HttpResponse<String> invoke = post(activity);
+
+            assertThat(invoke.statusCode()).isEqualTo(200);
+            ObjectNode body = json(invoke.body());
+            assertThat(body.path("statusCode").asInt()).isEqualTo(400);
+            assertThat(body.path("type").asText()).isEqualTo("application/vnd.microsoft.error");
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ commands
+
+    @Nested
+    class Commands {
+
+        @Test
+        void request_withoutDuration_repliesWithTheProblemAndAValidExample() throws Exception {
+            post(teams.message(ALICE, ALICE_CHAT, "personal", "request Contributor on rg-payments"));
+
+            assertThat(text(one("POST", "/v3/conversations/" + ALICE_CHAT + "/activities/.+")))
+                    .contains("Say how long you need it")
+                    .contains("request Contributor on rg-payments for 45m because INC-4411 hotfix");
+            assertThat(core.store.findByState(EnumSet.allOf(State.class))).isEmpty();
+        }
+
+        @Test
+        void unknownVerb_repliesWithTheProblemAndAValidExample() throws Exception {
+            post(teams.message(ALICE, ALICE_CHAT, "personal", "frobnicate everything"));
+
+            assertThat(text(one("POST", "/v3/conversations/" + ALICE_CHAT + "/activities/.+")))
+                    .contains("I don't know `frobnicate`").contains("request Contributor on rg-payments for 45m");
+        }
+
+        @Test
+        void mentionInAChannel_isStrippedBeforeParsing() throws Exception {
+            post(teams.message(CAROL, APPROVALS + ";messageid=1699", "channel", "<at>jitbot</at> help"));
+
+            assertThat(text(one("POST", "/v3/conversations/" + APPROVALS + ";messageid=1699/activities/.+")))
+                    .contains("Just-in-time Azure access");
+            assertThat(conversations.find(Platform.TEAMS, APPROVALS)).as("the channel is remembered").isPresent();
+        }
+
+        @Test
+        void requestFromAChannel_opensAPersonalChatOnceToTellTheRequester() throws Exception {
+            post(teams.install(APPROVALS, "channel", CAROL));
+            post(teams.message(ALICE, APPROVALS + ";messageid=1698", "channel", "<at>jitbot</at> " + REQUEST));
+            AccessRequest pending = only(State.PENDING);
+            assertThat(text(one("POST", "/v3/conversations/" + FakeTeams.NEW_CHAT + "/activities")))
+                    .contains("Requested Contributor on rg-payments");
+
+            post(teams.invoke(BOB, "approve", pending.id().value(), null));
+
+            LoggedRequest create = one("POST", "/v3/conversations");
+            JsonNode params = json(create.getBodyAsString());
+            assertThat(params.path("isGroup").asBoolean()).isFalse();
+            assertThat(params.at("/members/0/id").asText()).isEqualTo(ALICE.id());
+            assertThat(params.path("tenantId").asText()).isEqualTo(FakeTeams.TENANT);
+            assertThat(all("POST", "/v3/conversations/" + FakeTeams.NEW_CHAT + "/activities").stream()
+                    .map(TeamsAdapterIT::text)).hasSize(2).anySatisfy(t -> assertThat(t).contains("is yours until"));
+            assertThat(conversations.find(Platform.TEAMS, "user:" + ALICE.aadObjectId())).isPresent();
+        }
+
+        @Test
+        void approvalsChannelNeverHeardFrom_getsTheCardThroughTheTeamsInstall() throws Exception {
+            post(teams.install("19:general@thread.tacv2", "channel", CAROL));
+            post(teams.message(ALICE, ALICE_CHAT, "personal", REQUEST));
+
+            LoggedRequest cardPost = one("POST", "/v3/conversations/" + APPROVALS + "/activities");
+            assertThat(card(cardPost).toString()).contains(only(State.PENDING).id().value());
+            assertThat(json(cardPost.getBodyAsString()).at("/conversation/id").asText()).isEqualTo(APPROVALS);
+        }
+
+        @Test
+        void autoApprovedRequest_whenAzureIsSlow_answersInTimeAndTellsTheRequesterOnceGranted() throws Exception {
+            CountDownLatch azureAnswers = new CountDownLatch(1);
+            InMemoryRequestStore store = serveWithSlowAzure(azureAnswers);
+
+            post(teams.message(ALICE, ALICE_CHAT, "personal", "request Reader on sub-prod for 1h because audit prep"));
+
+            assertThat(text(one("POST", "/v3/conversations/" + ALICE_CHAT + "/activities/.+")))
+                    .contains("still working on it");
+            azureAnswers.countDown();
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+                assertThat(store.findByState(List.of(State.ACTIVE))).hasSize(1);
+                assertThat(text(one("POST", "/v3/conversations/" + ALICE_CHAT + "/activities")))
+                        .contains("Reader on sub-prod is yours until");
+            });
+        }
+
+        @Test
+        void personalMessage_remembersTheChatForDirectMessages() throws Exception {
+            post(teams.message(ALICE, ALICE_CHAT, "personal", "list"));
+
+            assertThat(conversations.find(Platform.TEAMS, "user:" + ALICE.aadObjectId())).get().asString()
+                    .contains(ALICE_CHAT).contains(FakeTeams.TENANT).contains(teams.serviceUrl());
+            assertThat(text(one("POST", "/v3/conversations/" + ALICE_CHAT + "/activities/.+")))
+                    .contains("You hold no access");
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ helpers
+
+    /** Restarts the module on a core whose Azure waits for {@code azureAnswers}, with a 300 ms turn budget. */
+    InMemoryRequestStore serveWithSlowAzure(CountDownLatch azureAnswers) throws Exception {
+        AccessProvider slow = new SlowProvider(core.provider, azureAnswers);
+        stop();
+        MutableClock clock = MutableClock.at("2026-11-25T10:00:00Z");
+        InMemoryRequestStore store = new InMemoryRequestStore();
+        InMemoryAuditLog audit = new InMemoryAuditLog();
+        Notifications notifications = new Notifications(store, List.of());
+        ManualScheduler scheduler = new ManualScheduler(clock);
+        ExpiryService expiry = new ExpiryService(TestPolicies::design, store, audit, slow, notifications, scheduler,
+                clock, Runnable::run);
+        scheduler.bind(expiry);
+        AccessService service = new AccessService(TestPolicies::design, store, audit, slow, new FakeDirectory(),
+                notifications, scheduler, expiry, clock, new Random(7));
+        serve(service, audit, clock, notifications, Duration.ofMillis(300));
+        return store;
+    }
+
+    HttpResponse<String> post(String activity) throws Exception {
+        return post(activity, teams.token());
+    }
+
+    HttpResponse<String> post(String activity, String token) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://localhost:"
+                        + ((ServerConnector) jetty.getConnectors()[0]).getLocalPort() + "/api/messages"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(activity));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    AccessRequest only(State state) {
+        List<AccessRequest> found = core.store.findByState(List.of(state));
+        assertThat(found).hasSize(1);
+        return found.get(0);
+    }
+
+    /** The connector calls with this method whose decoded path matches {@code pathRegex}. */
+    List<LoggedRequest> all(String method, String pathRegex) {
+        Pattern p = Pattern.compile(pathRegex);
+        return teams.connectorCalls().stream()
+                .filter(r -> r.getMethod().getName().equals(method))
+                .filter(r -> p.matcher(decodedPath(r)).matches())
+                .toList();
+    }
+
+    /** The one connector call with this method whose decoded path matches {@code pathRegex}. */
+    LoggedRequest one(String method, String pathRegex) {
+        List<LoggedRequest> hits = all(method, pathRegex);
+        assertThat(hits).as(method + " " + pathRegex + " among " + teams.connectorCalls().stream()
+                .map(r -> r.getMethod() + " " + decodedPath(r)).toList()).hasSize(1);
+        return hits.get(0);
+    }
+
+    static String decodedPath(LoggedRequest r) {
+        String url = r.getUrl();
+        int q = url.indexOf('?');
+        return URLDecoder.decode(q < 0 ? url : url.substring(0, q), StandardCharsets.UTF_8);
+    }
+
+    static String text(LoggedRequest r) {
+        return json(r.getBodyAsString()).path("text").asText();
+    }
+
+    static JsonNode card(LoggedRequest r) {
+        JsonNode attachment = json(r.getBodyAsString()).path("attachments").path(0);
+        assertThat(attachment.path("contentType").asText()).isEqualTo("application/vnd.microsoft.card.adaptive");
+        return attachment.path("content");
+    }
+
+    /** Azure that takes its time: grants wait until the test lets them through. */
+    record SlowProvider(AccessProvider delegate, CountDownLatch answer) implements AccessProvider {
+        @Override
+        public String mode() {
+            return delegate.mode();
+        }
+
+        @Override
+        public GrantResult grant(AccessRequest request, Instant expiresAt) {
+            try {
+                answer.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return delegate.grant(request, expiresAt);
+        }
+
+        @Override
+        public void revoke(AccessRequest request) {
+            delegate.revoke(request);
+        }
+
+        @Override
+        public List<ProviderAssignment> list(java.util.Collection<dev.jitbot.core.domain.AzureScope> scopes) {
+            return delegate.list(scopes);
+        }
+
+        @Override
+        public void delete(ProviderAssignment orphan) {
+            delegate.delete(orphan);
+        }
+    }
+
+    static List<String> strings(JsonNode array) {
+        return java.util.stream.StreamSupport.stream(array.spliterator(), false).map(JsonNode::asText).toList();
+    }
+
+    void assertAllConnectorCallsCarryTheBearerToken() {
+        assertThat(teams.connectorCalls()).isNotEmpty().allSatisfy(r ->
+                assertThat(r.getHeader("Authorization")).as(r.getMethod() + " " + r.getUrl())
+                        .isEqualTo("Bearer " + ACCESS_TOKEN));
+    }
+}
