@@ -37,6 +37,8 @@ public final class ExpiryService {
      * call with its retries takes.
      */
     public static final Duration STUCK_ACTIVATION = Duration.ofMinutes(5);
+    /** A revocation still unconfirmed this long after it began gets a fresh retry from the sweeper. */
+    public static final Duration STALE_REVOCATION = Duration.ofMinutes(2);
     /** Jobs may fire a hair early by the clock; this much early still counts as due. */
     private static final Duration EARLY_TOLERANCE = Duration.ofMillis(500);
 
@@ -207,6 +209,13 @@ public final class ExpiryService {
                 if (store.compareAndSet(r, alerted)) {
                     alertOverdue(alerted, now);
                 }
+            }
+        }
+        // A revocation whose retry job was lost (a node died holding it) must not wait for the next start-up. The
+        // retry is scheduled rather than run here: one job key per request, so it never runs twice at once.
+        for (AccessRequest r : store.findByState(List.of(State.REVOKING))) {
+            if (r.endedAt() != null && r.endedAt().plus(STALE_REVOCATION).isBefore(now)) {
+                scheduler.scheduleRetry(r.id(), now);
             }
         }
         for (AccessRequest r : store.findUndecided(now)) {

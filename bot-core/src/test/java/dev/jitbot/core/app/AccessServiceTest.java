@@ -475,6 +475,21 @@ class AccessServiceTest {
         }
 
         @Test
+        void sweep_retriesARevocationWhoseRetryJobWasLost() {
+            AccessRequest r = active();
+            h.provider.failRevocations(1);
+            h.advance(Duration.ofMinutes(45));
+            assertThat(current(r.id()).state()).isEqualTo(State.REVOKING);
+            h.scheduler.cancel(r.id());
+            h.clock.advance(Duration.ofMinutes(3));
+
+            h.expiry.sweep();
+            h.scheduler.runDue();
+
+            assertThat(current(r.id()).state()).isEqualTo(State.ENDED);
+        }
+
+        @Test
         void sweep_revokesGrantsPastExpiryWhenTheJobWasLost() {
             AccessRequest r = active();
             h.scheduler.cancel(r.id());

@@ -1,0 +1,131 @@
+package dev.jitbot.core.schedule;
+
+import dev.jitbot.core.app.ExpiryService;
+import dev.jitbot.core.domain.RequestId;
+import java.util.Objects;
+import org.quartz.DisallowConcurrentExecution;
+import org.quartz.Job;
+import org.quartz.JobExecutionContext;
+import org.quartz.JobExecutionException;
+import org.quartz.Scheduler;
+import org.quartz.SchedulerException;
+import org.quartz.spi.JobFactory;
+import org.quartz.spi.TriggerFiredBundle;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The Quartz jobs: thin shells that read a request id from their data map and call {@link ExpiryService}. */
+final class ExpiryJobs {
+
+    private static final Logger log = LoggerFactory.getLogger(ExpiryJobs.class);
+    /** The data-map key holding the request id. */
+    static final String REQUEST_ID = "requestId";
+
+    private ExpiryJobs() {
+    }
+
+    /** What a job does, and the job group its keys live in. */
+    enum Kind {
+        EXPIRE("expire", ExpireGrantJob.class),
+        LAPSE("lapse", LapseRequestJob.class),
+        RETRY("retry-revoke", RetryRevokeJob.class);
+
+        final String group;
+        final Class<? extends Job> jobClass;
+
+        Kind(String group, Class<? extends Job> jobClass) {
+            this.group = group;
+            this.jobClass = jobClass;
+        }
+    }
+
+    private abstract static class Shell implements Job {
+        final ExpiryService expiry;
+
+        Shell(ExpiryService expiry) {
+            this.expiry = expiry;
+        }
+
+        @Override
+        public final void execute(JobExecutionContext context) throws JobExecutionException {
+            String id = context.getMergedJobDataMap().getString(REQUEST_ID);
+            try {
+                run(new RequestId(id));
+            } catch (RuntimeException e) {
+                // The database or Azure failed underneath the core; the sweeper and start-up recovery try again.
+                log.error("{} job for {} failed; the sweeper will act on it", context.getJobDetail().getKey().getGroup(),
+                        id, e);
+                throw new JobExecutionException(e, false);
+            }
+        }
+
+        abstract void run(RequestId id);
+    }
+
+    /** Revokes a grant at its expiry. */
+    @DisallowConcurrentExecution
+    static final class ExpireGrantJob extends Shell {
+        ExpireGrantJob(ExpiryService expiry) {
+            super(expiry);
+        }
+
+        @Override
+        void run(RequestId id) {
+            expiry.expire(id);
+        }
+    }
+
+    /** Lapses a request nobody decided in time. */
+    @DisallowConcurrentExecution
+    static final class LapseRequestJob extends Shell {
+        LapseRequestJob(ExpiryService expiry) {
+            super(expiry);
+        }
+
+        @Override
+        void run(RequestId id) {
+            expiry.lapse(id);
+        }
+    }
+
+    /** Tries once more a revocation Azure did not confirm. */
+    @DisallowConcurrentExecution
+    static final class RetryRevokeJob extends Shell {
+        RetryRevokeJob(ExpiryService expiry) {
+            super(expiry);
+        }
+
+        @Override
+        void run(RequestId id) {
+            expiry.retryRevoke(id);
+        }
+    }
+
+    /** Builds the jobs around the bound {@link ExpiryService}. */
+    static final class Factory implements JobFactory {
+        private volatile ExpiryService expiry;
+
+        void bind(ExpiryService expiry) {
+            this.expiry = Objects.requireNonNull(expiry, "expiry");
+        }
+
+        @Override
+        public Job newJob(TriggerFiredBundle bundle, Scheduler scheduler) throws SchedulerException {
+            ExpiryService service = expiry;
+            if (service == null) {
+                throw new SchedulerException("QuartzExpiryScheduler.bind(ExpiryService) was not called before start");
+            }
+            Class<? extends Job> type = bundle.getJobDetail().getJobClass();
+            if (type == ExpireGrantJob.class) {
+                return new ExpireGrantJob(service);
+            }
+            if (type == LapseRequestJob.class) {
+                return new LapseRequestJob(service);
+            }
+            if (type == RetryRevokeJob.class) {
+                return new RetryRevokeJob(service);
+            }
+            throw new SchedulerException("not a jitbot job: " + type.getName());
+        }
+    }
+}

@@ -1,0 +1,9 @@
+package dev.jitbot.core.store;
+
+/** The database failed (unreachable, full, schema out of step): an infrastructure failure, never a refusal. */
+public final class StoreException extends RuntimeException {
+
+    public StoreException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}
