@@ -1,12 +1,78 @@
 package dev.jitbot.deploy;
 
-/** Placeholder until the store module (JDBC stores, Quartz scheduler) lands in main; see src/pending. */
-final class JdbcBackend {
+import dev.jitbot.core.app.ExpiryService;
+import dev.jitbot.core.schedule.QuartzExpiryScheduler;
+import dev.jitbot.core.store.Database;
+import dev.jitbot.core.store.JdbcAuditLog;
+import dev.jitbot.core.store.JdbcConversationStore;
+import dev.jitbot.core.store.JdbcRequestStore;
+import java.sql.Connection;
 
-    private JdbcBackend() {
+/** The stores and the scheduler on one database. */
+final class JdbcBackend implements Backend {
+    private final Database db;
+    private final QuartzExpiryScheduler scheduler;
+    private final JdbcRequestStore requests;
+    private final JdbcAuditLog audit;
+    private final JdbcConversationStore conversations;
+
+    /** Opens the database (migrating it) with the stores and a stand-by Quartz scheduler, clustered on PostgreSQL. */
+    static JdbcBackend open(Config.Database database) {
+        Database db = Database.open(database.url(), database.user(), database.password());
+        try {
+            return new JdbcBackend(db, new QuartzExpiryScheduler(db, QuartzExpiryScheduler.Settings.defaults(db)));
+        } catch (RuntimeException e) {
+            db.close();
+            throw e;
+        }
     }
 
-    static Backend open(Config.Database database) {
-        throw new UnsupportedOperationException("the store piece has not landed in main yet");
+    private JdbcBackend(Database db, QuartzExpiryScheduler scheduler) {
+        this.db = db;
+        this.scheduler = scheduler;
+        this.requests = new JdbcRequestStore(db);
+        this.audit = new JdbcAuditLog(db);
+        this.conversations = new JdbcConversationStore(db);
+    }
+
+    public JdbcRequestStore requests() {
+        return requests;
+    }
+
+    public JdbcAuditLog audit() {
+        return audit;
+    }
+
+    public JdbcConversationStore conversations() {
+        return conversations;
+    }
+
+    public QuartzExpiryScheduler scheduler() {
+        return scheduler;
+    }
+
+    public void start(ExpiryService expiry) {
+        scheduler.bind(expiry);
+        scheduler.start();
+    }
+
+    public boolean schedulerStarted() {
+        return scheduler.isStarted();
+    }
+
+    public boolean databaseUp() {
+        try (Connection c = db.dataSource().getConnection()) {
+            return c.isValid(2);
+        } catch (java.sql.SQLException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    public void close() {
+        try {
+            scheduler.shutdown(true);
+        } finally {
+            db.close();
+        }
     }
 }
