@@ -164,12 +164,17 @@ final class Pieces {
         return chats;
     }
 
-    /** Start-up reconciliation, off the start-up path: a slow ARM list must not hold readiness back. */
+    /**
+     * Start-up reconciliation, off the start-up path: a slow ARM list must not hold readiness back. Skipped in a
+     * dry run, whose provider remembers nothing across restarts (every grant would look vanished).
+     */
     static void reconcileInBackground(Config config, Core core, Supplier<Policy> policy) {
+        if (config.dryRun()) {
+            return;
+        }
         Thread t = new Thread(() -> {
             try {
-                Reconciler.Report report = reconciler(core).reconcile();
-                log.info("start-up reconciliation: {}", report.summary());
+                reconciler(core).reconcile();
             } catch (RuntimeException e) {
                 log.warn("start-up reconciliation failed; run `jitbot reconcile` later: {}", e.toString());
             }
