@@ -9,6 +9,12 @@ import picocli.CommandLine.Command;
 final class ReconcileCommand extends AdminCommand implements Callable<Integer> {
     @Override
     public Integer call() {
+        if (config().dryRun()) {
+            err.println("reconcile compares Azure's role assignments with the database, and JITBOT_AZURE_MODE is "
+                    + "dry-run (or no Azure identity is configured): there is no Azure to compare with. Set the bot's "
+                    + "identity (AZURE_TENANT_ID, AZURE_CLIENT_ID, ...) and run it again.");
+            return Main.REFUSED;
+        }
         try (Core core = open(true)) {
             if (core == null) {
                 return Main.REFUSED;
