@@ -103,6 +103,54 @@ class ServeJarIT {
         }
     }
 
+    @Test
+    void serve_withSlackAndTeams_mountsBothEndpointsAndRefusesUnsignedRequests() throws Exception {
+        Files.copy(Path.of("examples/policy.yaml").toAbsolutePath(), work.resolve("policy.yaml"));
+        int port = freePort();
+        Map<String, String> env = new HashMap<>();
+        env.put("JITBOT_HTTP_PORT", Integer.toString(port));
+        env.put("JITBOT_DB_URL", "jdbc:h2:file:" + work.resolve("data/jitbot").toAbsolutePath());
+        env.put("SLACK_BOT_TOKEN", SLACK_TOKEN);
+        env.put("SLACK_SIGNING_SECRET", "8f742231b10e8888abcd99yyyzzz85a5");
+        // Bolt checks the token (auth.test) before it checks signatures: a fake Slack Web API answers that.
+        com.github.tomakehurst.wiremock.WireMockServer slackApi = new com.github.tomakehurst.wiremock.WireMockServer(
+                com.github.tomakehurst.wiremock.core.WireMockConfiguration.options().dynamicPort());
+        slackApi.start();
+        slackApi.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(
+                com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo("/api/auth.test"))
+                .willReturn(com.github.tomakehurst.wiremock.client.WireMock.okJson("{\"ok\":true,\"url\":"
+                        + "\"https://contoso.slack.com/\",\"team\":\"Contoso\",\"user\":\"jitbot\",\"team_id\":"
+                        + "\"T0CONTOSO\",\"user_id\":\"U0JITBOT\",\"bot_id\":\"B0JITBOT\"}")));
+        env.put("JITBOT_SLACK_API_URL", "http://127.0.0.1:" + slackApi.port() + "/api/");
+        env.put("MicrosoftAppId", "0c9e2a7d-4f51-4b8e-9d3a-6e2f1b7c8a90");
+        env.put("MicrosoftAppPassword", "teams-app-password-value");
+        env.put("MicrosoftAppTenantId", "72f988bf-86f1-41af-91ab-2d7cd011db47");
+        try (JarProcess jitbot = JarProcess.start(work, env, List.of(), "serve")) {
+            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
+                    .until(() -> get(port, "/readyz").statusCode() == 200);
+            HttpResponse<String> slack = post(port, "/slack/events", "application/x-www-form-urlencoded",
+                    "command=%2Fjit&text=list&user_id=U0ALICE", Map.of("X-Slack-Signature", "v0=forged",
+                            "X-Slack-Request-Timestamp", Long.toString(System.currentTimeMillis() / 1000)));
+            assertThat(slack.statusCode()).isEqualTo(401);
+            HttpResponse<String> teams = post(port, "/api/messages", "application/json",
+                    "{\"type\":\"message\",\"text\":\"list\"}", Map.of());
+            assertThat(teams.statusCode()).isEqualTo(401);
+            assertThat(jitbot.all()).contains("Slack on (HTTP), Teams on").doesNotContain(SLACK_TOKEN)
+                    .doesNotContain("8f742231b10e8888abcd99yyyzzz85a5").doesNotContain("teams-app-password-value");
+        } finally {
+            slackApi.stop();
+        }
+    }
+
+    private HttpResponse<String> post(int port, String path, String type, String body, Map<String, String> headers)
+            throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(10)).header("Content-Type", type)
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        headers.forEach(b::header);
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     private HttpResponse<String> get(int port, String path) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
