@@ -7,7 +7,6 @@ import dev.jitbot.core.domain.Durations;
 import dev.jitbot.core.domain.Outcome;
 import dev.jitbot.core.domain.State;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -169,9 +168,5 @@ final class ConsoleText implements Outcome.Visitor<String> {
                     + (e.details().isEmpty() ? "" : "  " + e.details()));
         }
         return String.join("\n", lines);
-    }
-
-    static String ago(Duration d) {
-        return Durations.format(d.withNanos(0));
     }
 }

@@ -35,31 +35,38 @@ final class JdbcBackend implements Backend {
         this.conversations = new JdbcConversationStore(db);
     }
 
+    @Override
     public JdbcRequestStore requests() {
         return requests;
     }
 
+    @Override
     public JdbcAuditLog audit() {
         return audit;
     }
 
+    @Override
     public JdbcConversationStore conversations() {
         return conversations;
     }
 
+    @Override
     public QuartzExpiryScheduler scheduler() {
         return scheduler;
     }
 
+    @Override
     public void start(ExpiryService expiry) {
         scheduler.bind(expiry);
         scheduler.start();
     }
 
+    @Override
     public boolean schedulerStarted() {
         return scheduler.isStarted();
     }
 
+    @Override
     public boolean databaseUp() {
         try (Connection c = db.dataSource().getConnection()) {
             return c.isValid(2);
@@ -68,6 +75,7 @@ final class JdbcBackend implements Backend {
         }
     }
 
+    @Override
     public void close() {
         try {
             scheduler.shutdown(true);
