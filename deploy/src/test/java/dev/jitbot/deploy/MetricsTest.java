@@ -1,0 +1,117 @@
+package dev.jitbot.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.jitbot.core.app.AccessProvider;
+import dev.jitbot.core.app.AccessService;
+import dev.jitbot.core.app.ChatNotifier;
+import dev.jitbot.core.app.ExpiryService;
+import dev.jitbot.core.app.Notifications;
+import dev.jitbot.core.domain.Platform;
+import dev.jitbot.core.testing.FakeDirectory;
+import dev.jitbot.core.testing.InMemoryAuditLog;
+import dev.jitbot.core.testing.InMemoryRequestStore;
+import dev.jitbot.core.testing.ManualScheduler;
+import dev.jitbot.core.testing.MutableClock;
+import dev.jitbot.core.testing.RecordingAccessProvider;
+import dev.jitbot.core.testing.TestPolicies;
+import java.time.Duration;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** What an operator's Prometheus sees after the core has worked: counted at the ports, never in the core. */
+class MetricsTest {
+
+    final Metrics metrics = new Metrics();
+    final MutableClock clock = MutableClock.at("2026-11-25T10:00:00Z");
+    final InMemoryRequestStore store = new InMemoryRequestStore();
+    final ManualScheduler scheduler = new ManualScheduler(clock);
+    final RecordingAccessProvider recording = new RecordingAccessProvider();
+
+    private AccessService core(AccessProvider provider) {
+        var audit = metrics.audited(new InMemoryAuditLog());
+        Notifications notifications = new Notifications(store, List.<ChatNotifier>of());
+        ExpiryService expiry = new ExpiryService(TestPolicies::design, store, audit, provider, notifications,
+                scheduler, clock, Runnable::run);
+        expiry.onRevocationLag(metrics::revocationLag);
+        scheduler.bind(expiry);
+        metrics.watch(store);
+        return new AccessService(TestPolicies::design, store, audit, provider, new FakeDirectory(), notifications,
+                scheduler, expiry, clock, new Random(1));
+    }
+
+    @Test
+    void grantAndExpiry_countOutcomesActiveGrantsAndRevocationLag() {
+        AccessService service = core(metrics.provider(recording));
+        service.handle(TestPolicies.ALICE, "request Reader on sub-prod for 20s because look");
+        assertThat(metrics.scrape()).contains("jitbot_grants_active 1.0")
+                .contains("jitbot_requests_total{outcome=\"requested\",platform=\"slack\"} 1.0");
+
+        clock.advance(Duration.ofSeconds(23));
+        scheduler.runDue();
+
+        String text = metrics.scrape();
+        assertThat(text).contains("jitbot_requests_total{outcome=\"revoked\",platform=\"system\"} 1.0")
+                .contains("jitbot_revocation_lag_seconds_count 1")
+                .contains("jitbot_revocation_lag_seconds_bucket{le=\"5.0\"} 1");
+    }
+
+    @Test
+    void failingAzureCalls_areCountedByOperation() {
+        AccessProvider failing = metrics.provider(new AccessProvider() {
+            public String mode() {
+                return "test";
+            }
+
+            public GrantResult grant(dev.jitbot.core.domain.AccessRequest r, java.time.Instant at) {
+                return new GrantResult.Refused("no permission");
+            }
+
+            public void revoke(dev.jitbot.core.domain.AccessRequest r) {
+                throw new IllegalStateException("503");
+            }
+
+            public List<ProviderAssignment> list(java.util.Collection<dev.jitbot.core.domain.AzureScope> s) {
+                return List.of();
+            }
+
+            public void delete(ProviderAssignment orphan) {
+            }
+        });
+        failing.grant(null, null);
+        assertThatThrownBy(() -> failing.revoke(null)).isInstanceOf(IllegalStateException.class);
+        assertThat(metrics.scrape()).contains("jitbot_azure_errors_total{operation=\"grant\"} 1.0")
+                .contains("jitbot_azure_errors_total{operation=\"revoke\"} 1.0");
+    }
+
+    @Test
+    void failingChatDelivery_isCountedByPlatform() {
+        ChatNotifier broken = metrics.notifier(new ChatNotifier() {
+            public Platform platform() {
+                return Platform.TEAMS;
+            }
+
+            public java.util.Optional<dev.jitbot.core.domain.MessageRef> postCard(String c,
+                    dev.jitbot.core.domain.AccessRequest r) {
+                return java.util.Optional.empty();
+            }
+
+            public void updateCard(dev.jitbot.core.domain.MessageRef card, dev.jitbot.core.domain.AccessRequest r) {
+            }
+
+            public void reply(dev.jitbot.core.domain.MessageRef message, String text) {
+            }
+
+            public void directMessage(dev.jitbot.core.domain.ChatUser user, String text) {
+            }
+
+            public void postToChannel(String channelId, String text) {
+                throw new IllegalStateException("Teams is down");
+            }
+        });
+        assertThatThrownBy(() -> broken.postToChannel("19:x", "hi")).isInstanceOf(IllegalStateException.class);
+        assertThat(metrics.scrape()).contains("jitbot_chat_errors_total{operation=\"post\",platform=\"teams\"} 1.0");
+    }
+}
