@@ -1,5 +1,6 @@
 package dev.jitbot.slack;
 
+import com.slack.api.app_backend.SlackSignature;
 import com.slack.api.bolt.App;
 import com.slack.api.bolt.jakarta_servlet.SlackAppServletAdapter;
 import com.slack.api.bolt.request.Request;
@@ -29,10 +30,14 @@ final class SlackEventsServlet extends HttpServlet {
     private final transient SlackAppServletAdapter adapter;
     private final transient AuditLog audit;
     private final transient Clock clock;
+    private final transient SlackSignature.Verifier verifier;
 
     SlackEventsServlet(App app, AuditLog audit, Clock clock) {
         this.app = Objects.requireNonNull(app, "app");
         this.adapter = new SlackAppServletAdapter(app.config());
+        String secret = app.config().getSigningSecret();
+        this.verifier = app.config().isRequestVerificationEnabled() && secret != null
+                ? new SlackSignature.Verifier(new SlackSignature.Generator(secret)) : null;
         this.audit = Objects.requireNonNull(audit, "audit");
         this.clock = Objects.requireNonNull(clock, "clock");
     }
@@ -42,6 +47,18 @@ final class SlackEventsServlet extends HttpServlet {
         Request<?> slackRequest = adapter.buildSlackRequest(req);
         if (slackRequest == null) {
             resp.sendError(HttpServletResponse.SC_BAD_REQUEST);
+            return;
+        }
+        // Checked here before Bolt runs: Bolt may call Slack (auth.test) first, and an unreachable Slack must not
+        // turn a forged request into a 500.
+        if (verifier != null && !verifier.isValid(
+                slackRequest.getHeaders().getFirstValue(SlackSignature.HeaderNames.X_SLACK_REQUEST_TIMESTAMP),
+                slackRequest.getRequestBodyAsString(),
+                slackRequest.getHeaders().getFirstValue(SlackSignature.HeaderNames.X_SLACK_SIGNATURE))) {
+            rejected(req);
+            resp.setStatus(HttpServletResponse.SC_UNAUTHORIZED);
+            resp.setContentType("application/json");
+            resp.getWriter().write("{\"error\":\"invalid request\"}");
             return;
         }
         Response slackResponse;

@@ -155,6 +155,22 @@ class SlackLoopIT {
             assertThat(rig.responses("stale")).isEmpty();
         }
 
+        @Test
+        void forgedSignature_whileSlackIsUnreachable_isStill401() throws Exception {
+            SlackRig down = new SlackRig(null, null, true);
+            try {
+                String body = SlackRig.form("command", "/jit", "text", "list", "user_id", "U0ALICE", "response_url",
+                        down.responseUrl("forged-down"), "trigger_id", "1.2.3");
+                HttpResponse<String> r = down.send(body, SlackRig.nowSeconds(),
+                        (ts, b) -> "v0=" + "0".repeat(64), "application/x-www-form-urlencoded");
+
+                assertThat(r.statusCode()).isEqualTo(401);
+                assertThat(down.audit.all()).extracting(AuditEvent::action).containsExactly("rejected-request");
+            } finally {
+                down.close();
+            }
+        }
+
         private List<AuditEvent> rejections() {
             return rig.audit.all().stream().filter(e -> e.action().equals("rejected-request")).toList();
         }

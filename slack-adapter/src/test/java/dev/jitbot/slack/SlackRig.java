@@ -83,8 +83,16 @@ final class SlackRig implements AutoCloseable {
 
     /** With an app token, jitbot runs over Socket Mode and apps.connections.open points it at {@code socketUrl}. */
     SlackRig(String appToken, String socketUrl) throws Exception {
+        this(appToken, socketUrl, false);
+    }
+
+    /** With {@code slackDown}, the Web API answers 503 from the start, so Bolt never learns who it is. */
+    SlackRig(String appToken, String socketUrl, boolean slackDown) throws Exception {
         slack.start();
         stubSlack();
+        if (slackDown) {
+            slack.stubFor(post("/api/auth.test").willReturn(aResponse().withStatus(503)).atPriority(0));
+        }
         if (socketUrl != null) {
             slack.stubFor(post("/api/apps.connections.open").willReturn(okJson("{\"ok\":true,\"url\":\"" + socketUrl
                     + "\"}")));
