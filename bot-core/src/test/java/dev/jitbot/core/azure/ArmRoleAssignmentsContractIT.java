@@ -1,8 +1,6 @@
 package dev.jitbot.core.azure;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.any;
-import static com.github.tomakehurst.wiremock.client.WireMock.post;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static dev.jitbot.core.azure.AzureFakes.json;
 
@@ -42,9 +40,7 @@ class ArmRoleAssignmentsContractIT extends AccessProviderContract {
     @BeforeEach
     void wire() {
         ARM.clear();
-        fakes.wm.resetAll();
-        fakes.wm.stubFor(post(urlPathEqualTo("/" + AzureFakes.TENANT + "/oauth2/v2.0/token")).willReturn(json(200,
-                "{\"token_type\":\"Bearer\",\"expires_in\":3599,\"access_token\":\"" + AzureFakes.TOKEN + "\"}")));
+        fakes.reset();
         fakes.roleDefinition(TestPolicies.RG_PAYMENTS, "Reader", AzureFakes.READER);
         fakes.wm.stubFor(any(urlPathMatching(".*/providers/Microsoft.Authorization/roleAssignments.*"))
                 .willReturn(json(500, "{}").withTransformers(FakeArm.NAME)));

@@ -56,10 +56,7 @@ class ArmRoleAssignmentsIT {
 
     @BeforeEach
     void wire() {
-        fakes.wm.resetAll();
-        fakes.wm.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(urlPathEqualTo(
-                "/" + AzureFakes.TENANT + "/oauth2/v2.0/token")).willReturn(json(200,
-                "{\"token_type\":\"Bearer\",\"expires_in\":3599,\"access_token\":\"" + AzureFakes.TOKEN + "\"}")));
+        fakes.reset();
         fakes.roleDefinition(RG, "Reader", AzureFakes.READER);
         MutableClock clock = MutableClock.at("2026-11-25T10:00:00Z");
         AzureAccess access = fakes.access("rbac", clock);

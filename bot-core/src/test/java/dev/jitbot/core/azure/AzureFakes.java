@@ -92,6 +92,13 @@ final class AzureFakes implements AutoCloseable {
                 HttpClient.newBuilder().sslContext(trusting()));
     }
 
+    /** Forgets every stub and request, then answers the Entra token endpoint as every test needs. */
+    void reset() {
+        wm.resetAll();
+        wm.stubFor(post(urlPathEqualTo("/" + TENANT + "/oauth2/v2.0/token")).willReturn(json(200,
+                "{\"token_type\":\"Bearer\",\"expires_in\":3599,\"access_token\":\"" + TOKEN + "\"}")));
+    }
+
     static AzureTuning fastTuning() {
         return new AzureTuning(3, Duration.ofMillis(20), Duration.ofMillis(100), Duration.ofSeconds(5),
                 Duration.ofSeconds(2), Duration.ofMillis(50), Duration.ofMinutes(10));

@@ -55,9 +55,7 @@ class GraphDirectoryIT {
 
     @BeforeEach
     void wire() {
-        fakes.wm.resetAll();
-        fakes.wm.stubFor(post(urlPathEqualTo("/" + AzureFakes.TENANT + "/oauth2/v2.0/token")).willReturn(json(200,
-                "{\"token_type\":\"Bearer\",\"expires_in\":3599,\"access_token\":\"" + AzureFakes.TOKEN + "\"}")));
+        fakes.reset();
         clock = MutableClock.at("2026-11-25T10:00:00Z");
         directory = fakes.access("rbac", clock).directory().orElseThrow();
     }

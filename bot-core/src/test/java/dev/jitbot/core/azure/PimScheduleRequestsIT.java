@@ -3,10 +3,8 @@ package dev.jitbot.core.azure;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.matching;
 import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
-import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.put;
 import static com.github.tomakehurst.wiremock.client.WireMock.putRequestedFor;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static dev.jitbot.core.azure.AzureFakes.json;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -46,9 +44,7 @@ class PimScheduleRequestsIT {
 
     @BeforeEach
     void wire() {
-        fakes.wm.resetAll();
-        fakes.wm.stubFor(post(urlPathEqualTo("/" + AzureFakes.TENANT + "/oauth2/v2.0/token")).willReturn(json(200,
-                "{\"token_type\":\"Bearer\",\"expires_in\":3599,\"access_token\":\"" + AzureFakes.TOKEN + "\"}")));
+        fakes.reset();
         fakes.roleDefinition(RG, "Reader", AzureFakes.READER);
         MutableClock clock = MutableClock.at("2026-11-25T10:00:00Z");
         core = new AzureHarness(clock, fakes.access("pim", clock).provider(), new FakeDirectory());

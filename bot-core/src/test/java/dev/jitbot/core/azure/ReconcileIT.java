@@ -6,9 +6,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.deleteRequestedFor
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
-import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.put;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static dev.jitbot.core.azure.AzureFakes.json;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -52,9 +50,7 @@ class ReconcileIT {
 
     @BeforeEach
     void wire() {
-        fakes.wm.resetAll();
-        fakes.wm.stubFor(post(urlPathEqualTo("/" + AzureFakes.TENANT + "/oauth2/v2.0/token")).willReturn(json(200,
-                "{\"token_type\":\"Bearer\",\"expires_in\":3599,\"access_token\":\"" + AzureFakes.TOKEN + "\"}")));
+        fakes.reset();
         fakes.roleDefinition(RG, "Reader", AzureFakes.READER);
         fakes.wm.stubFor(put(urlPathMatching(AzureFakes.path(RG, ASSIGNMENTS) + "[0-9a-f-]{36}"))
                 .willReturn(json(201, "{}")));
