@@ -15,21 +15,32 @@ final class JdbcBackend implements Backend {
     private final JdbcRequestStore requests;
     private final JdbcAuditLog audit;
     private final JdbcConversationStore conversations;
+    private final int schedulerThreads;
 
     /** Opens the database (migrating it) with the stores and a stand-by Quartz scheduler, clustered on PostgreSQL. */
     static JdbcBackend open(Config.Database database) {
+        return open(database, 0);
+    }
+
+    /** As {@link #open(Config.Database)} with {@code threads} scheduler threads (0: the scheduler's default). */
+    static JdbcBackend open(Config.Database database, int threads) {
         Database db = Database.open(database.url(), database.user(), database.password());
         try {
-            return new JdbcBackend(db, new QuartzExpiryScheduler(db, QuartzExpiryScheduler.Settings.defaults(db)));
+            QuartzExpiryScheduler.Settings settings = QuartzExpiryScheduler.Settings.defaults(db);
+            if (threads > 0) {
+                settings = settings.withThreads(threads);
+            }
+            return new JdbcBackend(db, new QuartzExpiryScheduler(db, settings), settings.threads());
         } catch (RuntimeException e) {
             db.close();
             throw e;
         }
     }
 
-    private JdbcBackend(Database db, QuartzExpiryScheduler scheduler) {
+    private JdbcBackend(Database db, QuartzExpiryScheduler scheduler, int schedulerThreads) {
         this.db = db;
         this.scheduler = scheduler;
+        this.schedulerThreads = schedulerThreads;
         this.requests = new JdbcRequestStore(db);
         this.audit = new JdbcAuditLog(db);
         this.conversations = new JdbcConversationStore(db);
@@ -53,6 +64,16 @@ final class JdbcBackend implements Backend {
     @Override
     public QuartzExpiryScheduler scheduler() {
         return scheduler;
+    }
+
+    /** How many expiries the scheduler runs at once. */
+    int schedulerThreads() {
+        return schedulerThreads;
+    }
+
+    /** Whether this is the embedded H2 database or PostgreSQL. */
+    boolean isPostgres() {
+        return db.isPostgres();
     }
 
     @Override

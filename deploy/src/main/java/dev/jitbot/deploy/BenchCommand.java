@@ -1,0 +1,556 @@
+package dev.jitbot.deploy;
+
+import dev.jitbot.core.app.AuditLog;
+import dev.jitbot.core.app.Directory;
+import dev.jitbot.core.domain.AccessRequest;
+import dev.jitbot.core.domain.AuditEvent;
+import dev.jitbot.core.domain.ChatUser;
+import dev.jitbot.core.domain.Command;
+import dev.jitbot.core.domain.Outcome;
+import dev.jitbot.core.domain.Parsed;
+import dev.jitbot.core.domain.Platform;
+import dev.jitbot.core.domain.Policy;
+import dev.jitbot.core.domain.Principal;
+import dev.jitbot.core.domain.PrincipalType;
+import dev.jitbot.core.domain.RequestId;
+import dev.jitbot.core.policy.PolicyLoader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
+
+/**
+ * Measures the real core (AccessService, ExpiryService, the Quartz scheduler, the JDBC stores) on the configured
+ * database, or a temporary H2 file, with a stand-in for Azure that takes a fixed time per call, and prints the
+ * numbers: how late expired grants are revoked, how long an approval takes to become a grant, what concurrent
+ * approvals of one request cost, and how fast the audit log appends and verifies. Nothing here is a pass/fail
+ * target except the invariants (every grant revoked, one grant call per request, an intact chain).
+ */
+@CommandLine.Command(name = "bench", description = {
+        "Measure expiry, approval and audit performance on the configured database (default: a temporary H2 file,",
+        "deleted at the end) with a simulated Azure that takes --provider-latency per call. Prints a table.",
+        "Exit 0 with the numbers; 1 when an invariant broke (a grant not revoked, a second grant call, a broken chain)."})
+final class BenchCommand extends Main.Env implements Callable<Integer> {
+
+    private static final List<String> SECTIONS = List.of("expiry", "approvals", "audit");
+    /** Threads filing the expiry section's requests; the grant call's latency dominates, not the CPU. */
+    private static final int REQUEST_THREADS = 16;
+
+    @Option(names = "--grants", defaultValue = "1000", paramLabel = "N",
+            description = "expiry: auto-approved grants, each for its own principal (default: ${DEFAULT-VALUE})")
+    int grants;
+
+    @Option(names = "--window", defaultValue = "60s", paramLabel = "DURATION", converter = Span.class,
+            description = "expiry: their expiries are spread evenly over this long, e.g. 60s, 0s for a burst "
+                    + "(default: ${DEFAULT-VALUE})")
+    Duration window;
+
+    @Option(names = "--provider-latency", defaultValue = "50ms", paramLabel = "DURATION", converter = Span.class,
+            description = "how long each simulated Azure call (grant, revoke) takes (default: ${DEFAULT-VALUE})")
+    Duration latency;
+
+    @Option(names = "--threads", defaultValue = "0", paramLabel = "N",
+            description = "expiry: scheduler threads, revocations at once (default: the scheduler's own)")
+    int threads;
+
+    @Option(names = "--requests", defaultValue = "200", paramLabel = "M",
+            description = "approvals: requests filed and approved one after another (default: ${DEFAULT-VALUE})")
+    int requests;
+
+    @Option(names = "--approvers", defaultValue = "50", paramLabel = "T",
+            description = "approvals: people approving one request at the same moment (default: ${DEFAULT-VALUE})")
+    int approvers;
+
+    @Option(names = "--audit-rows", defaultValue = "10000", paramLabel = "K",
+            description = "audit: events appended before verify() (default: ${DEFAULT-VALUE})")
+    int auditRows;
+
+    @Option(names = "--only", paramLabel = "SECTION", description = "run one section: expiry, approvals or audit")
+    String only;
+
+    private final Clock clock = Clock.systemUTC();
+
+    @Override
+    public Integer call() throws Exception {
+        String usage = checkOptions();
+        if (usage != null) {
+            err.println(usage);
+            return Main.REFUSED;
+        }
+        Config config = config();
+        String configuredUrl = env.get("JITBOT_DB_URL");
+        boolean configured = configuredUrl != null && !configuredUrl.isBlank();
+        Path temp = configured ? null : Files.createTempDirectory("jitbot-bench-");
+        Config.Database database = configured ? config.database()
+                : new Config.Database("jdbc:h2:file:" + temp.resolve("bench").toAbsolutePath(), null, null);
+        try {
+            return run(database, configured);
+        } finally {
+            if (temp != null) {
+                deleteTree(temp);
+            }
+        }
+    }
+
+    private String checkOptions() {
+        if (only != null && !SECTIONS.contains(only.strip().toLowerCase(Locale.ROOT))) {
+            return "--only " + only + " is not a section; use --only expiry, --only approvals or --only audit.";
+        }
+        if (grants < 1 || requests < 1 || auditRows < 1) {
+            return "--grants, --requests and --audit-rows must each be at least 1.";
+        }
+        if (approvers < 2) {
+            return "--approvers must be at least 2: it is how many people approve one request at once.";
+        }
+        if (threads < 0) {
+            return "--threads must be at least 1 (or leave it out for the scheduler's default).";
+        }
+        return null;
+    }
+
+    private boolean runs(String section) {
+        return only == null || only.strip().equalsIgnoreCase(section);
+    }
+
+    private int run(Config.Database database, boolean configured) throws Exception {
+        try (JdbcBackend backend = JdbcBackend.open(database, threads)) {
+            if (configured && !backend.requests().findByState(ConsoleSession.OPEN).isEmpty()) {
+                err.println("jitbot bench refuses to run on " + Config.redactUrl(database.url()) + ": it holds open "
+                        + "requests, and the bench's scheduler would act on them with a simulated Azure. Point "
+                        + "JITBOT_DB_URL at an empty database of its own, or unset it to use a temporary H2 file.");
+                return Main.REFUSED;
+            }
+            SlowProvider provider = new SlowProvider(latency);
+            Policy policy = benchPolicy();
+            try (Core core = new Core(backend, () -> policy, provider, new BenchDirectory(), clock, List.of())) {
+                backend.start(core.expiry);
+                say("jitbot bench on " + (configured ? (backend.isPostgres() ? "PostgreSQL " : "H2 ")
+                        + Config.redactUrl(database.url()) : "a temporary H2 file (deleted at the end)")
+                        + "; simulated Azure takes " + millis(latency) + " per call; " + backend.schedulerThreads()
+                        + " scheduler threads");
+                if (configured) {
+                    say("(the requests and audit events it makes stay in that database)");
+                }
+                int exit = 0;
+                if (runs("expiry")) {
+                    exit = Math.max(exit, expiry(core, backend));
+                }
+                if (runs("approvals")) {
+                    exit = Math.max(exit, approvals(core, provider));
+                }
+                if (runs("audit")) {
+                    exit = Math.max(exit, audit(core.audit));
+                }
+                return exit;
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ expiry
+
+    /**
+     * Files the grants ahead of their expiries, {@code lead} before each, so filing keeps pace with expiring; each
+     * grant's duration is chosen when it is filed so that its expiry lands on its place in the window.
+     */
+    private int expiry(Core core, JdbcBackend backend) throws InterruptedException {
+        section("expiry", grants + " auto-approved grants expiring over " + seconds(window) + ", "
+                + backend.schedulerThreads() + " scheduler threads");
+        Semaphore revoked = new Semaphore(0);
+        core.expiry.onRevocationLag(lag -> revoked.release());
+        Duration perRequest = latency.plusMillis(10);
+        Duration burst = perRequest.multipliedBy(grants).dividedBy(REQUEST_THREADS);
+        Duration lead = Duration.ofSeconds(2).plus(burst.compareTo(window) > 0 ? burst.minus(window) : Duration.ZERO);
+        Instant first = clock.instant().plus(lead);
+        Instant filingStarted = clock.instant();
+        ExecutorService pool = Executors.newFixedThreadPool(REQUEST_THREADS, Core.named("jitbot-bench-request"));
+        AtomicInteger behind = new AtomicInteger();
+        List<Future<Outcome>> filed = new ArrayList<>();
+        try {
+            for (int i = 0; i < grants; i++) {
+                Instant target = grants == 1 ? first : first.plus(window.multipliedBy(i).dividedBy(grants - 1));
+                sleepUntil(target.minus(lead));
+                ChatUser user = user("bench-expiry-" + i);
+                filed.add(pool.submit(() -> {
+                    Duration d = Duration.between(clock.instant(), target).minus(latency);
+                    if (d.compareTo(Duration.ofMillis(100)) < 0) {
+                        behind.incrementAndGet();
+                        d = Duration.ofMillis(100);
+                    }
+                    return core.service.request(user, new Command.Request("Reader", "bench", d,
+                            "bench: expiry", null, null));
+                }));
+            }
+            List<RequestId> ids = new ArrayList<>();
+            List<String> refused = new ArrayList<>();
+            for (Future<Outcome> f : filed) {
+                Outcome o = result(f);
+                if (o instanceof Outcome.Granted g) {
+                    ids.add(g.request().id());
+                } else {
+                    refused.add(describe(o));
+                }
+            }
+            Duration filing = Duration.between(filingStarted, clock.instant());
+            row("grants filed", ids.size() + " in " + seconds(filing) + ", each " + seconds(lead)
+                    + " before its expiry" + (behind.get() > 0 ? " (" + behind.get()
+                    + " filed behind schedule: their expiries bunch up)" : ""));
+            if (!refused.isEmpty()) {
+                row("NOT granted", refused.size() + ", e.g. " + refused.get(0));
+            }
+            Instant lastTarget = first.plus(window);
+            Duration wait = Duration.between(clock.instant(), lastTarget).plusSeconds(120)
+                    .plus(latency.multipliedBy(ids.size()).dividedBy(Math.max(1, backend.schedulerThreads())));
+            boolean all = revoked.tryAcquire(ids.size(), Math.max(1, wait.toMillis()), TimeUnit.MILLISECONDS);
+            List<AccessRequest> ended = ids.stream().map(id -> backend.requests().find(id).orElseThrow())
+                    .filter(r -> r.endedAt() != null && r.expiresAt() != null && r.state() == dev.jitbot.core.domain.State.ENDED)
+                    .toList();
+            if (!all || ended.size() < ids.size()) {
+                row("NOT revoked", (ids.size() - ended.size()) + " of " + ids.size() + " grants still held "
+                        + seconds(Duration.between(lastTarget, clock.instant())) + " after the last expiry");
+            }
+            if (!ended.isEmpty()) {
+                long[] lags = ended.stream().mapToLong(r -> Math.max(0,
+                        Duration.between(r.expiresAt(), r.endedAt()).toNanos())).sorted().toArray();
+                row("revocation lag after expiry", percentiles(lags, true) + "  (includes the revoke call)");
+                Instant firstExpiry = ended.stream().map(AccessRequest::expiresAt).min(Comparator.naturalOrder()).orElseThrow();
+                Instant lastExpiry = ended.stream().map(AccessRequest::expiresAt).max(Comparator.naturalOrder()).orElseThrow();
+                Instant lastEnded = ended.stream().map(AccessRequest::endedAt).max(Comparator.naturalOrder()).orElseThrow();
+                row("last revoked after last expiry", millis(Duration.between(lastExpiry, lastEnded)));
+                Duration span = Duration.between(firstExpiry, lastEnded);
+                row("throughput", String.format(Locale.ROOT, "%.1f revocations/s over %s (first expiry to last "
+                        + "revoked; offered %s)", ended.size() / Math.max(span.toNanos() / 1e9, 1e-3), seconds(span),
+                        window.isZero() ? "all at once" : String.format(Locale.ROOT, "%.1f/s",
+                                ended.size() / (window.toNanos() / 1e9))));
+            }
+            return all && refused.isEmpty() && ended.size() == ids.size() ? 0 : 1;
+        } finally {
+            core.expiry.onRevocationLag(lag -> { });
+            pool.shutdownNow();
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ approvals
+
+    private int approvals(Core core, SlowProvider provider) throws InterruptedException {
+        section("approvals", requests + " requests filed and approved one after another; then " + approvers
+                + " approvers at once on one request");
+        ChatUser approver = user("bench-approver-0");
+        List<Owned> held = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+        long[] took = new long[requests];
+        int done = 0;
+        for (int i = 0; i < requests; i++) {
+            ChatUser requester = user("bench-approval-" + i);
+            long t0 = System.nanoTime();
+            Outcome filed = core.service.request(requester, contributor());
+            if (!(filed instanceof Outcome.Requested r)) {
+                problems.add(describe(filed));
+                continue;
+            }
+            Outcome approved = core.service.approve(approver, r.request().id());
+            long t = System.nanoTime() - t0;
+            if (!(approved instanceof Outcome.Granted)) {
+                problems.add(describe(approved));
+                continue;
+            }
+            took[done++] = t;
+            held.add(new Owned(requester, r.request().id()));
+        }
+        long[] sorted = Arrays.copyOf(took, done);
+        Arrays.sort(sorted);
+        if (done > 0) {
+            row("request -> approve -> ACTIVE", percentiles(sorted, false) + "  (includes the grant call)");
+        }
+        if (!problems.isEmpty()) {
+            row("NOT granted", problems.size() + ", e.g. " + problems.get(0));
+        }
+
+        ChatUser requester = user("bench-contended");
+        Outcome filed = core.service.request(requester, contributor());
+        int exit = problems.isEmpty() ? 0 : 1;
+        if (filed instanceof Outcome.Requested r) {
+            RequestId id = r.request().id();
+            held.add(new Owned(requester, id));
+            exit = Math.max(exit, contention(core, provider, id));
+        } else {
+            row("contention", "could not file the request: " + describe(filed));
+            exit = 1;
+        }
+        release(core, held);
+        return exit;
+    }
+
+    /** {@code approvers} people approve one request at the same instant; the store's compare-and-set lets one win. */
+    private int contention(Core core, SlowProvider provider, RequestId id) throws InterruptedException {
+        ExecutorService pool = Executors.newFixedThreadPool(approvers, Core.named("jitbot-bench-approver"));
+        try {
+            CountDownLatch ready = new CountDownLatch(approvers);
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<Outcome>> votes = new ArrayList<>();
+            for (int k = 1; k <= approvers; k++) {
+                ChatUser approver = user("bench-approver-" + k);
+                votes.add(pool.submit(() -> {
+                    ready.countDown();
+                    go.await();
+                    return core.service.approve(approver, id);
+                }));
+            }
+            ready.await();
+            long t0 = System.nanoTime();
+            go.countDown();
+            int granted = 0;
+            int refused = 0;
+            int failed = 0;
+            for (Future<Outcome> f : votes) {
+                try {
+                    Outcome o = f.get();
+                    if (o instanceof Outcome.Granted) {
+                        granted++;
+                    } else if (o instanceof Outcome.Refused) {
+                        refused++;
+                    } else {
+                        failed++;
+                    }
+                } catch (ExecutionException e) {
+                    failed++;
+                }
+            }
+            Duration took = Duration.ofNanos(System.nanoTime() - t0);
+            int calls = provider.grantCalls(id.value());
+            row(approvers + " approvers at once", calls + " grant call" + (calls == 1 ? "" : "s")
+                    + (calls == 1 ? "" : " (MUST be 1)") + "; " + granted + " granted, " + refused
+                    + " told it was already approved" + (failed > 0 ? ", " + failed + " failed" : "")
+                    + "; all answered in " + millis(took));
+            return calls == 1 && granted == 1 && failed == 0 ? 0 : 1;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** Gives the approvals section's grants back, so the database is left with nothing open. Not measured. */
+    private void release(Core core, List<Owned> held) throws InterruptedException {
+        ExecutorService pool = Executors.newFixedThreadPool(REQUEST_THREADS, Core.named("jitbot-bench-release"));
+        try {
+            List<Future<Outcome>> released = new ArrayList<>();
+            for (Owned o : held) {
+                released.add(pool.submit(() -> core.service.release(o.requester(), o.id())));
+            }
+            for (Future<Outcome> f : released) {
+                result(f);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private record Owned(ChatUser requester, RequestId id) { }
+
+    private static Command.Request contributor() {
+        return new Command.Request("Contributor", "bench", Duration.ofHours(1), "bench: approval", null, null);
+    }
+
+    // ------------------------------------------------------------------------------------------------ audit
+
+    private int audit(AuditLog audit) {
+        section("audit", auditRows + " events appended one after another, then verify()");
+        long t0 = System.nanoTime();
+        for (int i = 0; i < auditRows; i++) {
+            audit.append(AuditEvent.of(clock.instant(), "jitbot-bench", Platform.SYSTEM, "bench", null,
+                    "bench event " + i));
+        }
+        Duration appending = Duration.ofNanos(System.nanoTime() - t0);
+        row("append", seconds(appending) + String.format(Locale.ROOT, "  (%.0f events/s, %s each)",
+                auditRows / Math.max(appending.toNanos() / 1e9, 1e-9), millis(appending.dividedBy(auditRows))));
+        long t1 = System.nanoTime();
+        AuditLog.Verification v = audit.verify();
+        Duration verifying = Duration.ofNanos(System.nanoTime() - t1);
+        row("verify()", seconds(verifying) + " for " + v.rows() + " events in the log"
+                + (v.intact() ? ", chain intact" : ", BROKEN at event " + v.firstBadSeq() + ": " + v.problem()));
+        return v.intact() ? 0 : 1;
+    }
+
+    // ------------------------------------------------------------------------------------------------ wiring
+
+    /** One scope, an auto-approved rule for the expiry section and a one-approval rule for the approvals section. */
+    static Policy benchPolicy() {
+        PolicyLoader.Result result = PolicyLoader.parse(BENCH_POLICY, "bench-policy.yaml");
+        if (!result.isOk()) {
+            throw new IllegalStateException("the built-in bench policy is invalid: " + result.report());
+        }
+        return result.policy();
+    }
+
+    private static final String REQUESTERS_GROUP = "be000000-0000-4000-8000-0000000000a1";
+    private static final String APPROVERS_GROUP = "be000000-0000-4000-8000-0000000000a2";
+    private static final String BENCH_POLICY = """
+            defaults: { max_duration: 24h, request_ttl: 1h, approvals: 1 }
+            scopes:
+              bench: /subscriptions/be000000-0000-4000-8000-000000000000/resourceGroups/rg-jitbot-bench
+            groups:
+              requesters: { entra_group: %s }
+              approvers:  { entra_group: %s }
+            oncall: approvers
+            rules:
+              - name: bench auto-approved
+                role: Reader
+                scopes: [bench]
+                requesters: [requesters]
+                approvals: 0
+              - name: bench one approval
+                role: Contributor
+                scopes: [bench]
+                requesters: [requesters]
+                approvers: [approvers]
+                approvals: 1
+            """.formatted(REQUESTERS_GROUP, APPROVERS_GROUP);
+
+    private static ChatUser user(String name) {
+        return new ChatUser(Platform.CLI, name, name, name + "@bench.invalid");
+    }
+
+    /**
+     * Everyone is a requester, each with an Entra object id of their own (one open grant per principal, role and
+     * scope); people named {@code bench-approver-*} also approve.
+     */
+    private static final class BenchDirectory implements Directory {
+        @Override
+        public Parsed<Principal> user(ChatUser user) {
+            String oid = UUID.nameUUIDFromBytes(("jitbot-bench:" + user.id()).getBytes(StandardCharsets.UTF_8)).toString();
+            return Parsed.ok(new Principal(oid, PrincipalType.USER, user.id()));
+        }
+
+        @Override
+        public Parsed<Principal> servicePrincipal(String objectOrAppId) {
+            return Parsed.invalid("the bench has no service principals");
+        }
+
+        @Override
+        public boolean isMember(Principal principal, String groupObjectId) {
+            return groupObjectId.equals(REQUESTERS_GROUP)
+                    || (groupObjectId.equals(APPROVERS_GROUP) && principal.displayName().startsWith("bench-approver-"));
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ output
+
+    private void say(String line) {
+        out.println(line);
+        out.flush();
+    }
+
+    private void section(String name, String what) {
+        say("");
+        say("== " + name + ": " + what);
+    }
+
+    private void row(String what, String value) {
+        say(String.format(Locale.ROOT, "  %-32s %s", what, value));
+    }
+
+    /** p50, p95, p99 (nearest rank) and the maximum of sorted nanosecond samples. */
+    static String percentiles(long[] sortedNanos, boolean withP99) {
+        StringBuilder s = new StringBuilder();
+        s.append("p50 ").append(millis(at(sortedNanos, 50))).append("  p95 ").append(millis(at(sortedNanos, 95)));
+        if (withP99) {
+            s.append("  p99 ").append(millis(at(sortedNanos, 99)));
+        }
+        return s.append("  max ").append(millis(Duration.ofNanos(sortedNanos[sortedNanos.length - 1]))).toString();
+    }
+
+    private static Duration at(long[] sorted, int percent) {
+        int rank = (int) Math.ceil(percent / 100.0 * sorted.length);
+        return Duration.ofNanos(sorted[Math.max(0, Math.min(sorted.length, rank) - 1)]);
+    }
+
+    static String millis(Duration d) {
+        double ms = d.toNanos() / 1e6;
+        return ms < 10 ? String.format(Locale.ROOT, "%.1f ms", ms) : String.format(Locale.ROOT, "%.0f ms", ms);
+    }
+
+    /** Milliseconds under a second, else seconds. */
+    static String seconds(Duration d) {
+        return d.compareTo(Duration.ofSeconds(1)) < 0 ? millis(d)
+                : String.format(Locale.ROOT, "%.1f s", d.toNanos() / 1e9);
+    }
+
+    private static String describe(Outcome o) {
+        return o instanceof Outcome.Refused r ? r.message() : o.getClass().getSimpleName();
+    }
+
+    private static Outcome result(Future<Outcome> f) throws InterruptedException {
+        try {
+            return f.get();
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            return new Outcome.Refused(dev.jitbot.core.domain.Refusal.Reason.INVALID_INPUT,
+                    "failed: " + (cause == null ? e : cause));
+        }
+    }
+
+    private void sleepUntil(Instant at) throws InterruptedException {
+        long ms = Duration.between(clock.instant(), at).toMillis();
+        if (ms > 0) {
+            Thread.sleep(ms);
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // A temporary directory left behind is untidy, not wrong.
+        }
+    }
+
+    /** Reads {@code 500ms}, {@code 3s}, {@code 2m}, {@code 1h}, or an ISO-8601 duration such as {@code PT3S}. */
+    static final class Span implements CommandLine.ITypeConverter<Duration> {
+        private static final Pattern SIMPLE = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
+
+        @Override
+        public Duration convert(String value) {
+            String v = value.strip().toLowerCase(Locale.ROOT);
+            Matcher m = SIMPLE.matcher(v);
+            if (m.matches()) {
+                long n = Long.parseLong(m.group(1));
+                return switch (m.group(2)) {
+                    case "ms" -> Duration.ofMillis(n);
+                    case "s" -> Duration.ofSeconds(n);
+                    case "m" -> Duration.ofMinutes(n);
+                    default -> Duration.ofHours(n);
+                };
+            }
+            try {
+                Duration d = Duration.parse(value.strip().toUpperCase(Locale.ROOT));
+                if (!d.isNegative()) {
+                    return d;
+                }
+            } catch (java.time.format.DateTimeParseException e) {
+                // reported below
+            }
+            throw new CommandLine.TypeConversionException("'" + value + "' is not a duration; write e.g. 500ms, 3s, 2m");
+        }
+    }
+}
