@@ -176,13 +176,17 @@ final class BenchCommand extends Main.Env implements Callable<Integer> {
      * grant's duration is chosen when it is filed so that its expiry lands on its place in the window.
      */
     private int expiry(Core core, JdbcBackend backend) throws InterruptedException {
-        section("expiry", grants + " auto-approved grants expiring over " + seconds(window) + ", "
+        section("expiry", grants + " auto-approved grants expiring " + (window.isZero() ? "at the same instant"
+                : "over " + seconds(window)) + ", "
                 + backend.schedulerThreads() + " scheduler threads");
         Semaphore revoked = new Semaphore(0);
         core.expiry.onRevocationLag(lag -> revoked.release());
-        Duration perRequest = latency.plusMillis(10);
-        Duration burst = perRequest.multipliedBy(grants).dividedBy(REQUEST_THREADS);
-        Duration lead = Duration.ofSeconds(2).plus(burst.compareTo(window) > 0 ? burst.minus(window) : Duration.ZERO);
+        // Filing must stay ahead of expiring. When the window is too short to file at its pace, start early by a
+        // generous multiple of the shortfall: filing slows as open grants pile up (each request checks them all
+        // for a duplicate), and the rows below say how many still fell behind.
+        Duration burst = latency.plusMillis(10).multipliedBy(grants).dividedBy(REQUEST_THREADS);
+        Duration shortfall = burst.compareTo(window) > 0 ? burst.minus(window) : Duration.ZERO;
+        Duration lead = Duration.ofSeconds(2).plus(shortfall.multipliedBy(4));
         Instant first = clock.instant().plus(lead);
         Instant filingStarted = clock.instant();
         ExecutorService pool = Executors.newFixedThreadPool(REQUEST_THREADS, Core.named("jitbot-bench-request"));
@@ -487,7 +491,8 @@ final class BenchCommand extends Main.Env implements Callable<Integer> {
 
     static String millis(Duration d) {
         double ms = d.toNanos() / 1e6;
-        return ms < 10 ? String.format(Locale.ROOT, "%.1f ms", ms) : String.format(Locale.ROOT, "%.0f ms", ms);
+        String format = ms < 1 ? "%.3f ms" : ms < 10 ? "%.1f ms" : "%.0f ms";
+        return String.format(Locale.ROOT, format, ms);
     }
 
     /** Milliseconds under a second, else seconds. */
