@@ -160,8 +160,8 @@ final class ConsoleSession {
                 }
             }
             if (!lines.isEmpty()) {
-                out.accept("End of input; waiting for " + String.join("; ", lines)
-                        + ". Ctrl-C stops now (the next start revokes what expired).");
+                out.accept("End of input; waiting until this ends: " + String.join("; ", lines)
+                        + ". Ctrl-C stops now.");
             }
             Thread.sleep(poll.toMillis());
         }

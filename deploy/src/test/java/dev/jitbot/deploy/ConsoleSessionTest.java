@@ -121,7 +121,7 @@ class ConsoleSessionTest {
         BufferedReader in = new BufferedReader(new StringReader(String.join("\n",
                 "# a comment", "request Reader on sub-prod for 20s because look", "")));
         Thread expiry = new Thread(() -> {
-            while (lines.stream().noneMatch(l -> l.startsWith("End of input; waiting for JIT-"))) {
+            while (lines.stream().noneMatch(l -> l.startsWith("End of input; waiting until this ends: JIT-"))) {
                 try {
                     Thread.sleep(20);
                 } catch (InterruptedException e) {
@@ -136,7 +136,7 @@ class ConsoleSessionTest {
         expiry.join();
         assertThat(lines.get(0)).isEqualTo("alice> # a comment");
         assertThat(all()).contains("alice> request Reader on sub-prod for 20s because look")
-                .contains("End of input; waiting for JIT-").contains("revoked at");
+                .contains("End of input; waiting until this ends: JIT-").contains("revoked at");
         assertThat(lines.get(lines.size() - 1)).isEqualTo("Nothing is pending or active any more. Bye.");
     }
 }

@@ -120,12 +120,6 @@ public record AzureScope(String id) {
         return p[0].equals("subscriptions") ? p[1] : null;
     }
 
-    /** The last segment: the resource group, resource, subscription or management group name. */
-    public String shortName() {
-        String[] p = segments();
-        return p[p.length - 1];
-    }
-
     /** True when this scope equals {@code other} or lies inside it. */
     public boolean isWithin(AzureScope other) {
         String mine = id.toLowerCase(Locale.ROOT);
