@@ -12,7 +12,9 @@ import dev.jitbot.core.domain.Platform;
 import dev.jitbot.core.domain.Policy;
 import dev.jitbot.core.domain.Principal;
 import dev.jitbot.core.domain.PrincipalType;
+import dev.jitbot.core.domain.Refusal;
 import dev.jitbot.core.domain.RequestId;
+import dev.jitbot.core.domain.State;
 import dev.jitbot.core.policy.PolicyLoader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -229,7 +231,7 @@ final class BenchCommand extends Main.Env implements Callable<Integer> {
                     .plus(latency.multipliedBy(ids.size()).dividedBy(Math.max(1, backend.schedulerThreads())));
             boolean all = revoked.tryAcquire(ids.size(), Math.max(1, wait.toMillis()), TimeUnit.MILLISECONDS);
             List<AccessRequest> ended = ids.stream().map(id -> backend.requests().find(id).orElseThrow())
-                    .filter(r -> r.endedAt() != null && r.expiresAt() != null && r.state() == dev.jitbot.core.domain.State.ENDED)
+                    .filter(r -> r.endedAt() != null && r.expiresAt() != null && r.state() == State.ENDED)
                     .toList();
             if (!all || ended.size() < ids.size()) {
                 row("NOT revoked", (ids.size() - ended.size()) + " of " + ids.size() + " grants still held "
@@ -510,7 +512,7 @@ final class BenchCommand extends Main.Env implements Callable<Integer> {
             return f.get();
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
-            return new Outcome.Refused(dev.jitbot.core.domain.Refusal.Reason.INVALID_INPUT,
+            return new Outcome.Refused(Refusal.Reason.INVALID_INPUT,
                     "failed: " + (cause == null ? e : cause));
         }
     }

@@ -20,7 +20,6 @@ final class SlowProvider implements AccessProvider {
 
     private final Duration latency;
     private final Map<String, AtomicInteger> grants = new ConcurrentHashMap<>();
-    private final AtomicInteger revokes = new AtomicInteger();
 
     SlowProvider(Duration latency) {
         if (latency.isNegative()) {
@@ -45,7 +44,6 @@ final class SlowProvider implements AccessProvider {
     @Override
     public void revoke(AccessRequest r) {
         pause();
-        revokes.incrementAndGet();
     }
 
     @Override
@@ -63,10 +61,6 @@ final class SlowProvider implements AccessProvider {
     int grantCalls(String requestId) {
         AtomicInteger n = grants.get(requestId);
         return n == null ? 0 : n.get();
-    }
-
-    int revokeCalls() {
-        return revokes.get();
     }
 
     private void pause() {
