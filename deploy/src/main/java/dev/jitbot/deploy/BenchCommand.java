@@ -51,10 +51,11 @@ import picocli.CommandLine.Option;
  * approvals of one request cost, and how fast the audit log appends and verifies. Nothing here is a pass/fail
  * target except the invariants (every grant revoked, one grant call per request, an intact chain).
  */
-@CommandLine.Command(name = "bench", description = {
-        "Measure expiry, approval and audit performance on the configured database (default: a temporary H2 file,",
-        "deleted at the end) with a simulated Azure that takes --provider-latency per call. Prints a table.",
-        "Exit 0 with the numbers; 1 when an invariant broke (a grant not revoked, a second grant call, a broken chain)."})
+@CommandLine.Command(name = "bench", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, description = {
+        "Measure expiry, approval and audit performance on the configured database (default: a temporary H2 file, "
+                + "deleted at the end) with a simulated Azure that takes --provider-latency per call. Prints a table.",
+        "Exit 0 with the numbers; 1 when an invariant broke (a grant not revoked, a second grant call, a broken "
+                + "chain)."})
 final class BenchCommand extends Main.Env implements Callable<Integer> {
 
     private static final List<String> SECTIONS = List.of("expiry", "approvals", "audit");
