@@ -51,7 +51,8 @@ import picocli.CommandLine.Option;
  * approvals of one request cost, and how fast the audit log appends and verifies. Nothing here is a pass/fail
  * target except the invariants (every grant revoked, one grant call per request, an intact chain).
  */
-@CommandLine.Command(name = "bench", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, description = {
+@CommandLine.Command(name = "bench", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = {
         "Measure expiry, approval and audit performance on the configured database (default: a temporary H2 file, "
                 + "deleted at the end) with a simulated Azure that takes --provider-latency per call. Prints a table.",
         "Exit 0 with the numbers; 1 when an invariant broke (a grant not revoked, a second grant call, a broken "
