@@ -243,9 +243,9 @@ final class BenchCommand extends Main.Env implements Callable<Integer> {
                 long[] lags = ended.stream().mapToLong(r -> Math.max(0,
                         Duration.between(r.expiresAt(), r.endedAt()).toNanos())).sorted().toArray();
                 row("revocation lag after expiry", percentiles(lags, true) + "  (includes the revoke call)");
-                Instant firstExpiry = ended.stream().map(AccessRequest::expiresAt).min(Comparator.naturalOrder()).orElseThrow();
-                Instant lastExpiry = ended.stream().map(AccessRequest::expiresAt).max(Comparator.naturalOrder()).orElseThrow();
-                Instant lastEnded = ended.stream().map(AccessRequest::endedAt).max(Comparator.naturalOrder()).orElseThrow();
+                Instant firstExpiry = ended.stream().map(AccessRequest::expiresAt).min(Instant::compareTo).orElseThrow();
+                Instant lastExpiry = ended.stream().map(AccessRequest::expiresAt).max(Instant::compareTo).orElseThrow();
+                Instant lastEnded = ended.stream().map(AccessRequest::endedAt).max(Instant::compareTo).orElseThrow();
                 row("last revoked after last expiry", millis(Duration.between(lastExpiry, lastEnded)));
                 Duration span = Duration.between(firstExpiry, lastEnded);
                 row("throughput", String.format(Locale.ROOT, "%.1f revocations/s over %s (first expiry to last "
@@ -446,7 +446,8 @@ final class BenchCommand extends Main.Env implements Callable<Integer> {
     private static final class BenchDirectory implements Directory {
         @Override
         public Parsed<Principal> user(ChatUser user) {
-            String oid = UUID.nameUUIDFromBytes(("jitbot-bench:" + user.id()).getBytes(StandardCharsets.UTF_8)).toString();
+            byte[] name = ("jitbot-bench:" + user.id()).getBytes(StandardCharsets.UTF_8);
+            String oid = UUID.nameUUIDFromBytes(name).toString();
             return Parsed.ok(new Principal(oid, PrincipalType.USER, user.id()));
         }
 
@@ -559,7 +560,8 @@ final class BenchCommand extends Main.Env implements Callable<Integer> {
             } catch (java.time.format.DateTimeParseException e) {
                 // reported below
             }
-            throw new CommandLine.TypeConversionException("'" + value + "' is not a duration; write e.g. 500ms, 3s, 2m");
+            throw new CommandLine.TypeConversionException("'" + value + "' is not a duration; write e.g. 500ms, 3s, "
+                    + "2m");
         }
     }
 }
