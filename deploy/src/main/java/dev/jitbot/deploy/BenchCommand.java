@@ -243,7 +243,8 @@ final class BenchCommand extends Main.Env implements Callable<Integer> {
                 long[] lags = ended.stream().mapToLong(r -> Math.max(0,
                         Duration.between(r.expiresAt(), r.endedAt()).toNanos())).sorted().toArray();
                 row("revocation lag after expiry", percentiles(lags, true) + "  (includes the revoke call)");
-                Instant firstExpiry = ended.stream().map(AccessRequest::expiresAt).min(Instant::compareTo).orElseThrow();
+                Instant firstExpiry = ended.stream().map(AccessRequest::expiresAt).min(Instant::compareTo)
+                        .orElseThrow();
                 Instant lastExpiry = ended.stream().map(AccessRequest::expiresAt).max(Instant::compareTo).orElseThrow();
                 Instant lastEnded = ended.stream().map(AccessRequest::endedAt).max(Instant::compareTo).orElseThrow();
                 row("last revoked after last expiry", millis(Duration.between(lastExpiry, lastEnded)));
