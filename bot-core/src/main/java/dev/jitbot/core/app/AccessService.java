@@ -211,8 +211,8 @@ public final class AccessService {
         // One open grant per principal, role and scope: Azure holds one assignment for the three, so a second
         // grant would share it and the first one's expiry would take both away.
         final Principal grantee = principal;
-        Optional<AccessRequest> open = store.findByState(OPEN).stream()
-                .filter(o -> o.principal().objectId().equals(grantee.objectId()) && o.role().sameRole(role)
+        Optional<AccessRequest> open = store.findOpenFor(grantee.objectId()).stream()
+                .filter(o -> o.role().sameRole(role)
                         && o.scope().id().equalsIgnoreCase(scope.orThrow().id()))
                 .findFirst();
         if (open.isPresent()) {

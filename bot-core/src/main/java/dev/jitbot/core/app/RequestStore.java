@@ -33,6 +33,9 @@ public interface RequestStore {
     /** PENDING requests whose decide-by time is at or before {@code cutoff}. */
     List<AccessRequest> findUndecided(Instant cutoff);
 
+    /** PENDING, ACTIVATING, ACTIVE or REVOKING requests that grant to the principal with this object id. */
+    List<AccessRequest> findOpenFor(String principalObjectId);
+
     /** Requests that {@code requesterKey} (a chat key or email) made, newest first, at most {@code limit}. */
     List<AccessRequest> findByRequester(String requesterKey, int limit);
 

@@ -110,6 +110,13 @@ public final class JdbcRequestStore implements RequestStore {
     }
 
     @Override
+    public List<AccessRequest> findOpenFor(String principalObjectId) {
+        return query(SELECT + " WHERE principal_id = ? AND state IN ('PENDING', 'ACTIVATING', 'ACTIVE', 'REVOKING')"
+                + " ORDER BY created_at, id", List.of(principalObjectId.toLowerCase(Locale.ROOT)),
+                "finding open requests of a principal");
+    }
+
+    @Override
     public List<AccessRequest> findExpiring(Instant cutoff) {
         return query(SELECT + " WHERE state IN ('ACTIVE', 'REVOKING') AND expires_at IS NOT NULL AND expires_at <= ?"
                 + " ORDER BY expires_at, id", List.of(cutoff), "finding expiring grants");

@@ -53,6 +53,14 @@ public final class InMemoryRequestStore implements RequestStore {
     }
 
     @Override
+    public synchronized List<AccessRequest> findOpenFor(String principalObjectId) {
+        return rows.values().stream()
+                .filter(r -> r.principal().objectId().equalsIgnoreCase(principalObjectId)
+                        && (r.state() == State.PENDING || r.state().holdsAccess()))
+                .sorted(Comparator.comparing(AccessRequest::createdAt)).toList();
+    }
+
+    @Override
     public synchronized List<AccessRequest> findExpiring(Instant cutoff) {
         return rows.values().stream()
                 .filter(r -> (r.state() == State.ACTIVE || r.state() == State.REVOKING) && r.expiresAt() != null

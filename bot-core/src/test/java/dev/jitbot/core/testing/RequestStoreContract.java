@@ -232,6 +232,20 @@ public abstract class RequestStoreContract {
         }
 
         @Test
+        void findOpenFor_returnsOnlyTheOpenRequestsOfThatPrincipal() {
+            AccessRequest alicePending = pending("JIT-AAAA", TestPolicies.ALICE, T0);
+            AccessRequest aliceActive = active("JIT-BBBB", T0.plusSeconds(5), Duration.ofHours(1));
+            AccessRequest aliceEnded = active("JIT-CCCC", T0, Duration.ofMinutes(5)).to(State.ENDED);
+            AccessRequest bobPending = pending("JIT-DDDD", TestPolicies.BOB, T0);
+            for (AccessRequest r : List.of(alicePending, aliceActive, aliceEnded, bobPending)) {
+                store.insert(r);
+            }
+
+            assertThat(store.findOpenFor(alicePending.principal().objectId())).containsExactlyInAnyOrder(alicePending, aliceActive);
+            assertThat(store.findOpenFor(bobPending.principal().objectId().toUpperCase())).containsExactly(bobPending);
+        }
+
+        @Test
         void findExpiring_returnsActiveAndRevokingGrantsDueByTheCutoff_soonestFirst() {
             AccessRequest dueLater = active("JIT-AAAA", T0, Duration.ofMinutes(30));
             AccessRequest dueFirst = active("JIT-BBBB", T0, Duration.ofMinutes(10));
