@@ -451,11 +451,22 @@ public final class AccessService {
                     : String.join(", ", rule.get().approvers())) + " may " + verb + " " + r.label() + " (" + r.id()
                     + ").");
         }
-        if (r.hasVoted(actor)) {
+        // An extension is a new decision: approving the original request does not use up a vote on it.
+        if (!hasPendingExtension(r) && r.hasVoted(actor)) {
             return new Outcome.Refused(Reason.ALREADY_VOTED, "You already voted on " + r.id() + "; it needs "
                     + r.approvalsNeeded() + " distinct approvers, " + r.approvals() + " so far.");
         }
         return null;
+    }
+
+    private static boolean hasPendingExtension(AccessRequest r) {
+        return r.state() == State.ACTIVE && r.extension() != null;
+    }
+
+    private static boolean hasVotedOnWhatIsPending(AccessRequest r, ChatUser user) {
+        return hasPendingExtension(r)
+                ? r.extension().votes().stream().anyMatch(v -> v.voter().samePerson(user))
+                : r.hasVoted(user);
     }
 
     private static Outcome.Refused notPending(AccessRequest r, String verb) {
@@ -715,7 +726,7 @@ public final class AccessService {
     public List<AccessRequest> awaitingDecisionBy(ChatUser user) {
         return store.findByState(EnumSet.of(State.PENDING, State.ACTIVE)).stream()
                 .filter(r -> r.state() == State.PENDING || r.extension() != null)
-                .filter(r -> !r.hasVoted(user) && canApprove(user, r))
+                .filter(r -> !hasVotedOnWhatIsPending(r, user) && canApprove(user, r))
                 .toList();
     }
 

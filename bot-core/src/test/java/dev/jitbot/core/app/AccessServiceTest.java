@@ -522,6 +522,35 @@ class AccessServiceTest {
         }
 
         @Test
+        void extend_approvedByWhoeverApprovedTheGrant_movesTheExpiry() {
+            AccessRequest r = requestContributor("1h");
+            h.service.approve(BOB, r.id());
+            AccessRequest active = current(r.id());
+            h.service.extend(ALICE, r.id(), Duration.ofMinutes(30), "migration still running");
+
+            assertThat(h.service.awaitingDecisionBy(BOB)).extracting(AccessRequest::id).containsExactly(r.id());
+            assertThat(h.service.approve(BOB, r.id())).isInstanceOf(Outcome.Extended.class);
+            assertThat(current(r.id()).expiresAt()).isEqualTo(active.expiresAt().plus(Duration.ofMinutes(30)));
+        }
+
+        @Test
+        void extend_ofATwoApproverGrant_needsTwoDistinctVotesOnTheExtensionItself() {
+            Outcome req = h.service.handle(BOB, "request Owner on sub-prod for 20m because INC-1 outage");
+            RequestId id = ((Outcome.Requested) req).request().id();
+            h.service.approve(CAROL, id);
+            h.service.approve(DAVE, id);
+            AccessRequest active = current(id);
+            h.service.extend(BOB, id, Duration.ofMinutes(5), "INC-1 still open");
+
+            assertThat(h.service.approve(CAROL, id)).isInstanceOf(Outcome.Approved.class);
+            assertThat(reason(h.service.approve(CAROL, id))).isEqualTo(Reason.ALREADY_VOTED);
+            assertThat(h.service.awaitingDecisionBy(CAROL)).isEmpty();
+            assertThat(current(id).expiresAt()).isEqualTo(active.expiresAt());
+            assertThat(h.service.approve(DAVE, id)).isInstanceOf(Outcome.Extended.class);
+            assertThat(current(id).expiresAt()).isEqualTo(active.expiresAt().plus(Duration.ofMinutes(5)));
+        }
+
+        @Test
         void extend_pastTheRulesMaximum_refusesWithWhatIsLeft() {
             AccessRequest r = requestContributor("90m");
             h.service.approve(BOB, r.id());
