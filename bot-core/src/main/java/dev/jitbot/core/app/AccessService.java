@@ -508,6 +508,10 @@ public final class AccessService {
                     if (store.compareAndSet(current, withId)) {
                         return expiry.revokeNow(withId, null);
                     }
+                } else if (current.state().isFinal()) {
+                    // Ended (abandoned by the sweeper, or revoked) while Azure was still granting: the revocation
+                    // ran before this assignment existed, so nobody else will take it away.
+                    removeLateGrant(current, g.assignmentId());
                 }
                 return new Outcome.Refused(Reason.WRONG_STATE, r.id() + " changed while it was being granted; "
                         + "`show " + r.id() + "` tells where it stands.");
@@ -528,6 +532,23 @@ public final class AccessService {
         notifications.refresh(failed);
         notifications.tell(failed.requester(), failed, Phrases.failed(failed));
         return new Outcome.Failed(failed);
+    }
+
+    private void removeLateGrant(AccessRequest ended, String assignmentId) {
+        Instant now = clock.instant();
+        try {
+            provider.revoke(ended.withAssignmentId(assignmentId));
+        } catch (RuntimeException e) {
+            String eventId = "E" + Long.toHexString(random.nextLong() & 0xffffffffL).toUpperCase(Locale.ROOT);
+            log.error("{} ended while Azure was granting it; removing the late assignment {} failed [{}]; "
+                    + "`jitbot reconcile` removes it", ended.id(), assignmentId, eventId, e);
+            audit.append(AuditEvent.of(now, "jitbot", Platform.SYSTEM, "revoke-failed", ended.id(),
+                    "late " + provider.mode() + " assignment " + assignmentId + " granted after the request ended; "
+                            + "removal failed (event " + eventId + "); reconciliation removes it"));
+            return;
+        }
+        audit.append(AuditEvent.of(now, "jitbot", Platform.SYSTEM, "revoked", ended.id(), "late " + provider.mode()
+                + " assignment " + assignmentId + " granted after the request ended; removed"));
     }
 
     // ---------------------------------------------------------------------------------------------- endings

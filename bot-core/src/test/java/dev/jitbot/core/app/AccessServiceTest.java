@@ -475,6 +475,22 @@ class AccessServiceTest {
         }
 
         @Test
+        void grant_answeredAfterTheSweeperAbandonedTheActivation_removesTheLateAssignment() {
+            AccessRequest r = requestContributor("45m");
+            h.provider.duringGrant(() -> {
+                h.clock.advance(Duration.ofMinutes(6));
+                h.expiry.sweep();
+            });
+
+            h.service.approve(BOB, r.id());
+
+            assertThat(current(r.id()).state()).isEqualTo(State.ENDED);
+            assertThat(h.provider.assignments).isEmpty();
+            assertThat(h.provider.revokeCalls(r.id())).isEqualTo(2);
+            assertThat(h.memoryAudit.actions(r.id())).containsSubsequence("activation-abandoned", "revoked", "revoked");
+        }
+
+        @Test
         void sweep_retriesARevocationWhoseRetryJobWasLost() {
             AccessRequest r = active();
             h.provider.failRevocations(1);

@@ -24,6 +24,7 @@ public final class RecordingAccessProvider implements AccessProvider {
     private final AtomicInteger revokeFailuresLeft = new AtomicInteger();
     private volatile String refuseWith;
     private volatile RuntimeException grantThrows;
+    private volatile Runnable duringGrant;
 
     /** The next {@code n} revocations throw. */
     public RecordingAccessProvider failRevocations(int n) {
@@ -34,6 +35,12 @@ public final class RecordingAccessProvider implements AccessProvider {
     /** Every grant is refused with {@code message} (null: grant again). */
     public RecordingAccessProvider refuseGrants(String message) {
         refuseWith = message;
+        return this;
+    }
+
+    /** Runs {@code action} inside every grant call, before Azure would answer (null: nothing). */
+    public RecordingAccessProvider duringGrant(Runnable action) {
+        duringGrant = action;
         return this;
     }
 
@@ -50,6 +57,10 @@ public final class RecordingAccessProvider implements AccessProvider {
     @Override
     public GrantResult grant(AccessRequest request, Instant expiresAt) {
         grants.add(request.id());
+        Runnable during = duringGrant;
+        if (during != null) {
+            during.run();
+        }
         if (grantThrows != null) {
             throw grantThrows;
         }
