@@ -156,7 +156,7 @@ public final class ExpiryService {
 
     private Outcome revokeFailed(AccessRequest r, RuntimeException e) {
         Instant now = clock.instant();
-        String error = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        String error = words(e, r);
         AccessRequest next = r.withRevokeAttempt().withNote(error);
         boolean overdue = r.expiresAt() != null && now.isAfter(r.expiresAt().plus(OVERDUE_ALERT))
                 && !r.overdueAlerted();
@@ -176,6 +176,21 @@ public final class ExpiryService {
         }
         scheduler.scheduleRetry(r.id(), now.plus(wait));
         return new Outcome.Revoking(next);
+    }
+
+    /**
+     * What a failed revocation is called in the note, the audit trail and the overdue alert, all of which people
+     * read: a provider's own {@link AccessProviderException} words (written for people, without Azure's message),
+     * or for anything else an event id whose detail goes to the log only.
+     */
+    private static String words(RuntimeException e, AccessRequest r) {
+        if (e instanceof AccessProviderException && e.getMessage() != null) {
+            return e.getMessage();
+        }
+        String eventId = "E" + Integer.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextInt())
+                .toUpperCase(java.util.Locale.ROOT);
+        log.error("revocation of {} failed unexpectedly [{}]", r.id(), eventId, e);
+        return "unexpected error (event id " + eventId + ")";
     }
 
     /** 1, 2, 4, 8, … seconds, at most a minute. */

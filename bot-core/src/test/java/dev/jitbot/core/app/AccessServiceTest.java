@@ -444,6 +444,21 @@ class AccessServiceTest {
         }
 
         @Test
+        void revoke_failingWithAnUnexpectedError_showsAnEventIdAndNotTheErrorText() {
+            AccessRequest r = active();
+            h.provider.throwOnNextRevoke(new IllegalStateException("Status code 500, <html>secret-ish SDK text"));
+
+            h.advance(Duration.ofMinutes(45));
+
+            AccessRequest revoking = current(r.id());
+            assertThat(revoking.state()).isEqualTo(State.REVOKING);
+            assertThat(revoking.note()).contains("event id E").doesNotContain("SDK");
+            assertThat(h.audit.forRequest(r.id())).noneMatch(e -> e.details().contains("SDK"));
+            h.advance(Duration.ofSeconds(2));
+            assertThat(current(r.id()).state()).isEqualTo(State.ENDED);
+        }
+
+        @Test
         void revoke_stillFailingAMinuteAfterExpiry_alertsTheChannelOnce() {
             AccessRequest r = active();
             h.provider.failRevocations(1000);

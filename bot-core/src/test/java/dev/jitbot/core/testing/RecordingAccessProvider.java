@@ -25,10 +25,17 @@ public final class RecordingAccessProvider implements AccessProvider {
     private volatile String refuseWith;
     private volatile RuntimeException grantThrows;
     private volatile Runnable duringGrant;
+    private volatile RuntimeException revokeThrows;
 
     /** The next {@code n} revocations throw. */
     public RecordingAccessProvider failRevocations(int n) {
         revokeFailuresLeft.set(n);
+        return this;
+    }
+
+    /** The next revocation throws {@code e} (an SDK or programming error rather than the provider's own). */
+    public RecordingAccessProvider throwOnNextRevoke(RuntimeException e) {
+        revokeThrows = e;
         return this;
     }
 
@@ -76,6 +83,11 @@ public final class RecordingAccessProvider implements AccessProvider {
     @Override
     public void revoke(AccessRequest request) {
         revokes.add(request.id());
+        RuntimeException e = revokeThrows;
+        if (e != null) {
+            revokeThrows = null;
+            throw e;
+        }
         if (revokeFailuresLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
             throw new AccessProviderException("Azure answered 503 (test)");
         }
