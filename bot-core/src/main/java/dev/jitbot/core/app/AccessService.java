@@ -253,7 +253,9 @@ public final class AccessService {
             notifications.announce(activating, p.channelsFor(chosen));
             return activate(activating);
         }
-        scheduler.scheduleLapse(request.id(), request.decideBy());
+        AccessRequest filed = request;
+        ExpiryService.bestEffort(() -> scheduler.scheduleLapse(filed.id(), filed.decideBy()), "schedule the lapse of",
+                filed.id());
         notifications.announce(request, p.channelsFor(chosen));
         notifications.tell(actor, request, Phrases.awaiting(request));
         return new Outcome.Requested(request);
@@ -319,7 +321,7 @@ public final class AccessService {
             }
             record(actor, "approved", next, "approval " + next.approvals() + " of " + r.approvalsNeeded());
             if (quorum) {
-                scheduler.cancel(id);
+                ExpiryService.bestEffort(() -> scheduler.cancel(id), "cancel the lapse of", id);
                 return activate(next);
             }
             notifications.refresh(next);
@@ -393,7 +395,7 @@ public final class AccessService {
             if (!store.compareAndSet(r, next)) {
                 continue;
             }
-            scheduler.cancel(id);
+            ExpiryService.bestEffort(() -> scheduler.cancel(id), "cancel the lapse of", id);
             record(actor, "denied", next, reason == null ? "" : reason);
             notifications.refresh(next);
             notifications.tell(next.requester(), next, Phrases.denied(next));
@@ -423,7 +425,7 @@ public final class AccessService {
             if (!store.compareAndSet(r, next)) {
                 continue;
             }
-            scheduler.cancel(id);
+            ExpiryService.bestEffort(() -> scheduler.cancel(id), "cancel the lapse of", id);
             record(actor, "cancelled", next, "");
             notifications.refresh(next);
             return new Outcome.Cancelled(next);
@@ -516,9 +518,10 @@ public final class AccessService {
                 return new Outcome.Refused(Reason.WRONG_STATE, r.id() + " changed while it was being granted; "
                         + "`show " + r.id() + "` tells where it stands.");
             }
-            scheduler.scheduleExpiry(r.id(), active.expiresAt());
             audit.append(AuditEvent.of(now, "jitbot", Platform.SYSTEM, "granted", r.id(), provider.mode()
                     + " assignment " + g.assignmentId() + " until " + active.expiresAt()));
+            ExpiryService.bestEffort(() -> scheduler.scheduleExpiry(r.id(), active.expiresAt()),
+                    "schedule the expiry of", r.id());
             notifications.refresh(active);
             notifications.tell(active.requester(), active, Phrases.granted(active));
             return new Outcome.Granted(active);
@@ -676,7 +679,8 @@ public final class AccessService {
         } catch (RuntimeException e) {
             log.warn("provider could not move the end of {}: {}", extended.id(), e.toString());
         }
-        scheduler.scheduleExpiry(extended.id(), extended.expiresAt());
+        ExpiryService.bestEffort(() -> scheduler.scheduleExpiry(extended.id(), extended.expiresAt()),
+                "schedule the new expiry of", extended.id());
         notifications.refresh(extended);
         notifications.tell(extended.requester(), extended, Phrases.extended(extended));
         return new Outcome.Extended(extended);

@@ -139,13 +139,14 @@ public final class ExpiryService {
             // Another node finished it first; the assignment is gone either way.
             return store.find(r.id()).<Outcome>map(Outcome.Ended::new).orElseThrow();
         }
-        scheduler.cancel(r.id());
         Duration lag = r.expiresAt() == null ? Duration.ZERO : Duration.between(r.expiresAt(), now);
         audit.append(AuditEvent.of(now, "jitbot", Platform.SYSTEM, "revoked", r.id(), reason.words()
                 + (r.endedBy() != null ? " by " + AccessService.actorKey(r.endedBy()) : "")
                 + "; " + provider.mode() + " assignment " + r.assignmentId()
                 + (reason == EndReason.EXPIRED ? "; " + lag.toMillis() + " ms after expiry" : "")
                 + (r.revokeAttempts() > 0 ? "; after " + r.revokeAttempts() + " failed attempts" : "")));
+        // A leftover job is harmless: every job re-reads the state and does nothing once the request ended.
+        bestEffort(() -> scheduler.cancel(r.id()), "cancel the jobs of", r.id());
         revocationLag(reason == EndReason.EXPIRED ? lag : null);
         String confirmation = Phrases.ended(ended);
         notifications.refresh(ended);
@@ -174,7 +175,7 @@ public final class ExpiryService {
         if (overdue) {
             alertOverdue(next, now);
         }
-        scheduler.scheduleRetry(r.id(), now.plus(wait));
+        bestEffort(() -> scheduler.scheduleRetry(r.id(), now.plus(wait)), "schedule the retry of", r.id());
         return new Outcome.Revoking(next);
     }
 
@@ -276,6 +277,18 @@ public final class ExpiryService {
         }
         CompletableFuture.allOf(work.toArray(CompletableFuture[]::new)).join();
         return n + work.size();
+    }
+
+    /**
+     * Runs a scheduler call whose failure the sweeper makes up for (it revokes ACTIVE grants past expiry, retries
+     * stale revocations and lapses overdue requests), so that it never aborts a transition already written.
+     */
+    static void bestEffort(Runnable call, String what, RequestId id) {
+        try {
+            call.run();
+        } catch (RuntimeException e) {
+            log.warn("could not {} {}; the sweeper covers it: {}", what, id, e.toString());
+        }
     }
 
     private static void guarded(RequestId id, Runnable action) {

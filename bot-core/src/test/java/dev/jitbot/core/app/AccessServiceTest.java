@@ -506,6 +506,23 @@ class AccessServiceTest {
         }
 
         @Test
+        void schedulerDown_grantAndRevocationStillCompleteAndAreAudited_andTheSweeperExpiresTheGrant() {
+            AccessRequest r = requestContributor("45m");
+            h.scheduler.down(true);
+
+            assertThat(h.service.approve(BOB, r.id())).isInstanceOf(Outcome.Granted.class);
+            assertThat(h.memoryAudit.actions(r.id())).containsSubsequence("approved", "granted");
+            assertThat(h.slack.to("dm:U0ALICE")).anySatisfy(t -> assertThat(t).contains("is yours until"));
+
+            h.clock.advance(Duration.ofMinutes(46));
+            h.expiry.sweep();
+
+            assertThat(current(r.id()).state()).isEqualTo(State.ENDED);
+            assertThat(h.memoryAudit.actions(r.id())).containsSubsequence("granted", "expired", "revoked");
+            assertThat(h.slack.to("dm:U0ALICE")).anySatisfy(t -> assertThat(t).contains("revoked at"));
+        }
+
+        @Test
         void sweep_retriesARevocationWhoseRetryJobWasLost() {
             AccessRequest r = active();
             h.provider.failRevocations(1);

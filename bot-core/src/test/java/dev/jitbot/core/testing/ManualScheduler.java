@@ -20,9 +20,21 @@ public final class ManualScheduler implements ExpiryScheduler {
     private final Map<String, Job> jobs = new ConcurrentHashMap<>();
     private final Clock clock;
     private ExpiryService expiry;
+    private volatile boolean down;
 
     public ManualScheduler(Clock clock) {
         this.clock = clock;
+    }
+
+    /** While {@code true}, every call throws, as Quartz does when its database is unreachable. */
+    public void down(boolean down) {
+        this.down = down;
+    }
+
+    private void check() {
+        if (down) {
+            throw new IllegalStateException("could not schedule (test: scheduler down)");
+        }
     }
 
     /** The service the jobs call (built after the scheduler, which it needs). */
@@ -32,21 +44,25 @@ public final class ManualScheduler implements ExpiryScheduler {
 
     @Override
     public void scheduleExpiry(RequestId id, Instant at) {
+        check();
         jobs.put("expire:" + id, new Job("expire", id, at));
     }
 
     @Override
     public void scheduleLapse(RequestId id, Instant at) {
+        check();
         jobs.put("lapse:" + id, new Job("lapse", id, at));
     }
 
     @Override
     public void scheduleRetry(RequestId id, Instant at) {
+        check();
         jobs.put("retry:" + id, new Job("retry", id, at));
     }
 
     @Override
     public void cancel(RequestId id) {
+        check();
         jobs.keySet().removeIf(k -> k.endsWith(":" + id));
     }
 
