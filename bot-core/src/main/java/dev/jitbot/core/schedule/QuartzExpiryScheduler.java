@@ -83,10 +83,6 @@ public final class QuartzExpiryScheduler implements ExpiryScheduler {
         public Settings withSweepEvery(Duration d) {
             return new Settings(name, threads, clustered, d, misfireThreshold);
         }
-
-        public Settings withName(String n) {
-            return new Settings(n, threads, clustered, sweepEvery, misfireThreshold);
-        }
     }
 
     private final Scheduler scheduler;
