@@ -493,7 +493,7 @@ public final class AccessService {
         try {
             result = provider.grant(r, clock.instant().plus(r.duration()));
         } catch (RuntimeException e) {
-            String eventId = "E" + Long.toHexString(random.nextLong() & 0xffffffffL).toUpperCase(Locale.ROOT);
+            String eventId = Phrases.eventId(random);
             log.error("grant of {} failed [{}]", r.id(), eventId, e);
             result = new AccessProvider.GrantResult.Refused("Azure did not confirm the grant, so nothing was "
                     + "granted; try again in a few minutes. If it keeps failing, tell the operators event id "
@@ -542,7 +542,7 @@ public final class AccessService {
         try {
             provider.revoke(ended.withAssignmentId(assignmentId));
         } catch (RuntimeException e) {
-            String eventId = "E" + Long.toHexString(random.nextLong() & 0xffffffffL).toUpperCase(Locale.ROOT);
+            String eventId = Phrases.eventId(random);
             log.error("{} ended while Azure was granting it; removing the late assignment {} failed [{}]; "
                     + "`jitbot reconcile` removes it", ended.id(), assignmentId, eventId, e);
             audit.append(AuditEvent.of(now, "jitbot", Platform.SYSTEM, "revoke-failed", ended.id(),

@@ -188,8 +188,7 @@ public final class ExpiryService {
         if (e instanceof AccessProviderException && e.getMessage() != null) {
             return e.getMessage();
         }
-        String eventId = "E" + Integer.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextInt())
-                .toUpperCase(java.util.Locale.ROOT);
+        String eventId = Phrases.eventId(java.util.concurrent.ThreadLocalRandom.current());
         log.error("revocation of {} failed unexpectedly [{}]", r.id(), eventId, e);
         return "unexpected error (event id " + eventId + ")";
     }
