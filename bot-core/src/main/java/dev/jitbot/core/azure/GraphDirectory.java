@@ -81,8 +81,11 @@ final class GraphDirectory implements Directory {
                 + "&$select=id,displayName,userPrincipalName,mail");
         if (found != null && found.path("value").isArray() && !found.path("value").isEmpty()) {
             if (found.path("value").size() > 1) {
-                log.warn("Graph knows {} accounts with the address {}; using the first", found.path("value").size(),
+                // Granting to "the first" could hand the role to someone else's account (a guest with that mail).
+                log.warn("Graph knows {} accounts with the address {}; refusing to guess", found.path("value").size(),
                         email);
+                return Parsed.invalid("More than one Entra account has the address " + email + ", so jitbot cannot "
+                        + "tell which is yours; an admin can map you under `users:` in policy.yaml.");
             }
             return Parsed.ok(userPrincipal(found.path("value").get(0), chatName));
         }

@@ -112,6 +112,20 @@ class GraphDirectoryIT {
         }
 
         @Test
+        void mailSharedByTwoAccounts_isARefusal_notAGuess() {
+            noUser("erin@contoso.com");
+            fakes.wm.stubFor(get(urlPathEqualTo("/v1.0/users")).withQueryParam("$filter",
+                    equalTo("mail eq 'erin@contoso.com' or userPrincipalName eq 'erin@contoso.com'"))
+                    .willReturn(json(200, "{\"value\":[{\"id\":\"" + ERIN_ID + "\",\"displayName\":\"Erin\"},"
+                            + "{\"id\":\"" + ALICE_ID + "\",\"displayName\":\"Erin (guest)\"}]}")));
+
+            Parsed<Principal> p = directory.user(TestPolicies.ERIN);
+
+            assertThat(p.isOk()).isFalse();
+            assertThat(p.reason()).contains("More than one Entra account has the address erin@contoso.com");
+        }
+
+        @Test
         void unknownEmail_isARefusalThatSaysWhatToDo() {
             noUser("alice@contoso.com");
 
