@@ -120,7 +120,10 @@ public record Policy(
         }
 
         public boolean ownedBy(ChatUser user) {
-            return (user.email() != null && owners.contains(user.email())) || owners.contains(user.key());
+            // owners are lower-cased above; a chat key such as slack:U024BE7LH is not.
+            return (user.email() != null && owners.contains(user.email()))
+                    || owners.contains(user.key().toLowerCase(Locale.ROOT))
+                    || (user.aadObjectId() != null && owners.contains(user.aadObjectId()));
         }
     }
 

@@ -88,6 +88,26 @@ class ValuesTest {
     }
 
     @Nested
+    class Owners {
+
+        private final Policy.NonHuman pipeline = new Policy.NonHuman("deploy-pipeline",
+                new Principal("3a7f5c1e-2b4d-4e6f-8a9b-0c1d2e3f4a5b", PrincipalType.SERVICE_PRINCIPAL, "deploy"),
+                java.util.Set.of("slack:U024BE7LH", "9B8A7C6D-5E4F-4A3B-9C2D-1E0F9A8B7C6D"));
+
+        @Test
+        void ownedBy_matchesAnOwnerListedByChatKey_asTheChatPlatformSpellsIt() {
+            assertThat(pipeline.ownedBy(new ChatUser(Platform.SLACK, "U024BE7LH", "Alice", null))).isTrue();
+            assertThat(pipeline.ownedBy(new ChatUser(Platform.SLACK, "U0OTHER", "Mallory", null))).isFalse();
+        }
+
+        @Test
+        void ownedBy_matchesAnOwnerListedByEntraObjectId() {
+            assertThat(pipeline.ownedBy(new ChatUser(Platform.TEAMS, "29:1abc", "Alice", null,
+                    "9b8a7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d"))).isTrue();
+        }
+    }
+
+    @Nested
     class Ids {
 
         @Test
