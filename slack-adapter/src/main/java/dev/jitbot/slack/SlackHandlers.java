@@ -128,7 +128,7 @@ final class SlackHandlers {
             if (!s.ok()) {
                 return ctx.ackWithErrors(s.errors());
             }
-            Respond dm = message -> notifier.directMessage(actor, message);
+            Respond dm = message -> notifier.directMrkdwn(actor, message);
             if (!offload("request access from the form", dm,
                     () -> dm.send(replies.render(service.handle(actor, s.command()))))) {
                 return ctx.ackWithErrors(Map.of(RequestForm.OFFER, Replies.plain(busy())));
@@ -174,7 +174,7 @@ final class SlackHandlers {
             return message -> ctx.respond(r -> r.responseType("ephemeral").replaceOriginal(false).text(message));
         }
         ChatUser who = new ChatUser(Platform.SLACK, p.getUser().getId(), p.getUser().getName(), null);
-        return message -> notifier.directMessage(who, message);
+        return message -> notifier.directMrkdwn(who, message);
     }
 
     private void openForm(ChatUser actor, String triggerId, Respond respond) throws IOException {
