@@ -129,8 +129,13 @@ final class SlackHandlers {
                 return ctx.ackWithErrors(s.errors());
             }
             Respond dm = message -> notifier.directMrkdwn(actor, message);
-            if (!offload("request access from the form", dm,
-                    () -> dm.send(replies.render(service.handle(actor, s.command()))))) {
+            if (!offload("request access from the form", dm, () -> {
+                Outcome o = service.handle(actor, s.command());
+                // The core DMs the requester the receipt, the grant or the failure itself; only a refusal is news.
+                if (o instanceof Outcome.Refused) {
+                    dm.send(replies.render(o));
+                }
+            })) {
                 return ctx.ackWithErrors(Map.of(RequestForm.OFFER, Replies.plain(busy())));
             }
             return ctx.ack();

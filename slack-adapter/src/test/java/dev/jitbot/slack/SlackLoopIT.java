@@ -369,6 +369,24 @@ class SlackLoopIT {
     }
 
     @Nested
+    class FormReceipt {
+
+        @Test
+        void validSubmission_dmsTheRequesterOnce_notTheCoresReceiptAndAnEchoOfIt() throws Exception {
+            rig.submit(ALICE, RequestForm.CALLBACK, null, "{"
+                    + "\"offer\":{\"value\":{\"type\":\"static_select\",\"selected_option\":{\"value\":\"Contributor|rg-payments\"}}},"
+                    + "\"duration\":{\"value\":{\"type\":\"static_select\",\"selected_option\":{\"value\":\"1h\"}}},"
+                    + "\"justification\":{\"value\":{\"type\":\"plain_text_input\",\"value\":\"rotate the queue keys\"}}}");
+
+            await().until(() -> !rig.inState(State.PENDING).isEmpty());
+            String id = rig.inState(State.PENDING).get(0).id().value();
+            // Both DMs, when sent, leave within a few milliseconds of each other on the same channel queue.
+            await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).until(() -> rig.calls("chat.postMessage")
+                    .stream().filter(c -> "U0ALICE".equals(c.get("channel")) && c.get("text").contains(id)).count() == 1);
+        }
+    }
+
+    @Nested
     class AppHome {
 
         @Test
