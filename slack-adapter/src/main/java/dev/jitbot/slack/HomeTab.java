@@ -34,7 +34,7 @@ final class HomeTab {
     }
 
     static View build(List<AccessRequest> mine, List<AccessRequest> awaiting, List<AccessRequest> everyone,
-                      boolean oncall, Instant now) {
+                      boolean oncall, java.util.function.Predicate<AccessRequest> mayDeny, Instant now) {
         List<LayoutBlock> blocks = new ArrayList<>();
         blocks.add(header(h -> h.text(plainText("Your access"))));
         if (mine.isEmpty()) {
@@ -85,7 +85,8 @@ final class HomeTab {
                         + state;
                 if (r.state() == State.ACTIVE || r.state() == State.ACTIVATING) {
                     blocks.add(row(r, text, Cards.REVOKE, "Revoke", "danger"));
-                } else if (r.state() == State.PENDING) {
+                } else if (r.state() == State.PENDING && mayDeny.test(r)) {
+                    // On-call may revoke anything, but only the rule's approvers may deny: the core decides.
                     blocks.add(row(r, text, Cards.DENY, "Deny", "danger"));
                 } else {
                     blocks.add(section(s -> s.text(markdownText(text))));
