@@ -156,6 +156,17 @@ class SlackLoopIT {
         }
 
         @Test
+        void signedButUndecodableBody_is400AndChangesNothing() throws Exception {
+            String body = "command=%2Fjit&text=%ZZ&user_id=U0ALICE&trigger_id=1.2.3";
+            HttpResponse<String> r = rig.send(body, SlackRig.nowSeconds(), SlackRig::sign,
+                    "application/x-www-form-urlencoded");
+
+            assertThat(r.statusCode()).isEqualTo(400);
+            assertThat(r.body()).doesNotContain("Exception").doesNotContain("at com.");
+            assertThat(rig.store.findByState(List.of(State.values()))).isEmpty();
+        }
+
+        @Test
         void forgedSignature_whileSlackIsUnreachable_isStill401() throws Exception {
             SlackRig down = new SlackRig(null, null, true);
             try {
