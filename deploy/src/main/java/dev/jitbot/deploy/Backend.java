@@ -23,6 +23,9 @@ interface Backend extends AutoCloseable {
     /** Hands the scheduler the service its jobs call, then runs recovery and starts firing jobs. */
     void start(ExpiryService expiry);
 
+    /** Stops firing jobs and waits for running ones; the database stays open for them. Closing stops it too. */
+    void stopScheduler();
+
     /** True once the scheduler fires jobs. */
     boolean schedulerStarted();
 

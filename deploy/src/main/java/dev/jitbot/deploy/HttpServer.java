@@ -1,5 +1,6 @@
 package dev.jitbot.deploy;
 
+import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -7,8 +8,13 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.servlet.ServletContextHandler;
 import org.eclipse.jetty.servlet.ServletHolder;
 
@@ -26,7 +32,9 @@ final class HttpServer implements AutoCloseable {
 
     HttpServer(int port, BooleanSupplier ready, Supplier<String> readiness, Supplier<String> metrics) {
         server = new Server();
-        ServerConnector connector = new ServerConnector(server);
+        HttpConfiguration httpConfig = new HttpConfiguration();
+        httpConfig.setSendServerVersion(false);
+        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(httpConfig));
         connector.setPort(port);
         server.addConnector(connector);
         server.setStopAtShutdown(false);
@@ -35,6 +43,9 @@ final class HttpServer implements AutoCloseable {
         context.addServlet(new ServletHolder(new TextServlet(() -> true, () -> "ok")), "/healthz");
         context.addServlet(new ServletHolder(new TextServlet(ready, readiness)), "/readyz");
         context.addServlet(new ServletHolder(new MetricsServlet(metrics)), "/metrics");
+        PlainErrors errors = new PlainErrors();
+        context.setErrorHandler(errors);
+        server.setErrorHandler(errors);
         server.setHandler(context);
     }
 
@@ -88,6 +99,23 @@ final class HttpServer implements AutoCloseable {
             resp.setStatus(200);
             resp.setContentType("text/plain; version=0.0.4; charset=utf-8");
             resp.getOutputStream().write(metrics.get().getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    /**
+     * Error answers in plain text without Jetty's page: an exception's message or stack trace (a chat SDK's, say)
+     * stays in the log and never reaches whoever sent the request. A status an endpoint chose keeps its reason.
+     */
+    static final class PlainErrors extends ErrorHandler {
+        @Override
+        protected void generateAcceptableResponse(Request baseRequest, HttpServletRequest request,
+                                                  HttpServletResponse response, int code, String message)
+                throws IOException {
+            boolean fromException = request.getAttribute(RequestDispatcher.ERROR_EXCEPTION) != null;
+            String reason = fromException || message == null || message.isBlank() ? HttpStatus.getMessage(code)
+                    : message;
+            response.setContentType("text/plain; charset=utf-8");
+            response.getOutputStream().write((code + " " + reason + "\n").getBytes(StandardCharsets.UTF_8));
         }
     }
 }

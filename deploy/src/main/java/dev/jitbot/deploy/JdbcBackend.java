@@ -83,6 +83,11 @@ final class JdbcBackend implements Backend {
     }
 
     @Override
+    public void stopScheduler() {
+        scheduler.shutdown(true);
+    }
+
+    @Override
     public boolean schedulerStarted() {
         return scheduler.isStarted();
     }
@@ -99,7 +104,7 @@ final class JdbcBackend implements Backend {
     @Override
     public void close() {
         try {
-            scheduler.shutdown(true);
+            stopScheduler();
         } finally {
             db.close();
         }

@@ -6,8 +6,8 @@ import dev.jitbot.core.app.Directory;
 import dev.jitbot.core.domain.Policy;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -54,21 +54,16 @@ final class ServeCommand extends Main.Env implements java.util.concurrent.Callab
         http.start();
         log.info("listening on port {}; /readyz answers 503 until the database and scheduler are up", http.port());
 
-        List<AutoCloseable> closing = new ArrayList<>();
+        List<AutoCloseable> closing = new CopyOnWriteArrayList<>();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.info("stopping");
-            readiness.stopping();
-            closeQuietly(http);
-            for (int i = closing.size() - 1; i >= 0; i--) {
-                closeQuietly(closing.get(i));
-            }
+            stop(readiness, http, backend.get(), closing);
             stopped.countDown();
         }, "jitbot-shutdown"));
 
         Backend b = openWithRetry(config);
         backend.set(b);
-        closing.add(b);
         metrics.watch(b.requests());
         Clock clock = Clock.systemUTC();
         Pieces.Azure azure = Pieces.azure(config, policy::get, null);
@@ -91,6 +86,25 @@ final class ServeCommand extends Main.Env implements java.util.concurrent.Callab
         Pieces.reconcileInBackground(config, core, policy::get);
         stopped.await();
         return 0;
+    }
+
+    /**
+     * Stops in the order that lets work in flight finish: readiness and HTTP first (no new requests), then the
+     * scheduler (no new expiries; a running one still has chat, core and database), then {@code closing} newest
+     * first (chat modules, the core's pool), and the database last.
+     */
+    static void stop(Readiness readiness, AutoCloseable http, Backend backend, List<AutoCloseable> closing) {
+        readiness.stopping();
+        closeQuietly(http);
+        if (backend != null) {
+            closeQuietly(backend::stopScheduler);
+        }
+        for (int i = closing.size() - 1; i >= 0; i--) {
+            closeQuietly(closing.get(i));
+        }
+        if (backend != null) {
+            closeQuietly(backend);
+        }
     }
 
     private static Backend openWithRetry(Config config) throws InterruptedException {
@@ -186,6 +200,11 @@ final class ServeCommand extends Main.Env implements java.util.concurrent.Callab
         @Override
         public void start(dev.jitbot.core.app.ExpiryService expiry) {
             b.start(expiry);
+        }
+
+        @Override
+        public void stopScheduler() {
+            b.stopScheduler();
         }
 
         @Override

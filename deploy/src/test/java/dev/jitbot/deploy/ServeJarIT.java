@@ -80,6 +80,9 @@ class ServeJarIT {
             assertThat(metrics).contains("jitbot_grants_active").contains("jitbot_revocation_lag_seconds")
                     .contains("jitbot_azure_errors_total").contains("jitbot_chat_errors_total");
             assertThat(jitbot.err()).as("JSON log lines").anyMatch(l -> l.startsWith("{") && l.contains("\"level\""));
+            assertThat(jitbot.err()).as("JSON log lines carry their arguments, not the bare pattern")
+                    .anyMatch(l -> l.startsWith("{") && l.contains("listening on port " + port))
+                    .noneMatch(l -> l.contains("port {}"));
         } finally {
             if (!holder.isClosed()) {
                 holder.close();

@@ -32,6 +32,12 @@ final class Cards {
     static final String RELEASE = "jit-release";
     static final String CANCEL = "jit-cancel";
 
+    /**
+     * Slack rejects the whole message ({@code invalid_blocks}) when a section or context text passes 3,000
+     * characters, and the card would never reach the approvers; quoted text keeps well under that once escaped.
+     */
+    static final int MAX_QUOTE = 2_500;
+
     private Cards() {
     }
 
@@ -53,7 +59,8 @@ final class Cards {
             fields.add(markdownText("*Ticket*\n" + esc(r.ticket())));
         }
         blocks.add(section(s -> s.blockId("jit-fields").fields(fields)));
-        blocks.add(section(s -> s.blockId("jit-why").text(markdownText("*Justification*\n" + esc(r.justification())))));
+        blocks.add(section(s -> s.blockId("jit-why").text(markdownText("*Justification*\n"
+                + clip(esc(r.justification()), MAX_QUOTE)))));
         blocks.add(context(c -> c.blockId("jit-status").elements(List.of(markdownText(status(r, now))))));
         List<BlockElement> buttons = buttons(r);
         if (!buttons.isEmpty()) {
@@ -93,10 +100,10 @@ final class Cards {
                     + "… jitbot retries until Azure confirms.";
             case ENDED -> approvedBy + "Ended: " + esc(Phrases.ended(r));
             case DENIED -> ":no_entry: Denied by " + (r.endedBy() == null ? "an approver" : who(r.endedBy()))
-                    + (r.note() != null ? ": " + esc(r.note()) : "");
+                    + (r.note() != null ? ": " + clip(esc(r.note()), MAX_QUOTE) : "");
             case CANCELLED -> "Cancelled by " + who(r.requester()) + ".";
             case LAPSED -> "Lapsed: nobody decided by " + Phrases.time(r.decideBy()) + "; nothing was granted.";
-            case FAILED -> ":x: Azure did not grant it" + (r.note() != null ? ": " + esc(r.note()) : ".");
+            case FAILED -> ":x: Azure did not grant it" + (r.note() != null ? ": " + clip(esc(r.note()), MAX_QUOTE) : ".");
         };
     }
 
@@ -138,6 +145,19 @@ final class Cards {
 
     private static String names(List<ChatUser> users) {
         return users.stream().map(Cards::who).collect(Collectors.joining(", "));
+    }
+
+    /** {@code escaped} cut to at most {@code max} characters with an ellipsis, never in the middle of an entity. */
+    static String clip(String escaped, int max) {
+        if (escaped.length() <= max) {
+            return escaped;
+        }
+        String cut = escaped.substring(0, max - 1);
+        int amp = cut.lastIndexOf('&');
+        if (amp >= 0 && cut.indexOf(';', amp) < 0) {
+            cut = cut.substring(0, amp);
+        }
+        return cut + "…";
     }
 
     /** Escapes the three characters Slack's mrkdwn treats as control characters. */

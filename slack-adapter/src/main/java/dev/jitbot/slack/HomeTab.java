@@ -25,21 +25,23 @@ import java.util.List;
  */
 final class HomeTab {
 
-    /** Slack allows 100 blocks in a Home view; each listed request takes one. */
+    /** Slack allows 100 blocks in a Home view: at most 25 one-block rows in the two lists, 5 headers and dividers. */
     private static final int MAX_ROWS = 25;
+    /** A request waiting for a decision takes two blocks (text, then its buttons): 25 + 2 × 20 + 25 + 5 = 95. */
+    static final int MAX_AWAITING = 20;
 
     private HomeTab() {
     }
 
     static View build(List<AccessRequest> mine, List<AccessRequest> awaiting, List<AccessRequest> everyone,
-                      boolean oncall, Instant now) {
+                      boolean oncall, java.util.function.Predicate<AccessRequest> mayDeny, Instant now) {
         List<LayoutBlock> blocks = new ArrayList<>();
         blocks.add(header(h -> h.text(plainText("Your access"))));
         if (mine.isEmpty()) {
             blocks.add(section(s -> s.text(markdownText(Cards.esc("No active grants or pending requests. Ask with "
                     + "`/jit` (a form) or `/jit request <role> on <scope> for <duration> because <reason>`.")))));
         }
-        for (AccessRequest r : limit(mine)) {
+        for (AccessRequest r : limit(mine, MAX_ROWS)) {
             if (r.state() == State.ACTIVE) {
                 blocks.add(row(r, "*" + Cards.esc(r.label()) + "* `" + r.id() + "`\nActive until "
                         + Phrases.time(r.expiresAt()) + " · " + Cards.left(r, now) + " left", Cards.RELEASE, "Release",
@@ -58,7 +60,7 @@ final class HomeTab {
         if (awaiting.isEmpty()) {
             blocks.add(section(s -> s.text(markdownText("Nothing waits for you."))));
         }
-        for (AccessRequest r : limit(awaiting)) {
+        for (AccessRequest r : limit(awaiting, MAX_AWAITING)) {
             String what = r.state() == State.ACTIVE && r.extension() != null
                     ? "extension by " + Durations.format(r.extension().by()) + " of " : "";
             blocks.add(section(s -> s.blockId("await-" + r.id()).text(markdownText(Cards.who(r.requester()) + " asks "
@@ -76,14 +78,15 @@ final class HomeTab {
             if (everyone.isEmpty()) {
                 blocks.add(section(s -> s.text(markdownText("No active grants or pending requests."))));
             }
-            for (AccessRequest r : limit(everyone)) {
+            for (AccessRequest r : limit(everyone, MAX_ROWS)) {
                 String state = r.state() == State.ACTIVE ? "active until " + Phrases.time(r.expiresAt()) + " · "
                         + Cards.left(r, now) + " left" : r.state().label();
                 String text = "*" + Cards.esc(r.label()) + "* for " + Cards.who(r.requester()) + " `" + r.id() + "`\n"
                         + state;
                 if (r.state() == State.ACTIVE || r.state() == State.ACTIVATING) {
                     blocks.add(row(r, text, Cards.REVOKE, "Revoke", "danger"));
-                } else if (r.state() == State.PENDING) {
+                } else if (r.state() == State.PENDING && mayDeny.test(r)) {
+                    // On-call may revoke anything, but only the rule's approvers may deny: the core decides.
                     blocks.add(row(r, text, Cards.DENY, "Deny", "danger"));
                 } else {
                     blocks.add(section(s -> s.text(markdownText(text))));
@@ -98,7 +101,7 @@ final class HomeTab {
                 .accessory(button(b -> b.actionId(actionId).value(r.id().value()).style(style).text(plainText(label)))));
     }
 
-    private static List<AccessRequest> limit(List<AccessRequest> rows) {
-        return rows.size() <= MAX_ROWS ? rows : rows.subList(0, MAX_ROWS);
+    private static List<AccessRequest> limit(List<AccessRequest> rows, int max) {
+        return rows.size() <= max ? rows : rows.subList(0, max);
     }
 }

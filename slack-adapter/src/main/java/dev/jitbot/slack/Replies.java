@@ -39,7 +39,7 @@ final class Replies implements Outcome.Visitor<String> {
     String failure(String whatWasAttempted, Throwable error) {
         String eventId = "E" + HexFormat.of().withUpperCase().toHexDigits(RANDOM.nextInt());
         log.error("{} failed [event {}]", whatWasAttempted, eventId, error);
-        return ":warning: Something went wrong on my side while I tried to " + whatWasAttempted + ". Check where "
+        return ":warning: Something went wrong on my side while I tried to " + Cards.esc(whatWasAttempted) + ". Check where "
                 + "things stand with `/jit list`, and try again in a minute; if it keeps happening, tell the jitbot "
                 + "operators event id `" + eventId + "`.";
     }

@@ -22,7 +22,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The core's voice in Slack: request cards in the approvals channel ({@code chat.postMessage}, redrawn with
  * {@code chat.update}), confirmations in the card's thread, and direct messages. Everything goes through the
- * per-channel {@link ChannelSender}, so rate limits delay messages but never drop them.
+ * per-channel {@link ChannelSender}, so rate limits delay messages but never drop them. The core's sentences are
+ * plain text that may carry what people typed (a deny or revoke reason), so they are escaped before Slack reads them
+ * as mrkdwn: a reason cannot ping {@code <!channel>} or disguise a link.
  */
 final class SlackChatNotifier implements ChatNotifier {
 
@@ -77,25 +79,30 @@ final class SlackChatNotifier implements ChatNotifier {
     @Override
     public void reply(MessageRef message, String text) {
         sender.send(message.channel(), "thread reply", () -> checked(client.chatPostMessage(q -> q
-                .channel(message.channel()).threadTs(message.messageId()).text(text)), "chat.postMessage"))
+                .channel(message.channel()).threadTs(message.messageId()).text(Cards.esc(text))), "chat.postMessage"))
                 .exceptionally(e -> logged("reply in a thread of " + message.channel(), e));
     }
 
     @Override
     public void directMessage(ChatUser user, String text) {
+        directMrkdwn(user, Cards.esc(text));
+    }
+
+    /** A direct message the adapter already wrote as Slack mrkdwn (escaped where it quotes people). */
+    void directMrkdwn(ChatUser user, String mrkdwn) {
         if (user.platform() != Platform.SLACK) {
             return;
         }
         // A user id as channel posts into the app's DM with that person (the Messages tab of App Home).
         sender.send(user.id(), "direct message", () -> checked(client.chatPostMessage(q -> q
-                .channel(user.id()).text(text)), "chat.postMessage"))
+                .channel(user.id()).text(mrkdwn)), "chat.postMessage"))
                 .exceptionally(e -> logged("send a direct message to " + user.id(), e));
     }
 
     @Override
     public void postToChannel(String channelId, String text) {
         sender.send(channelId, "channel post", () -> checked(client.chatPostMessage(q -> q
-                .channel(channelId).text(text)), "chat.postMessage"))
+                .channel(channelId).text(Cards.esc(text))), "chat.postMessage"))
                 .exceptionally(e -> logged("post to " + channelId, e));
     }
 

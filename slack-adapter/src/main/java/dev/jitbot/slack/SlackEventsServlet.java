@@ -44,7 +44,15 @@ final class SlackEventsServlet extends HttpServlet {
 
     @Override
     protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-        Request<?> slackRequest = adapter.buildSlackRequest(req);
+        Request<?> slackRequest;
+        try {
+            slackRequest = adapter.buildSlackRequest(req);
+        } catch (IllegalArgumentException e) {
+            // Bolt decodes the form before anything can check its signature; a bad %-escape is the sender's fault.
+            log.warn("undecodable Slack request from {}: {}", req.getRemoteAddr(), e.toString());
+            resp.sendError(HttpServletResponse.SC_BAD_REQUEST);
+            return;
+        }
         if (slackRequest == null) {
             resp.sendError(HttpServletResponse.SC_BAD_REQUEST);
             return;

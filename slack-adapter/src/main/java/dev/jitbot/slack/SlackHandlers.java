@@ -87,7 +87,7 @@ final class SlackHandlers {
             BlockActionPayload p = req.getPayload();
             String value = p.getActions().get(0).getValue();
             Respond respond = respondTo(p, ctx);
-            offload("open the deny form", respond, () -> {
+            boolean queued = offload("open the deny form", respond, () -> {
                 ChatUser actor = users.resolve(p.getUser().getId(), p.getUser().getName());
                 Parsed<RequestId> id = RequestId.parse(value);
                 String label = id.isOk() ? service.find(actor, id.orThrow()).map(AccessRequest::label).orElse(value)
@@ -98,6 +98,9 @@ final class SlackHandlers {
                     throw new IllegalStateException("views.open answered " + opened.getError());
                 }
             });
+            if (!queued) {
+                tellBusy(respond);
+            }
             return ctx.ack();
         });
 
@@ -128,9 +131,14 @@ final class SlackHandlers {
             if (!s.ok()) {
                 return ctx.ackWithErrors(s.errors());
             }
-            Respond dm = message -> notifier.directMessage(actor, message);
-            if (!offload("request access from the form", dm,
-                    () -> dm.send(replies.render(service.handle(actor, s.command()))))) {
+            Respond dm = message -> notifier.directMrkdwn(actor, message);
+            if (!offload("request access from the form", dm, () -> {
+                Outcome o = service.handle(actor, s.command());
+                // The core DMs the requester the receipt, the grant or the failure itself; only a refusal is news.
+                if (o instanceof Outcome.Refused) {
+                    dm.send(replies.render(o));
+                }
+            })) {
                 return ctx.ackWithErrors(Map.of(RequestForm.OFFER, Replies.plain(busy())));
             }
             return ctx.ack();
@@ -152,7 +160,7 @@ final class SlackHandlers {
         String value = p.getActions().get(0).getValue();
         boolean fromHome = p.getContainer() != null && "view".equals(p.getContainer().getType());
         Respond respond = respondTo(p, ctx);
-        offload(p.getActions().get(0).getActionId() + " " + value, respond, () -> {
+        boolean queued = offload(p.getActions().get(0).getActionId() + " " + value, respond, () -> {
             ChatUser actor = users.resolve(p.getUser().getId(), p.getUser().getName());
             Parsed<RequestId> id = RequestId.parse(value);
             // A button's value is an id jitbot wrote itself; a bad one means a forged or mangled payload.
@@ -165,6 +173,9 @@ final class SlackHandlers {
                 publishHome(actor.id(), actor);
             }
         });
+        if (!queued) {
+            tellBusy(respond);
+        }
         return ctx.ack();
     }
 
@@ -174,7 +185,7 @@ final class SlackHandlers {
             return message -> ctx.respond(r -> r.responseType("ephemeral").replaceOriginal(false).text(message));
         }
         ChatUser who = new ChatUser(Platform.SLACK, p.getUser().getId(), p.getUser().getName(), null);
-        return message -> notifier.directMessage(who, message);
+        return message -> notifier.directMrkdwn(who, message);
     }
 
     private void openForm(ChatUser actor, String triggerId, Respond respond) throws IOException {
@@ -201,7 +212,8 @@ final class SlackHandlers {
         Outcome mine = service.handle(actor, new Command.ListRequests(Command.ListRequests.Filter.MINE));
         boolean oncall = service.isOncall(actor);
         Outcome all = oncall ? service.handle(actor, new Command.ListRequests(Command.ListRequests.Filter.ALL)) : null;
-        var view = HomeTab.build(rows(mine), service.awaitingDecisionBy(actor), rows(all), oncall, clock.instant());
+        var view = HomeTab.build(rows(mine), service.awaitingDecisionBy(actor), rows(all), oncall,
+                r -> service.canApprove(actor, r), clock.instant());
         try {
             var r = client.viewsPublish(q -> q.userId(userId).view(view));
             if (!r.isOk()) {
@@ -246,6 +258,15 @@ final class SlackHandlers {
         } catch (RejectedExecutionException e) {
             log.warn("work queue full; turned away {}", what);
             return false;
+        }
+    }
+
+    /** A click that found the work queue full must not vanish: the clicker hears it was not taken on. */
+    private static void tellBusy(Respond respond) {
+        try {
+            respond.send(busy());
+        } catch (Exception e) {
+            log.warn("could not say the work queue is full: {}", e.toString());
         }
     }
 

@@ -46,6 +46,20 @@ class CardsTest {
     class Card {
 
         @Test
+        void pending_withAPastedWallOfText_staysUnderSlacksSectionLimit_soTheCardIsStillPosted() {
+            AccessRequest r = AccessRequest.pending(RequestId.parse("JIT-7K3G").orThrow(), ALICE,
+                    new Principal("9b8a7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d", PrincipalType.USER, "Alice"),
+                    new RoleRef("Contributor", null), TestPolicies.RG_PAYMENTS, "rg-payments", Duration.ofMinutes(45),
+                    "<stack>&".repeat(375), null, "operate payments", 1, T0, T0.plusSeconds(1800));
+
+            var why = (com.slack.api.model.block.SectionBlock) Cards.card(r, T0).stream()
+                    .filter(b -> "jit-why".equals(b.getBlockId())).findFirst().orElseThrow();
+
+            assertThat(why.getText().getText()).hasSizeLessThanOrEqualTo(3000).startsWith("*Justification*\n&lt;stack&gt;")
+                    .endsWith("…").doesNotContain("<stack>").doesNotMatch("(?s).*&[a-z]{0,3}…$");
+        }
+
+        @Test
         void pending_namesEverythingAnApproverNeeds_andCarriesApproveAndDeny() {
             String card = json(pending(), T0);
             assertThat(card).contains("Contributor on rg-payments").contains("<@U0ALICE>").contains("45 min")

@@ -156,6 +156,17 @@ class SlackLoopIT {
         }
 
         @Test
+        void signedButUndecodableBody_is400AndChangesNothing() throws Exception {
+            String body = "command=%2Fjit&text=%ZZ&user_id=U0ALICE&trigger_id=1.2.3";
+            HttpResponse<String> r = rig.send(body, SlackRig.nowSeconds(), SlackRig::sign,
+                    "application/x-www-form-urlencoded");
+
+            assertThat(r.statusCode()).isEqualTo(400);
+            assertThat(r.body()).doesNotContain("Exception").doesNotContain("at com.");
+            assertThat(rig.store.findByState(List.of(State.values()))).isEmpty();
+        }
+
+        @Test
         void forgedSignature_whileSlackIsUnreachable_isStill401() throws Exception {
             SlackRig down = new SlackRig(null, null, true);
             try {
@@ -365,6 +376,24 @@ class SlackLoopIT {
             assertThat(filed.duration()).isEqualTo(Duration.ofHours(1));
             await().until(() -> rig.calls("chat.postMessage").stream().anyMatch(c -> "U0ALICE".equals(c.get("channel"))
                     && c.get("text").contains(filed.id().value())));
+        }
+    }
+
+    @Nested
+    class FormReceipt {
+
+        @Test
+        void validSubmission_dmsTheRequesterOnce_notTheCoresReceiptAndAnEchoOfIt() throws Exception {
+            rig.submit(ALICE, RequestForm.CALLBACK, null, "{"
+                    + "\"offer\":{\"value\":{\"type\":\"static_select\",\"selected_option\":{\"value\":\"Contributor|rg-payments\"}}},"
+                    + "\"duration\":{\"value\":{\"type\":\"static_select\",\"selected_option\":{\"value\":\"1h\"}}},"
+                    + "\"justification\":{\"value\":{\"type\":\"plain_text_input\",\"value\":\"rotate the queue keys\"}}}");
+
+            await().until(() -> !rig.inState(State.PENDING).isEmpty());
+            String id = rig.inState(State.PENDING).get(0).id().value();
+            // Both DMs, when sent, leave within a few milliseconds of each other on the same channel queue.
+            await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).until(() -> rig.calls("chat.postMessage")
+                    .stream().filter(c -> "U0ALICE".equals(c.get("channel")) && c.get("text").contains(id)).count() == 1);
         }
     }
 

@@ -1,0 +1,51 @@
+package dev.jitbot.slack;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static dev.jitbot.core.testing.TestPolicies.ALICE;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.jitbot.core.app.ChatNotifier;
+import dev.jitbot.core.domain.MessageRef;
+import dev.jitbot.core.domain.Platform;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** What the core says through the notifier reaches Slack as text, never as Slack markup someone else typed. */
+class SlackChatNotifierIT {
+
+    /** A revoke reason typed in Teams or a modal ends up inside the core's sentence as is. */
+    static final String CORE_TEXT = "Contributor on rg-payments revoked at 14:35:02 UTC — revoked by Dave: <!channel> "
+            + "re-approve at <https://evil.example|the Azure portal> & now (JIT-7K3F).";
+    static final String SHOWN = "Contributor on rg-payments revoked at 14:35:02 UTC — revoked by Dave: &lt;!channel&gt; "
+            + "re-approve at &lt;https://evil.example|the Azure portal&gt; &amp; now (JIT-7K3F).";
+
+    SlackRig rig;
+
+    @BeforeEach
+    void start() throws Exception {
+        rig = new SlackRig();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        rig.close();
+    }
+
+    @Test
+    void coreText_withSlackControlSequences_isEscaped_soItCannotPingTheChannelOrDisguiseALink() {
+        ChatNotifier notifier = rig.module.notifier();
+
+        notifier.reply(new MessageRef(Platform.SLACK, "C0APPROVALS", "1764079200.000100", MessageRef.CARD), CORE_TEXT);
+        notifier.postToChannel("C0APPROVALS", CORE_TEXT);
+        notifier.directMessage(ALICE, CORE_TEXT);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> rig.slack.findAll(
+                postRequestedFor(urlEqualTo("/api/chat.postMessage"))).size() == 3);
+        assertThat(rig.slack.findAll(postRequestedFor(urlEqualTo("/api/chat.postMessage"))))
+                .allSatisfy(r -> assertThat(SlackRig.fields(r).get("text")).isEqualTo(SHOWN));
+    }
+}
