@@ -593,6 +593,21 @@ public final class AccessService {
     private Outcome end(ChatUser actor, AccessRequest r, EndReason reason, String note) {
         for (int attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
             if (r.state() == State.PENDING) {
+                if (reason == EndReason.REVOKED && !r.requester().samePerson(actor) && membership.isOncall(actor)) {
+                    // On-call can stop anything at once, including a request no approver has decided yet.
+                    AccessRequest stopped = r.to(State.DENIED).withEnd(clock.instant(), null, actor,
+                            note == null ? "stopped by on-call" : note);
+                    if (!store.compareAndSet(r, stopped)) {
+                        r = store.find(r.id()).orElseThrow();
+                        continue;
+                    }
+                    RequestId id = r.id();
+                    ExpiryService.bestEffort(() -> scheduler.cancel(id), "cancel the lapse of", id);
+                    record(actor, "denied", stopped, "by on-call" + (note == null ? "" : ": " + note));
+                    notifications.refresh(stopped);
+                    notifications.tell(stopped.requester(), stopped, Phrases.denied(stopped));
+                    return new Outcome.Denied(stopped);
+                }
                 return new Outcome.Refused(Reason.WRONG_STATE, r.id() + " is still waiting for approval, so nothing "
                         + "is granted yet; " + (r.requester().samePerson(actor) ? "`cancel " + r.id() + "`"
                         : "`deny " + r.id() + " <reason>`") + " withdraws it.");

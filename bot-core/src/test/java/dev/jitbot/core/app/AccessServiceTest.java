@@ -416,6 +416,25 @@ class AccessServiceTest {
         }
 
         @Test
+        void revoke_ofAPendingRequestByOncall_stopsItAndTellsTheRequester() {
+            AccessRequest r = requestContributor("45m");
+            Outcome o = h.service.handle(CAROL, "revoke " + r.id() + " suspicious request");
+            assertThat(o).isInstanceOf(Outcome.Denied.class);
+            assertThat(current(r.id()).state()).isEqualTo(State.DENIED);
+            assertThat(current(r.id()).note()).isEqualTo("suspicious request");
+            assertThat(h.slack.to("dm:U0ALICE")).last().asString().contains("denied by Carol: suspicious request");
+            assertThat(h.scheduler.pending()).isEmpty();
+            assertThat(h.provider.grants).isEmpty();
+        }
+
+        @Test
+        void revoke_ofAPendingRequestByAnApproverWhoIsNotOncall_pointsToDeny() {
+            AccessRequest r = requestContributor("45m");
+            assertThat(refusal(h.service.revoke(BOB, r.id(), null))).contains("deny " + r.id());
+            assertThat(current(r.id()).state()).isEqualTo(State.PENDING);
+        }
+
+        @Test
         void release_byRequester_endsAsReleased() {
             AccessRequest r = active();
             assertThat(h.service.handle(ALICE, "release " + r.id().value().toLowerCase())).isInstanceOf(Outcome.Ended.class);
