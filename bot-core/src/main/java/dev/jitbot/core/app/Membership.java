@@ -12,6 +12,8 @@ import java.util.function.Supplier;
 /** Decides whether a person belongs to the groups a policy names: listed by email or chat id, or via Entra. */
 public final class Membership {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Membership.class);
+
     private final Supplier<Policy> policy;
     private final Directory directory;
 
@@ -59,6 +61,8 @@ public final class Membership {
             Parsed<Principal> p = directory.user(user);
             return p.isOk() ? p.orThrow() : null;
         } catch (RuntimeException e) {
+            // Counted as "not a member", which refuses; the log says why, so a directory outage is not a mystery.
+            log.warn("directory look-up of {} failed; Entra group membership counts as no: {}", user.key(), e.toString());
             return null;
         }
     }

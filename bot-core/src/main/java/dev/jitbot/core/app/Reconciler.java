@@ -119,8 +119,11 @@ public final class Reconciler {
                         what + "; " + why + "; " + provider.mode()));
             } catch (RuntimeException e) {
                 failed++;
-                String error = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-                log.warn("could not revoke orphan {}: {}", a.assignmentId(), error);
+                // The provider's own exceptions are worded for people; anything else is shown by event id only.
+                String error = e instanceof AccessProviderException && e.getMessage() != null ? e.getMessage()
+                        : "unexpected error (event id " + Phrases.eventId(java.util.concurrent.ThreadLocalRandom.current())
+                        + ")";
+                log.warn("could not revoke orphan {}: {}", a.assignmentId(), error, e);
                 lines.add("Could not revoke orphan " + what + " (" + error + "); the next run tries again.");
                 audit.append(AuditEvent.of(clock.instant(), "jitbot", Platform.SYSTEM, "orphan-revoke-failed", rid,
                         what + "; " + why + "; " + error));
