@@ -16,26 +16,16 @@ import org.junit.jupiter.api.Test;
 import dev.jitbot.core.testing.AccessProviderContract;
 import dev.jitbot.core.testing.MutableClock;
 import dev.jitbot.core.testing.TestPolicies;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The AccessProvider contract for RBAC mode, against a stateful ARM fake over HTTPS. */
 class ArmRoleAssignmentsContractIT extends AccessProviderContract {
 
     private static final FakeArm ARM = new FakeArm();
-    private static AzureFakes fakes;
+    @RegisterExtension
+    static final AzureFakes fakes = new AzureFakes(ARM);
     private AccessProvider provider;
-
-    @BeforeAll
-    static void startFakes() {
-        fakes = new AzureFakes(ARM);
-    }
-
-    @AfterAll
-    static void stopFakes() {
-        fakes.close();
-    }
 
     @BeforeEach
     void wire() {

@@ -28,11 +28,10 @@ import dev.jitbot.core.testing.TestPolicies;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** RBAC mode against HTTPS fakes of Entra and ARM, driven through the core's AccessService and ExpiryService. */
 class ArmRoleAssignmentsIT {
@@ -40,19 +39,10 @@ class ArmRoleAssignmentsIT {
     private static final AzureScope RG = TestPolicies.RG_PAYMENTS;
     private static final String ASSIGNMENTS = "/providers/Microsoft.Authorization/roleAssignments/";
     private static final String ALICE_ID = FakeDirectory.objectIdOf("alice@contoso.com");
-    private static AzureFakes fakes;
+    @RegisterExtension
+    static final AzureFakes fakes = new AzureFakes();
 
     private AzureHarness core;
-
-    @BeforeAll
-    static void startFakes() {
-        fakes = new AzureFakes();
-    }
-
-    @AfterAll
-    static void stopFakes() {
-        fakes.close();
-    }
 
     @BeforeEach
     void wire() {

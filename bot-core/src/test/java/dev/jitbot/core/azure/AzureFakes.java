@@ -31,9 +31,10 @@ import javax.net.ssl.TrustManagerFactory;
 /**
  * One WireMock over HTTPS that plays Entra's token endpoint, ARM and Microsoft Graph, with a self-signed
  * certificate for localhost that the test's HTTP client (and only it) trusts. The SDK clients under test are the
- * real ones: ClientSecretCredential, the bearer-token policy, AuthorizationManager's generated clients.
+ * real ones: ClientSecretCredential, the bearer-token policy, AuthorizationManager's generated clients. Register it
+ * as a static {@code @RegisterExtension} field: it starts with the test class and stops after its last test.
  */
-final class AzureFakes implements AutoCloseable {
+final class AzureFakes implements AutoCloseable, org.junit.jupiter.api.extension.AfterAllCallback {
 
     static final String TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47";
     static final String CLIENT = "0f4a7c1e-7d2b-4e3a-9c8d-1b2a3c4d5e6f";
@@ -177,6 +178,14 @@ final class AzureFakes implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void afterAll(org.junit.jupiter.api.extension.ExtensionContext context) {
+        // @Nested classes inherit the extension: only the end of the top-level class stops the server.
+        if (!context.getRequiredTestClass().isMemberClass()) {
+            close();
         }
     }
 

@@ -24,31 +24,21 @@ import java.net.http.HttpClient;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.LoggerFactory;
 
 /** The bot's identity: certificate credential against the Entra fake, and no secret or token in any log line. */
 class CredentialsIT {
 
     private static final AzureScope RG = TestPolicies.RG_PAYMENTS;
-    private static AzureFakes fakes;
+    @RegisterExtension
+    static final AzureFakes fakes = new AzureFakes();
     private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
     private final Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
     private Level rootLevel;
-
-    @BeforeAll
-    static void startFakes() {
-        fakes = new AzureFakes();
-    }
-
-    @AfterAll
-    static void stopFakes() {
-        fakes.close();
-    }
 
     @BeforeEach
     void capture() {

@@ -25,11 +25,10 @@ import dev.jitbot.core.testing.MutableClock;
 import dev.jitbot.core.testing.RecordingAccessProvider;
 import dev.jitbot.core.testing.TestPolicies;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** GraphDirectory against an HTTPS fake of Microsoft Graph, with the token from the Entra fake. */
 class GraphDirectoryIT {
@@ -38,20 +37,11 @@ class GraphDirectoryIT {
     private static final String ERIN_ID = "2d3e4f5a-6b7c-4d8e-9f0a-1b2c3d4e5f6a";
     private static final String FRANK_ID = "5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b";
     private static final ChatUser FRANK = TestPolicies.slack("U0FRANK", "Frank", "frank@contoso.com");
-    private static AzureFakes fakes;
+    @RegisterExtension
+    static final AzureFakes fakes = new AzureFakes();
 
     private MutableClock clock;
     private Directory directory;
-
-    @BeforeAll
-    static void startFakes() {
-        fakes = new AzureFakes();
-    }
-
-    @AfterAll
-    static void stopFakes() {
-        fakes.close();
-    }
 
     @BeforeEach
     void wire() {

@@ -17,10 +17,9 @@ import dev.jitbot.core.testing.FakeDirectory;
 import dev.jitbot.core.testing.MutableClock;
 import dev.jitbot.core.testing.TestPolicies;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** PIM mode: AdminAssign with an expiration Azure enforces, AdminRemove, and PIM's policy refusals. */
 class PimScheduleRequestsIT {
@@ -28,19 +27,10 @@ class PimScheduleRequestsIT {
     private static final AzureScope RG = TestPolicies.RG_PAYMENTS;
     private static final String REQUESTS = "/providers/Microsoft.Authorization/roleAssignmentScheduleRequests/";
     private static final String ALICE_ID = FakeDirectory.objectIdOf("alice@contoso.com");
-    private static AzureFakes fakes;
+    @RegisterExtension
+    static final AzureFakes fakes = new AzureFakes();
 
     private AzureHarness core;
-
-    @BeforeAll
-    static void startFakes() {
-        fakes = new AzureFakes();
-    }
-
-    @AfterAll
-    static void stopFakes() {
-        fakes.close();
-    }
 
     @BeforeEach
     void wire() {

@@ -22,10 +22,9 @@ import dev.jitbot.core.testing.FakeDirectory;
 import dev.jitbot.core.testing.MutableClock;
 import dev.jitbot.core.testing.TestPolicies;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Reconciliation in RBAC mode against the ARM fake's list of role assignments. */
 class ReconcileIT {
@@ -34,19 +33,10 @@ class ReconcileIT {
     private static final String ASSIGNMENTS = "/providers/Microsoft.Authorization/roleAssignments/";
     private static final String ORPHAN = "0d6f2a1b-3c4d-4e5f-8a9b-0c1d2e3f4a5b";
     private static final String FOREIGN = "1e7a3b2c-4d5e-4f6a-9b0c-1d2e3f4a5b6c";
-    private static AzureFakes fakes;
+    @RegisterExtension
+    static final AzureFakes fakes = new AzureFakes();
 
     private AzureHarness core;
-
-    @BeforeAll
-    static void startFakes() {
-        fakes = new AzureFakes();
-    }
-
-    @AfterAll
-    static void stopFakes() {
-        fakes.close();
-    }
 
     @BeforeEach
     void wire() {
