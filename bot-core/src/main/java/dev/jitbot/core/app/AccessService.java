@@ -280,9 +280,7 @@ public final class AccessService {
         List<String> where = new ArrayList<>();
         for (Policy.Rule r : p.rules()) {
             if (r.role().sameRole(role)) {
-                r.scopes().forEach(s -> where.add(p.labelFor(new AzureScope(s.pattern().contains("*")
-                        ? s.pattern().substring(0, Math.max(1, s.pattern().indexOf("/*"))) : s.pattern()))
-                        + (s.pattern().contains("*") ? " (and below)" : "")));
+                r.scopes().forEach(s -> where.add(p.labelFor(s)));
             }
         }
         return where.isEmpty() ? "" : role.name() + " is granted on: " + String.join(", ", where) + ".";
@@ -778,8 +776,7 @@ public final class AccessService {
             if (!membership.isIn(user, r.requesters())) {
                 continue;
             }
-            List<String> scopes = r.scopes().stream()
-                    .map(s -> s.isExact() ? p.labelFor(new AzureScope(s.pattern())) : s.pattern()).toList();
+            List<String> scopes = r.scopes().stream().map(p::labelFor).toList();
             List<String> principals = p.principals().values().stream()
                     .filter(n -> n.ownedBy(user) && r.allowsPrincipal(n.alias())).map(Policy.NonHuman::alias).toList();
             offers.add(new Offer(r.name(), r.role().name(), scopes, r.maxDuration(), r.approvals(),

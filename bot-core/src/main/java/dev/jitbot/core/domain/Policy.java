@@ -153,6 +153,11 @@ public record Policy(
                 .map(Map.Entry::getKey).findFirst().orElse(scope.id());
     }
 
+    /** A rule's scope as people know it: its alias when it names exactly one scope, else the pattern itself. */
+    public String labelFor(ScopePattern pattern) {
+        return pattern.isExact() ? labelFor(new AzureScope(pattern.pattern())) : pattern.pattern();
+    }
+
     private String aliasExamples() {
         if (scopeAliases.isEmpty()) {
             return "`" + AzureScope.EXAMPLE + "`";

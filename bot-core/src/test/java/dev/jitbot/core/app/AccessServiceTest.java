@@ -113,6 +113,24 @@ class AccessServiceTest {
         }
 
         @Test
+        void request_forRoleGrantedOnlyUnderAWildcard_refusesNamingThePattern() {
+            dev.jitbot.core.domain.Policy p = TestPolicies.design();
+            java.util.List<dev.jitbot.core.domain.Policy.Rule> rules = new java.util.ArrayList<>(p.rules());
+            rules.add(new dev.jitbot.core.domain.Policy.Rule("vaults", dev.jitbot.core.domain.RoleRef.named(
+                    "Key Vault Administrator"), java.util.List.of(new dev.jitbot.core.domain.ScopePattern(
+                    "/subscriptions/*/resourceGroups/rg-vaults")), java.util.List.of("engineers"),
+                    java.util.List.of("leads"), 1, Duration.ofHours(1), Duration.ofMinutes(30), null,
+                    java.util.List.of(), java.util.List.of(), 40));
+            h.policy.set(new dev.jitbot.core.domain.Policy(p.defaults(), p.scopeAliases(), p.groups(), p.channels(),
+                    p.oncallGroup(), rules, p.principals(), p.users()));
+
+            Outcome o = h.service.handle(ALICE, "request Key Vault Administrator on rg-payments for 30m because x");
+
+            assertThat(reason(o)).isEqualTo(Reason.NOT_ELIGIBLE);
+            assertThat(refusal(o)).contains("is granted on: /subscriptions/*/resourceGroups/rg-vaults");
+        }
+
+        @Test
         void request_overTheMaximum_refusesWithTheMaximum() {
             Outcome o = h.service.handle(ALICE, "request Contributor on rg-payments for 3h because x");
             assertThat(reason(o)).isEqualTo(Reason.OVER_MAX_DURATION);
