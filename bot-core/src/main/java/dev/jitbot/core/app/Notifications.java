@@ -49,18 +49,26 @@ public final class Notifications {
 
     /** Redraws every card posted for the request. */
     public void refresh(AccessRequest r) {
-        for (MessageRef ref : store.messages(r.id())) {
-            if (MessageRef.CARD.equals(ref.kind())) {
-                notifier(ref.platform()).ifPresent(n -> safely("update card", r, () -> n.updateCard(ref, r)));
-            }
-        }
+        forEachCard(r, "update card", (n, ref) -> n.updateCard(ref, r));
     }
 
     /** Replies in the thread of every card of the request. */
     public void replyOnCards(AccessRequest r, String text) {
-        for (MessageRef ref : store.messages(r.id())) {
+        forEachCard(r, "reply", (n, ref) -> n.reply(ref, text));
+    }
+
+    private void forEachCard(AccessRequest r, String what, java.util.function.BiConsumer<ChatNotifier, MessageRef> act) {
+        List<MessageRef> refs;
+        try {
+            refs = store.messages(r.id());
+        } catch (RuntimeException e) {
+            // The transition is saved already; a store blip here costs a redraw, not the transition.
+            log.warn("could not read the cards of {} to {}: {}", r.id(), what, e.toString());
+            return;
+        }
+        for (MessageRef ref : refs) {
             if (MessageRef.CARD.equals(ref.kind())) {
-                notifier(ref.platform()).ifPresent(n -> safely("reply", r, () -> n.reply(ref, text)));
+                notifier(ref.platform()).ifPresent(n -> safely(what, r, () -> act.accept(n, ref)));
             }
         }
     }
