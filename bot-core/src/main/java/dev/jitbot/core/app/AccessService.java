@@ -49,27 +49,30 @@ public final class AccessService {
 
     private final Supplier<Policy> policy;
     private final RequestStore store;
+    private final Outbox outbox;
     private final AuditLog audit;
-    private final AccessProvider provider;
     private final Directory directory;
     private final Notifications notifications;
     private final ExpiryScheduler scheduler;
-    private final ExpiryService expiry;
     private final Membership membership;
     private final Clock clock;
     private final RandomGenerator random;
 
-    public AccessService(Supplier<Policy> policy, RequestStore store, AuditLog audit, AccessProvider provider,
+    /**
+     * @param store  reads requests; every write goes through {@code outbox}
+     * @param outbox writes each transition with its audit events and the work it causes, in one transaction
+     * @param audit  reads the audit trail for {@code show} and {@code history}
+     */
+    public AccessService(Supplier<Policy> policy, RequestStore store, Outbox outbox, AuditLog audit,
                          Directory directory, Notifications notifications, ExpiryScheduler scheduler,
-                         ExpiryService expiry, Clock clock, RandomGenerator random) {
+                         Clock clock, RandomGenerator random) {
         this.policy = Objects.requireNonNull(policy, "policy");
         this.store = Objects.requireNonNull(store, "store");
+        this.outbox = Objects.requireNonNull(outbox, "outbox");
         this.audit = Objects.requireNonNull(audit, "audit");
-        this.provider = Objects.requireNonNull(provider, "provider");
         this.directory = Objects.requireNonNull(directory, "directory");
         this.notifications = Objects.requireNonNull(notifications, "notifications");
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
-        this.expiry = Objects.requireNonNull(expiry, "expiry");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.random = Objects.requireNonNull(random, "random");
         this.membership = new Membership(policy, directory);
@@ -216,49 +219,55 @@ public final class AccessService {
                         && o.scope().id().equalsIgnoreCase(scope.orThrow().id()))
                 .findFirst();
         if (open.isPresent()) {
-            AccessRequest o = open.get();
-            return new Outcome.Refused(Reason.WRONG_STATE, grantee.displayName() + " already has " + o.label() + " as "
-                    + o.id() + " (" + o.state().label() + (o.expiresAt() != null ? " until "
-                    + Phrases.time(o.expiresAt()) : "") + "). " + (o.state() == State.ACTIVE
-                    ? "Ask for more time with `extend " + o.id() + " 30m` instead."
-                    : "Wait for it to be decided, or `cancel " + o.id() + "` first."));
+            return alreadyOpen(grantee, open.get());
         }
 
         Instant now = clock.instant();
-        AccessRequest request = null;
-        for (int i = 0; i < 20 && request == null; i++) {
-            AccessRequest candidate = AccessRequest.pending(RequestId.random(random, 4 + i / 5), actor, principal,
+        for (int i = 0; i < 20; i++) {
+            AccessRequest request = AccessRequest.pending(RequestId.random(random, 4 + i / 5), actor, principal,
                     new RoleRef(roleName, null), scope.orThrow(), label, cmd.duration(), cmd.justification().strip(),
                     ticket, chosen.name(), chosen.approvals(), now, now.plus(chosen.requestTtl()));
-            if (store.insert(candidate)) {
-                request = candidate;
+            AuditEvent requested = event(actor, "requested", request, request.label() + " for "
+                    + Durations.format(request.duration()) + " to " + principal.displayName() + " ("
+                    + principal.objectId() + ", " + principal.type().armName() + "); rule \"" + chosen.name()
+                    + "\"; because: " + request.justification() + (ticket != null ? "; ticket " + ticket : ""));
+            AccessRequest filed = chosen.approvals() == 0 ? request.to(State.ACTIVATING) : request;
+            Change.Builder change = Change.insert(filed).audit(requested)
+                    .then(notifications.announce(filed, p.channelsFor(chosen)));
+            if (chosen.approvals() == 0) {
+                change.audit(AuditEvent.of(now, "jitbot", actor.platform(), "approved", filed.id(),
+                        "auto-approved by rule \"" + chosen.name() + "\" (approvals: 0)"))
+                        .then(Work.activate(filed.id()));
+            } else {
+                change.then(notifications.tell(actor, filed, Phrases.awaiting(filed)));
+            }
+            Outbox.Commit commit = outbox.commit(change.build());
+            if (commit == Outbox.Commit.OPEN_DUPLICATE) {
+                // Another request for the same grant won the race between the check above and this write.
+                return store.findOpenFor(grantee.objectId()).stream()
+                        .filter(o -> o.role().sameRole(role) && o.scope().id().equalsIgnoreCase(scope.orThrow().id()))
+                        .findFirst().<Outcome>map(o -> alreadyOpen(grantee, o))
+                        .orElseGet(() -> new Outcome.Refused(Reason.WRONG_STATE, grantee.displayName()
+                                + " already has an open request for " + roleName + " on " + label + "; `list` shows it."));
+            }
+            if (commit == Outbox.Commit.DONE) {
+                if (chosen.approvals() == 0) {
+                    return new Outcome.Activating(filed);
+                }
+                ExpiryService.bestEffort(() -> scheduler.scheduleLapse(filed.id(), filed.decideBy()),
+                        "schedule the lapse of", filed.id());
+                return new Outcome.Requested(filed);
             }
         }
-        if (request == null) {
-            throw new IllegalStateException("could not allocate a request id");
-        }
-        record(actor, "requested", request, request.label() + " for " + Durations.format(request.duration())
-                + " to " + principal.displayName() + " (" + principal.objectId() + ", " + principal.type().armName()
-                + "); rule \"" + chosen.name() + "\"; because: " + request.justification()
-                + (ticket != null ? "; ticket " + ticket : ""));
+        throw new IllegalStateException("could not allocate a request id");
+    }
 
-        if (chosen.approvals() == 0) {
-            AccessRequest activating = request.to(State.ACTIVATING);
-            if (!store.compareAndSet(request, activating)) {
-                return new Outcome.Refused(Reason.WRONG_STATE, "Your request " + request.id() + " changed while it "
-                        + "was being granted; `show " + request.id() + "` tells where it stands.");
-            }
-            audit.append(AuditEvent.of(clock.instant(), "jitbot", actor.platform(), "approved", request.id(),
-                    "auto-approved by rule \"" + chosen.name() + "\" (approvals: 0)"));
-            notifications.announce(activating, p.channelsFor(chosen));
-            return activate(activating);
-        }
-        AccessRequest filed = request;
-        ExpiryService.bestEffort(() -> scheduler.scheduleLapse(filed.id(), filed.decideBy()), "schedule the lapse of",
-                filed.id());
-        notifications.announce(request, p.channelsFor(chosen));
-        notifications.tell(actor, request, Phrases.awaiting(request));
-        return new Outcome.Requested(request);
+    private static Outcome.Refused alreadyOpen(Principal grantee, AccessRequest o) {
+        return new Outcome.Refused(Reason.WRONG_STATE, grantee.displayName() + " already has " + o.label() + " as "
+                + o.id() + " (" + o.state().label() + (o.expiresAt() != null ? " until "
+                + Phrases.time(o.expiresAt()) : "") + "). " + (o.state() == State.ACTIVE
+                ? "Ask for more time with `extend " + o.id() + " 30m` instead."
+                : "Wait for it to be decided, or `cancel " + o.id() + "` first."));
     }
 
     private static String ticketFor(Policy.Rule rule, String ticket, String justification) {
@@ -314,16 +323,21 @@ public final class AccessService {
             AccessRequest voted = r.withVote(new Vote(actor, Vote.Decision.APPROVE, clock.instant(), null));
             boolean quorum = voted.approvals() >= r.approvalsNeeded();
             AccessRequest next = quorum ? voted.to(State.ACTIVATING) : voted;
-            if (!store.compareAndSet(r, next)) {
+            Change.Builder change = Change.of(r, next)
+                    .audit(event(actor, "approved", next, "approval " + next.approvals() + " of " + r.approvalsNeeded()))
+                    .then(notifications.refresh(next));
+            if (quorum) {
+                change.then(Work.activate(id));
+            } else {
+                change.then(notifications.tell(next.requester(), next, Phrases.approvedSoFar(next, actor)));
+            }
+            if (outbox.commit(change.build()) != Outbox.Commit.DONE) {
                 continue;
             }
-            record(actor, "approved", next, "approval " + next.approvals() + " of " + r.approvalsNeeded());
             if (quorum) {
                 ExpiryService.bestEffort(() -> scheduler.cancel(id), "cancel the lapse of", id);
-                return activate(next);
+                return new Outcome.Activating(next);
             }
-            notifications.refresh(next);
-            notifications.tell(next.requester(), next, Phrases.approvedSoFar(next, actor));
             return new Outcome.Approved(next);
         }
         throw new IllegalStateException("too much contention approving " + id);
@@ -345,18 +359,16 @@ public final class AccessService {
         Extension more = new Extension(ext.by(), ext.justification(), ext.requestedAt(), votes);
         if (more.approvals() >= r.approvalsNeeded()) {
             AccessRequest next = r.to(State.ACTIVE).extendedBy(ext.by());
-            if (!store.compareAndSet(r, next)) {
-                return null;
-            }
-            record(actor, "extension-approved", next, "approval " + more.approvals() + " of " + r.approvalsNeeded());
-            return applyExtension(actor, next, ext.by());
+            return applyExtension(Change.of(r, next).audit(event(actor, "extension-approved", next, "approval "
+                    + more.approvals() + " of " + r.approvalsNeeded())), r, next, ext.by(), ext.justification());
         }
         AccessRequest next = r.to(State.ACTIVE).withExtension(more);
-        if (!store.compareAndSet(r, next)) {
+        if (outbox.commit(Change.of(r, next)
+                .audit(event(actor, "extension-approved", next, "approval " + more.approvals() + " of "
+                        + r.approvalsNeeded()))
+                .then(notifications.refresh(next)).build()) != Outbox.Commit.DONE) {
             return null;
         }
-        record(actor, "extension-approved", next, "approval " + more.approvals() + " of " + r.approvalsNeeded());
-        notifications.refresh(next);
         return new Outcome.Approved(next);
     }
 
@@ -375,14 +387,16 @@ public final class AccessService {
             }
             if (r.state() == State.ACTIVE && r.extension() != null) {
                 AccessRequest next = r.to(State.ACTIVE).withExtension(null);
-                if (!store.compareAndSet(r, next)) {
+                if (outbox.commit(Change.of(r, next)
+                        .audit(event(actor, "extension-denied", next, reason == null ? "" : reason))
+                        .then(notifications.refresh(next))
+                        .then(notifications.tell(next.requester(), next, "Your extension of " + next.label() + " ("
+                                + next.id() + ") was denied by " + actor.displayName()
+                                + (reason != null ? ": " + reason : "") + ". It still ends at "
+                                + Phrases.time(next.expiresAt()) + "."))
+                        .build()) != Outbox.Commit.DONE) {
                     continue;
                 }
-                record(actor, "extension-denied", next, reason == null ? "" : reason);
-                notifications.refresh(next);
-                notifications.tell(next.requester(), next, "Your extension of " + next.label() + " (" + next.id()
-                        + ") was denied by " + actor.displayName() + (reason != null ? ": " + reason : "")
-                        + ". It still ends at " + Phrases.time(next.expiresAt()) + ".");
                 return new Outcome.Denied(next);
             }
             if (r.state() != State.PENDING) {
@@ -390,13 +404,14 @@ public final class AccessService {
             }
             AccessRequest next = r.withVote(new Vote(actor, Vote.Decision.DENY, clock.instant(), reason))
                     .to(State.DENIED).withEnd(clock.instant(), null, actor, reason);
-            if (!store.compareAndSet(r, next)) {
+            if (outbox.commit(Change.of(r, next)
+                    .audit(event(actor, "denied", next, reason == null ? "" : reason))
+                    .then(notifications.refresh(next))
+                    .then(notifications.tell(next.requester(), next, Phrases.denied(next)))
+                    .build()) != Outbox.Commit.DONE) {
                 continue;
             }
             ExpiryService.bestEffort(() -> scheduler.cancel(id), "cancel the lapse of", id);
-            record(actor, "denied", next, reason == null ? "" : reason);
-            notifications.refresh(next);
-            notifications.tell(next.requester(), next, Phrases.denied(next));
             return new Outcome.Denied(next);
         }
         throw new IllegalStateException("too much contention denying " + id);
@@ -420,12 +435,11 @@ public final class AccessService {
                         ? "; give the access back with `release " + id + "`." : "."));
             }
             AccessRequest next = r.to(State.CANCELLED).withEnd(clock.instant(), null, actor, null);
-            if (!store.compareAndSet(r, next)) {
+            if (outbox.commit(Change.of(r, next).audit(event(actor, "cancelled", next, ""))
+                    .then(notifications.refresh(next)).build()) != Outbox.Commit.DONE) {
                 continue;
             }
             ExpiryService.bestEffort(() -> scheduler.cancel(id), "cancel the lapse of", id);
-            record(actor, "cancelled", next, "");
-            notifications.refresh(next);
             return new Outcome.Cancelled(next);
         }
         throw new IllegalStateException("too much contention cancelling " + id);
@@ -483,75 +497,6 @@ public final class AccessService {
                 + ". `show " + r.id() + "` has its history.");
     }
 
-    // ---------------------------------------------------------------------------------------------- activation
-
-    /** Asks Azure for the role of a request in ACTIVATING; the expiry clock starts when Azure confirms. */
-    private Outcome activate(AccessRequest r) {
-        AccessProvider.GrantResult result;
-        try {
-            result = provider.grant(r, clock.instant().plus(r.duration()));
-        } catch (RuntimeException e) {
-            String eventId = Phrases.eventId(random);
-            log.error("grant of {} failed [{}]", r.id(), eventId, e);
-            result = new AccessProvider.GrantResult.Refused("Azure did not confirm the grant, so nothing was "
-                    + "granted; try again in a few minutes. If it keeps failing, tell the operators event id "
-                    + eventId + ".");
-        }
-        Instant now = clock.instant();
-        if (result instanceof AccessProvider.GrantResult.Granted g) {
-            AccessRequest active = r.to(State.ACTIVE).withActivation(now, g.assignmentId());
-            if (!store.compareAndSet(r, active)) {
-                // Revoked while Azure was granting: the revocation path owns it now.
-                AccessRequest current = store.find(r.id()).orElseThrow();
-                if (current.state() == State.REVOKING) {
-                    AccessRequest withId = current.withAssignmentId(g.assignmentId());
-                    if (store.compareAndSet(current, withId)) {
-                        return expiry.revokeNow(withId, null);
-                    }
-                } else if (current.state().isFinal()) {
-                    // Ended (abandoned by the sweeper, or revoked) while Azure was still granting: the revocation
-                    // ran before this assignment existed, so nobody else will take it away.
-                    removeLateGrant(current, g.assignmentId());
-                }
-                return new Outcome.Refused(Reason.WRONG_STATE, r.id() + " changed while it was being granted; "
-                        + "`show " + r.id() + "` tells where it stands.");
-            }
-            audit.append(AuditEvent.of(now, "jitbot", Platform.SYSTEM, "granted", r.id(), provider.mode()
-                    + " assignment " + g.assignmentId() + " until " + active.expiresAt()));
-            ExpiryService.bestEffort(() -> scheduler.scheduleExpiry(r.id(), active.expiresAt()),
-                    "schedule the expiry of", r.id());
-            notifications.refresh(active);
-            notifications.tell(active.requester(), active, Phrases.granted(active));
-            return new Outcome.Granted(active);
-        }
-        String message = ((AccessProvider.GrantResult.Refused) result).operatorMessage();
-        AccessRequest failed = r.to(State.FAILED).withEnd(now, null, null, message);
-        if (!store.compareAndSet(r, failed)) {
-            return new Outcome.Refused(Reason.WRONG_STATE, r.id() + " changed while it was being granted.");
-        }
-        audit.append(AuditEvent.of(now, "jitbot", Platform.SYSTEM, "failed", r.id(), message));
-        notifications.refresh(failed);
-        notifications.tell(failed.requester(), failed, Phrases.failed(failed));
-        return new Outcome.Failed(failed);
-    }
-
-    private void removeLateGrant(AccessRequest ended, String assignmentId) {
-        Instant now = clock.instant();
-        try {
-            provider.revoke(ended.withAssignmentId(assignmentId));
-        } catch (RuntimeException e) {
-            String eventId = Phrases.eventId(random);
-            log.error("{} ended while Azure was granting it; removing the late assignment {} failed [{}]; "
-                    + "`jitbot reconcile` removes it", ended.id(), assignmentId, eventId, e);
-            audit.append(AuditEvent.of(now, "jitbot", Platform.SYSTEM, "revoke-failed", ended.id(),
-                    "late " + provider.mode() + " assignment " + assignmentId + " granted after the request ended; "
-                            + "removal failed (event " + eventId + "); reconciliation removes it"));
-            return;
-        }
-        audit.append(AuditEvent.of(now, "jitbot", Platform.SYSTEM, "revoked", ended.id(), "late " + provider.mode()
-                + " assignment " + assignmentId + " granted after the request ended; removed"));
-    }
-
     // ---------------------------------------------------------------------------------------------- endings
 
     /** Ends a grant now: on-call, the rule's approvers, or the requester may. */
@@ -595,15 +540,16 @@ public final class AccessService {
                     // On-call can stop anything at once, including a request no approver has decided yet.
                     AccessRequest stopped = r.to(State.DENIED).withEnd(clock.instant(), null, actor,
                             note == null ? "stopped by on-call" : note);
-                    if (!store.compareAndSet(r, stopped)) {
+                    if (outbox.commit(Change.of(r, stopped)
+                            .audit(event(actor, "denied", stopped, "by on-call" + (note == null ? "" : ": " + note)))
+                            .then(notifications.refresh(stopped))
+                            .then(notifications.tell(stopped.requester(), stopped, Phrases.denied(stopped)))
+                            .build()) != Outbox.Commit.DONE) {
                         r = store.find(r.id()).orElseThrow();
                         continue;
                     }
                     RequestId id = r.id();
                     ExpiryService.bestEffort(() -> scheduler.cancel(id), "cancel the lapse of", id);
-                    record(actor, "denied", stopped, "by on-call" + (note == null ? "" : ": " + note));
-                    notifications.refresh(stopped);
-                    notifications.tell(stopped.requester(), stopped, Phrases.denied(stopped));
                     return new Outcome.Denied(stopped);
                 }
                 return new Outcome.Refused(Reason.WRONG_STATE, r.id() + " is still waiting for approval, so nothing "
@@ -616,14 +562,15 @@ public final class AccessService {
                         + "left to take away."));
             }
             AccessRequest next = r.to(State.REVOKING).withEnd(clock.instant(), reason, actor, note);
-            if (store.compareAndSet(r, next)) {
-                record(actor, reason == EndReason.RELEASED ? "released" : "revoke-requested", next,
-                        note == null ? "" : note);
-                if (r.state() == State.ACTIVATING) {
-                    // The activation in flight sees REVOKING and hands over once Azure answers.
-                    return new Outcome.Revoking(next);
-                }
-                return expiry.revokeNow(next, actor);
+            // An activation still queued or in flight runs first (one Azure item per request at a time) and
+            // hands over: the revoke then deletes whatever Azure made.
+            if (outbox.commit(Change.of(r, next)
+                    .audit(event(actor, reason == EndReason.RELEASED ? "released" : "revoke-requested", next,
+                            note == null ? "" : note))
+                    .then(Work.revoke(r.id()))
+                    .then(notifications.refresh(next))
+                    .build()) == Outbox.Commit.DONE) {
+                return new Outcome.Revoking(next);
             }
             r = store.find(r.id()).orElseThrow();
         }
@@ -666,36 +613,45 @@ public final class AccessService {
             }
             if (r.approvalsNeeded() == 0) {
                 AccessRequest next = r.to(State.ACTIVE).extendedBy(by);
-                if (!store.compareAndSet(r, next)) {
+                Outcome done = applyExtension(Change.of(r, next).audit(event(actor, "extension-requested", next,
+                        "by " + Durations.format(by) + "; auto-approved"
+                                + (justification != null ? "; because: " + justification : ""))),
+                        r, next, by, justification);
+                if (done == null) {
                     continue;
                 }
-                record(actor, "extended", next, "by " + Durations.format(by) + " until " + next.expiresAt()
-                        + (justification != null ? "; because: " + justification : ""));
-                return applyExtension(actor, next, by);
+                return done;
             }
             AccessRequest next = r.to(State.ACTIVE)
                     .withExtension(new Extension(by, justification, clock.instant(), List.of()));
-            if (!store.compareAndSet(r, next)) {
+            if (outbox.commit(Change.of(r, next)
+                    .audit(event(actor, "extension-requested", next, "by " + Durations.format(by)
+                            + (justification != null ? "; because: " + justification : "")))
+                    .then(notifications.refresh(next)).build()) != Outbox.Commit.DONE) {
                 continue;
             }
-            record(actor, "extension-requested", next, "by " + Durations.format(by)
-                    + (justification != null ? "; because: " + justification : ""));
-            notifications.refresh(next);
             return new Outcome.ExtensionRequested(next);
         }
         throw new IllegalStateException("too much contention extending " + id);
     }
 
-    private Outcome applyExtension(ChatUser actor, AccessRequest extended, Duration by) {
-        try {
-            provider.extend(extended, extended.expiresAt());
-        } catch (RuntimeException e) {
-            log.warn("provider could not move the end of {}: {}", extended.id(), e.toString());
+    /**
+     * Writes an approved extension: the new expiry, the "extended" event, and the work to move the end in Azure
+     * (PIM ends the assignment itself) and tell people. Null when someone moved the request first.
+     */
+    private Outcome applyExtension(Change.Builder change, AccessRequest before, AccessRequest extended, Duration by,
+                                   String justification) {
+        change.audit(AuditEvent.of(clock.instant(), "jitbot", Platform.SYSTEM, "extended", extended.id(),
+                        "by " + Durations.format(by) + " until " + extended.expiresAt()
+                                + (justification != null ? "; because: " + justification : "")))
+                .then(Work.extend(extended.id()))
+                .then(notifications.refresh(extended))
+                .then(notifications.tell(extended.requester(), extended, Phrases.extended(extended)));
+        if (outbox.commit(change.build()) != Outbox.Commit.DONE) {
+            return null;
         }
         ExpiryService.bestEffort(() -> scheduler.scheduleExpiry(extended.id(), extended.expiresAt()),
                 "schedule the new expiry of", extended.id());
-        notifications.refresh(extended);
-        notifications.tell(extended.requester(), extended, Phrases.extended(extended));
         return new Outcome.Extended(extended);
     }
 
@@ -813,10 +769,10 @@ public final class AccessService {
 
     // ---------------------------------------------------------------------------------------------- audit
 
-    private void record(ChatUser actor, String action, AccessRequest r, String details) {
-        audit.append(AuditEvent.of(clock.instant(), actorKey(actor), actor.platform(), action, r.id(),
+    private AuditEvent event(ChatUser actor, String action, AccessRequest r, String details) {
+        return AuditEvent.of(clock.instant(), actorKey(actor), actor.platform(), action, r.id(),
                 (actor.email() != null && !actorKey(actor).equals(actor.email()) ? actor.email() + "; " : "")
-                        + details));
+                        + details);
     }
 
     /** How the audit log names a person: their email when known, else their chat key. */

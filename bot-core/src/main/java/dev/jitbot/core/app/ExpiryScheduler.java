@@ -5,7 +5,7 @@ import java.time.Instant;
 
 /**
  * Runs {@link ExpiryService} at the right moments, surviving restarts: the grant's expiry, the pending request's
- * deadline, and retries of a revocation Azure did not confirm.
+ * deadline. Revocation retries are outbox work, not jobs.
  */
 public interface ExpiryScheduler {
 
@@ -14,9 +14,6 @@ public interface ExpiryScheduler {
 
     /** Calls {@link ExpiryService#lapse} for {@code id} at {@code at}. */
     void scheduleLapse(RequestId id, Instant at);
-
-    /** Calls {@link ExpiryService#retryRevoke} for {@code id} at {@code at}: a revocation Azure did not confirm. */
-    void scheduleRetry(RequestId id, Instant at);
 
     /** Forgets every schedule for {@code id}. */
     void cancel(RequestId id);

@@ -5,22 +5,19 @@ import dev.jitbot.core.domain.ChatUser;
 import dev.jitbot.core.domain.MessageRef;
 import dev.jitbot.core.domain.Platform;
 import dev.jitbot.core.domain.Policy;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * Fans the core's news out to every chat platform that is switched on, and remembers each card it posted so a
- * later transition updates them all. A failed delivery is logged, never thrown: chat trouble must not undo a
- * grant or a revocation.
+ * The core's news for the chat platforms that are switched on. A transition asks it for the chat {@link Work} it
+ * causes (written to the outbox with the transition); the outbox's workers hand each item back here to deliver.
+ * Cards are drawn from the request as it is at delivery, so a card that waited shows the present, not the past.
  */
 public final class Notifications {
-
-    private static final Logger log = LoggerFactory.getLogger(Notifications.class);
 
     private final Map<Platform, ChatNotifier> notifiers = new EnumMap<>(Platform.class);
     private final RequestStore store;
@@ -36,61 +33,84 @@ public final class Notifications {
     }
 
     private synchronized Optional<ChatNotifier> notifier(Platform p) {
-        return Optional.ofNullable(notifiers.get(p));
+        return Optional.ofNullable(p == null ? null : notifiers.get(p));
     }
 
-    /** Posts the request card to each of the rule's channels on each platform that has an id for it. */
-    public void announce(AccessRequest r, List<Policy.Channel> channels) {
+    // ------------------------------------------------------------------------------------------ what to send
+
+    /** A card for each of the rule's channels on each platform that has an id for it. */
+    public List<Work> announce(AccessRequest r, List<Policy.Channel> channels) {
+        List<Work> out = new ArrayList<>();
         for (Policy.Channel channel : channels) {
-            channel.ids().forEach((platform, channelId) -> notifier(platform).ifPresent(n -> safely("post card", r, () ->
-                    n.postCard(channelId, r).ifPresent(ref -> store.addMessage(r.id(), ref)))));
+            channel.ids().forEach((platform, channelId) -> {
+                if (notifier(platform).isPresent()) {
+                    out.add(Work.postCard(r.id(), platform, channelId));
+                }
+            });
         }
+        return out;
     }
 
-    /** Redraws every card posted for the request. */
-    public void refresh(AccessRequest r) {
-        forEachCard(r, "update card", (n, ref) -> n.updateCard(ref, r));
+    /** A redraw of every card posted for the request. */
+    public List<Work> refresh(AccessRequest r) {
+        return List.of(Work.updateCards(r.id()));
     }
 
-    /** Replies in the thread of every card of the request. */
-    public void replyOnCards(AccessRequest r, String text) {
-        forEachCard(r, "reply", (n, ref) -> n.reply(ref, text));
+    /** A reply in the thread of every card of the request. */
+    public List<Work> replyOnCards(AccessRequest r, String text) {
+        return List.of(Work.replyOnCards(r.id(), text));
     }
 
-    private void forEachCard(AccessRequest r, String what, java.util.function.BiConsumer<ChatNotifier, MessageRef> act) {
-        List<MessageRef> refs;
-        try {
-            refs = store.messages(r.id());
-        } catch (RuntimeException e) {
-            // The transition is saved already; a store blip here costs a redraw, not the transition.
-            log.warn("could not read the cards of {} to {}: {}", r.id(), what, e.toString());
-            return;
+    /** A direct message to the person, on the platform they asked from. */
+    public List<Work> tell(ChatUser user, AccessRequest r, String text) {
+        return notifier(user.platform()).isPresent() ? List.of(Work.dm(r.id(), user, text)) : List.of();
+    }
+
+    /** An alert in every channel of the policy on every platform. */
+    public List<Work> alert(Collection<Policy.Channel> channels, AccessRequest r, String text) {
+        List<Work> out = new ArrayList<>();
+        for (Policy.Channel channel : channels) {
+            channel.ids().forEach((platform, channelId) -> {
+                if (notifier(platform).isPresent()) {
+                    out.add(Work.alert(r.id(), platform, channelId, text));
+                }
+            });
         }
-        for (MessageRef ref : refs) {
-            if (MessageRef.CARD.equals(ref.kind())) {
-                notifier(ref.platform()).ifPresent(n -> safely(what, r, () -> act.accept(n, ref)));
+        return out;
+    }
+
+    // ------------------------------------------------------------------------------------------ delivery
+
+    /**
+     * Delivers one chat item for {@code current} (the request as stored now).
+     *
+     * @return where a posted card went, for {@code post-card}
+     * @throws ChatDeliveryException (or any runtime exception) when the platform did not take it; the outbox retries
+     */
+    Optional<MessageRef> deliver(Work w, AccessRequest current) {
+        switch (w.kind()) {
+            case POST_CARD -> {
+                Optional<ChatNotifier> n = notifier(w.platform());
+                return n.isEmpty() ? Optional.empty() : n.get().postCard(w.channel(), current);
             }
+            case UPDATE_CARD -> {
+                for (MessageRef ref : cards(current)) {
+                    notifier(ref.platform()).ifPresent(n -> n.updateCard(ref, current));
+                }
+            }
+            case THREAD_REPLY -> {
+                for (MessageRef ref : cards(current)) {
+                    notifier(ref.platform()).ifPresent(n -> n.reply(ref, w.text()));
+                }
+            }
+            case DM -> notifier(w.user().platform()).ifPresent(n -> n.directMessage(w.user(), w.text()));
+            case ALERT -> notifier(w.platform()).ifPresent(n -> n.postToChannel(w.channel(), w.text()));
+            default -> throw new IllegalArgumentException(w.kind() + " is not chat work");
         }
+        return Optional.empty();
     }
 
-    /** Tells the requester, on the platform they asked from. */
-    public void tell(ChatUser user, AccessRequest r, String text) {
-        notifier(user.platform()).ifPresent(n -> safely("direct message", r, () -> n.directMessage(user, text)));
-    }
-
-    /** Posts an alert to every channel of the policy on every platform. */
-    public void alert(Collection<Policy.Channel> channels, AccessRequest r, String text) {
-        for (Policy.Channel channel : channels) {
-            channel.ids().forEach((platform, channelId) -> notifier(platform)
-                    .ifPresent(n -> safely("alert", r, () -> n.postToChannel(channelId, text))));
-        }
-    }
-
-    private static void safely(String what, AccessRequest r, Runnable action) {
-        try {
-            action.run();
-        } catch (RuntimeException e) {
-            log.warn("could not {} for {}: {}", what, r.id(), e.toString());
-        }
+    private List<MessageRef> cards(AccessRequest r) {
+        return store.messages(r.id()).stream().filter(ref -> MessageRef.CARD.equals(ref.kind())).toList();
     }
 }

@@ -39,15 +39,17 @@ public final class Reconciler {
 
     private final Supplier<Policy> policy;
     private final RequestStore store;
+    private final Outbox outbox;
     private final AuditLog audit;
     private final AccessProvider provider;
     private final Notifications notifications;
     private final Clock clock;
 
-    public Reconciler(Supplier<Policy> policy, RequestStore store, AuditLog audit, AccessProvider provider,
-                      Notifications notifications, Clock clock) {
+    public Reconciler(Supplier<Policy> policy, RequestStore store, Outbox outbox, AuditLog audit,
+                      AccessProvider provider, Notifications notifications, Clock clock) {
         this.policy = Objects.requireNonNull(policy, "policy");
         this.store = Objects.requireNonNull(store, "store");
+        this.outbox = Objects.requireNonNull(outbox, "outbox");
         this.audit = Objects.requireNonNull(audit, "audit");
         this.provider = Objects.requireNonNull(provider, "provider");
         this.notifications = Objects.requireNonNull(notifications, "notifications");
@@ -171,16 +173,17 @@ public final class Reconciler {
             }
             AccessRequest ended = r.to(State.ENDED).withEnd(now, EndReason.VANISHED, null,
                     "the role assignment was no longer in Azure");
-            if (store.compareAndSet(r, ended)) {
-                audit.append(AuditEvent.of(clock.instant(), "jitbot", Platform.SYSTEM, "vanished", r.id(),
-                        provider.mode() + " assignment " + r.assignmentId() + " not found at " + r.scope().id()
-                                + "; closed " + Duration.between(now, r.expiresAt()).toMinutes()
-                                + " min before its expiry"));
-                String text = r.label() + " (" + r.id() + ") is no longer in Azure: someone removed the role "
-                        + "assignment outside jitbot, so jitbot closed the grant. Request again if you still need it.";
-                notifications.refresh(ended);
-                notifications.replyOnCards(ended, text);
-                notifications.tell(ended.requester(), ended, text);
+            String text = r.label() + " (" + r.id() + ") is no longer in Azure: someone removed the role "
+                    + "assignment outside jitbot, so jitbot closed the grant. Request again if you still need it.";
+            if (outbox.commit(Change.of(r, ended)
+                    .audit(AuditEvent.of(clock.instant(), "jitbot", Platform.SYSTEM, "vanished", r.id(),
+                            provider.mode() + " assignment " + r.assignmentId() + " not found at " + r.scope().id()
+                                    + "; closed " + Duration.between(now, r.expiresAt()).toMinutes()
+                                    + " min before its expiry"))
+                    .then(notifications.refresh(ended))
+                    .then(notifications.replyOnCards(ended, text))
+                    .then(notifications.tell(ended.requester(), ended, text))
+                    .build()) == Outbox.Commit.DONE) {
                 return true;
             }
             Optional<AccessRequest> again = store.find(r.id());

@@ -16,7 +16,7 @@ public sealed interface Outcome {
     interface Visitor<R> {
         R requested(Requested o);
         R approved(Approved o);
-        R granted(Granted o);
+        R activating(Activating o);
         R failed(Failed o);
         R denied(Denied o);
         R cancelled(Cancelled o);
@@ -47,11 +47,14 @@ public sealed interface Outcome {
         }
     }
 
-    /** Azure confirmed the grant (after quorum, or auto-approved). */
-    record Granted(AccessRequest request) implements Outcome {
+    /**
+     * The request is approved (quorum reached, or auto-approved) and Azure is being asked for the role; the
+     * requester hears when Azure confirms, and the expiry clock starts then.
+     */
+    record Activating(AccessRequest request) implements Outcome {
         @Override
         public <R> R accept(Visitor<R> v) {
-            return v.granted(this);
+            return v.activating(this);
         }
     }
 

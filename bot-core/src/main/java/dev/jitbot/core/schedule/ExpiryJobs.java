@@ -27,8 +27,7 @@ final class ExpiryJobs {
     /** What a job does, and the job group its keys live in. */
     enum Kind {
         EXPIRE("expire", ExpireGrantJob.class),
-        LAPSE("lapse", LapseRequestJob.class),
-        RETRY("retry-revoke", RetryRevokeJob.class);
+        LAPSE("lapse", LapseRequestJob.class);
 
         final String group;
         final Class<? extends Job> jobClass;
@@ -88,19 +87,6 @@ final class ExpiryJobs {
         }
     }
 
-    /** Tries once more a revocation Azure did not confirm. */
-    @DisallowConcurrentExecution
-    static final class RetryRevokeJob extends Shell {
-        RetryRevokeJob(ExpiryService expiry) {
-            super(expiry);
-        }
-
-        @Override
-        void run(RequestId id) {
-            expiry.retryRevoke(id);
-        }
-    }
-
     /** Builds the jobs around the bound {@link ExpiryService}. */
     static final class Factory implements JobFactory {
         private volatile ExpiryService expiry;
@@ -121,9 +107,6 @@ final class ExpiryJobs {
             }
             if (type == LapseRequestJob.class) {
                 return new LapseRequestJob(service);
-            }
-            if (type == RetryRevokeJob.class) {
-                return new RetryRevokeJob(service);
             }
             throw new SchedulerException("not a jitbot job: " + type.getName());
         }

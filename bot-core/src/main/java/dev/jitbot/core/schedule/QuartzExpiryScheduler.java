@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The production {@link ExpiryScheduler}: Quartz with its JDBC job store on jitbot's own database, so every
- * expiry, lapse and revocation retry survives a restart (and, clustered on PostgreSQL, runs on exactly one node);
+ * expiry and lapse survives a restart (and, clustered on PostgreSQL, runs on exactly one node);
  * plus a sweeper that calls {@link ExpiryService#sweep()} as a safety net.
  */
 public final class QuartzExpiryScheduler implements ExpiryScheduler {
@@ -233,11 +233,6 @@ public final class QuartzExpiryScheduler implements ExpiryScheduler {
         schedule(ExpiryJobs.Kind.LAPSE, id, at);
     }
 
-    @Override
-    public void scheduleRetry(RequestId id, Instant at) {
-        schedule(ExpiryJobs.Kind.RETRY, id, at);
-    }
-
     private void schedule(ExpiryJobs.Kind kind, RequestId id, Instant at) {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(at, "at");
@@ -253,7 +248,7 @@ public final class QuartzExpiryScheduler implements ExpiryScheduler {
                 .withSchedule(SimpleScheduleBuilder.simpleSchedule().withMisfireHandlingInstructionFireNow())
                 .build();
         try {
-            // replace = true: a new expiry (an extension) or a new retry time supersedes the old one.
+            // replace = true: a new expiry (an extension) supersedes the old one.
             scheduler.scheduleJob(job, Set.of(trigger), true);
         } catch (SchedulerException e) {
             throw new IllegalStateException("could not schedule " + kind.group + " of " + id + " at " + at

@@ -56,42 +56,9 @@ public final class JdbcAuditLog implements AuditLog {
             boolean autoCommit = c.getAutoCommit();
             c.setAutoCommit(false);
             try {
-                long seq;
-                String prev;
-                try (PreparedStatement ps = c.prepareStatement("SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE");
-                     ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) {
-                        throw new StoreException("audit_head has no row: the schema was not migrated", null);
-                    }
-                    seq = rs.getLong(1) + 1;
-                    prev = rs.getString(2);
-                }
-                Instant at = Sql.micros(event.at());
-                String rid = event.requestId() == null ? null : event.requestId().value();
-                String hash = chainHash(prev, seq, at, event.actor(), event.platform(), event.action(), rid,
-                        event.details());
-                try (PreparedStatement ps = c.prepareStatement("INSERT INTO audit_events (" + COLUMNS
-                        + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-                    ps.setLong(1, seq);
-                    Sql.setInstant(ps, 2, at);
-                    ps.setString(3, event.actor());
-                    ps.setString(4, event.actor().toLowerCase(Locale.ROOT));
-                    ps.setString(5, event.platform().name());
-                    ps.setString(6, event.action());
-                    Sql.setString(ps, 7, rid);
-                    ps.setString(8, event.details());
-                    ps.setString(9, prev);
-                    ps.setString(10, hash);
-                    ps.executeUpdate();
-                }
-                try (PreparedStatement ps = c.prepareStatement("UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1")) {
-                    ps.setLong(1, seq);
-                    ps.setString(2, hash);
-                    ps.executeUpdate();
-                }
+                AuditEvent written = append(c, event);
                 c.commit();
-                return new AuditEvent(seq, at, event.actor(), event.platform(), event.action(), event.requestId(),
-                        event.details(), hash);
+                return written;
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;
@@ -103,6 +70,56 @@ public final class JdbcAuditLog implements AuditLog {
         } finally {
             appendLock.unlock();
         }
+    }
+
+    /**
+     * The lock this process's appenders take before the database row lock; a caller writing audit events inside a
+     * transaction of its own takes it first (and holds it until its commit) via {@link #append(Connection, AuditEvent)}.
+     */
+    ReentrantLock appendLock() {
+        return appendLock;
+    }
+
+    /**
+     * Appends on the caller's connection, inside the caller's transaction: the chain head stays locked until the
+     * caller commits. The caller holds {@link #appendLock()}.
+     */
+    static AuditEvent append(Connection c, AuditEvent event) throws SQLException {
+        long seq;
+        String prev;
+        try (PreparedStatement ps = c.prepareStatement("SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE");
+             ResultSet rs = ps.executeQuery()) {
+            if (!rs.next()) {
+                throw new StoreException("audit_head has no row: the schema was not migrated", null);
+            }
+            seq = rs.getLong(1) + 1;
+            prev = rs.getString(2);
+        }
+        Instant at = Sql.micros(event.at());
+        String rid = event.requestId() == null ? null : event.requestId().value();
+        String hash = chainHash(prev, seq, at, event.actor(), event.platform(), event.action(), rid,
+                event.details());
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO audit_events (" + COLUMNS
+                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            ps.setLong(1, seq);
+            Sql.setInstant(ps, 2, at);
+            ps.setString(3, event.actor());
+            ps.setString(4, event.actor().toLowerCase(Locale.ROOT));
+            ps.setString(5, event.platform().name());
+            ps.setString(6, event.action());
+            Sql.setString(ps, 7, rid);
+            ps.setString(8, event.details());
+            ps.setString(9, prev);
+            ps.setString(10, hash);
+            ps.executeUpdate();
+        }
+        try (PreparedStatement ps = c.prepareStatement("UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1")) {
+            ps.setLong(1, seq);
+            ps.setString(2, hash);
+            ps.executeUpdate();
+        }
+        return new AuditEvent(seq, at, event.actor(), event.platform(), event.action(), event.requestId(),
+                event.details(), hash);
     }
 
     @Override

@@ -40,7 +40,7 @@ public final class JdbcRequestStore implements RequestStore {
             "principal_id", "principal_type", "principal_name", "role_name", "role_definition_id", "scope_id",
             "scope_label", "duration", "justification", "ticket", "rule_name", "approvals_needed", "votes_json",
             "created_at", "decide_by", "activated_at", "expires_at", "ended_at", "end_reason", "ended_by_json", "note",
-            "assignment_id", "extension_json", "revoke_attempts", "overdue_alerted");
+            "assignment_id", "extension_json", "revoke_attempts", "overdue_alerted", "open_key");
 
     private static final String INSERT = "INSERT INTO access_requests (id, " + String.join(", ", COLUMNS)
             + ") VALUES (?" + ", ?".repeat(COLUMNS.size()) + ")";
@@ -62,10 +62,8 @@ public final class JdbcRequestStore implements RequestStore {
     @Override
     public boolean insert(AccessRequest request) {
         Objects.requireNonNull(request, "request");
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(INSERT)) {
-            ps.setString(1, request.id().value());
-            bind(ps, 2, request);
-            ps.executeUpdate();
+        try (Connection c = dataSource.getConnection()) {
+            insert(c, request);
             return true;
         } catch (SQLException e) {
             if (Sql.UNIQUE_VIOLATION.equals(e.getSQLState())) {
@@ -88,14 +86,50 @@ public final class JdbcRequestStore implements RequestStore {
         if (!previous.id().equals(next.id())) {
             throw new IllegalArgumentException("compareAndSet across requests: " + previous.id() + " -> " + next.id());
         }
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(CAS)) {
+        try (Connection c = dataSource.getConnection()) {
+            return compareAndSet(c, previous, next);
+        } catch (SQLException e) {
+            throw Sql.failure("updating request " + previous.id(), e);
+        }
+    }
+
+    /** Inserts a new row on the caller's connection (and transaction). */
+    static void insert(Connection c, AccessRequest request) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(INSERT)) {
+            ps.setString(1, request.id().value());
+            bind(ps, 2, request);
+            ps.executeUpdate();
+        }
+    }
+
+    /** The compare-and-set on the caller's connection (and transaction); true when this write won. */
+    static boolean compareAndSet(Connection c, AccessRequest previous, AccessRequest next) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(CAS)) {
             int i = bind(ps, 1, next);
             ps.setString(i++, previous.id().value());
             ps.setString(i++, previous.state().name());
             ps.setLong(i, previous.version());
             return ps.executeUpdate() == 1;
-        } catch (SQLException e) {
-            throw Sql.failure("updating request " + previous.id(), e);
+        }
+    }
+
+    /**
+     * What the unique index on {@code open_key} keeps to one open request: principal, role and scope, set while the
+     * request is open and null once it ends.
+     */
+    static String openKey(AccessRequest r) {
+        boolean open = r.state() == State.PENDING || r.state().holdsAccess();
+        return open ? (r.principal().objectId() + "|" + r.role().name() + "|" + r.scope().id()).toLowerCase(Locale.ROOT)
+                : null;
+    }
+
+    /** True when a request with this id exists (on the caller's connection). */
+    static boolean exists(Connection c, RequestId id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM access_requests WHERE id = ?")) {
+            ps.setString(1, id.value());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
         }
     }
 
@@ -137,16 +171,22 @@ public final class JdbcRequestStore implements RequestStore {
 
     @Override
     public void addMessage(RequestId id, MessageRef message) {
+        try (Connection c = dataSource.getConnection()) {
+            addMessage(c, id, message);
+        } catch (SQLException e) {
+            throw Sql.failure("remembering a message of " + id, e);
+        }
+    }
+
+    static void addMessage(Connection c, RequestId id, MessageRef message) throws SQLException {
         String sql = "INSERT INTO request_messages (request_id, platform, channel, message_id, kind) VALUES (?, ?, ?, ?, ?)";
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, id.value());
             ps.setString(2, message.platform().name());
             ps.setString(3, message.channel());
             ps.setString(4, message.messageId());
             ps.setString(5, message.kind());
             ps.executeUpdate();
-        } catch (SQLException e) {
-            throw Sql.failure("remembering a message of " + id, e);
         }
     }
 
@@ -227,6 +267,7 @@ public final class JdbcRequestStore implements RequestStore {
         Sql.setString(ps, i++, RowJson.extension(r.extension()));
         ps.setInt(i++, r.revokeAttempts());
         ps.setBoolean(i++, r.overdueAlerted());
+        Sql.setString(ps, i++, openKey(r));
         return i;
     }
 

@@ -55,12 +55,6 @@ public final class ManualScheduler implements ExpiryScheduler {
     }
 
     @Override
-    public void scheduleRetry(RequestId id, Instant at) {
-        check();
-        jobs.put("retry:" + id, new Job("retry", id, at));
-    }
-
-    @Override
     public void cancel(RequestId id) {
         check();
         jobs.keySet().removeIf(k -> k.endsWith(":" + id));
@@ -84,8 +78,7 @@ public final class ManualScheduler implements ExpiryScheduler {
                 Job j = e.getValue();
                 switch (j.kind()) {
                     case "expire" -> expiry.expire(j.id());
-                    case "lapse" -> expiry.lapse(j.id());
-                    default -> expiry.retryRevoke(j.id());
+                    default -> expiry.lapse(j.id());
                 }
                 ran++;
             }

@@ -1,0 +1,66 @@
+package dev.jitbot.core.app;
+
+import dev.jitbot.core.domain.ChatUser;
+import dev.jitbot.core.domain.Platform;
+import dev.jitbot.core.domain.RequestId;
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * One piece of follow-up work, written in the same transaction as the transition that causes it.
+ *
+ * @param platform  the chat platform for {@code post-card}, {@code alert} (null for Azure work and for work on
+ *                  every card of the request)
+ * @param channel   the platform's channel id for {@code post-card} and {@code alert}
+ * @param user      who a {@code dm} goes to
+ * @param text      what a {@code dm}, {@code thread-reply} or {@code alert} says (cards are drawn at delivery)
+ * @param notBefore when it may run first; null means at once
+ */
+public record Work(WorkKind kind, RequestId requestId, Platform platform, String channel, ChatUser user,
+                   String text, Instant notBefore) {
+
+    public Work {
+        Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(requestId, "requestId");
+    }
+
+    public static Work activate(RequestId id) {
+        return new Work(WorkKind.ACTIVATE, id, null, null, null, null, null);
+    }
+
+    public static Work revoke(RequestId id) {
+        return new Work(WorkKind.REVOKE, id, null, null, null, null, null);
+    }
+
+    public static Work extend(RequestId id) {
+        return new Work(WorkKind.EXTEND, id, null, null, null, null, null);
+    }
+
+    public static Work postCard(RequestId id, Platform platform, String channel) {
+        return new Work(WorkKind.POST_CARD, id, Objects.requireNonNull(platform, "platform"),
+                Objects.requireNonNull(channel, "channel"), null, null, null);
+    }
+
+    public static Work updateCards(RequestId id) {
+        return new Work(WorkKind.UPDATE_CARD, id, null, null, null, null, null);
+    }
+
+    public static Work dm(RequestId id, ChatUser user, String text) {
+        return new Work(WorkKind.DM, id, Objects.requireNonNull(user, "user").platform(), null, user,
+                Objects.requireNonNull(text, "text"), null);
+    }
+
+    public static Work replyOnCards(RequestId id, String text) {
+        return new Work(WorkKind.THREAD_REPLY, id, null, null, null, Objects.requireNonNull(text, "text"), null);
+    }
+
+    public static Work alert(RequestId id, Platform platform, String channel, String text) {
+        return new Work(WorkKind.ALERT, id, Objects.requireNonNull(platform, "platform"),
+                Objects.requireNonNull(channel, "channel"), null, Objects.requireNonNull(text, "text"), null);
+    }
+
+    /** The same work, not to run before {@code at}. */
+    public Work notBefore(Instant at) {
+        return new Work(kind, requestId, platform, channel, user, text, at);
+    }
+}

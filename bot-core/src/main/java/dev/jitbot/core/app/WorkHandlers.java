@@ -1,0 +1,424 @@
+package dev.jitbot.core.app;
+
+import dev.jitbot.core.domain.AccessRequest;
+import dev.jitbot.core.domain.AuditEvent;
+import dev.jitbot.core.domain.EndReason;
+import dev.jitbot.core.domain.MessageRef;
+import dev.jitbot.core.domain.Platform;
+import dev.jitbot.core.domain.Policy;
+import dev.jitbot.core.domain.State;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What each kind of outbox work does, run by a {@link WorkRunner} worker: the Azure call or chat message, then the
+ * transition its answer causes, written together with the item's deletion. Every handler re-reads the request
+ * first and does nothing when the work has become pointless; every side effect is idempotent, so an item run again
+ * after a crash repeats the same call.
+ */
+public final class WorkHandlers {
+
+    private static final Logger log = LoggerFactory.getLogger(WorkHandlers.class);
+    /** A grant Azure has not confirmed in this long is given up: anything it made is removed, and the requester told. */
+    public static final Duration ACTIVATION_GIVE_UP = Duration.ofMinutes(15);
+    /** Chat work still undelivered after this long is dropped with an error in the log. */
+    public static final Duration CHAT_GIVE_UP = Duration.ofHours(24);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(60);
+    private static final int CAS_ATTEMPTS = 32;
+
+    private final Supplier<Policy> policy;
+    private final RequestStore store;
+    private final Outbox outbox;
+    private final AccessProvider provider;
+    private final Notifications notifications;
+    private final ExpiryScheduler scheduler;
+    private final AzureLimiter limiter;
+    private final Clock clock;
+    private volatile Consumer<Duration> lagListener = d -> { };
+    private volatile Consumer<WorkItem> retryListener = i -> { };
+
+    public WorkHandlers(Supplier<Policy> policy, RequestStore store, Outbox outbox, AccessProvider provider,
+                        Notifications notifications, ExpiryScheduler scheduler, AzureLimiter limiter, Clock clock) {
+        this.policy = Objects.requireNonNull(policy, "policy");
+        this.store = Objects.requireNonNull(store, "store");
+        this.outbox = Objects.requireNonNull(outbox, "outbox");
+        this.provider = Objects.requireNonNull(provider, "provider");
+        this.notifications = Objects.requireNonNull(notifications, "notifications");
+        this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+        this.limiter = Objects.requireNonNull(limiter, "limiter");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /** Lets the runtime record how late each expiry-driven revocation was (a metrics histogram). */
+    public void onRevocationLag(Consumer<Duration> listener) {
+        lagListener = Objects.requireNonNull(listener, "listener");
+    }
+
+    /** Lets the runtime count retries (a metrics counter). */
+    public void onRetry(Consumer<WorkItem> listener) {
+        retryListener = Objects.requireNonNull(listener, "listener");
+    }
+
+    /** The limiter every worker of this process shares. */
+    public AzureLimiter limiter() {
+        return limiter;
+    }
+
+    /** Runs one claimed item to its end: completed, retried later, or dropped as pointless. */
+    public void run(WorkItem item) {
+        Optional<AccessRequest> found = store.find(item.work().requestId());
+        if (found.isEmpty()) {
+            outbox.complete(item, null, null, clock.instant());
+            return;
+        }
+        switch (item.kind()) {
+            case ACTIVATE -> activate(item, found.get());
+            case REVOKE -> revoke(item, found.get());
+            case EXTEND -> extend(item, found.get());
+            default -> chat(item, found.get());
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------- activate
+
+    private void activate(WorkItem item, AccessRequest r) {
+        Instant now = clock.instant();
+        if (r.state() != State.ACTIVATING) {
+            // Revoked or ended before Azure was asked: nothing to grant; a queued revoke cleans up.
+            outbox.complete(item, null, null, now);
+            return;
+        }
+        if (item.createdAt().plus(ACTIVATION_GIVE_UP).isBefore(now)) {
+            giveUpActivation(item, r, now);
+            return;
+        }
+        if (!spend(item, r, now)) {
+            return;
+        }
+        AccessProvider.GrantResult result;
+        try {
+            result = provider.grant(r, now.plus(r.duration()));
+        } catch (RuntimeException e) {
+            retryAzure(item, r, e, "grant", null);
+            return;
+        }
+        if (result instanceof AccessProvider.GrantResult.Granted g) {
+            confirmGrant(item, r, g.assignmentId());
+        } else {
+            String message = ((AccessProvider.GrantResult.Refused) result).operatorMessage();
+            for (int i = 0; i < CAS_ATTEMPTS; i++) {
+                AccessRequest cur = store.find(r.id()).orElseThrow();
+                if (cur.state() != State.ACTIVATING) {
+                    outbox.complete(item, null, null, clock.instant());
+                    return;
+                }
+                Instant at = clock.instant();
+                AccessRequest failed = cur.to(State.FAILED).withEnd(at, null, null, message);
+                Outbox.Commit c = outbox.complete(item, Change.of(cur, failed)
+                        .audit(system(at, "failed", failed, message))
+                        .then(notifications.refresh(failed))
+                        .then(notifications.tell(failed.requester(), failed, Phrases.failed(failed)))
+                        .build(), null, at);
+                if (c != Outbox.Commit.CONFLICT) {
+                    return;
+                }
+            }
+        }
+    }
+
+    private void confirmGrant(WorkItem item, AccessRequest r, String assignmentId) {
+        for (int i = 0; i < CAS_ATTEMPTS; i++) {
+            AccessRequest cur = store.find(r.id()).orElseThrow();
+            Instant at = clock.instant();
+            Change change;
+            if (cur.state() == State.ACTIVATING) {
+                AccessRequest active = cur.to(State.ACTIVE).withActivation(at, assignmentId);
+                change = Change.of(cur, active)
+                        .audit(system(at, "granted", active, provider.mode() + " assignment " + assignmentId
+                                + " until " + active.expiresAt()))
+                        .then(notifications.refresh(active))
+                        .then(notifications.tell(active.requester(), active, Phrases.granted(active)))
+                        .build();
+                Outbox.Commit c = outbox.complete(item, change, null, at);
+                if (c == Outbox.Commit.DONE) {
+                    bestEffort(() -> scheduler.scheduleExpiry(active.id(), active.expiresAt()), "schedule the expiry of",
+                            active);
+                }
+                if (c != Outbox.Commit.CONFLICT) {
+                    return;
+                }
+            } else if (cur.state() == State.REVOKING) {
+                // Revoked while Azure was granting: the queued revoke takes this assignment away.
+                change = Change.of(cur, cur.withAssignmentId(assignmentId)).build();
+                if (outbox.complete(item, change, null, at) != Outbox.Commit.CONFLICT) {
+                    return;
+                }
+            } else {
+                // Ended while Azure was still granting: nobody else will take this late assignment away.
+                removeLateGrant(item, cur, assignmentId);
+                return;
+            }
+        }
+        throw new IllegalStateException("too much contention confirming the grant of " + r.id());
+    }
+
+    private void removeLateGrant(WorkItem item, AccessRequest ended, String assignmentId) {
+        Instant now = clock.instant();
+        try {
+            provider.revoke(ended.withAssignmentId(assignmentId));
+        } catch (RuntimeException e) {
+            // The grant call is idempotent: running this item again re-finds the assignment and retries the delete.
+            retryAzure(item, ended, e, "remove the late grant of", null);
+            return;
+        }
+        outbox.complete(item, Change.about(ended).audit(system(now, "revoked", ended, "late " + provider.mode()
+                + " assignment " + assignmentId + " granted after the request ended; removed")).build(), null, now);
+    }
+
+    private void giveUpActivation(WorkItem item, AccessRequest r, Instant now) {
+        String note = "Azure did not confirm the grant within " + ACTIVATION_GIVE_UP.toMinutes()
+                + " minutes, so jitbot removed anything it may have made; request again";
+        AccessRequest next = r.to(State.REVOKING).withEnd(now, EndReason.REVOKED, null, note);
+        outbox.complete(item, Change.of(r, next)
+                .audit(system(now, "activation-abandoned", next, "unconfirmed after " + item.attempts()
+                        + " attempts" + (item.lastError() != null ? "; last: " + item.lastError() : "")))
+                .then(Work.revoke(r.id()))
+                .build(), null, now);
+    }
+
+    // ---------------------------------------------------------------------------------------------- revoke
+
+    private void revoke(WorkItem item, AccessRequest r) {
+        Instant now = clock.instant();
+        if (r.state() != State.REVOKING) {
+            outbox.complete(item, null, null, now);
+            return;
+        }
+        if (!spend(item, r, now)) {
+            return;
+        }
+        try {
+            provider.revoke(r);
+        } catch (RuntimeException e) {
+            revokeFailed(item, r, e);
+            return;
+        }
+        for (int i = 0; i < CAS_ATTEMPTS; i++) {
+            AccessRequest cur = store.find(r.id()).orElseThrow();
+            if (cur.state() != State.REVOKING) {
+                outbox.complete(item, null, null, clock.instant());
+                return;
+            }
+            if (cur.assignmentId() != null && !cur.assignmentId().equals(r.assignmentId())) {
+                // A late grant confirmation named the assignment meanwhile: delete that one too.
+                outbox.retry(item, clock.instant(), null, null, clock.instant());
+                return;
+            }
+            Instant at = clock.instant();
+            EndReason reason = cur.endReason() == null ? EndReason.REVOKED : cur.endReason();
+            AccessRequest ended = cur.to(State.ENDED).withEnd(at, reason, cur.endedBy(), cur.note());
+            Duration lag = cur.expiresAt() == null ? Duration.ZERO : Duration.between(cur.expiresAt(), at);
+            String confirmation = Phrases.ended(ended);
+            Change change = Change.of(cur, ended)
+                    .audit(system(at, "revoked", ended, reason.words()
+                            + (cur.endedBy() != null ? " by " + AccessService.actorKey(cur.endedBy()) : "")
+                            + "; " + provider.mode() + " assignment " + cur.assignmentId()
+                            + (reason == EndReason.EXPIRED ? "; " + lag.toMillis() + " ms after expiry" : "")
+                            + (cur.revokeAttempts() > 0 ? "; after " + cur.revokeAttempts() + " failed attempts" : "")))
+                    .then(notifications.refresh(ended))
+                    .then(notifications.replyOnCards(ended, confirmation))
+                    .then(notifications.tell(ended.requester(), ended, confirmation))
+                    .build();
+            Outbox.Commit c = outbox.complete(item, change, null, at);
+            if (c == Outbox.Commit.DONE) {
+                bestEffort(() -> scheduler.cancel(ended.id()), "cancel the jobs of", ended);
+                if (reason == EndReason.EXPIRED) {
+                    lagListener.accept(lag.isNegative() ? Duration.ZERO : lag);
+                }
+            }
+            if (c != Outbox.Commit.CONFLICT) {
+                return;
+            }
+        }
+    }
+
+    private void revokeFailed(WorkItem item, AccessRequest r, RuntimeException e) {
+        Instant now = clock.instant();
+        Optional<Duration> throttled = retryAfter(e);
+        if (throttled.isPresent()) {
+            limiter.pause(bucket(r), now.plus(throttled.get()));
+            retryListener.accept(item);
+            outbox.retry(item, now.plus(throttled.get()), "throttled by Azure", null, now);
+            return;
+        }
+        String error = words(e, r);
+        for (int i = 0; i < CAS_ATTEMPTS; i++) {
+            AccessRequest cur = store.find(r.id()).orElseThrow();
+            if (cur.state() != State.REVOKING) {
+                outbox.complete(item, null, null, clock.instant());
+                return;
+            }
+            AccessRequest next = cur.withRevokeAttempt();
+            boolean overdue = next.expiresAt() != null && now.isAfter(next.expiresAt().plus(ExpiryService.OVERDUE_ALERT))
+                    && !next.overdueAlerted();
+            if (overdue) {
+                next = next.withOverdueAlerted();
+            }
+            Duration wait = backoff(next.revokeAttempts());
+            log.warn("revocation of {} failed (attempt {}), retrying in {} s: {}", r.id(), next.revokeAttempts(),
+                    wait.toSeconds(), error);
+            Change.Builder change = Change.of(cur, next).audit(system(now, "revoke-failed", next,
+                    "attempt " + next.revokeAttempts() + ": " + error + "; next try in " + wait.toSeconds() + " s"));
+            if (overdue) {
+                change.audit(system(now, "overdue-alert", next, "still held "
+                        + Duration.between(next.expiresAt(), now).toSeconds() + " s after expiry"))
+                        .then(notifications.alert(policy.get().channels().values(), next, Phrases.overdue(next, now)));
+            }
+            retryListener.accept(item);
+            if (outbox.retry(item, now.plus(wait), error, change.build(), now) != Outbox.Commit.CONFLICT) {
+                return;
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------- extend
+
+    private void extend(WorkItem item, AccessRequest r) {
+        Instant now = clock.instant();
+        if (r.state() != State.ACTIVE) {
+            outbox.complete(item, null, null, now);
+            return;
+        }
+        if (!spend(item, r, now)) {
+            return;
+        }
+        try {
+            provider.extend(r, r.expiresAt());
+        } catch (RuntimeException e) {
+            retryAzure(item, r, e, "move the end of", "extend-failed");
+            return;
+        }
+        outbox.complete(item, Change.about(r).audit(system(now, "extend-confirmed", r, provider.mode()
+                + " now ends the assignment at " + r.expiresAt())).build(), null, now);
+    }
+
+    // ---------------------------------------------------------------------------------------------- Azure helpers
+
+    /** Takes a write token for the request's subscription; false (and the item postponed) when there is none. */
+    private boolean spend(WorkItem item, AccessRequest r, Instant now) {
+        Duration wait = limiter.tryAcquire(bucket(r), AzureLimiter.Kind.WRITE, now);
+        if (wait.isZero()) {
+            return true;
+        }
+        outbox.retry(item, now.plus(wait), null, null, now);
+        return false;
+    }
+
+    private void retryAzure(WorkItem item, AccessRequest r, RuntimeException e, String what, String auditAction) {
+        Instant now = clock.instant();
+        retryListener.accept(item);
+        Optional<Duration> throttled = retryAfter(e);
+        if (throttled.isPresent()) {
+            limiter.pause(bucket(r), now.plus(throttled.get()));
+            outbox.retry(item, now.plus(throttled.get()), "throttled by Azure", null, now);
+            return;
+        }
+        String error = words(e, r);
+        Duration wait = backoff(item.attempts() + 1);
+        log.warn("could not {} {} (attempt {}), retrying in {} s: {}", what, r.id(), item.attempts() + 1,
+                wait.toSeconds(), error);
+        Change change = auditAction == null ? null : Change.about(r).audit(system(now, auditAction, r,
+                "attempt " + (item.attempts() + 1) + ": " + error + "; next try in " + wait.toSeconds() + " s")).build();
+        outbox.retry(item, now.plus(wait), error, change, now);
+    }
+
+    private static Optional<Duration> retryAfter(RuntimeException e) {
+        return e instanceof AccessProviderException ape ? ape.retryAfter() : Optional.empty();
+    }
+
+    /** The Azure rate bucket of a request: its subscription, or the tenant for a management group. */
+    public static String bucket(AccessRequest r) {
+        String sub = r.scope().subscriptionId();
+        return sub == null ? "tenant" : sub.toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /**
+     * What a failed Azure call is called in the audit trail and in {@code grants show}, which people read: a
+     * provider's own {@link AccessProviderException} words, or for anything else an event id whose detail goes to
+     * the log only.
+     */
+    private static String words(RuntimeException e, AccessRequest r) {
+        if (e instanceof AccessProviderException && e.getMessage() != null) {
+            return e.getMessage();
+        }
+        String eventId = Phrases.eventId(ThreadLocalRandom.current());
+        log.error("Azure work on {} failed unexpectedly [{}]", r.id(), eventId, e);
+        return "unexpected error (event id " + eventId + ")";
+    }
+
+    /** 1, 2, 4, 8, … seconds, at most a minute. */
+    static Duration backoff(int attempts) {
+        long seconds = 1L << Math.min(Math.max(attempts - 1, 0), 6);
+        Duration d = Duration.ofSeconds(seconds);
+        return d.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : d;
+    }
+
+    // ---------------------------------------------------------------------------------------------- chat
+
+    private void chat(WorkItem item, AccessRequest current) {
+        Instant now = clock.instant();
+        if (item.kind() == WorkKind.UPDATE_CARD) {
+            outbox.collapseUpdates(item);
+        }
+        Optional<MessageRef> posted;
+        try {
+            posted = notifications.deliver(item.work(), current);
+        } catch (RuntimeException e) {
+            chatFailed(item, e, now);
+            return;
+        }
+        outbox.complete(item, null, posted.orElse(null), now);
+    }
+
+    private void chatFailed(WorkItem item, RuntimeException e, Instant now) {
+        ChatDeliveryException d = e instanceof ChatDeliveryException c ? c : null;
+        String what = item.kind().wireName() + " for " + item.work().requestId();
+        if (d != null && d.permanent()) {
+            log.error("{} cannot be delivered and is dropped: {}", what, d.getMessage());
+            outbox.complete(item, null, null, now);
+            return;
+        }
+        if (item.createdAt().plus(CHAT_GIVE_UP).isBefore(now)) {
+            log.error("{} was not delivered in {} h and is dropped: {}", what, CHAT_GIVE_UP.toHours(), e.toString());
+            outbox.complete(item, null, null, now);
+            return;
+        }
+        retryListener.accept(item);
+        Duration wait = d != null && d.retryAfter().isPresent() ? d.retryAfter().get() : backoff(item.attempts() + 1);
+        log.warn("{} failed (attempt {}), retrying in {} s: {}", what, item.attempts() + 1, wait.toSeconds(),
+                e.getMessage());
+        outbox.retry(item, now.plus(wait), d != null ? d.getMessage() : e.getClass().getSimpleName(), null, now);
+    }
+
+    // ---------------------------------------------------------------------------------------------- shared
+
+    private static AuditEvent system(Instant at, String action, AccessRequest r, String details) {
+        return AuditEvent.of(at, "jitbot", Platform.SYSTEM, action, r.id(), details);
+    }
+
+    private static void bestEffort(Runnable call, String what, AccessRequest r) {
+        try {
+            call.run();
+        } catch (RuntimeException e) {
+            log.warn("could not {} {}; the sweeper covers it: {}", what, r.id(), e.toString());
+        }
+    }
+}

@@ -1,0 +1,43 @@
+package dev.jitbot.core.app;
+
+import java.util.Locale;
+
+/**
+ * The follow-up work a transition causes, run by {@link WorkRunner} from the outbox. Azure work and chat work run
+ * on separate lanes so a slow chat platform never holds up a revocation; within a lane the lower priority number
+ * goes first, so revocations and alerts overtake a burst of grants.
+ */
+public enum WorkKind {
+    REVOKE(Lane.AZURE, 0),
+    EXTEND(Lane.AZURE, 1),
+    ACTIVATE(Lane.AZURE, 2),
+    ALERT(Lane.CHAT, 0),
+    POST_CARD(Lane.CHAT, 1),
+    UPDATE_CARD(Lane.CHAT, 1),
+    DM(Lane.CHAT, 1),
+    THREAD_REPLY(Lane.CHAT, 1);
+
+    /** Which worker pool runs the kind. */
+    public enum Lane { AZURE, CHAT }
+
+    private final Lane lane;
+    private final int priority;
+
+    WorkKind(Lane lane, int priority) {
+        this.lane = lane;
+        this.priority = priority;
+    }
+
+    public Lane lane() {
+        return lane;
+    }
+
+    public int priority() {
+        return priority;
+    }
+
+    /** The name shown in metrics and {@code grants show}: {@code post-card}, {@code revoke}, … */
+    public String wireName() {
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+}
