@@ -69,8 +69,8 @@ class AccessServiceTest {
         void request_whenRuleNeedsNoApproval_grantsAtOnce() {
             Outcome o = h.service.handle(ALICE, "/jit request Reader on sub-prod for 2h because looking at logs");
 
-            assertThat(o).isInstanceOf(Outcome.Granted.class);
-            AccessRequest r = ((Outcome.Granted) o).request();
+            assertThat(o).isInstanceOf(Outcome.Activating.class);
+            AccessRequest r = ((Outcome.Activating) o).request();
             assertThat(r.state()).isEqualTo(State.ACTIVE);
             assertThat(r.expiresAt()).isEqualTo(h.clock.instant().plus(Duration.ofHours(2)));
             assertThat(h.provider.grants).containsExactly(r.id());
@@ -82,8 +82,8 @@ class AccessServiceTest {
         void request_onResourceGroupCoveredByWildcard_isEligible() {
             Outcome o = h.service.handle(ALICE, "request reader on /subscriptions/" + TestPolicies.SUB
                     + "/resourceGroups/rg-other for 30m because checking");
-            assertThat(o).isInstanceOf(Outcome.Granted.class);
-            assertThat(((Outcome.Granted) o).request().role().name()).isEqualTo("Reader");
+            assertThat(o).isInstanceOf(Outcome.Activating.class);
+            assertThat(((Outcome.Activating) o).request().role().name()).isEqualTo("Reader");
         }
 
         @Test
@@ -176,8 +176,8 @@ class AccessServiceTest {
         @Test
         void request_forOwnedServicePrincipal_grantsTheRoleToThePrincipal() {
             Outcome o = h.service.handle(ALICE, "request Reader on sub-prod for 1h because deploy check as deploy-pipeline");
-            assertThat(o).isInstanceOf(Outcome.Granted.class);
-            AccessRequest r = ((Outcome.Granted) o).request();
+            assertThat(o).isInstanceOf(Outcome.Activating.class);
+            AccessRequest r = ((Outcome.Activating) o).request();
             assertThat(r.principal().objectId()).isEqualTo(TestPolicies.PIPELINE_ID);
             assertThat(r.requester()).isEqualTo(ALICE);
         }
@@ -192,7 +192,7 @@ class AccessServiceTest {
         @Test
         void request_whileTheSameGrantIsOpen_refusesAndPointsToExtend() {
             Outcome first = h.service.handle(ALICE, "request Reader on sub-prod for 1h because logs");
-            RequestId id = ((Outcome.Granted) first).request().id();
+            RequestId id = ((Outcome.Activating) first).request().id();
             Outcome again = h.service.handle(ALICE, "request reader on sub-prod for 2h because more logs");
             assertThat(reason(again)).isEqualTo(Reason.WRONG_STATE);
             assertThat(refusal(again)).contains("already has Reader on sub-prod as " + id).contains("extend " + id);
@@ -217,7 +217,7 @@ class AccessServiceTest {
 
             Outcome o = h.service.approve(BOB, r.id());
 
-            assertThat(o).isInstanceOf(Outcome.Granted.class);
+            assertThat(o).isInstanceOf(Outcome.Activating.class);
             AccessRequest active = current(r.id());
             assertThat(active.state()).isEqualTo(State.ACTIVE);
             assertThat(active.activatedAt()).isEqualTo(h.clock.instant());
@@ -268,7 +268,7 @@ class AccessServiceTest {
             dev.jitbot.core.domain.ChatUser frank = TestPolicies.slack("U0FRANK", "Frank", "frank@contoso.com");
             h.directory.member(TestPolicies.LEADS_ENTRA_GROUP, "frank@contoso.com");
             AccessRequest r = requestContributor("45m");
-            assertThat(h.service.approve(frank, r.id())).isInstanceOf(Outcome.Granted.class);
+            assertThat(h.service.approve(frank, r.id())).isInstanceOf(Outcome.Activating.class);
         }
 
         @Test
@@ -294,7 +294,7 @@ class AccessServiceTest {
             assertThat(h.slack.to("dm:U0BOB")).last().asString().contains("Carol approved").contains("1 of 2");
 
             Outcome second = h.service.approve(DAVE, id);
-            assertThat(second).isInstanceOf(Outcome.Granted.class);
+            assertThat(second).isInstanceOf(Outcome.Activating.class);
             assertThat(current(id).approvers()).containsExactly(CAROL, DAVE);
             assertThat(h.provider.grants).containsExactly(id);
         }
@@ -425,7 +425,7 @@ class AccessServiceTest {
         void revoke_bySomeoneNotAllowed_refusesAndKeepsTheGrant() {
             h.policy.set(withOncall("nobody@contoso.com"));
             Outcome req = h.service.handle(ALICE, "request Reader on sub-prod for 1h because logs");
-            RequestId id = ((Outcome.Granted) req).request().id();
+            RequestId id = ((Outcome.Activating) req).request().id();
             // Bob is not on-call, not the requester, and the Reader rule has no approvers.
             Outcome o = h.service.revoke(BOB, id, null);
             assertThat(reason(o)).isIn(Reason.NOT_ALLOWED, Reason.UNKNOWN_REQUEST);
@@ -547,7 +547,7 @@ class AccessServiceTest {
             AccessRequest r = requestContributor("45m");
             h.scheduler.down(true);
 
-            assertThat(h.service.approve(BOB, r.id())).isInstanceOf(Outcome.Granted.class);
+            assertThat(h.service.approve(BOB, r.id())).isInstanceOf(Outcome.Activating.class);
             assertThat(h.memoryAudit.actions(r.id())).containsSubsequence("approved", "granted");
             assertThat(h.slack.to("dm:U0ALICE")).anySatisfy(t -> assertThat(t).contains("is yours until"));
 
@@ -647,7 +647,7 @@ class AccessServiceTest {
         @Test
         void extend_autoApprovedRule_appliesAtOnce() {
             Outcome req = h.service.handle(ALICE, "request Reader on sub-prod for 1h because logs");
-            RequestId id = ((Outcome.Granted) req).request().id();
+            RequestId id = ((Outcome.Activating) req).request().id();
             assertThat(h.service.extend(ALICE, id, Duration.ofHours(1), null)).isInstanceOf(Outcome.Extended.class);
             assertThat(current(id).duration()).isEqualTo(Duration.ofHours(2));
         }
