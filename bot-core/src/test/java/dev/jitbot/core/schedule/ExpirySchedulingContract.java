@@ -227,6 +227,42 @@ abstract class ExpirySchedulingContract {
     class Concurrency {
 
         @Test
+        void fiftyThreadsSendingTheSameRequestAtOnce_makeOneAssignment_andFortyNineRefusals() throws Exception {
+            startCore(azure);
+            ExecutorService threads = Executors.newFixedThreadPool(50);
+            CountDownLatch ready = new CountDownLatch(50);
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<Outcome>> outcomes = new ArrayList<>();
+            try {
+                for (int i = 0; i < 50; i++) {
+                    outcomes.add(threads.submit(() -> {
+                        ready.countDown();
+                        go.await();
+                        return core.service.handle(TestPolicies.ALICE,
+                                "request Reader on sub-prod for 1h because read the payment logs");
+                    }));
+                }
+                ready.await();
+                go.countDown();
+                List<Outcome> all = new ArrayList<>();
+                for (Future<Outcome> f : outcomes) {
+                    all.add(f.get(30, TimeUnit.SECONDS));
+                }
+                List<Outcome> filed = all.stream().filter(o -> o instanceof Outcome.Activating).toList();
+                assertThat(filed).hasSize(1);
+                assertThat(all).filteredOn(o -> o instanceof Outcome.Refused).hasSize(49)
+                        .allSatisfy(o -> assertThat(((Outcome.Refused) o).refusal().reason())
+                                .isEqualTo(dev.jitbot.core.domain.Refusal.Reason.WRONG_STATE));
+                RequestId id = ((Outcome.Activating) filed.get(0)).request().id();
+                await().atMost(Duration.ofSeconds(10)).until(() -> stored(id).state() == State.ACTIVE);
+                assertThat(azure.grants).containsExactly(id);
+                assertThat(core.store.findOpenFor(stored(id).principal().objectId())).hasSize(1);
+            } finally {
+                threads.shutdownNow();
+            }
+        }
+
+        @Test
         void fiftyThreadsApprovingOneRequest_grantExactlyOnce_andScheduleOneExpiry() throws Exception {
             startCore(azure);
             Outcome requested = core.service.handle(TestPolicies.ALICE,
