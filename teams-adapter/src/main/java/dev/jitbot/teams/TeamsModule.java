@@ -145,7 +145,7 @@ public final class TeamsModule implements AutoCloseable {
         CardViews views = new CardViews(service, roster, clock);
         Words words = new Words(clock);
         ExecutorService work = Executors.newCachedThreadPool(daemonThreads());
-        JitBot bot = new JitBot(service, refs, roster, views, words, work, turnBudget);
+        JitBot bot = new JitBot(service, audit, clock, refs, roster, views, words, work, turnBudget);
         TeamsChatNotifier notifier = new TeamsChatNotifier(adapter, settings.appId(), refs, views);
         log.info("teams: ready ({}; tokens from {})", settings.authenticated() ? "JWT-checked" : "unauthenticated",
                 settings.authenticated() ? credentials.tokenEndpoint() : "nowhere");
