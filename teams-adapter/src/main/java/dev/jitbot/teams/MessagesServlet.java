@@ -16,8 +16,11 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.Locale;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -42,12 +45,21 @@ final class MessagesServlet extends HttpServlet {
     private final transient JitBot bot;
     private final transient AuditLog audit;
     private final transient Clock clock;
+    private final boolean authenticated;
+    private final boolean plainHttpServiceUrls;
 
-    MessagesServlet(BotFrameworkAdapter adapter, JitBot bot, AuditLog audit, Clock clock) {
+    /**
+     * @param authenticated        whether activities must carry a Bot Framework token (false: local emulator only)
+     * @param plainHttpServiceUrls whether a serviceUrl may be plain http (tests against a local fake only)
+     */
+    MessagesServlet(BotFrameworkAdapter adapter, JitBot bot, AuditLog audit, Clock clock, boolean authenticated,
+                    boolean plainHttpServiceUrls) {
         this.adapter = adapter;
         this.bot = bot;
         this.audit = audit;
         this.clock = clock;
+        this.authenticated = authenticated;
+        this.plainHttpServiceUrls = plainHttpServiceUrls;
     }
 
     @Override
@@ -68,13 +80,23 @@ final class MessagesServlet extends HttpServlet {
             resp.sendError(HttpServletResponse.SC_BAD_REQUEST, "expected a Bot Framework activity");
             return;
         }
+        String authHeader = req.getHeader("Authorization");
+        // A request with no credentials at all is 401 (below, audited) whatever its body; one with credentials
+        // must name where its connector is, and who sent it, before the SDK sees it (it fails with an NPE, 500).
+        if (!authenticated || (authHeader != null && !authHeader.isBlank())) {
+            String problem = malformed(activity);
+            if (problem != null) {
+                log.info("teams: refused a malformed {} activity: {}", Roster.shown(activity.getType()), problem);
+                resp.sendError(HttpServletResponse.SC_BAD_REQUEST, problem);
+                return;
+            }
+        }
         // SDK trap: authenticateRequest dereferences recipient.role without a null check (NPE on the anonymous
         // path). The recipient of an inbound activity is always this bot, so say so when the channel did not.
         if (activity.getRecipient() != null && activity.getRecipient().getRole() == null) {
             activity.getRecipient().setRole(RoleTypes.BOT);
         }
 
-        String authHeader = req.getHeader("Authorization");
         AtomicBoolean turnStarted = new AtomicBoolean();
         InvokeResponse invokeResponse;
         try {
@@ -117,6 +139,36 @@ final class MessagesServlet extends HttpServlet {
             return;
         }
         resp.setStatus(invokeResponse == null ? HttpServletResponse.SC_ACCEPTED : invokeResponse.getStatus());
+    }
+
+    /**
+     * What makes {@code activity} unfit for a turn, or null: every activity names its sender, its conversation and
+     * an absolute https serviceUrl (the token's {@code serviceurl} claim must then equal it; the SDK checks that).
+     */
+    private String malformed(Activity activity) {
+        if (activity.getFrom() == null || activity.getFrom().getId() == null || activity.getFrom().getId().isBlank()) {
+            return "the activity has no from.id";
+        }
+        if (activity.getConversation() == null || activity.getConversation().getId() == null
+                || activity.getConversation().getId().isBlank()) {
+            return "the activity has no conversation.id";
+        }
+        String serviceUrl = activity.getServiceUrl();
+        if (serviceUrl == null || serviceUrl.isBlank()) {
+            return "the activity has no serviceUrl";
+        }
+        try {
+            URI uri = new URI(serviceUrl);
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            boolean schemeOk = "https".equals(scheme) || (plainHttpServiceUrls && "http".equals(scheme));
+            if (uri.isAbsolute() && schemeOk && uri.getHost() != null && uri.getRawUserInfo() == null
+                    && uri.getRawQuery() == null && uri.getRawFragment() == null) {
+                return null;
+            }
+        } catch (URISyntaxException e) {
+            // fall through to the message below
+        }
+        return "the activity's serviceUrl must be an absolute https URL";
     }
 
     private void reject(Activity activity, HttpServletResponse resp, Throwable cause) throws IOException {

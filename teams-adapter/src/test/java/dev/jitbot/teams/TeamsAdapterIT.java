@@ -109,8 +109,14 @@ class TeamsAdapterIT {
 
     void serve(AccessService service, AuditLog audit, Clock clock, Notifications notifications, Duration budget)
             throws Exception {
+        serve(service, audit, clock, notifications, budget, true);
+    }
+
+    /** @param plainHttpServiceUrls whether activities may name an http serviceUrl (FakeTeams is plain http) */
+    void serve(AccessService service, AuditLog audit, Clock clock, Notifications notifications, Duration budget,
+               boolean plainHttpServiceUrls) throws Exception {
         module = TeamsModule.create(new TeamsModule.Settings(APP_ID, APP_PASSWORD, null, teams.openIdMetadataUrl(),
-                teams.authority()), service, conversations, audit, clock, budget);
+                teams.authority()), service, conversations, audit, clock, budget, plainHttpServiceUrls);
         notifications.register(module.notifier());
         jetty = new Server(0);
         ServletContextHandler context = new ServletContextHandler();
@@ -493,6 +499,63 @@ class TeamsAdapterIT {
 
         private List<AuditEvent> audit() {
             return ((InMemoryAuditLog) core.audit).all();
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ malformed
+
+    @Nested
+    class MalformedActivities {
+
+        @Test
+        void withoutServiceUrl_is400AndRunsNoTurn() throws Exception {
+            assertBadRequest(post(FakeTeams.with(teams.message(ALICE, ALICE_CHAT, "personal", "list"), "serviceUrl",
+                    null)));
+        }
+
+        @Test
+        void withARelativeServiceUrl_signedAsSuch_is400AndRunsNoTurn() throws Exception {
+            String relative = "smba.trafficmanager.net/amer/";
+            assertBadRequest(post(FakeTeams.with(teams.message(ALICE, ALICE_CHAT, "personal", "list"), "serviceUrl",
+                    relative), teams.token(teams.key, APP_ID, relative, Instant.now().plus(Duration.ofMinutes(30)))));
+        }
+
+        @Test
+        void withAPlainHttpServiceUrl_whenHttpsIsRequired_is400AndRunsNoTurn() throws Exception {
+            stop();
+            serve(core.service, core.audit, core.clock, core.notifications, Duration.ofSeconds(8), false);
+
+            assertBadRequest(post(teams.message(ALICE, ALICE_CHAT, "personal", "list")));
+        }
+
+        @Test
+        void withoutFrom_is400AndRunsNoTurn() throws Exception {
+            ObjectNode a = json(teams.message(ALICE, ALICE_CHAT, "personal", "list"));
+            a.remove("from");
+            assertBadRequest(post(a.toString()));
+        }
+
+        @Test
+        void withoutFromId_is400AndRunsNoTurn() throws Exception {
+            assertBadRequest(post(FakeTeams.withFrom(teams.message(ALICE, ALICE_CHAT, "personal", "list"), "id", null)));
+        }
+
+        @Test
+        void withoutType_is400AndRunsNoTurn() throws Exception {
+            assertBadRequest(post(FakeTeams.with(teams.message(ALICE, ALICE_CHAT, "personal", "list"), "type", null)));
+        }
+
+        @Test
+        void notJson_is400AndRunsNoTurn() throws Exception {
+            assertBadRequest(post("{\"type\":\"message\",\"text\":"));
+        }
+
+        private void assertBadRequest(HttpResponse<String> response) {
+            assertThat(response.statusCode()).isEqualTo(400);
+            assertThat(response.body()).doesNotContain("Exception").doesNotContain("at dev.jitbot")
+                    .doesNotContain("at com.microsoft");
+            assertThat(teams.connectorCalls()).as("no turn ran").isEmpty();
+            assertThat(conversations.find(Platform.TEAMS, ALICE_CHAT)).isEmpty();
         }
     }
 
