@@ -133,7 +133,8 @@ final class JitBot extends ActivityHandler {
         // The command has run; a reply Teams refused must not fail the turn, or a redelivery could run it twice.
         return ctx.sendActivity(message).handle((sent, e) -> {
             if (e != null) {
-                log.warn("teams: the reply in {} could not be delivered: {}", a.getConversation().getId(), e.toString());
+                log.warn("teams: the reply in {} could not be delivered: {}", Roster.shown(a.getConversation().getId()),
+                        e.toString());
             }
             return null;
         });
@@ -294,7 +295,7 @@ final class JitBot extends ActivityHandler {
         String eventId = Words.eventId();
         Activity a = ctx.getActivity();
         if (identity instanceof Roster.Identity.Contradicted c) {
-            String details = c.details() + "; " + a.getType() + " refused [" + eventId + "]";
+            String details = c.details() + "; " + Roster.shown(a.getType()) + " refused [" + eventId + "]";
             log.warn("teams: identity mismatch, turn refused: {}", details);
             try {
                 audit.append(AuditEvent.of(clock.instant(), Platform.TEAMS.key() + ":" + Roster.shown(c.fromId()),
@@ -303,8 +304,8 @@ final class JitBot extends ActivityHandler {
                 log.error("teams: could not audit an identity mismatch [{}]", eventId, e);
             }
         } else if (identity instanceof Roster.Identity.Unconfirmed u) {
-            log.warn("teams: sender not confirmed by the roster, {} refused [{}]: {}", a.getType(), eventId,
-                    u.reason());
+            log.warn("teams: sender not confirmed by the roster, {} refused [{}]: {}", Roster.shown(a.getType()),
+                    eventId, u.reason());
         }
         return words.identityRefused(identity, eventId);
     }

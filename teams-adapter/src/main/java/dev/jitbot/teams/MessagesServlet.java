@@ -111,15 +111,16 @@ final class MessagesServlet extends HttpServlet {
                 reject(activity, resp, cause);
                 return;
             }
-            log.error("teams: the turn for a {} activity failed", activity.getType(), cause);
+            log.error("teams: the turn for a {} activity failed", Roster.shown(activity.getType()), cause);
             resp.sendError(HttpServletResponse.SC_INTERNAL_SERVER_ERROR);
             return;
         } catch (RuntimeException e) {
-            log.error("teams: a {} activity could not be processed", activity.getType(), e);
+            log.error("teams: a {} activity could not be processed", Roster.shown(activity.getType()), e);
             resp.sendError(HttpServletResponse.SC_INTERNAL_SERVER_ERROR);
             return;
         } catch (TimeoutException e) {
-            log.error("teams: the turn for a {} activity took over {} s", activity.getType(), TURN_TIMEOUT_SECONDS);
+            log.error("teams: the turn for a {} activity took over {} s", Roster.shown(activity.getType()),
+                    TURN_TIMEOUT_SECONDS);
             resp.sendError(HttpServletResponse.SC_GATEWAY_TIMEOUT);
             return;
         } catch (InterruptedException e) {
@@ -173,10 +174,12 @@ final class MessagesServlet extends HttpServlet {
 
     private void reject(Activity activity, HttpServletResponse resp, Throwable cause) throws IOException {
         // Everything in the activity is unverified here: it is recorded as claimed, never trusted.
-        String claimedFrom = activity.getFrom() == null ? "unknown" : activity.getFrom().getId();
+        // Control characters are replaced and each value clipped: none of them can forge a log line.
+        String claimedFrom = activity.getFrom() == null ? "unknown" : Roster.shown(activity.getFrom().getId());
         String details = "invalid Bot Framework token (" + cause.getClass().getSimpleName() + ": "
-                + String.valueOf(cause.getMessage()).lines().findFirst().orElse("") + "); claimed sender "
-                + claimedFrom + ", serviceUrl " + activity.getServiceUrl() + ", type " + activity.getType();
+                + Roster.shown(String.valueOf(cause.getMessage()).lines().findFirst().orElse("")) + "); claimed sender "
+                + claimedFrom + ", serviceUrl " + Roster.shown(activity.getServiceUrl()) + ", type "
+                + Roster.shown(activity.getType());
         log.warn("teams: rejected a request: {}", details);
         try {
             audit.append(AuditEvent.of(clock.instant(), "anonymous", Platform.TEAMS, "rejected-request", null, details));
