@@ -117,12 +117,16 @@ public final class TeamsModule implements AutoCloseable {
     /** Builds the adapter; the caller registers {@link #notifier()} and mounts {@link #servlet()}. */
     public static TeamsModule create(Settings settings, AccessService service, ConversationStore conversations,
                                      AuditLog audit, Clock clock) {
-        return create(settings, service, conversations, audit, clock, TURN_BUDGET);
+        return create(settings, service, conversations, audit, clock, TURN_BUDGET, false);
     }
 
-    /** As {@link #create(Settings, AccessService, ConversationStore, AuditLog, Clock)}, with the turn budget set. */
+    /**
+     * As {@link #create(Settings, AccessService, ConversationStore, AuditLog, Clock)}, for tests: with the turn
+     * budget set, and whether an activity may name a plain-http serviceUrl (a local fake of the connector). jitbot
+     * itself always requires https.
+     */
     static TeamsModule create(Settings settings, AccessService service, ConversationStore conversations,
-                              AuditLog audit, Clock clock, Duration turnBudget) {
+                              AuditLog audit, Clock clock, Duration turnBudget, boolean plainHttpServiceUrls) {
         Objects.requireNonNull(settings, "settings");
         Objects.requireNonNull(service, "service");
         Objects.requireNonNull(conversations, "conversations");
@@ -145,11 +149,12 @@ public final class TeamsModule implements AutoCloseable {
         CardViews views = new CardViews(service, roster, clock);
         Words words = new Words(clock);
         ExecutorService work = Executors.newCachedThreadPool(daemonThreads());
-        JitBot bot = new JitBot(service, refs, roster, views, words, work, turnBudget);
+        JitBot bot = new JitBot(service, audit, clock, refs, roster, views, words, work, turnBudget);
         TeamsChatNotifier notifier = new TeamsChatNotifier(adapter, settings.appId(), refs, views);
         log.info("teams: ready ({}; tokens from {})", settings.authenticated() ? "JWT-checked" : "unauthenticated",
                 settings.authenticated() ? credentials.tokenEndpoint() : "nowhere");
-        return new TeamsModule(notifier, new MessagesServlet(adapter, bot, audit, clock), work);
+        return new TeamsModule(notifier, new MessagesServlet(adapter, bot, audit, clock,
+                settings.authenticated(), plainHttpServiceUrls), work);
     }
 
     private static ThreadFactory daemonThreads() {
