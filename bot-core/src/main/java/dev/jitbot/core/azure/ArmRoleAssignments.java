@@ -40,11 +40,14 @@ final class ArmRoleAssignments implements AccessProvider {
     private final RoleAssignmentsClient assignments;
     private final RoleDefinitions definitions;
     private final AzureTuning tuning;
+    private final java.time.Clock clock;
 
-    ArmRoleAssignments(RoleAssignmentsClient assignments, RoleDefinitions definitions, AzureTuning tuning) {
+    ArmRoleAssignments(RoleAssignmentsClient assignments, RoleDefinitions definitions, AzureTuning tuning,
+                       java.time.Clock clock) {
         this.assignments = assignments;
         this.definitions = definitions;
         this.tuning = tuning;
+        this.clock = clock;
     }
 
     @Override
@@ -82,7 +85,7 @@ final class ArmRoleAssignments implements AccessProvider {
                 return confirmExisting(r, name, id);
             }
             if ("PrincipalNotFound".equals(code)
-                    && Instant.now().isBefore(AzureFailures.activatingSince(r).plus(tuning.principalNotFoundWindow()))) {
+                    && clock.instant().isBefore(AzureFailures.activatingSince(r).plus(tuning.principalNotFoundWindow()))) {
                 // Not waited for here: the outbox runs the same PUT again after a back-off.
                 log.info("grant of {}: Entra has not replicated principal {} yet; the grant is retried",
                         r.id(), r.principal().objectId());

@@ -53,13 +53,16 @@ final class PimScheduleRequests implements AccessProvider {
     private final RoleAssignmentScheduleInstancesClient instances;
     private final RoleDefinitions definitions;
     private final AzureTuning tuning;
+    private final java.time.Clock clock;
 
     PimScheduleRequests(RoleAssignmentScheduleRequestsClient requests, RoleAssignmentScheduleInstancesClient instances,
-                        RoleDefinitions definitions, AzureTuning tuning) {
+                        RoleDefinitions definitions, AzureTuning tuning,
+                       java.time.Clock clock) {
         this.requests = requests;
         this.instances = instances;
         this.definitions = definitions;
         this.tuning = tuning;
+        this.clock = clock;
     }
 
     @Override
@@ -117,7 +120,7 @@ final class PimScheduleRequests implements AccessProvider {
                     log.info("PIM assignment of {}: {}; counting it as granted", r.id(), code);
                     return new GrantResult.Granted(r.scope().id() + PATH + name);
                 }
-                if ("PrincipalNotFound".equals(code) && Instant.now().isBefore(
+                if ("PrincipalNotFound".equals(code) && clock.instant().isBefore(
                         AzureFailures.activatingSince(r).plus(tuning.principalNotFoundWindow()))) {
                     // Not waited for here: the outbox runs the same request again after a back-off.
                     throw new AccessProviderException("Entra has not replicated " + r.principal().objectId()
