@@ -18,6 +18,7 @@ import dev.jitbot.core.domain.Refusal.Reason;
 import dev.jitbot.core.domain.RequestId;
 import dev.jitbot.core.domain.RoleRef;
 import dev.jitbot.core.domain.State;
+import dev.jitbot.core.domain.UserText;
 import dev.jitbot.core.domain.Vote;
 import java.time.Clock;
 import java.time.Duration;
@@ -46,6 +47,8 @@ public final class AccessService {
     private static final EnumSet<State> OPEN =
             EnumSet.of(State.PENDING, State.ACTIVATING, State.ACTIVE, State.REVOKING);
     private static final int CAS_ATTEMPTS = 64;
+    /** Longest role or principal name read from a request; policy names are far shorter. */
+    private static final int MAX_NAME = 200;
 
     private final Supplier<Policy> policy;
     private final RequestStore store;
@@ -116,8 +119,30 @@ public final class AccessService {
     // ---------------------------------------------------------------------------------------------- request
 
     /** Files a request; grants at once when the rule needs no approval. */
-    public Outcome request(ChatUser actor, Command.Request cmd) {
+    public Outcome request(ChatUser actor, Command.Request typed) {
         Policy p = policy.get();
+        // The scope is not cleaned: AzureScope refuses what does not belong in one rather than rewriting it.
+        Command.Request cmd = new Command.Request(UserText.clean(typed.role()), typed.scope(), typed.duration(),
+                UserText.clean(typed.justification()), blankToNull(UserText.clean(typed.ticket())),
+                blankToNull(UserText.clean(typed.principal())));
+        Optional<String> tooLong = UserText.tooLong("your reason", cmd.justification(), UserText.MAX_REASON,
+                "Keep it to a sentence or two and put the detail in the ticket.")
+                .or(() -> UserText.tooLong("that ticket id", cmd.ticket(), UserText.MAX_TICKET,
+                        "Give just the id, e.g. `ticket INC-4411`."))
+                .or(() -> UserText.tooLong("that role name", cmd.role(), MAX_NAME,
+                        "Name a role from the policy, e.g. `Contributor`."))
+                .or(() -> UserText.tooLong("that principal name", cmd.principal(), MAX_NAME,
+                        "Name a principal from the policy by its alias."));
+        if (tooLong.isPresent()) {
+            return new Outcome.Refused(Reason.INVALID_INPUT, tooLong.get());
+        }
+        Duration shortest = provider.shortestGrant();
+        if (cmd.duration().compareTo(shortest) < 0) {
+            return new Outcome.Refused(Reason.INVALID_INPUT, ("pim".equals(provider.mode())
+                    ? "PIM grants a role for at least " + Durations.format(shortest) + ", and jitbot uses PIM here"
+                    : "jitbot grants a role for at least " + Durations.format(shortest))
+                    + "; ask for `for " + Durations.compact(shortest) + "` or more.");
+        }
         if (cmd.justification() == null || cmd.justification().isBlank()) {
             return new Outcome.Refused(Reason.INVALID_INPUT, "Say why with `because <reason>`: approvers and the "
                     + "audit log need it. For example: `" + CommandParser.EXAMPLE_REQUEST + "`.");
@@ -261,6 +286,21 @@ public final class AccessService {
         return new Outcome.Requested(request);
     }
 
+    private static String blankToNull(String s) {
+        return s == null || s.isEmpty() ? null : s;
+    }
+
+    /** A deny, revoke or extension reason as it may be stored and shown: without control characters, or null. */
+    private static String cleanReason(String reason) {
+        return blankToNull(UserText.clean(reason));
+    }
+
+    /** The refusal for a reason over {@link UserText#MAX_REASON}, or null. */
+    private static Outcome.Refused reasonTooLong(String cleaned) {
+        return UserText.tooLong("that reason", cleaned, UserText.MAX_REASON, "Keep it to a sentence or two.")
+                .map(m -> new Outcome.Refused(Reason.INVALID_INPUT, m)).orElse(null);
+    }
+
     private static String ticketFor(Policy.Rule rule, String ticket, String justification) {
         if (ticket != null) {
             return rule.ticket().matcher(ticket).matches() ? ticket : null;
@@ -362,6 +402,11 @@ public final class AccessService {
 
     /** Ends a pending request (or a pending extension) with {@code actor}'s reason. */
     public Outcome deny(ChatUser actor, RequestId id, String reason) {
+        reason = cleanReason(reason);
+        Outcome.Refused tooLong = reasonTooLong(reason);
+        if (tooLong != null) {
+            return tooLong;
+        }
         for (int attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
             Optional<AccessRequest> found = store.find(id);
             if (found.isEmpty()) {
@@ -556,6 +601,11 @@ public final class AccessService {
 
     /** Ends a grant now: on-call, the rule's approvers, or the requester may. */
     public Outcome revoke(ChatUser actor, RequestId id, String reason) {
+        reason = cleanReason(reason);
+        Outcome.Refused tooLong = reasonTooLong(reason);
+        if (tooLong != null) {
+            return tooLong;
+        }
         Optional<AccessRequest> found = store.find(id);
         if (found.isEmpty()) {
             return unknown(id);
@@ -632,6 +682,11 @@ public final class AccessService {
 
     /** Asks for more time on an active grant; re-approved as the rule says, never past its maximum. */
     public Outcome extend(ChatUser actor, RequestId id, Duration by, String justification) {
+        justification = cleanReason(justification);
+        Outcome.Refused tooLong = reasonTooLong(justification);
+        if (tooLong != null) {
+            return tooLong;
+        }
         for (int attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
             Optional<AccessRequest> found = visible(actor, id);
             if (found.isEmpty()) {
