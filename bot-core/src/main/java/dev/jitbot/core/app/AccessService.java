@@ -197,6 +197,17 @@ public final class AccessService {
                 .sorted(Comparator.comparingInt(Policy.Rule::approvals)
                         .thenComparing(Policy.Rule::maxDuration, Comparator.reverseOrder()))
                 .toList();
+        if (eligible.isEmpty() && alias != null) {
+            Optional<Policy.Rule> peopleOnly = covering.stream()
+                    .filter(r -> membership.isIn(actor, r.requesters())).findFirst();
+            if (peopleOnly.isPresent()) {
+                Policy.Rule r = peopleOnly.get();
+                return new Outcome.Refused(Reason.NOT_ELIGIBLE, "Rule \"" + r.name() + "\" grants " + roleName + " on "
+                        + label + (r.principals().isEmpty() ? " to people only: it has no `principals:`"
+                        : " only to " + String.join(", ", r.principals())) + ", so not to " + alias + ". Ask the "
+                        + "platform owners to add `principals: [" + alias + "]` to it, or request it for yourself.");
+            }
+        }
         if (eligible.isEmpty()) {
             return new Outcome.Refused(Reason.NOT_ELIGIBLE, "You are not eligible for " + roleName + " on " + label
                     + (alias != null ? " for " + alias : "") + ": rule \"" + covering.get(0).name()
