@@ -60,19 +60,19 @@ class ConsoleSessionTest {
     class Scenario {
         @Test
         void requestThenBobApprovesLast_grantsThenRevokesAtExpiryWithConfirmation() {
-            session.handle("/jit request Contributor on rg-payments for 20s because test");
+            session.handle("/jit request Contributor on rg-payments for 1m because test");
             assertThat(all()).contains("[#approvals] new request card").contains("type: `approve JIT-");
             session.handle("/as bob");
             session.handle("approve last");
-            assertThat(all()).contains("Contributor on rg-payments is yours until 10:00 UTC (20 s)");
+            assertThat(all()).contains("Contributor on rg-payments is yours until 10:01 UTC (1 min)");
             assertThat(provider.grants).hasSize(1);
 
-            clock.advance(Duration.ofSeconds(20));
+            clock.advance(Duration.ofSeconds(60));
             scheduler.runDue();
 
             assertThat(provider.revokes).hasSize(1);
             assertThat(lines).anyMatch(l -> l.startsWith("[#approvals › JIT-")
-                    && l.contains("Contributor on rg-payments revoked at 10:00:20 UTC — expired"));
+                    && l.contains("Contributor on rg-payments revoked at 10:01:00 UTC — expired"));
             assertThat(lines).anyMatch(l -> l.startsWith("[to alice] Contributor on rg-payments revoked at"));
             assertThat(store.findByState(ConsoleSession.OPEN)).isEmpty();
         }
@@ -119,7 +119,7 @@ class ConsoleSessionTest {
     @org.junit.jupiter.api.Timeout(30)
     void run_piped_echoesLinesAndWaitsUntilNothingIsOpen() throws Exception {
         BufferedReader in = new BufferedReader(new StringReader(String.join("\n",
-                "# a comment", "request Reader on sub-prod for 20s because look", "")));
+                "# a comment", "request Reader on sub-prod for 1m because look", "")));
         Thread expiry = new Thread(() -> {
             while (lines.stream().noneMatch(l -> l.startsWith("End of input; waiting until this ends: JIT-"))) {
                 try {
@@ -128,14 +128,14 @@ class ConsoleSessionTest {
                     return;
                 }
             }
-            clock.advance(Duration.ofSeconds(21));
+            clock.advance(Duration.ofSeconds(61));
             scheduler.runDue();
         });
         expiry.start();
         session.run(in, true, () -> { });
         expiry.join();
         assertThat(lines.get(0)).isEqualTo("alice> # a comment");
-        assertThat(all()).contains("alice> request Reader on sub-prod for 20s because look")
+        assertThat(all()).contains("alice> request Reader on sub-prod for 1m because look")
                 .contains("End of input; waiting until this ends: JIT-").contains("revoked at");
         assertThat(lines.get(lines.size() - 1)).isEqualTo("Nothing is pending or active any more. Bye.");
     }

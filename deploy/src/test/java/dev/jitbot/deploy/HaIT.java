@@ -220,8 +220,8 @@ class HaIT {
         for (int i = 0; i < n; i++) {
             Outcome o = service.handle(ALICE, "request Reader on /subscriptions/" + SUB + "/resourceGroups/rg-" + batch
                     + i + " for " + (minSeconds + i % spreadSeconds) + "s because HA test " + i);
-            assertThat(o).as(o.toString()).isInstanceOf(Outcome.Granted.class);
-            ids.add(((Outcome.Granted) o).request().id());
+            assertThat(o).as(o.toString()).isInstanceOf(Outcome.Activating.class);
+            ids.add(((Outcome.Activating) o).request().id());
         }
         return ids;
     }

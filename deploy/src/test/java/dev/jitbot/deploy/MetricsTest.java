@@ -45,11 +45,11 @@ class MetricsTest {
     @Test
     void grantAndExpiry_countOutcomesActiveGrantsAndRevocationLag() {
         AccessService service = core(metrics.provider(recording));
-        service.handle(TestPolicies.ALICE, "request Reader on sub-prod for 20s because look");
+        service.handle(TestPolicies.ALICE, "request Reader on sub-prod for 1m because look");
         assertThat(metrics.scrape()).contains("jitbot_grants_active 1.0")
                 .contains("jitbot_requests_total{outcome=\"requested\",platform=\"slack\"} 1.0");
 
-        clock.advance(Duration.ofSeconds(23));
+        clock.advance(Duration.ofSeconds(63));
         scheduler.runDue();
 
         String text = metrics.scrape();
