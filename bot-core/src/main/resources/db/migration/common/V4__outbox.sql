@@ -7,6 +7,8 @@ CREATE TABLE work_items (
     kind         VARCHAR(16)   NOT NULL,
     lane         VARCHAR(8)    NOT NULL,
     priority     INTEGER       NOT NULL,
+    -- items of one request in one chain (azure, card, dm, alert) run one at a time, oldest first
+    chain        VARCHAR(8)    NOT NULL,
     -- the Azure rate bucket (subscription) the item spends from; null for chat work
     bucket       VARCHAR(64),
     platform     VARCHAR(16),
@@ -22,7 +24,7 @@ CREATE TABLE work_items (
 );
 
 CREATE INDEX ix_work_claim ON work_items (lane, priority, due_at, id);
-CREATE INDEX ix_work_request ON work_items (request_id, lane, id);
+CREATE INDEX ix_work_request ON work_items (request_id, chain, id);
 
 -- One open grant per principal, role and scope, kept by the database: set while a request is open (pending,
 -- activating, active, revoking), null once it ends. Both H2 and PostgreSQL let a unique index hold many nulls.

@@ -20,6 +20,9 @@ interface Backend extends AutoCloseable {
 
     ExpiryScheduler scheduler();
 
+    /** The transactional outbox on the same database: transitions, their audit events and their work. */
+    dev.jitbot.core.app.Outbox outbox();
+
     /** Hands the scheduler the service its jobs call, then runs recovery and starts firing jobs. */
     void start(ExpiryService expiry);
 

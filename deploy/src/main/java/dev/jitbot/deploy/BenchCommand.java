@@ -150,7 +150,7 @@ final class BenchCommand extends Main.Env implements Callable<Integer> {
             SlowProvider provider = new SlowProvider(latency);
             Policy policy = benchPolicy();
             try (Core core = new Core(backend, () -> policy, provider, new BenchDirectory(), clock, List.of())) {
-                backend.start(core.expiry);
+                core.start();
                 say("jitbot bench on " + (configured ? (backend.isPostgres() ? "PostgreSQL " : "H2 ")
                         + Config.redactUrl(database.url()) : "a temporary H2 file (deleted at the end)")
                         + "; simulated Azure takes " + millis(latency) + " per call; " + backend.schedulerThreads()
@@ -184,7 +184,7 @@ final class BenchCommand extends Main.Env implements Callable<Integer> {
                 : "over " + seconds(window)) + ", "
                 + backend.schedulerThreads() + " scheduler threads");
         Semaphore revoked = new Semaphore(0);
-        core.expiry.onRevocationLag(lag -> revoked.release());
+        core.work.onRevocationLag(lag -> revoked.release());
         // Filing must stay ahead of expiring. When the window is too short to file at its pace, start early by a
         // generous multiple of the shortfall: filing slows as open grants pile up (each request checks them all
         // for a duplicate), and the rows below say how many still fell behind.
@@ -215,7 +215,7 @@ final class BenchCommand extends Main.Env implements Callable<Integer> {
             List<String> refused = new ArrayList<>();
             for (Future<Outcome> f : filed) {
                 Outcome o = result(f);
-                if (o instanceof Outcome.Granted g) {
+                if (o instanceof Outcome.Activating g) {
                     ids.add(g.request().id());
                 } else {
                     refused.add(describe(o));
@@ -256,7 +256,7 @@ final class BenchCommand extends Main.Env implements Callable<Integer> {
             }
             return all && refused.isEmpty() && ended.size() == ids.size() ? 0 : 1;
         } finally {
-            core.expiry.onRevocationLag(lag -> { });
+            core.work.onRevocationLag(lag -> { });
             pool.shutdownNow();
         }
     }
@@ -280,11 +280,11 @@ final class BenchCommand extends Main.Env implements Callable<Integer> {
                 continue;
             }
             Outcome approved = core.service.approve(approver, r.request().id());
-            long t = System.nanoTime() - t0;
-            if (!(approved instanceof Outcome.Granted)) {
+            if (!(approved instanceof Outcome.Activating) || !awaitActive(core, r.request().id())) {
                 problems.add(describe(approved));
                 continue;
             }
+            long t = System.nanoTime() - t0;
             took[done++] = t;
             held.add(new Owned(requester, r.request().id()));
         }
@@ -336,7 +336,7 @@ final class BenchCommand extends Main.Env implements Callable<Integer> {
             for (Future<Outcome> f : votes) {
                 try {
                     Outcome o = f.get();
-                    if (o instanceof Outcome.Granted) {
+                    if (o instanceof Outcome.Activating) {
                         granted++;
                     } else if (o instanceof Outcome.Refused) {
                         refused++;
@@ -348,6 +348,7 @@ final class BenchCommand extends Main.Env implements Callable<Integer> {
                 }
             }
             Duration took = Duration.ofNanos(System.nanoTime() - t0);
+            awaitActive(core, id);
             int calls = provider.grantCalls(id.value());
             row(approvers + " approvers at once", calls + " grant call" + (calls == 1 ? "" : "s")
                     + (calls == 1 ? "" : " (MUST be 1)") + "; " + granted + " granted, " + refused
@@ -357,6 +358,22 @@ final class BenchCommand extends Main.Env implements Callable<Integer> {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /** Waits (at most 30 s) for the outbox's worker to have the grant confirmed by the simulated Azure. */
+    private static boolean awaitActive(Core core, RequestId id) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            State s = core.backend.requests().find(id).map(AccessRequest::state).orElse(null);
+            if (s == State.ACTIVE) {
+                return true;
+            }
+            if (s != State.ACTIVATING) {
+                return false;
+            }
+            Thread.sleep(1);
+        }
+        return false;
     }
 
     /** Gives the approvals section's grants back, so the database is left with nothing open. Not measured. */

@@ -22,7 +22,8 @@ public record Config(
         AzureSettings azure,
         Slack slack,
         Teams teams,
-        LogFormat logFormat) {
+        LogFormat logFormat,
+        dev.jitbot.core.app.WorkRunner.Settings workers) {
 
     public static final int DEFAULT_PORT = 3000;
     public static final String DEFAULT_DB_URL = "jdbc:h2:file:./data/jitbot";
@@ -35,6 +36,7 @@ public record Config(
         Objects.requireNonNull(slack, "slack");
         Objects.requireNonNull(teams, "teams");
         Objects.requireNonNull(logFormat, "logFormat");
+        Objects.requireNonNull(workers, "workers");
     }
 
     /** {@code text} for people, {@code json} for log pipelines. */
@@ -164,8 +166,31 @@ public record Config(
                             + "e.g. JITBOT_LOG_FORMAT=json.");
                 }
             }
+            dev.jitbot.core.app.WorkRunner.Settings defaults = dev.jitbot.core.app.WorkRunner.Settings.defaults();
+            int azureWorkers = count("JITBOT_AZURE_WORKERS", defaults.azureWorkers());
+            int chatWorkers = count("JITBOT_CHAT_WORKERS", defaults.chatWorkers());
             return new Config(port, db, Path.of(policy != null ? policy : DEFAULT_POLICY), policy != null, azure,
-                    slack, teams, format);
+                    slack, teams, format, new dev.jitbot.core.app.WorkRunner.Settings(azureWorkers, chatWorkers,
+                            defaults.poll(), defaults.renewEvery()));
+        }
+
+        /** A worker count from 1 to 256. */
+        int count(String name, int fallback) {
+            String v = get(name);
+            if (v == null) {
+                return fallback;
+            }
+            try {
+                int n = Integer.parseInt(v);
+                if (n >= 1 && n <= 256) {
+                    return n;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            problem(name + " is \"" + v + "\"; it must be a number of threads from 1 to 256, e.g. " + name + "="
+                    + fallback + ".");
+            return fallback;
         }
 
         int port() {

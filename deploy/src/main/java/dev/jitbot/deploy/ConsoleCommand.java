@@ -75,7 +75,7 @@ final class ConsoleCommand extends Main.Env implements Callable<Integer> {
             try (Core core = new Core(backend, () -> consolePolicy, provider, directory, clock, List.of(notifier))) {
                 session[0] = new ConsoleSession(core.service, backend.requests(), () -> consolePolicy, text, say,
                         firstUser, Duration.ofMillis(250));
-                backend.start(core.expiry);
+                core.start();
                 boolean interactive = System.console() != null;
                 say.accept("You are " + session[0].user().displayName() + ". Type `help` for commands, `/as bob` to "
                         + "switch person" + (interactive ? ", Ctrl-D to finish." : "."));

@@ -184,7 +184,7 @@ final class ConsoleSession {
     private static AccessRequest requestOf(Outcome o) {
         if (o instanceof Outcome.Requested x) {
             return x.request();
-        } else if (o instanceof Outcome.Granted x) {
+        } else if (o instanceof Outcome.Activating x) {
             return x.request();
         } else if (o instanceof Outcome.Approved x) {
             return x.request();

@@ -82,10 +82,11 @@ final class ConsoleText implements Outcome.Visitor<String> {
     }
 
     @Override
-    public String granted(Outcome.Granted o) {
+    public String activating(Outcome.Activating o) {
         AccessRequest r = o.request();
-        return "Granted " + r.label() + " to " + r.principal().displayName() + " until "
-                + Phrases.preciseTime(r.expiresAt()) + " (" + Durations.format(r.duration()) + ").";
+        return "Approved: asking Azure for " + r.label() + " for " + r.principal().displayName() + " ("
+                + Durations.format(r.duration()) + " from when Azure confirms); " + r.requester().displayName()
+                + " gets a message when it is theirs.";
     }
 
     @Override
@@ -110,8 +111,8 @@ final class ConsoleText implements Outcome.Visitor<String> {
 
     @Override
     public String revoking(Outcome.Revoking o) {
-        return "Revoking " + o.request().label() + " (" + o.request().id() + "); Azure has not confirmed yet and "
-                + "jitbot keeps trying.";
+        return "Revoking " + o.request().label() + " (" + o.request().id() + ") now; a message confirms when Azure "
+                + "has removed it.";
     }
 
     @Override

@@ -2,46 +2,71 @@ package dev.jitbot.deploy;
 
 import dev.jitbot.core.app.AccessProvider;
 import dev.jitbot.core.app.AccessService;
+import dev.jitbot.core.app.AzureLimiter;
 import dev.jitbot.core.app.ChatNotifier;
 import dev.jitbot.core.app.Directory;
 import dev.jitbot.core.app.ExpiryService;
 import dev.jitbot.core.app.Notifications;
+import dev.jitbot.core.app.Outbox;
+import dev.jitbot.core.app.WorkHandlers;
+import dev.jitbot.core.app.WorkRunner;
 import dev.jitbot.core.domain.Policy;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
-/** The core use cases wired on a backend: the same assembly for serve, console and the admin commands. */
+/**
+ * The core use cases wired on a backend: the same assembly for serve, console and the admin commands. Requests
+ * only write to the outbox; {@link #start()} starts the workers that run its Azure and chat work.
+ */
 final class Core implements AutoCloseable {
 
     final Backend backend;
     final Supplier<Policy> policy;
     final AccessProvider provider;
     final dev.jitbot.core.app.AuditLog audit;
+    final Outbox outbox;
     final Notifications notifications;
+    final WorkHandlers work;
+    final WorkRunner runner;
     final ExpiryService expiry;
     final AccessService service;
-    private final ExecutorService pool;
     private boolean ownsBackend;
+    private boolean started;
 
     Core(Backend backend, Supplier<Policy> policy, AccessProvider provider, Directory directory, Clock clock,
          List<ChatNotifier> notifiers) {
+        this(backend, policy, provider, directory, clock, notifiers, WorkRunner.Settings.defaults());
+    }
+
+    Core(Backend backend, Supplier<Policy> policy, AccessProvider provider, Directory directory, Clock clock,
+         List<ChatNotifier> notifiers, WorkRunner.Settings workers) {
         this.backend = backend;
         this.policy = policy;
         this.provider = provider;
         this.audit = backend.audit();
-        this.pool = Executors.newFixedThreadPool(8, named("jitbot-expiry"));
+        this.outbox = backend.outbox();
         this.notifications = new Notifications(backend.requests(), notifiers);
-        this.expiry = new ExpiryService(policy, backend.requests(), backend.audit(), provider, notifications,
-                backend.scheduler(), clock, pool);
-        this.service = new AccessService(policy, backend.requests(), backend.audit(), provider, directory,
-                notifications, backend.scheduler(), expiry, clock, new SecureRandom());
+        this.work = new WorkHandlers(policy, backend.requests(), outbox, provider, notifications, backend.scheduler(),
+                new AzureLimiter(AzureLimiter.Limits.arm()), clock);
+        this.runner = new WorkRunner(outbox, work, clock, workers);
+        this.expiry = new ExpiryService(policy, backend.requests(), outbox, notifications, backend.scheduler(), clock);
+        this.service = new AccessService(policy, backend.requests(), outbox, backend.audit(), directory,
+                notifications, backend.scheduler(), clock, new SecureRandom());
+    }
+
+    /** Recovers what a crash left (queues missing Azure work), starts the scheduler, then the outbox workers. */
+    void start() {
+        backend.start(expiry);
+        runner.start();
+        started = true;
+    }
+
+    boolean started() {
+        return started;
     }
 
     static ThreadFactory named(String prefix) {
@@ -61,12 +86,7 @@ final class Core implements AutoCloseable {
 
     @Override
     public void close() {
-        pool.shutdown();
-        try {
-            pool.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        runner.close();
         if (ownsBackend) {
             backend.close();
         }

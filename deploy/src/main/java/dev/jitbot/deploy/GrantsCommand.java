@@ -63,6 +63,13 @@ final class GrantsCommand implements Runnable {
                 }
                 out.println(new ConsoleText(Clock.systemUTC()).details(
                         new Outcome.Details(r.get(), core.audit.forRequest(rid.orThrow()))));
+                java.util.List<dev.jitbot.core.app.WorkItem> work = core.outbox.pending(rid.orThrow());
+                out.println(work.isEmpty() ? "Pending work: none." : "Pending work:");
+                for (dev.jitbot.core.app.WorkItem w : work) {
+                    out.println("  " + w.kind().wireName() + " #" + w.id() + ": " + (w.attempts() == 0 ? "not tried yet"
+                            : w.attempts() + " attempt" + (w.attempts() == 1 ? "" : "s")) + ", next at "
+                            + w.dueAt() + (w.lastError() != null ? "; last error: " + w.lastError() : ""));
+                }
                 return 0;
             }
         }
@@ -98,7 +105,30 @@ final class GrantsCommand implements Runnable {
                     return 1;
                 }
                 out.println(text);
-                return 0;
+                if (!(o instanceof Outcome.Revoking)) {
+                    return 0;
+                }
+                // Run the outbox here too, so the revocation happens now even when no serve process is up; a
+                // running replica may take the same item first, which is fine: the item's lease lets one run it.
+                core.runner.start();
+                long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+                while (System.nanoTime() < deadline) {
+                    AccessRequest r = core.backend.requests().find(rid.orThrow()).orElseThrow();
+                    if (r.state() == dev.jitbot.core.domain.State.ENDED) {
+                        out.println("Azure confirmed: " + r.label() + " (" + r.id() + ") is revoked.");
+                        return 0;
+                    }
+                    try {
+                        Thread.sleep(100);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        break;
+                    }
+                }
+                err.println("Azure has not confirmed the revocation of " + rid.orThrow() + " within 60 s. It stays "
+                        + "queued and jitbot serve retries it until Azure confirms; `jitbot grants show "
+                        + rid.orThrow() + "` lists its pending work.");
+                return 1;
             }
         }
     }

@@ -5,6 +5,7 @@ import dev.jitbot.core.schedule.QuartzExpiryScheduler;
 import dev.jitbot.core.store.Database;
 import dev.jitbot.core.store.JdbcAuditLog;
 import dev.jitbot.core.store.JdbcConversationStore;
+import dev.jitbot.core.store.JdbcOutbox;
 import dev.jitbot.core.store.JdbcRequestStore;
 import java.sql.Connection;
 
@@ -15,6 +16,7 @@ final class JdbcBackend implements Backend {
     private final JdbcRequestStore requests;
     private final JdbcAuditLog audit;
     private final JdbcConversationStore conversations;
+    private final JdbcOutbox outbox;
     private final int schedulerThreads;
 
     /** Opens the database (migrating it) with the stores and a stand-by Quartz scheduler, clustered on PostgreSQL. */
@@ -44,6 +46,21 @@ final class JdbcBackend implements Backend {
         this.requests = new JdbcRequestStore(db);
         this.audit = new JdbcAuditLog(db);
         this.conversations = new JdbcConversationStore(db);
+        this.outbox = new JdbcOutbox(db.dataSource(), audit, workerName(), LEASE);
+    }
+
+    /** How long a claimed work item is this process's without renewal: a dead replica's work waits at most this. */
+    static final java.time.Duration LEASE = java.time.Duration.ofSeconds(20);
+
+    private static String workerName() {
+        String host = System.getenv().getOrDefault("HOSTNAME", "jitbot");
+        return (host.length() > 30 ? host.substring(0, 30) : host) + "-" + ProcessHandle.current().pid() + "-"
+                + Long.toHexString(new java.security.SecureRandom().nextLong() & 0xffffffffL);
+    }
+
+    @Override
+    public JdbcOutbox outbox() {
+        return outbox;
     }
 
     @Override

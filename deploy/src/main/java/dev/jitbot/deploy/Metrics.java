@@ -83,6 +83,50 @@ final class Metrics {
         this.store = store;
     }
 
+    /**
+     * The outbox's gauges (queued items and the oldest one's age per kind, read at most every 2 s), work latency
+     * from creation to completion, retries, and Azure's 429s per subscription.
+     */
+    void watch(dev.jitbot.core.app.Outbox outbox, dev.jitbot.core.app.WorkHandlers work,
+               dev.jitbot.core.app.WorkRunner runner) {
+        this.outbox = outbox;
+        for (dev.jitbot.core.app.WorkKind k : dev.jitbot.core.app.WorkKind.values()) {
+            Gauge.builder("jitbot.work.queued", this, m -> m.depth(k).items())
+                    .description("Outbox items waiting or running, by kind, across all replicas")
+                    .tag("kind", k.wireName()).register(registry);
+            Gauge.builder("jitbot.work.oldest", this, m -> m.depth(k).oldest().toMillis() / 1000.0)
+                    .description("Age in seconds of the oldest outbox item of the kind").baseUnit("seconds")
+                    .tag("kind", k.wireName()).register(registry);
+            Counter.builder("jitbot.work.retries").description("Outbox items put back to run again, by kind")
+                    .tag("kind", k.wireName()).register(registry);
+        }
+        work.onRetry(item -> registry.counter("jitbot.work.retries", "kind", item.kind().wireName()).increment());
+        work.limiter().onPause(bucket -> Counter.builder("jitbot.azure.throttled")
+                .description("Azure 429 answers, by subscription").tag("subscription", bucket).register(registry)
+                .increment());
+        runner.onFinished((item, age) -> io.micrometer.core.instrument.Timer.builder("jitbot.work.latency")
+                .description("From a work item's creation to its completion").tag("kind", item.kind().wireName())
+                .register(registry).record(age));
+    }
+
+    private volatile dev.jitbot.core.app.Outbox outbox;
+    private volatile java.util.Map<dev.jitbot.core.app.WorkKind, dev.jitbot.core.app.Outbox.Depth> depths = java.util.Map.of();
+    private volatile Instant depthsAt = Instant.EPOCH;
+
+    private dev.jitbot.core.app.Outbox.Depth depth(dev.jitbot.core.app.WorkKind k) {
+        dev.jitbot.core.app.Outbox o = outbox;
+        Instant now = Instant.now();
+        if (o != null && now.isAfter(depthsAt.plusSeconds(2))) {
+            try {
+                depths = o.depth(now);
+                depthsAt = now;
+            } catch (RuntimeException e) {
+                return new dev.jitbot.core.app.Outbox.Depth(0, Duration.ZERO);
+            }
+        }
+        return depths.getOrDefault(k, new dev.jitbot.core.app.Outbox.Depth(0, Duration.ZERO));
+    }
+
     void revocationLag(Duration d) {
         lag.record(d.toMillis() / 1000.0);
     }

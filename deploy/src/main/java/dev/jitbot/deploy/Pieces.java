@@ -192,8 +192,8 @@ final class Pieces {
     }
 
     private static Reconciler reconciler(Core core) {
-        return new Reconciler(core.policy, core.backend.requests(), core.audit, core.provider, core.notifications,
-                Clock.systemUTC());
+        return new Reconciler(core.policy, core.backend.requests(), core.outbox, core.audit, core.provider,
+                core.notifications, Clock.systemUTC());
     }
 
     /** People the policy lists by object id first; everyone else through Graph. */

@@ -69,9 +69,10 @@ final class ServeCommand extends Main.Env implements java.util.concurrent.Callab
         Pieces.Azure azure = Pieces.azure(config, policy::get, null);
         AccessProvider provider = metrics.provider(azure.provider());
         Directory directory = azure.directory();
-        Core core = new Core(new MeteredBackend(b, metrics), policy::get, provider, directory, clock, List.<ChatNotifier>of());
-        closing.add(core);
-        core.expiry.onRevocationLag(metrics::revocationLag);
+        Core core = new Core(new MeteredBackend(b, metrics), policy::get, provider, directory, clock,
+                List.<ChatNotifier>of(), config.workers());
+        core.work.onRevocationLag(metrics::revocationLag);
+        metrics.watch(core.outbox, core.work, core.runner);
         for (Pieces.Chat chat : Pieces.chats(config, core, clock)) {
             closing.add(chat);
             core.notifications.register(metrics.notifier(chat.notifier()));
@@ -80,7 +81,9 @@ final class ServeCommand extends Main.Env implements java.util.concurrent.Callab
             }
             chat.start();
         }
-        b.start(core.expiry);
+        // Closed before the chat modules: the workers stop delivering before the notifiers go away.
+        closing.add(core);
+        core.start();
         readiness.schedulerStarted();
         log.info("ready after {} ms", Duration.ofNanos(System.nanoTime() - t0).toMillis());
         Pieces.reconcileInBackground(config, core, policy::get);
@@ -195,6 +198,11 @@ final class ServeCommand extends Main.Env implements java.util.concurrent.Callab
         @Override
         public dev.jitbot.core.app.ExpiryScheduler scheduler() {
             return b.scheduler();
+        }
+
+        @Override
+        public dev.jitbot.core.app.Outbox outbox() {
+            return b.outbox();
         }
 
         @Override

@@ -335,7 +335,8 @@ public final class AccessService {
                 continue;
             }
             if (quorum) {
-                ExpiryService.bestEffort(() -> scheduler.cancel(id), "cancel the lapse of", id);
+                // The lapse job is left to fire and find nothing pending: cancelling every job of the request
+                // here could race a worker that already scheduled the grant's expiry.
                 return new Outcome.Activating(next);
             }
             return new Outcome.Approved(next);

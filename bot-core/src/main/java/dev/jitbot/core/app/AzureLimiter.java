@@ -28,6 +28,7 @@ public final class AzureLimiter {
     private final Limits limits;
     private final Map<String, Subscription> subscriptions = new ConcurrentHashMap<>();
     private final Map<String, Long> throttled = new ConcurrentHashMap<>();
+    private volatile java.util.function.Consumer<String> pauseListener = b -> { };
 
     public AzureLimiter(Limits limits) {
         this.limits = Objects.requireNonNull(limits, "limits");
@@ -46,6 +47,12 @@ public final class AzureLimiter {
     public void pause(String bucket, Instant until) {
         subscription(bucket).pause(until);
         throttled.merge(bucket, 1L, Long::sum);
+        pauseListener.accept(bucket);
+    }
+
+    /** Lets the runtime count 429s per subscription (a metrics counter). */
+    public void onPause(java.util.function.Consumer<String> listener) {
+        pauseListener = Objects.requireNonNull(listener, "listener");
     }
 
     /** Buckets paused at {@code now}: workers leave their items queued. */

@@ -31,7 +31,7 @@ public interface Outbox {
 
     /**
      * Claims up to {@code max} due items of the lane for this worker, most urgent first. Within a request, an item
-     * waits while an earlier one of the same lane is still queued, so a card is posted before it is updated.
+     * waits while an earlier one of the same {@link WorkKind#chain()} is still queued, so a card is posted before it is updated.
      *
      * @param skipBuckets Azure rate buckets (subscriptions) that are paused: their items are left alone
      */

@@ -17,6 +17,19 @@ public enum WorkKind {
     DM(Lane.CHAT, 1),
     THREAD_REPLY(Lane.CHAT, 1);
 
+    /**
+     * Items of one request in the same chain run one at a time, in order: a card is posted before it is updated or
+     * replied to, DMs arrive in the order they were written, and Azure sees one call per request at a time.
+     */
+    public String chain() {
+        return switch (this) {
+            case REVOKE, EXTEND, ACTIVATE -> "azure";
+            case POST_CARD, UPDATE_CARD, THREAD_REPLY -> "card";
+            case DM -> "dm";
+            case ALERT -> "alert";
+        };
+    }
+
     /** Which worker pool runs the kind. */
     public enum Lane { AZURE, CHAT }
 

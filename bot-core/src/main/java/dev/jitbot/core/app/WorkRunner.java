@@ -62,6 +62,7 @@ public final class WorkRunner implements AutoCloseable {
     private volatile boolean woken;
     private volatile boolean stopped;
     private final List<Thread> threads = new ArrayList<>();
+    private volatile java.util.function.BiConsumer<WorkItem, Duration> finished = (i, d) -> { };
 
     public WorkRunner(Outbox outbox, WorkHandlers handlers, Clock clock, Settings settings) {
         this.outbox = Objects.requireNonNull(outbox, "outbox");
@@ -83,6 +84,11 @@ public final class WorkRunner implements AutoCloseable {
         }
         threads.add(daemon("jitbot-lease-heartbeat", this::heartbeat));
         threads.forEach(Thread::start);
+    }
+
+    /** Lets the runtime time each item from its creation to the end of this run (a metrics timer). */
+    public void onFinished(java.util.function.BiConsumer<WorkItem, Duration> listener) {
+        finished = Objects.requireNonNull(listener, "listener");
     }
 
     /** Items this process is running now (for {@code grants show} and tests). */
@@ -197,6 +203,8 @@ public final class WorkRunner implements AutoCloseable {
         private void runOne(WorkItem item) {
             try {
                 handlers.run(item);
+                Duration age = Duration.between(item.createdAt(), clock.instant());
+                finished.accept(item, age.isNegative() ? Duration.ZERO : age);
             } catch (RuntimeException e) {
                 log.error("{} work {} on {} failed; it runs again when its lease ends", item.kind().wireName(),
                         item.id(), item.work().requestId(), e);

@@ -74,7 +74,7 @@ public final class JdbcOutbox implements Outbox {
                 + skipBuckets.stream().map(b -> "?").collect(Collectors.joining(", ")) + "))";
         String sql = "SELECT " + prefixed("w") + " FROM work_items w WHERE w.lane = ? AND w.due_at <= ?"
                 + " AND (w.lease_until IS NULL OR w.lease_until < ?)" + skip
-                + " AND NOT EXISTS (SELECT 1 FROM work_items e WHERE e.request_id = w.request_id AND e.lane = w.lane"
+                + " AND NOT EXISTS (SELECT 1 FROM work_items e WHERE e.request_id = w.request_id AND e.chain = w.chain"
                 + " AND e.id < w.id)"
                 + " ORDER BY w.priority, w.due_at, w.id FETCH FIRST " + (max * 2) + " ROWS ONLY";
         List<WorkItem> candidates = new ArrayList<>();
@@ -264,8 +264,8 @@ public final class JdbcOutbox implements Outbox {
         Instant createdAt = Sql.micros(Instant.now());
         if (!change.work().isEmpty()) {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO work_items (request_id, kind, lane, priority, "
-                    + "bucket, platform, channel, user_json, body, created_at, due_at, attempts) "
-                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)")) {
+                    + "bucket, platform, channel, user_json, body, created_at, due_at, attempts, chain) "
+                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)")) {
                 for (Work w : change.work()) {
                     Instant created = change.events().isEmpty() ? createdAt : change.events().get(0).at();
                     ps.setString(1, w.requestId().value());
@@ -279,6 +279,7 @@ public final class JdbcOutbox implements Outbox {
                     Sql.setString(ps, 9, w.text());
                     Sql.setInstant(ps, 10, created);
                     Sql.setInstant(ps, 11, w.notBefore() != null ? w.notBefore() : created);
+                    ps.setString(12, w.kind().chain());
                     ps.addBatch();
                 }
                 ps.executeBatch();

@@ -39,7 +39,7 @@ class NotificationsTest {
         down.set(true);
         Outcome approved = h.service.approve(TestPolicies.BOB, id);
 
-        assertThat(approved).isInstanceOf(Outcome.Granted.class);
+        assertThat(approved).isInstanceOf(Outcome.Activating.class);
         assertThat(real.find(id).orElseThrow().state()).isEqualTo(State.ACTIVE);
         assertThat(h.provider.grants).containsExactly(id);
         assertThat(h.slack.to("dm:U0ALICE")).anySatisfy(t -> assertThat(t).contains("is yours until"));

@@ -31,13 +31,13 @@ class ReconcilerTest {
     @BeforeEach
     void wire() {
         h = new CoreHarness();
-        reconciler = new Reconciler(h.policy::get, h.store, h.audit, h.provider, h.notifications, h.clock);
+        reconciler = new Reconciler(h.policy::get, h.store, h.outbox, h.audit, h.provider, h.notifications, h.clock);
     }
 
     private RequestId granted(dev.jitbot.core.domain.ChatUser who) {
         Outcome o = h.service.handle(who, "request Reader on rg-payments for 2h because INC-1 read logs");
-        assertThat(o).isInstanceOf(Outcome.Granted.class);
-        return ((Outcome.Granted) o).request().id();
+        assertThat(o).isInstanceOf(Outcome.Activating.class);
+        return ((Outcome.Activating) o).request().id();
     }
 
     private static AccessProvider.ProviderAssignment orphan(String requestId) {
@@ -67,7 +67,7 @@ class ReconcilerTest {
         void assignmentWhoseRequestAlreadyEnded_isDeleted() {
             RequestId id = granted(TestPolicies.ALICE);
             AccessProvider.ProviderAssignment held = h.provider.assignments.values().iterator().next();
-            assertThat(h.service.handle(TestPolicies.ALICE, "release " + id)).isInstanceOf(Outcome.Ended.class);
+            assertThat(h.service.handle(TestPolicies.ALICE, "release " + id)).isInstanceOf(Outcome.Revoking.class);
             h.provider.assignments.put(held.assignmentId(), held); // Azure still lists it
 
             Reconciler.Report report = reconciler.reconcile();
@@ -96,7 +96,7 @@ class ReconcilerTest {
         void deletionAzureDoesNotConfirm_isCountedAuditedAndLeftForTheNextRun() {
             AccessProvider failing = new FailingDelete(h.provider);
             h.provider.assignments.put(ORPHAN_ID, orphan(null));
-            Reconciler r = new Reconciler(h.policy::get, h.store, h.audit, failing, h.notifications, h.clock);
+            Reconciler r = new Reconciler(h.policy::get, h.store, h.outbox, h.audit, failing, h.notifications, h.clock);
 
             Reconciler.Report report = r.reconcile();
 

@@ -91,7 +91,7 @@ class ArmRoleAssignmentsIT {
 
             Outcome outcome = aliceAsksForReader();
 
-            assertThat(outcome).isInstanceOf(Outcome.Granted.class);
+            assertThat(outcome).isInstanceOf(Outcome.Activating.class);
             AccessRequest r = only();
             assertThat(r.state()).isEqualTo(State.ACTIVE);
             String name = ArmNames.assignmentName(r.id());
@@ -128,7 +128,7 @@ class ArmRoleAssignmentsIT {
             fakes.wm.stubFor(put(urlPathMatching(putPath())).inScenario("throttle").whenScenarioStateIs("open")
                     .willReturn(json(201, created("x"))));
 
-            assertThat(aliceAsksForReader()).isInstanceOf(Outcome.Granted.class);
+            assertThat(aliceAsksForReader()).isInstanceOf(Outcome.Activating.class);
 
             List<ServeEvent> puts = puts();
             assertThat(puts).hasSize(2);
@@ -147,7 +147,7 @@ class ArmRoleAssignmentsIT {
             fakes.wm.stubFor(put(urlPathMatching(putPath())).inScenario("flaky").whenScenarioStateIs("two")
                     .willReturn(json(201, created("x"))));
 
-            assertThat(aliceAsksForReader()).isInstanceOf(Outcome.Granted.class);
+            assertThat(aliceAsksForReader()).isInstanceOf(Outcome.Activating.class);
 
             assertThat(only().state()).isEqualTo(State.ACTIVE);
             assertThat(puts()).hasSize(3);
@@ -162,7 +162,7 @@ class ArmRoleAssignmentsIT {
                     .willReturn(json(409, AzureFakes.armError("RoleAssignmentExists",
                             "The role assignment already exists."))));
 
-            assertThat(aliceAsksForReader()).isInstanceOf(Outcome.Granted.class);
+            assertThat(aliceAsksForReader()).isInstanceOf(Outcome.Activating.class);
 
             AccessRequest r = only();
             assertThat(r.state()).isEqualTo(State.ACTIVE);
@@ -184,7 +184,7 @@ class ArmRoleAssignmentsIT {
                     new FakeDirectory());
             java.time.Instant started = java.time.Instant.now();
 
-            assertThat(aliceAsksForReader()).isInstanceOf(Outcome.Granted.class);
+            assertThat(aliceAsksForReader()).isInstanceOf(Outcome.Activating.class);
 
             System.out.println("[measure] grant with one timed-out PUT (response timeout 1 s) took "
                     + Duration.between(started, java.time.Instant.now()).toMillis() + " ms");
@@ -202,7 +202,7 @@ class ArmRoleAssignmentsIT {
             fakes.wm.stubFor(put(urlPathMatching(putPath())).inScenario("replication")
                     .whenScenarioStateIs("replicated").willReturn(json(201, created("x"))));
 
-            assertThat(aliceAsksForReader()).isInstanceOf(Outcome.Granted.class);
+            assertThat(aliceAsksForReader()).isInstanceOf(Outcome.Activating.class);
 
             assertThat(only().state()).isEqualTo(State.ACTIVE);
             assertThat(puts()).hasSize(3);
@@ -238,7 +238,7 @@ class ArmRoleAssignmentsIT {
 
         private RequestId granted() {
             fakes.wm.stubFor(put(urlPathMatching(putPath())).willReturn(json(201, created("x"))));
-            assertThat(aliceAsksForReader()).isInstanceOf(Outcome.Granted.class);
+            assertThat(aliceAsksForReader()).isInstanceOf(Outcome.Activating.class);
             return only().id();
         }
 

@@ -2,6 +2,10 @@ package dev.jitbot.core.azure;
 
 import dev.jitbot.core.app.AccessProvider;
 import dev.jitbot.core.app.AccessService;
+import dev.jitbot.core.app.AzureLimiter;
+import dev.jitbot.core.app.WorkHandlers;
+import dev.jitbot.core.testing.InMemoryOutbox;
+import dev.jitbot.core.testing.SyncWork;
 import dev.jitbot.core.app.ChatNotifier;
 import dev.jitbot.core.app.Directory;
 import dev.jitbot.core.app.ExpiryService;
@@ -30,6 +34,9 @@ final class AzureHarness {
     final RecordingNotifier slack = new RecordingNotifier(Platform.SLACK);
     final ManualScheduler scheduler;
     final Notifications notifications;
+    final InMemoryOutbox outbox;
+    final WorkHandlers work;
+    final SyncWork sync;
     final ExpiryService expiry;
     final AccessService service;
     final Reconciler reconciler;
@@ -38,16 +45,20 @@ final class AzureHarness {
         this.clock = clock;
         this.scheduler = new ManualScheduler(clock);
         this.notifications = new Notifications(store, List.<ChatNotifier>of(slack));
-        this.expiry = new ExpiryService(policy::get, store, audit, provider, notifications, scheduler, clock,
-                Runnable::run);
+        this.outbox = new InMemoryOutbox(store, audit, clock);
+        this.work = new WorkHandlers(policy::get, store, outbox, provider, notifications, scheduler,
+                new AzureLimiter(AzureLimiter.Limits.arm()), clock);
+        this.sync = new SyncWork(outbox, work, work.limiter(), clock);
+        this.expiry = new ExpiryService(policy::get, store, outbox, notifications, scheduler, clock);
         scheduler.bind(expiry);
-        this.service = new AccessService(policy::get, store, audit, provider, directory, notifications, scheduler,
-                expiry, clock, new Random(42));
-        this.reconciler = new Reconciler(policy::get, store, audit, provider, notifications, clock);
+        this.service = new AccessService(policy::get, store, outbox, audit, directory, notifications, scheduler,
+                clock, new Random(42));
+        this.reconciler = new Reconciler(policy::get, store, outbox, audit, provider, notifications, clock);
     }
 
     void advance(Duration d) {
         clock.advance(d);
         scheduler.runDue();
+        sync.drain();
     }
 }

@@ -71,7 +71,7 @@ class CredentialsIT {
 
         Outcome o = core.service.handle(TestPolicies.ALICE, "request Reader on rg-payments for 1h because INC-2 logs");
 
-        assertThat(o).isInstanceOf(Outcome.Granted.class);
+        assertThat(o).isInstanceOf(Outcome.Activating.class);
         fakes.wm.verify(postRequestedFor(urlPathEqualTo("/" + AzureFakes.TENANT + "/oauth2/v2.0/token"))
                 .withRequestBody(containing("client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type"
                         + "%3Ajwt-bearer"))

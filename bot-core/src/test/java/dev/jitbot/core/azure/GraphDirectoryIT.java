@@ -189,7 +189,7 @@ class GraphDirectoryIT {
 
             Outcome approved = core.service.approve(TestPolicies.ERIN, id);
 
-            assertThat(approved).isInstanceOf(Outcome.Granted.class);
+            assertThat(approved).isInstanceOf(Outcome.Activating.class);
             assertThat(core.store.find(id).orElseThrow().principal().objectId()).isEqualTo(ALICE_ID);
             assertThat(provider.grants).containsExactly(id);
             fakes.wm.verify(postRequestedFor(urlPathEqualTo("/v1.0/directoryObjects/" + ERIN_ID + "/checkMemberGroups"))

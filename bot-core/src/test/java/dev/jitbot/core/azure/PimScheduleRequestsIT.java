@@ -70,7 +70,7 @@ class PimScheduleRequestsIT {
                 .withRequestBody(matchingJsonPath("$.properties.requestType", equalTo("AdminRemove")))
                 .willReturn(json(201, provisioned("m", "AdminRemove"))));
 
-        assertThat(aliceAsksForReader()).isInstanceOf(Outcome.Granted.class);
+        assertThat(aliceAsksForReader()).isInstanceOf(Outcome.Activating.class);
 
         AccessRequest r = only();
         assertThat(r.state()).isEqualTo(State.ACTIVE);
@@ -122,7 +122,7 @@ class PimScheduleRequestsIT {
                 .withRequestBody(matchingJsonPath("$.properties.requestType", equalTo("AdminRemove")))
                 .willReturn(json(400, AzureFakes.armError("RoleAssignmentDoesNotExist",
                         "The Role assignment does not exist."))));
-        assertThat(aliceAsksForReader()).isInstanceOf(Outcome.Granted.class);
+        assertThat(aliceAsksForReader()).isInstanceOf(Outcome.Activating.class);
 
         assertThat(core.service.handle(TestPolicies.ALICE, "release " + only().id())).isInstanceOf(Outcome.Ended.class);
     }

@@ -52,8 +52,8 @@ class ReconcileIT {
 
     private RequestId grantReader(dev.jitbot.core.domain.ChatUser who) {
         Outcome o = core.service.handle(who, "request Reader on rg-payments for 2h because INC-9 audit");
-        assertThat(o).isInstanceOf(Outcome.Granted.class);
-        return ((Outcome.Granted) o).request().id();
+        assertThat(o).isInstanceOf(Outcome.Activating.class);
+        return ((Outcome.Activating) o).request().id();
     }
 
     private static String assignment(String name, String principalId, String description) {

@@ -6,6 +6,10 @@ import static dev.jitbot.core.testing.TestPolicies.ERIN;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jitbot.core.app.AccessService;
+import dev.jitbot.core.app.AzureLimiter;
+import dev.jitbot.core.app.WorkHandlers;
+import dev.jitbot.core.testing.InMemoryOutbox;
+import dev.jitbot.core.testing.SyncWork;
 import dev.jitbot.core.app.ChatNotifier;
 import dev.jitbot.core.app.ExpiryService;
 import dev.jitbot.core.app.Notifications;
@@ -36,14 +40,17 @@ class DemoPolicyFlowTest {
     final ManualScheduler scheduler = new ManualScheduler(clock);
     final Notifications notifications = new Notifications(store,
             List.<ChatNotifier>of(new RecordingNotifier(Platform.SLACK)));
-    final ExpiryService expiry = new ExpiryService(() -> demo, store, audit, provider, notifications, scheduler, clock,
-            Runnable::run);
+    final InMemoryOutbox outbox = new InMemoryOutbox(store, audit, clock);
+    final WorkHandlers work = new WorkHandlers(() -> demo, store, outbox, provider, notifications, scheduler,
+            new AzureLimiter(AzureLimiter.Limits.arm()), clock);
+    final SyncWork sync = new SyncWork(outbox, work, work.limiter(), clock);
+    final ExpiryService expiry = new ExpiryService(() -> demo, store, outbox, notifications, scheduler, clock);
     final AccessService service;
 
     DemoPolicyFlowTest() {
         scheduler.bind(expiry);
-        service = new AccessService(() -> demo, store, audit, provider, PolicyDirectory.of(demo), notifications,
-                scheduler, expiry, clock, new Random(7));
+        service = new AccessService(() -> demo, store, outbox, audit, PolicyDirectory.of(demo), notifications,
+                scheduler, clock, new Random(7));
     }
 
     @Test
@@ -70,7 +77,7 @@ class DemoPolicyFlowTest {
     void readerOnTheDemoSubscription_isAutoApproved() {
         Outcome o = service.handle(BOB, "request Reader on sub-demo for 20s because looking around");
 
-        assertThat(o).isInstanceOf(Outcome.Granted.class);
+        assertThat(o).isInstanceOf(Outcome.Activating.class);
     }
 
     @Test

@@ -2,6 +2,10 @@ package dev.jitbot.core.schedule;
 
 import dev.jitbot.core.app.AccessProvider;
 import dev.jitbot.core.app.AccessService;
+import dev.jitbot.core.app.AzureLimiter;
+import dev.jitbot.core.app.WorkHandlers;
+import dev.jitbot.core.app.WorkRunner;
+import dev.jitbot.core.store.JdbcOutbox;
 import dev.jitbot.core.app.ChatNotifier;
 import dev.jitbot.core.app.ExpiryService;
 import dev.jitbot.core.app.Notifications;
@@ -36,6 +40,9 @@ final class DurableCore implements AutoCloseable {
     final ExecutorService pool = Executors.newFixedThreadPool(16);
     final Notifications notifications;
     final QuartzExpiryScheduler scheduler;
+    final JdbcOutbox outbox;
+    final WorkHandlers work;
+    final WorkRunner runner;
     final ExpiryService expiry;
     final AccessService service;
 
@@ -46,16 +53,24 @@ final class DurableCore implements AutoCloseable {
         this.audit = new JdbcAuditLog(db);
         this.notifications = new Notifications(store, List.<ChatNotifier>of(slack));
         this.scheduler = new QuartzExpiryScheduler(db, settings);
-        this.expiry = new ExpiryService(() -> policy, store, audit, provider, notifications, scheduler, clock, pool);
+        this.outbox = new JdbcOutbox(db.dataSource(), audit, "test-" + java.util.UUID.randomUUID(),
+                java.time.Duration.ofSeconds(20));
+        this.work = new WorkHandlers(() -> policy, store, outbox, provider, notifications, scheduler,
+                new AzureLimiter(AzureLimiter.Limits.arm()), clock);
+        this.runner = new WorkRunner(outbox, work, clock, new WorkRunner.Settings(16, 4,
+                java.time.Duration.ofMillis(100), java.time.Duration.ofSeconds(5)));
+        this.expiry = new ExpiryService(() -> policy, store, outbox, notifications, scheduler, clock);
         this.scheduler.bind(expiry);
-        this.service = new AccessService(() -> policy, store, audit, provider, directory, notifications, scheduler,
-                expiry, clock, new Random());
+        this.service = new AccessService(() -> policy, store, outbox, audit, directory, notifications, scheduler,
+                clock, new Random());
+        this.runner.start();
     }
 
     /** Stops this "process": Quartz (letting running jobs finish) and the sweeper's pool. The database stays open. */
     @Override
     public void close() {
         scheduler.shutdown(true);
+        runner.close();
         pool.shutdownNow();
     }
 }

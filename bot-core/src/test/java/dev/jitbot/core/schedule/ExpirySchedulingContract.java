@@ -104,8 +104,8 @@ abstract class ExpirySchedulingContract {
     RequestId grantReader(ChatUser who, String duration) {
         Outcome o = core.service.handle(who,
                 "request Reader on sub-prod for " + duration + " because read the payment logs");
-        assertThat(o).isInstanceOf(Outcome.Granted.class);
-        return ((Outcome.Granted) o).request().id();
+        assertThat(o).isInstanceOf(Outcome.Activating.class);
+        return ((Outcome.Activating) o).request().id();
     }
 
     @Nested
@@ -239,7 +239,7 @@ abstract class ExpirySchedulingContract {
                 go.countDown();
                 int granted = 0;
                 for (Future<Outcome> f : outcomes) {
-                    if (f.get(60, TimeUnit.SECONDS) instanceof Outcome.Granted) {
+                    if (f.get(60, TimeUnit.SECONDS) instanceof Outcome.Activating) {
                         granted++;
                     }
                 }
@@ -280,7 +280,6 @@ abstract class ExpirySchedulingContract {
             Instant at = Instant.parse("2030-01-01T10:00:00Z");
             core.scheduler.scheduleExpiry(id, at);
             core.scheduler.scheduleLapse(id, at);
-            core.scheduler.scheduleRetry(id, at);
             core.scheduler.scheduleExpiry(other, at);
 
             core.scheduler.cancel(id);

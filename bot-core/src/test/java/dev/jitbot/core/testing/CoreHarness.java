@@ -9,15 +9,11 @@ import dev.jitbot.core.app.Notifications;
 import dev.jitbot.core.app.Outbox;
 import dev.jitbot.core.app.RequestStore;
 import dev.jitbot.core.app.WorkHandlers;
-import dev.jitbot.core.app.WorkItem;
-import dev.jitbot.core.app.WorkKind;
 import dev.jitbot.core.domain.Platform;
 import dev.jitbot.core.domain.Policy;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -43,9 +39,7 @@ public final class CoreHarness {
     public final WorkHandlers work;
     public final ExpiryService expiry;
     public final AccessService service;
-    private final AtomicBoolean autoDrain = new AtomicBoolean(true);
-    private final AtomicBoolean draining = new AtomicBoolean();
-    private final AtomicBoolean more = new AtomicBoolean();
+    public final SyncWork sync;
 
     public CoreHarness() {
         this(new InMemoryRequestStore(), new InMemoryAuditLog());
@@ -69,51 +63,18 @@ public final class CoreHarness {
         this.scheduler.bind(expiry);
         this.service = new AccessService(policy::get, store, this.outbox, audit, directory, notifications, scheduler,
                 clock, new Random(42));
-        this.outbox.onCommit(() -> {
-            if (autoDrain.get()) {
-                drain();
-            }
-        });
+        this.sync = new SyncWork(this.outbox, work, limiter, clock);
     }
 
     /** Whether work runs right after each commit (the default) or only on {@link #drain()}. */
     public CoreHarness autoDrain(boolean on) {
-        autoDrain.set(on);
+        sync.auto(on);
         return this;
     }
 
-    /**
-     * Runs every outbox item that is due by the clock, and what running them queues, on this thread; a call made
-     * while draining (a commit inside a handler) only asks for one more round.
-     *
-     * @return how many items ran
-     */
+    /** Runs every outbox item due by the clock, and what running them queues; returns how many ran. */
     public int drain() {
-        more.set(true);
-        if (!draining.compareAndSet(false, true)) {
-            return 0;
-        }
-        int ran = 0;
-        try {
-            while (more.getAndSet(false)) {
-                for (int round = 0; round < 1000; round++) {
-                    Instant now = clock.instant();
-                    List<WorkItem> items = new java.util.ArrayList<>(outbox.claim(WorkKind.Lane.AZURE, 100, now,
-                            limiter.paused(now)));
-                    items.addAll(outbox.claim(WorkKind.Lane.CHAT, 100, now, List.of()));
-                    if (items.isEmpty()) {
-                        break;
-                    }
-                    for (WorkItem item : items) {
-                        work.run(item);
-                        ran++;
-                    }
-                }
-            }
-        } finally {
-            draining.set(false);
-        }
-        return ran;
+        return sync.drain();
     }
 
     /** Moves time forward and runs every job and piece of work that came due. */

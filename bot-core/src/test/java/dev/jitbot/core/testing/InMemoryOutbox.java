@@ -92,7 +92,7 @@ public final class InMemoryOutbox implements Outbox {
                             && (r.leaseUntil == null || r.leaseUntil.isBefore(now))
                             && (r.bucket == null || !skipBuckets.contains(r.bucket))
                             && items.values().stream().noneMatch(e -> e.item.id() < r.item.id()
-                            && e.item.kind().lane() == lane
+                            && e.item.kind().chain().equals(r.item.kind().chain())
                             && e.item.work().requestId().equals(r.item.work().requestId())))
                     .sorted(Comparator.<Row>comparingInt(r -> r.item.kind().priority())
                             .thenComparing(r -> r.item.dueAt()).thenComparingLong(r -> r.item.id()))

@@ -83,7 +83,7 @@ public abstract class LifecycleContract {
         void requestApproveExpire_grantsOnce_revokesAtExpiry_andAuditsEachStep() {
             RequestId id = requestContributor(TestPolicies.ALICE);
 
-            assertThat(core.service.approve(TestPolicies.BOB, id)).isInstanceOf(Outcome.Granted.class);
+            assertThat(core.service.approve(TestPolicies.BOB, id)).isInstanceOf(Outcome.Activating.class);
             assertThat(stored(id).state()).isEqualTo(State.ACTIVE);
             assertThat(core.provider.grants).containsExactly(id);
 
@@ -101,8 +101,8 @@ public abstract class LifecycleContract {
         void autoApprovedRead_isGrantedAtOnce() {
             Outcome o = core.service.handle(TestPolicies.ALICE, "request Reader on sub-prod for 2h because look at logs");
 
-            assertThat(o).isInstanceOf(Outcome.Granted.class);
-            RequestId id = ((Outcome.Granted) o).request().id();
+            assertThat(o).isInstanceOf(Outcome.Activating.class);
+            RequestId id = ((Outcome.Activating) o).request().id();
             assertThat(stored(id).state()).isEqualTo(State.ACTIVE);
             assertThat(stored(id).expiresAt()).isEqualTo(core.clock.instant().plus(Duration.ofHours(2)));
         }
@@ -115,7 +115,7 @@ public abstract class LifecycleContract {
             assertThat(stored(id).state()).isEqualTo(State.PENDING);
             assertThat(core.provider.grants).isEmpty();
 
-            assertThat(core.service.approve(TestPolicies.DAVE, id)).isInstanceOf(Outcome.Granted.class);
+            assertThat(core.service.approve(TestPolicies.DAVE, id)).isInstanceOf(Outcome.Activating.class);
             assertThat(stored(id).state()).isEqualTo(State.ACTIVE);
         }
 
@@ -168,7 +168,7 @@ public abstract class LifecycleContract {
                 go.countDown();
                 long granted = 0;
                 for (Future<Outcome> f : outcomes) {
-                    if (f.get(60, TimeUnit.SECONDS) instanceof Outcome.Granted) {
+                    if (f.get(60, TimeUnit.SECONDS) instanceof Outcome.Activating) {
                         granted++;
                     }
                 }
