@@ -107,6 +107,15 @@ public final class TeamsModule implements AutoCloseable {
     /** Builds the adapter; the caller registers {@link #notifier()} and mounts {@link #servlet()}. */
     public static TeamsModule create(Settings settings, AccessService service, ConversationStore conversations,
                                      AuditLog audit, Clock clock) {
+        return create(settings, service, conversations, audit, clock, false);
+    }
+
+    /**
+     * As {@link #create(Settings, AccessService, ConversationStore, AuditLog, Clock)}, for tests: whether an
+     * activity may name a plain-http serviceUrl (a local fake of the connector). jitbot itself always requires https.
+     */
+    static TeamsModule create(Settings settings, AccessService service, ConversationStore conversations,
+                              AuditLog audit, Clock clock, boolean plainHttpServiceUrls) {
         Objects.requireNonNull(settings, "settings");
         Objects.requireNonNull(service, "service");
         Objects.requireNonNull(conversations, "conversations");
@@ -128,11 +137,12 @@ public final class TeamsModule implements AutoCloseable {
         Roster roster = new Roster(clock);
         CardViews views = new CardViews(service, roster, clock);
         Words words = new Words(clock);
-        JitBot bot = new JitBot(service, refs, roster, views, words);
+        JitBot bot = new JitBot(service, audit, clock, refs, roster, views, words);
         TeamsChatNotifier notifier = new TeamsChatNotifier(adapter, settings.appId(), refs, views);
         log.info("teams: ready ({}; tokens from {})", settings.authenticated() ? "JWT-checked" : "unauthenticated",
                 settings.authenticated() ? credentials.tokenEndpoint() : "nowhere");
-        return new TeamsModule(notifier, new MessagesServlet(adapter, bot, audit, clock));
+        return new TeamsModule(notifier, new MessagesServlet(adapter, bot, audit, clock,
+                settings.authenticated(), plainHttpServiceUrls));
     }
 
     /** The notifier Main registers with the core's Notifications. */

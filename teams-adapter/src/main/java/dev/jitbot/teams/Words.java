@@ -44,9 +44,27 @@ final class Words implements Outcome.Visitor<String> {
         return render(outcome);
     }
 
+    /** A fresh event id, which a person's message and the log line (and audit event) about it both show. */
+    static String eventId() {
+        return "E" + Integer.toHexString(RANDOM.nextInt()).toUpperCase(Locale.ROOT);
+    }
+
+    /** Why nothing was done for a turn whose sender the roster did not confirm, with the event id it was logged as. */
+    String identityRefused(Roster.Identity identity, String eventId) {
+        if (identity instanceof Roster.Identity.Contradicted) {
+            return "I did nothing: the identity in this message is not the one Teams has for your account. If you "
+                    + "did not expect this, tell the operators event id " + eventId + ".";
+        }
+        if (identity instanceof Roster.Identity.Unconfirmed) {
+            return "I could not confirm who you are with Teams just now, so I did nothing. Try again in a minute; "
+                    + "if it keeps failing, tell the operators event id " + eventId + ".";
+        }
+        throw new IllegalArgumentException("a confirmed sender is not refused");
+    }
+
     /** Logs {@code e} with a fresh event id and says, kindly, that {@code what} did not work. */
     String failure(String what, Throwable e) {
-        String eventId = "E" + Integer.toHexString(RANDOM.nextInt()).toUpperCase(Locale.ROOT);
+        String eventId = eventId();
         if (databaseDown(e)) {
             // The one failure worth naming: the transition was not written, so trying again is the right move.
             log.error("teams: {} failed: the database is unreachable [{}]", what, eventId, e);

@@ -100,8 +100,14 @@ class TeamsAdapterIT {
     }
 
     void serve(AccessService service, AuditLog audit, Clock clock, Notifications notifications) throws Exception {
+        serve(service, audit, clock, notifications, true);
+    }
+
+    /** @param plainHttpServiceUrls whether activities may name an http serviceUrl (FakeTeams is plain http) */
+    void serve(AccessService service, AuditLog audit, Clock clock, Notifications notifications,
+               boolean plainHttpServiceUrls) throws Exception {
         module = TeamsModule.create(new TeamsModule.Settings(APP_ID, APP_PASSWORD, null, teams.openIdMetadataUrl(),
-                teams.authority()), service, conversations, audit, clock);
+                teams.authority()), service, conversations, audit, clock, plainHttpServiceUrls);
         notifications.register(module.notifier());
         jetty = new Server(0);
         ServletContextHandler context = new ServletContextHandler();
@@ -340,6 +346,244 @@ class TeamsAdapterIT {
 
         private Instant inHalfAnHour() {
             return Instant.now().plus(Duration.ofMinutes(30));
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ identity
+
+    /**
+     * The requester is the connector's roster member for {@code from.id}: what the activity itself claims about the
+     * sender (Entra object id, name, tenant) is checked against it, never taken on trust.
+     */
+    @Nested
+    class IdentityBinding {
+
+        static final String BOB_CHAT = "a:1bob-personal-chat";
+        static final String READER = "request Reader on sub-prod for 1h because audit prep";
+
+        @Test
+        void commands_claimingAnotherMembersEntraId_areRefusedAuditedAndTouchNothingOfTheirs() throws Exception {
+            post(teams.message(BOB, BOB_CHAT, "personal", READER));
+            AccessRequest bobs = only(State.ACTIVE);
+            assertThat(bobs.principal().objectId()).isEqualTo(BOB.aadObjectId());
+            int eventsBefore = audit().size();
+            teams.reset();
+
+            for (String command : List.of("show " + bobs.id(), "extend " + bobs.id() + " by 30m because more audit",
+                    "release " + bobs.id(), READER)) {
+                String spoofed = FakeTeams.withFrom(teams.message(ALICE, ALICE_CHAT, "personal", command),
+                        "aadObjectId", BOB.aadObjectId());
+                assertThat(post(spoofed).statusCode()).isEqualTo(202);
+            }
+
+            List<LoggedRequest> replies = all("POST", "/v3/conversations/" + ALICE_CHAT + "/activities/.+");
+            assertThat(replies).hasSize(4).allSatisfy(r -> assertThat(text(r)).contains("I did nothing")
+                    .contains("not the one Teams has for your account").doesNotContain(bobs.id().value()));
+            AccessRequest after = core.store.find(bobs.id()).orElseThrow();
+            assertThat(after.state()).isEqualTo(State.ACTIVE);
+            assertThat(after.expiresAt()).isEqualTo(bobs.expiresAt());
+            assertThat(core.store.findByState(EnumSet.allOf(State.class))).hasSize(1);
+            assertThat(core.provider.grants).containsExactly(bobs.id());
+            assertThat(core.provider.revokes).isEmpty();
+            List<AuditEvent> added = audit().subList(eventsBefore, audit().size());
+            assertThat(added).hasSize(4).allSatisfy(e -> {
+                assertThat(e.action()).isEqualTo("identity-mismatch");
+                assertThat(e.actor()).isEqualTo("teams:" + ALICE.id());
+                assertThat(e.details()).contains(BOB.aadObjectId()).contains(ALICE.aadObjectId());
+            });
+            assertThat(conversations.find(Platform.TEAMS, "user:" + BOB.aadObjectId())).get().asString()
+                    .as("Bob's direct messages still go to Bob").contains(BOB_CHAT).doesNotContain(ALICE_CHAT);
+        }
+
+        @Test
+        void cardButton_claimingAnotherMembersEntraId_isRefusedWithAToastAndRevokesNothing() throws Exception {
+            post(teams.message(BOB, BOB_CHAT, "personal", READER));
+            AccessRequest bobs = only(State.ACTIVE);
+            int eventsBefore = audit().size();
+
+            String spoofed = FakeTeams.withFrom(teams.invoke(ERIN, "revoke", bobs.id().value(), "mine now"),
+                    "aadObjectId", BOB.aadObjectId());
+            HttpResponse<String> invoke = post(spoofed);
+
+            assertThat(invoke.statusCode()).isEqualTo(200);
+            ObjectNode body = json(invoke.body());
+            assertThat(body.path("type").asText()).isEqualTo("application/vnd.microsoft.activity.message");
+            assertThat(body.path("value").asText()).contains("I did nothing");
+            assertThat(core.store.find(bobs.id()).orElseThrow().state()).isEqualTo(State.ACTIVE);
+            assertThat(core.provider.revokes).isEmpty();
+            List<AuditEvent> added = audit().subList(eventsBefore, audit().size());
+            assertThat(added).singleElement().satisfies(e -> {
+                assertThat(e.action()).isEqualTo("identity-mismatch");
+                assertThat(e.actor()).isEqualTo("teams:" + ERIN.id());
+            });
+        }
+
+        @Test
+        void fromId_thatIsAnEntraObjectIdRatherThanARosterId_isRefusedAndAudited() throws Exception {
+            post(teams.message(BOB, BOB_CHAT, "personal", READER));
+            AccessRequest bobs = only(State.ACTIVE);
+            int eventsBefore = audit().size();
+            String alias = FakeTeams.withFrom(teams.message(BOB, ALICE_CHAT, "personal", "release " + bobs.id()),
+                    "id", BOB.aadObjectId());
+
+            assertThat(post(alias).statusCode()).isEqualTo(202);
+
+            assertThat(text(one("POST", "/v3/conversations/" + ALICE_CHAT + "/activities/.+"))).contains("I did nothing");
+            assertThat(core.store.find(bobs.id()).orElseThrow().state()).isEqualTo(State.ACTIVE);
+            assertThat(core.provider.revokes).isEmpty();
+            assertThat(audit().subList(eventsBefore, audit().size())).singleElement()
+                    .satisfies(e -> assertThat(e.details()).contains("is not a roster id").contains(BOB.id()));
+        }
+
+        @Test
+        void personalInstall_claimingAnotherMembersEntraId_filesNoChatUnderTheirId() throws Exception {
+            String spoofed = FakeTeams.withFrom(teams.install(ALICE_CHAT, "personal", ALICE), "aadObjectId",
+                    BOB.aadObjectId());
+
+            assertThat(post(spoofed).statusCode()).isEqualTo(202);
+
+            assertThat(conversations.find(Platform.TEAMS, "user:" + BOB.aadObjectId())).isEmpty();
+            assertThat(conversations.find(Platform.TEAMS, "user:" + ALICE.aadObjectId())).isEmpty();
+            assertThat(audit()).singleElement().satisfies(e -> assertThat(e.action()).isEqualTo("identity-mismatch"));
+        }
+
+        @Test
+        void message_whoseTenantsDisagree_isRefusedAndAudited() throws Exception {
+            ObjectNode a = json(teams.message(ALICE, ALICE_CHAT, "personal", READER));
+            ((ObjectNode) a.path("channelData").path("tenant")).put("id", "0d0d0d0d-1111-4222-8333-444455556666");
+
+            assertThat(post(a.toString()).statusCode()).isEqualTo(202);
+
+            assertThat(text(one("POST", "/v3/conversations/" + ALICE_CHAT + "/activities/.+"))).contains("I did nothing");
+            assertThat(core.store.findByState(EnumSet.allOf(State.class))).isEmpty();
+            assertThat(audit()).singleElement().satisfies(e -> {
+                assertThat(e.action()).isEqualTo("identity-mismatch");
+                assertThat(e.details()).contains("0d0d0d0d-1111-4222-8333-444455556666").contains(FakeTeams.TENANT);
+            });
+        }
+
+        @Test
+        void rosterUnreadable_refusesTheTurnWithTryAgain_andNeverFallsBackToTheClaimedFields() throws Exception {
+            StubMapping down = teams.failMemberLookUp(ALICE, 503);
+            try {
+                assertThat(post(teams.message(ALICE, ALICE_CHAT, "personal", READER)).statusCode()).isEqualTo(202);
+            } finally {
+                teams.wm.removeStub(down);
+            }
+
+            assertThat(text(one("POST", "/v3/conversations/" + ALICE_CHAT + "/activities/.+")))
+                    .contains("could not confirm who you are").contains("Try again in a minute");
+            assertThat(core.store.findByState(EnumSet.allOf(State.class))).isEmpty();
+            assertThat(core.provider.grants).isEmpty();
+            assertThat(conversations.find(Platform.TEAMS, "user:" + ALICE.aadObjectId())).isEmpty();
+        }
+
+        @Test
+        void rosterUnreadable_forACardButton_answersTryAgainAndDecidesNothing() throws Exception {
+            post(teams.install(APPROVALS, "channel", CAROL));
+            post(teams.message(ALICE, ALICE_CHAT, "personal", REQUEST));
+            AccessRequest pending = only(State.PENDING);
+
+            StubMapping down = teams.failMemberLookUp(BOB, 503);
+            HttpResponse<String> invoke;
+            try {
+                invoke = post(teams.invoke(BOB, "approve", pending.id().value(), null));
+            } finally {
+                teams.wm.removeStub(down);
+            }
+
+            assertThat(invoke.statusCode()).isEqualTo(200);
+            ObjectNode body = json(invoke.body());
+            assertThat(body.path("type").asText()).isEqualTo("application/vnd.microsoft.activity.message");
+            assertThat(body.path("value").asText()).contains("Try again in a minute");
+            assertThat(core.store.find(pending.id()).orElseThrow().state()).isEqualTo(State.PENDING);
+            assertThat(core.provider.grants).isEmpty();
+        }
+
+        @Test
+        void memberLookUp_isAskedOncePerFiveMinutes() throws Exception {
+            post(teams.message(ALICE, ALICE_CHAT, "personal", "list"));
+            post(teams.message(ALICE, ALICE_CHAT, "personal", "list"));
+            assertThat(teams.memberLookUps(ALICE)).hasSize(1);
+
+            core.clock.advance(Duration.ofMinutes(5).plusSeconds(1));
+            post(teams.message(ALICE, ALICE_CHAT, "personal", "list"));
+
+            assertThat(teams.memberLookUps(ALICE)).hasSize(2);
+            assertThat(all("POST", "/v3/conversations/" + ALICE_CHAT + "/activities/.+")).hasSize(3)
+                    .allSatisfy(r -> assertThat(text(r)).contains("You hold no access"));
+        }
+
+        @Test
+        void displayNameInTheActivity_isNotTheOneShown_theRostersIs() throws Exception {
+            post(teams.install(APPROVALS, "channel", CAROL));
+            post(FakeTeams.withFrom(teams.message(ALICE, ALICE_CHAT, "personal", REQUEST), "name", "Bob"));
+
+            AccessRequest pending = only(State.PENDING);
+            assertThat(pending.requester().displayName()).isEqualTo("Alice");
+            assertThat(card(one("POST", "/v3/conversations/" + APPROVALS + "/activities")).toString())
+                    .contains("Alice").doesNotContain("Bob");
+        }
+
+        private List<AuditEvent> audit() {
+            return ((InMemoryAuditLog) core.audit).all();
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ malformed
+
+    @Nested
+    class MalformedActivities {
+
+        @Test
+        void withoutServiceUrl_is400AndRunsNoTurn() throws Exception {
+            assertBadRequest(post(FakeTeams.with(teams.message(ALICE, ALICE_CHAT, "personal", "list"), "serviceUrl",
+                    null)));
+        }
+
+        @Test
+        void withARelativeServiceUrl_signedAsSuch_is400AndRunsNoTurn() throws Exception {
+            String relative = "smba.trafficmanager.net/amer/";
+            assertBadRequest(post(FakeTeams.with(teams.message(ALICE, ALICE_CHAT, "personal", "list"), "serviceUrl",
+                    relative), teams.token(teams.key, APP_ID, relative, Instant.now().plus(Duration.ofMinutes(30)))));
+        }
+
+        @Test
+        void withAPlainHttpServiceUrl_whenHttpsIsRequired_is400AndRunsNoTurn() throws Exception {
+            stop();
+            serve(core.service, core.audit, core.clock, core.notifications, false);
+
+            assertBadRequest(post(teams.message(ALICE, ALICE_CHAT, "personal", "list")));
+        }
+
+        @Test
+        void withoutFrom_is400AndRunsNoTurn() throws Exception {
+            ObjectNode a = json(teams.message(ALICE, ALICE_CHAT, "personal", "list"));
+            a.remove("from");
+            assertBadRequest(post(a.toString()));
+        }
+
+        @Test
+        void withoutFromId_is400AndRunsNoTurn() throws Exception {
+            assertBadRequest(post(FakeTeams.withFrom(teams.message(ALICE, ALICE_CHAT, "personal", "list"), "id", null)));
+        }
+
+        @Test
+        void withoutType_is400AndRunsNoTurn() throws Exception {
+            assertBadRequest(post(FakeTeams.with(teams.message(ALICE, ALICE_CHAT, "personal", "list"), "type", null)));
+        }
+
+        @Test
+        void notJson_is400AndRunsNoTurn() throws Exception {
+            assertBadRequest(post("{\"type\":\"message\",\"text\":"));
+        }
+
+        private void assertBadRequest(HttpResponse<String> response) {
+            assertThat(response.statusCode()).isEqualTo(400);
+            assertThat(response.body()).doesNotContain("Exception").doesNotContain("at dev.jitbot")
+                    .doesNotContain("at com.microsoft");
+            assertThat(teams.connectorCalls()).as("no turn ran").isEmpty();
+            assertThat(conversations.find(Platform.TEAMS, ALICE_CHAT)).isEmpty();
         }
     }
 

@@ -219,7 +219,7 @@ class ArmRoleAssignmentsIT {
 
             Outcome outcome = aliceAsksForReader();
 
-            assertThat(outcome).isInstanceOf(Outcome.Failed.class);
+            assertThat(outcome).isInstanceOf(Outcome.Activating.class);
             AccessRequest r = only();
             assertThat(r.state()).isEqualTo(State.FAILED);
             assertThat(r.note()).contains("jitbot's Azure identity lacks the permission "
@@ -249,7 +249,7 @@ class ArmRoleAssignmentsIT {
 
             Outcome outcome = core.service.handle(TestPolicies.ALICE, "release " + id);
 
-            assertThat(outcome).isInstanceOf(Outcome.Ended.class);
+            assertThat(outcome).isInstanceOf(Outcome.Revoking.class);
             assertThat(core.store.find(id).orElseThrow().state()).isEqualTo(State.ENDED);
             fakes.wm.verify(1, deleteRequestedFor(urlPathMatching(
                     AzureFakes.path(RG, ASSIGNMENTS + ArmNames.assignmentName(id)))));
@@ -261,7 +261,7 @@ class ArmRoleAssignmentsIT {
             fakes.wm.stubFor(delete(urlPathMatching(putPath())).willReturn(json(404,
                     AzureFakes.armError("RoleAssignmentNotFound", "gone"))));
 
-            assertThat(core.service.handle(TestPolicies.ALICE, "release " + id)).isInstanceOf(Outcome.Ended.class);
+            assertThat(core.service.handle(TestPolicies.ALICE, "release " + id)).isInstanceOf(Outcome.Revoking.class);
         }
 
         @Test
@@ -274,7 +274,8 @@ class ArmRoleAssignmentsIT {
 
             AccessRequest r = core.store.find(id).orElseThrow();
             assertThat(r.state()).isEqualTo(State.REVOKING);
-            assertThat(r.note()).contains("status 503");
+            assertThat(core.outbox.pending(id)).filteredOn(i -> i.kind() == dev.jitbot.core.app.WorkKind.REVOKE)
+                    .singleElement().satisfies(i -> assertThat(i.lastError()).contains("status 503"));
             assertThat(core.audit.forRequest(id)).anyMatch(e -> e.action().equals("revoke-failed"));
             // 1 try + 3 pipeline retries (fast tuning)
             fakes.wm.verify(4, deleteRequestedFor(urlPathMatching(putPath())));
