@@ -26,16 +26,9 @@ import dev.jitbot.core.domain.RequestId;
 import dev.jitbot.core.domain.Refusal;
 import java.net.HttpURLConnection;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -63,15 +56,10 @@ final class JitBot extends ActivityHandler {
     private final Roster roster;
     private final CardViews views;
     private final Words words;
-    private final ExecutorService work;
-    private final Duration turnBudget;
 
-    /**
-     * @param work         runs the core's side of a button, so a slow Azure cannot hold the invoke past Teams' timeout
-     * @param turnBudget how long a turn waits for the core before answering "still working on it"
-     */
+    /** The core only writes rows (Azure is called later, from the outbox), so turns run it inline. */
     JitBot(AccessService service, AuditLog audit, Clock clock, ConversationRefs refs, Roster roster, CardViews views,
-           Words words, ExecutorService work, Duration turnBudget) {
+           Words words) {
         this.service = service;
         this.audit = audit;
         this.clock = clock;
@@ -79,8 +67,6 @@ final class JitBot extends ActivityHandler {
         this.roster = roster;
         this.views = views;
         this.words = words;
-        this.work = work;
-        this.turnBudget = turnBudget;
     }
 
     /**
@@ -117,9 +103,7 @@ final class JitBot extends ActivityHandler {
         ChatUser user = known.user();
         String reply;
         try {
-            reply = withinBudget(() -> service.handle(user, text)).map(words::render)
-                    .orElse("I'm still working on it: Azure has not answered yet. You'll hear from me here, and on "
-                            + "the request card, as soon as it does.");
+            reply = words.render(service.handle(user, text));
         } catch (RuntimeException e) {
             reply = words.failure("handling your command", e);
         }
@@ -236,10 +220,9 @@ final class JitBot extends ActivityHandler {
         String notice = null;
         boolean problem = false;
         if (call != null) {
-            Optional<Outcome> outcome = withinBudget(call);
-            notice = outcome.map(words::onCard).orElse("Still working on it: Azure has not answered yet. This card "
-                    + "updates itself, and the requester hears from me, as soon as it does.");
-            problem = outcome.isPresent() && outcome.get() instanceof Outcome.Refused;
+            Outcome outcome = call.get();
+            notice = words.onCard(outcome);
+            problem = outcome instanceof Outcome.Refused;
         }
         Optional<AccessRequest> current = service.find(user, requestId);
         if (current.isEmpty()) {
@@ -251,35 +234,6 @@ final class JitBot extends ActivityHandler {
         String conversationId = ConversationRefs.baseId(ctx.getActivity().getConversation().getId());
         List<String> refreshIds = views.actorIds(connector, conversationId, current.get());
         return card(views.personal(user, current.get(), refreshIds, notice, problem));
-    }
-
-    /**
-     * The outcome, or empty when the core is still busy after the budget: Teams gives a bot about 15 s to answer.
-     * The core carries on, and its notifications (card redraw, personal message) tell people the result.
-     */
-    private Optional<Outcome> withinBudget(Supplier<Outcome> call) {
-        AtomicBoolean abandoned = new AtomicBoolean();
-        Future<Outcome> running = work.submit(() -> {
-            try {
-                return call.get();
-            } catch (RuntimeException e) {
-                if (abandoned.get()) {
-                    log.error("teams: work finished after its turn had answered, and failed", e);
-                }
-                throw e;
-            }
-        });
-        try {
-            return Optional.of(running.get(turnBudget.toMillis(), TimeUnit.MILLISECONDS));
-        } catch (TimeoutException e) {
-            abandoned.set(true);
-            return Optional.empty();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for the core", e);
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
-        }
     }
 
     private Roster.Identity identify(TurnContext ctx) {
