@@ -217,7 +217,7 @@ public final class InMemoryOutbox implements Outbox {
 
     private void check() {
         if (down) {
-            throw new IllegalStateException("database unreachable (test: outbox down)");
+            throw new dev.jitbot.core.store.StoreException("database unreachable (test: outbox down)", null);
         }
     }
 
