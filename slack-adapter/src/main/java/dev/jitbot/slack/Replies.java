@@ -38,15 +38,17 @@ final class Replies implements Outcome.Visitor<String> {
     /** Logs {@code error} under a fresh event id and returns the sentence the person sees. */
     String failure(String whatWasAttempted, Throwable error) {
         String eventId = "E" + HexFormat.of().withUpperCase().toHexDigits(RANDOM.nextInt());
-        log.error("{} failed [event {}]", whatWasAttempted, eventId, error);
-        return ":warning: Something went wrong on my side while I tried to " + Cards.esc(whatWasAttempted) + ". Check where "
+        // What was attempted may carry the person's own words (a slash command's text): escaped and clipped.
+        log.error("{} failed [event {}]", UserText.forLog(whatWasAttempted), eventId, error);
+        return ":warning: Something went wrong on my side while I tried to "
+                + Cards.esc(UserText.clip(whatWasAttempted)) + ". Check where "
                 + "things stand with `/jit list`, and try again in a minute; if it keeps happening, tell the jitbot "
                 + "operators event id `" + eventId + "`.";
     }
 
     /** The receipt a slash command gets within Slack's 3 seconds, before the work is done. */
     static String receipt(String text) {
-        String shown = text == null || text.isBlank() ? "" : " `/jit " + Cards.esc(text.strip()) + "`";
+        String shown = text == null || text.isBlank() ? "" : " `/jit " + Cards.esc(UserText.clip(text.strip())) + "`";
         return ":hourglass_flowing_sand: Got it" + shown + "; working on it…";
     }
 

@@ -147,7 +147,8 @@ final class SlackHandlers {
         app.event(AppHomeOpenedEvent.class, (req, ctx) -> {
             AppHomeOpenedEvent e = req.getEvent();
             if (e.getTab() == null || "home".equals(e.getTab())) {
-                offload("show App Home", message -> log.warn("App Home for {}: {}", e.getUser(), message),
+                offload("show App Home",
+                        message -> log.warn("App Home for {}: {}", UserText.forLog(e.getUser()), message),
                         () -> publishHome(e.getUser(), null));
             }
             return ctx.ack();
@@ -217,10 +218,10 @@ final class SlackHandlers {
         try {
             var r = client.viewsPublish(q -> q.userId(userId).view(view));
             if (!r.isOk()) {
-                log.warn("views.publish for {} answered {}", userId, r.getError());
+                log.warn("views.publish for {} answered {}", UserText.forLog(userId), UserText.forLog(r.getError()));
             }
         } catch (IOException | SlackApiException e) {
-            log.warn("views.publish for {} failed: {}", userId, e.toString());
+            log.warn("views.publish for {} failed: {}", UserText.forLog(userId), e.toString());
         }
     }
 
@@ -256,7 +257,7 @@ final class SlackHandlers {
             });
             return true;
         } catch (RejectedExecutionException e) {
-            log.warn("work queue full; turned away {}", what);
+            log.warn("work queue full; turned away {}", UserText.forLog(what));
             return false;
         }
     }

@@ -4,12 +4,15 @@ import static dev.jitbot.core.testing.TestPolicies.ALICE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.google.gson.JsonParser;
 import dev.jitbot.core.domain.AccessRequest;
 import dev.jitbot.core.domain.AuditEvent;
 import dev.jitbot.core.domain.State;
+import java.net.ServerSocket;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -21,8 +24,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@code /slack/events} as an attacker meets it: bodies past the cap with and without Content-Length, unsigned
- * bodies built to forge log lines, timestamps from the future, signed payloads Bolt cannot read, and methods
- * nobody needs.
+ * bodies built to forge log lines, timestamps from the future, signed payloads Bolt cannot read, methods nobody
+ * needs, and commands long enough to flood a log or a reply.
  */
 class HostileRequestsIT {
 
@@ -111,6 +114,31 @@ class HostileRequestsIT {
             assertThat(rejections()).singleElement();
             assertThat(logs.lines()).isNotEmpty().noneMatch(l -> l.contains(MARKER));
         }
+
+        @Test
+        void signedCommandWhoseAnswerFails_isLoggedEscapedAndClipped() throws Exception {
+            String text = "list\r\n2026-11-25T14:00:00.000Z INFO  [main] dev.jitbot - " + MARKER + "\u0007"
+                    + "y".repeat(5_000);
+            String body = SlackRig.form("command", "/jit", "text", text, "user_id", ALICE.id(), "user_name", "alice",
+                    "response_url", "http://127.0.0.1:" + deadPort() + "/respond/nowhere", "trigger_id", "1.2.3");
+            HttpResponse<String> ack = rig.timed(body, SlackRig.nowSeconds());
+            assertThat(ack.statusCode()).isEqualTo(200);
+
+            await().atMost(Duration.ofSeconds(20)).until(() -> logs.jitbotLines().stream()
+                    .anyMatch(l -> l.contains("failed [event")));
+            String line = logs.jitbotLines().stream().filter(l -> l.contains("failed [event")).findFirst()
+                    .orElseThrow();
+            assertThat(line).contains("/jit list\\r\\n2026-11-25").contains(MARKER + "\\u0007")
+                    .contains("more characters)").doesNotContain("\r").doesNotContain("\n")
+                    .doesNotContain("y".repeat(300));
+            assertThat(logs.lines()).allMatch(l -> !l.contains(MARKER) || !l.contains("\n"));
+        }
+
+        private static int deadPort() throws Exception {
+            try (ServerSocket s = new ServerSocket(0)) {
+                return s.getLocalPort();
+            }
+        }
     }
 
     @Nested
@@ -171,6 +199,20 @@ class HostileRequestsIT {
             assertThat(r.status()).isEqualTo(405);
             assertThat(r.head() + r.body()).doesNotContain(MARKER);
             assertThat(r.head()).containsIgnoringCase("Allow: POST");
+        }
+    }
+
+    @Nested
+    class Echo {
+
+        @Test
+        void longCommand_isQuotedBackInTheAckAtMostTwoHundredCharacters() throws Exception {
+            HttpResponse<String> ack = rig.command(ALICE, "request " + "z".repeat(100_000), "long");
+
+            assertThat(ack.statusCode()).isEqualTo(200);
+            String text = JsonParser.parseString(ack.body()).getAsJsonObject().get("text").getAsString();
+            assertThat(text).contains("`/jit request zzz").contains("…").hasSizeLessThan(UserText.MAX_QUOTED + 60)
+                    .doesNotContain("z".repeat(UserText.MAX_QUOTED));
         }
     }
 }
