@@ -3,6 +3,7 @@ package dev.jitbot.slack;
 import dev.jitbot.core.app.Phrases;
 import dev.jitbot.core.domain.AccessRequest;
 import dev.jitbot.core.domain.AuditEvent;
+import dev.jitbot.core.domain.ChatUser;
 import dev.jitbot.core.domain.Durations;
 import dev.jitbot.core.domain.Outcome;
 import dev.jitbot.core.domain.State;
@@ -50,6 +51,18 @@ final class Replies implements Outcome.Visitor<String> {
     static String receipt(String text) {
         String shown = text == null || text.isBlank() ? "" : " `/jit " + Cards.esc(UserText.clip(text.strip())) + "`";
         return ":hourglass_flowing_sand: Got it" + shown + "; working on it…";
+    }
+
+    /**
+     * Deny pressed by someone the core would not let decide ({@code AccessService.canApprove} said no): said at
+     * once, instead of a form whose reason would be refused on submit.
+     */
+    static String cannotDeny(AccessRequest r, ChatUser actor) {
+        if (r.requester().samePerson(actor)) {
+            return ":no_entry_sign: You cannot deny your own request `" + r.id() + "`. To withdraw it, `/jit cancel "
+                    + r.id() + "`.";
+        }
+        return ":no_entry_sign: Only the approvers of " + Cards.esc(r.label()) + " (`" + r.id() + "`) can deny it.";
     }
 
     @Override

@@ -23,6 +23,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.BiFunction;
@@ -90,8 +91,22 @@ final class SlackHandlers {
             boolean queued = offload("open the deny form", respond, () -> {
                 ChatUser actor = users.resolve(p.getUser().getId(), p.getUser().getName());
                 Parsed<RequestId> id = RequestId.parse(value);
-                String label = id.isOk() ? service.find(actor, id.orThrow()).map(AccessRequest::label).orElse(value)
-                        : value;
+                if (!id.isOk()) {
+                    respond.send(replies.render(new Outcome.Refused(Refusal.Reason.INVALID_INPUT, id.reason())));
+                    return;
+                }
+                Optional<AccessRequest> request = service.find(actor, id.orThrow());
+                if (request.isEmpty()) {
+                    respond.send(replies.render(service.show(actor, id.orThrow())));
+                    return;
+                }
+                // A form only someone who may decide can use: the requester (or a bystander) hears why not now,
+                // instead of after typing a reason.
+                if (!service.canApprove(actor, request.get())) {
+                    respond.send(Replies.cannotDeny(request.get(), actor));
+                    return;
+                }
+                String label = request.get().label();
                 var opened = client.viewsOpen(r -> r.triggerId(p.getTriggerId())
                         .view(RequestForm.denyModal(value, label)));
                 if (!opened.isOk()) {

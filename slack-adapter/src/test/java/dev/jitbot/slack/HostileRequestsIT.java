@@ -1,12 +1,15 @@
 package dev.jitbot.slack;
 
 import static dev.jitbot.core.testing.TestPolicies.ALICE;
+import static dev.jitbot.core.testing.TestPolicies.ERIN;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.jitbot.core.domain.AccessRequest;
 import dev.jitbot.core.domain.AuditEvent;
+import dev.jitbot.core.domain.MessageRef;
 import dev.jitbot.core.domain.State;
 import java.net.ServerSocket;
 import java.net.URLEncoder;
@@ -25,7 +28,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * {@code /slack/events} as an attacker meets it: bodies past the cap with and without Content-Length, unsigned
  * bodies built to forge log lines, timestamps from the future, signed payloads Bolt cannot read, methods nobody
- * needs, and commands long enough to flood a log or a reply.
+ * needs, and a requester pressing Deny on their own request.
  */
 class HostileRequestsIT {
 
@@ -213,6 +216,50 @@ class HostileRequestsIT {
             String text = JsonParser.parseString(ack.body()).getAsJsonObject().get("text").getAsString();
             assertThat(text).contains("`/jit request zzz").contains("…").hasSizeLessThan(UserText.MAX_QUOTED + 60)
                     .doesNotContain("z".repeat(UserText.MAX_QUOTED));
+        }
+    }
+
+    @Nested
+    class DenyButton {
+
+        @Test
+        void pressedByTheRequester_opensNoForm_andSaysToCancelInstead() throws Exception {
+            AccessRequest pending = requestContributor();
+            MessageRef card = rig.store.messages(pending.id()).stream().filter(m -> MessageRef.CARD.equals(m.kind()))
+                    .findFirst().orElseThrow();
+
+            HttpResponse<String> click = rig.click(ALICE, Cards.DENY, pending.id().value(), "own-deny",
+                    card.messageId());
+
+            assertThat(click.statusCode()).isEqualTo(200);
+            await().until(() -> !rig.responses("own-deny").isEmpty());
+            JsonObject reply = rig.responses("own-deny").get(0);
+            assertThat(reply.get("response_type").getAsString()).isEqualTo("ephemeral");
+            assertThat(reply.get("text").getAsString()).contains("You cannot deny your own request")
+                    .contains("/jit cancel " + pending.id());
+            assertThat(rig.calls("views.open")).isEmpty();
+            assertThat(rig.store.find(pending.id()).orElseThrow().state()).isEqualTo(State.PENDING);
+        }
+
+        @Test
+        void pressedBySomeoneWhoMayNotSeeTheRequest_opensNoForm_andRevealsNothing() throws Exception {
+            AccessRequest pending = requestContributor();
+            MessageRef card = rig.store.messages(pending.id()).stream().filter(m -> MessageRef.CARD.equals(m.kind()))
+                    .findFirst().orElseThrow();
+
+            rig.click(ERIN, Cards.DENY, pending.id().value(), "bystander-deny", card.messageId());
+
+            await().until(() -> !rig.responses("bystander-deny").isEmpty());
+            assertThat(rig.responses("bystander-deny").get(0).get("text").getAsString())
+                    .contains("I know no request " + pending.id() + " that you can see").doesNotContain("Contributor");
+            assertThat(rig.calls("views.open")).isEmpty();
+        }
+
+        private AccessRequest requestContributor() throws Exception {
+            rig.command(ALICE, "request Contributor on rg-payments for 45m because INC-4411 hotfix", "filed");
+            await().atMost(Duration.ofSeconds(10)).until(() -> !rig.inState(State.PENDING).isEmpty()
+                    && !rig.store.messages(rig.inState(State.PENDING).get(0).id()).isEmpty());
+            return rig.inState(State.PENDING).get(0);
         }
     }
 }
