@@ -117,11 +117,10 @@ public final class AzureLimiter {
         }
 
         synchronized void pause(Instant until) {
+            // Azure said when to come back; the tokens left are not spent by the wait.
             if (until.isAfter(pausedUntil)) {
                 pausedUntil = until;
             }
-            tokens = 0;
-            last = until;
         }
 
         synchronized boolean pausedAt(Instant now) {
