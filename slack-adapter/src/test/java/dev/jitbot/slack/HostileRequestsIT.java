@@ -88,7 +88,6 @@ class HostileRequestsIT {
 
             assertThat(r.status()).isEqualTo(413);
             assertThat(r.body()).contains("1 MiB");
-            await().until(() -> !rig.responses("under").isEmpty());
             assertThat(rig.responses("over")).isEmpty();
             assertThat(everything()).isEmpty();
         }
@@ -120,18 +119,20 @@ class HostileRequestsIT {
 
         @Test
         void signedCommandWhoseAnswerFails_isLoggedEscapedAndClipped() throws Exception {
-            String text = "list\r\n2026-11-25T14:00:00.000Z INFO  [main] dev.jitbot - " + MARKER + "\u0007"
-                    + "y".repeat(5_000);
+            // The database is away, so the command fails and is logged with what was typed.
+            rig.databaseDown.set(true);
+            String text = "request Reader on sub-prod for 1h because x\r\n2026-11-25T14:00:00.000Z INFO  [main] "
+                    + "dev.jitbot - " + MARKER + "\u0007" + "y".repeat(900);
             String body = SlackRig.form("command", "/jit", "text", text, "user_id", ALICE.id(), "user_name", "alice",
                     "response_url", "http://127.0.0.1:" + deadPort() + "/respond/nowhere", "trigger_id", "1.2.3");
             HttpResponse<String> ack = rig.timed(body, SlackRig.nowSeconds());
             assertThat(ack.statusCode()).isEqualTo(200);
 
             await().atMost(Duration.ofSeconds(20)).until(() -> logs.jitbotLines().stream()
-                    .anyMatch(l -> l.contains("failed [event")));
-            String line = logs.jitbotLines().stream().filter(l -> l.contains("failed [event")).findFirst()
+                    .anyMatch(l -> l.contains("[event")));
+            String line = logs.jitbotLines().stream().filter(l -> l.contains("[event")).findFirst()
                     .orElseThrow();
-            assertThat(line).contains("/jit list\\r\\n2026-11-25").contains(MARKER + "\\u0007")
+            assertThat(line).contains("because x\\r\\n2026-11-25").contains(MARKER + "\\u0007")
                     .contains("more characters)").doesNotContain("\r").doesNotContain("\n")
                     .doesNotContain("y".repeat(300));
             assertThat(logs.lines()).allMatch(l -> !l.contains(MARKER) || !l.contains("\n"));
@@ -209,13 +210,13 @@ class HostileRequestsIT {
     class Echo {
 
         @Test
-        void longCommand_isQuotedBackInTheAckAtMostTwoHundredCharacters() throws Exception {
+        void longCommand_isRefusedInTheAck_withoutQuotingItBack() throws Exception {
             HttpResponse<String> ack = rig.command(ALICE, "request " + "z".repeat(100_000), "long");
 
             assertThat(ack.statusCode()).isEqualTo(200);
             String text = JsonParser.parseString(ack.body()).getAsJsonObject().get("text").getAsString();
-            assertThat(text).contains("`/jit request zzz").contains("…").hasSizeLessThan(UserText.MAX_QUOTED + 60)
-                    .doesNotContain("z".repeat(UserText.MAX_QUOTED));
+            assertThat(text).contains("the limit is 4,000").hasSizeLessThan(UserText.MAX_QUOTED + 300)
+                    .doesNotContain("z".repeat(50));
         }
     }
 
