@@ -115,7 +115,7 @@ final class GrantsCommand implements Runnable {
                 while (System.nanoTime() < deadline) {
                     AccessRequest r = core.backend.requests().find(rid.orThrow()).orElseThrow();
                     if (r.state() == dev.jitbot.core.domain.State.ENDED) {
-                        out.println("Azure confirmed: " + r.label() + " (" + r.id() + ") is revoked.");
+                        out.println(new ConsoleText(Clock.systemUTC()).ended(new Outcome.Ended(r)));
                         return 0;
                     }
                     try {

@@ -163,6 +163,69 @@ final class Metrics {
                 .tag("platform", platform.key()).tag("operation", operation).register(registry);
     }
 
+    /**
+     * The outbox with the audit events of each write counted as {@link #audited} counts appends: a transition's
+     * events are written by the outbox in its own transaction, not through {@code AuditLog.append}.
+     */
+    dev.jitbot.core.app.Outbox counted(dev.jitbot.core.app.Outbox delegate) {
+        return new dev.jitbot.core.app.Outbox() {
+            private Commit count(Commit c, dev.jitbot.core.app.Change change) {
+                if (c == Commit.DONE && change != null) {
+                    change.events().forEach(e -> outcomes(e.action(), e.platform()).increment());
+                }
+                return c;
+            }
+
+            @Override
+            public Commit commit(dev.jitbot.core.app.Change change) {
+                return count(delegate.commit(change), change);
+            }
+
+            @Override
+            public List<dev.jitbot.core.app.WorkItem> claim(dev.jitbot.core.app.WorkKind.Lane lane, int max,
+                                                            Instant now, java.util.Collection<String> skip) {
+                return delegate.claim(lane, max, now, skip);
+            }
+
+            @Override
+            public Commit complete(dev.jitbot.core.app.WorkItem item, dev.jitbot.core.app.Change change,
+                                   dev.jitbot.core.domain.MessageRef posted, Instant now) {
+                return count(delegate.complete(item, change, posted, now), change);
+            }
+
+            @Override
+            public Commit retry(dev.jitbot.core.app.WorkItem item, Instant due, String error,
+                                dev.jitbot.core.app.Change change, Instant now) {
+                return count(delegate.retry(item, due, error, change, now), change);
+            }
+
+            @Override
+            public void renew(java.util.Collection<dev.jitbot.core.app.WorkItem> items, Instant now) {
+                delegate.renew(items, now);
+            }
+
+            @Override
+            public int collapseUpdates(dev.jitbot.core.app.WorkItem item) {
+                return delegate.collapseUpdates(item);
+            }
+
+            @Override
+            public List<dev.jitbot.core.app.WorkItem> pending(RequestId id) {
+                return delegate.pending(id);
+            }
+
+            @Override
+            public java.util.Map<dev.jitbot.core.app.WorkKind, Depth> depth(Instant now) {
+                return delegate.depth(now);
+            }
+
+            @Override
+            public void onCommit(Runnable listener) {
+                delegate.onCommit(listener);
+            }
+        };
+    }
+
     AuditLog audited(AuditLog delegate) {
         return new AuditLog() {
             @Override

@@ -180,9 +180,10 @@ final class ServeCommand extends Main.Env implements java.util.concurrent.Callab
     }
 
     /** The backend with its audit log counted by the metrics. */
-    private record MeteredBackend(Backend b, Metrics metrics, dev.jitbot.core.app.AuditLog audit) implements Backend {
+    private record MeteredBackend(Backend b, Metrics metrics, dev.jitbot.core.app.AuditLog audit,
+                                  dev.jitbot.core.app.Outbox outbox) implements Backend {
         MeteredBackend(Backend b, Metrics metrics) {
-            this(b, metrics, metrics.audited(b.audit()));
+            this(b, metrics, metrics.audited(b.audit()), metrics.counted(b.outbox()));
         }
 
         @Override
@@ -200,10 +201,7 @@ final class ServeCommand extends Main.Env implements java.util.concurrent.Callab
             return b.scheduler();
         }
 
-        @Override
-        public dev.jitbot.core.app.Outbox outbox() {
-            return b.outbox();
-        }
+
 
         @Override
         public void start(dev.jitbot.core.app.ExpiryService expiry) {
