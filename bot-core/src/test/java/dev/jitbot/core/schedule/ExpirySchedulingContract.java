@@ -121,6 +121,8 @@ abstract class ExpirySchedulingContract {
             startCore(azure);
             RequestId id = grantReader("2s");
             Instant expiresAt = stored(id).expiresAt();
+            // The worker schedules the expiry right after it writes ACTIVE.
+            await().atMost(Duration.ofSeconds(5)).until(() -> !core.scheduler.scheduled(id).isEmpty());
             assertThat(core.scheduler.scheduled(id)).singleElement().asString().startsWith("expire@");
 
             await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
