@@ -44,6 +44,9 @@ public final class JdbcOutbox implements Outbox {
     private final String owner;
     private final Duration lease;
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+    /** Writes waiting for the next group transaction (see {@link #inGroup}). */
+    private final java.util.concurrent.ConcurrentLinkedQueue<Pending> queue = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private static final int MAX_GROUP = 200;
 
     /**
      * @param owner this worker's name in {@code lease_owner} (unique per process)
@@ -58,7 +61,7 @@ public final class JdbcOutbox implements Outbox {
 
     @Override
     public Commit commit(Change change) {
-        Commit result = inTransaction(change.events().isEmpty() ? null : audit.appendLock(), c -> write(c, change));
+        Commit result = inGroup((c, events) -> write(c, change, events));
         if (result == Commit.DONE && !change.work().isEmpty()) {
             listeners.forEach(Runnable::run);
         }
@@ -117,7 +120,7 @@ public final class JdbcOutbox implements Outbox {
 
     @Override
     public Commit complete(WorkItem item, Change change, MessageRef posted, Instant now) {
-        Commit result = inTransaction(change == null || change.events().isEmpty() ? null : audit.appendLock(), c -> {
+        Commit result = inGroup((c, events) -> {
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM work_items WHERE id = ? AND lease_owner = ?")) {
                 ps.setLong(1, item.id());
                 ps.setString(2, owner);
@@ -128,7 +131,7 @@ public final class JdbcOutbox implements Outbox {
             if (posted != null) {
                 JdbcRequestStore.addMessage(c, item.work().requestId(), posted);
             }
-            return change == null ? Commit.DONE : write(c, change);
+            return change == null ? Commit.DONE : write(c, change, events);
         });
         if (result == Commit.DONE && change != null && !change.work().isEmpty()) {
             listeners.forEach(Runnable::run);
@@ -138,7 +141,7 @@ public final class JdbcOutbox implements Outbox {
 
     @Override
     public Commit retry(WorkItem item, Instant due, String error, Change change, Instant now) {
-        return inTransaction(change == null || change.events().isEmpty() ? null : audit.appendLock(), c -> {
+        return inGroup((c, events) -> {
             String sql = "UPDATE work_items SET lease_owner = NULL, lease_until = NULL, due_at = ?"
                     + (error != null ? ", last_error = ?" : ", attempts = attempts - 1")
                     + " WHERE id = ? AND lease_owner = ?";
@@ -154,7 +157,7 @@ public final class JdbcOutbox implements Outbox {
                     return Commit.FENCED;
                 }
             }
-            return change == null ? Commit.DONE : write(c, change);
+            return change == null ? Commit.DONE : write(c, change, events);
         });
     }
 
@@ -234,7 +237,8 @@ public final class JdbcOutbox implements Outbox {
         listeners.add(Objects.requireNonNull(listener, "listener"));
     }
 
-    private Commit write(Connection c, Change change) throws SQLException {
+    /** Writes the row and the work; the audit events go to {@code events}, appended once the group's rows are in. */
+    private Commit write(Connection c, Change change, List<AuditEvent> events) throws SQLException {
         AccessRequest next = change.next();
         if (next != null) {
             if (change.previous() == null) {
@@ -285,9 +289,7 @@ public final class JdbcOutbox implements Outbox {
                 ps.executeBatch();
             }
         }
-        for (AuditEvent e : change.events()) {
-            JdbcAuditLog.append(c, e);
-        }
+        events.addAll(change.events());
         return Commit.DONE;
     }
 
@@ -337,35 +339,116 @@ public final class JdbcOutbox implements Outbox {
     }
 
     private interface TxBody {
-        Commit run(Connection c) throws SQLException;
+        /** Writes on {@code c}; audit events go to {@code events}, to be appended only if this returns DONE. */
+        Commit run(Connection c, List<AuditEvent> events) throws SQLException;
     }
 
-    private Commit inTransaction(ReentrantLock lock, TxBody body) {
-        if (lock != null) {
+    /** One write waiting for a leader to run it in the next group transaction. */
+    private static final class Pending {
+        final TxBody body;
+        final List<AuditEvent> events = new ArrayList<>();
+        volatile boolean done;
+        Commit result;
+        RuntimeException failure;
+
+        Pending(TxBody body) {
+            this.body = body;
+        }
+    }
+
+    /**
+     * Group commit. Every write of this process takes the audit chain's lock (the chain has one head), so rather than
+     * one transaction each, the thread that gets the lock runs every write queued behind it in one transaction, each
+     * in a savepoint of its own: a write that loses its compare-and-set (or fails) is rolled back alone, and one
+     * commit makes the rest durable together. Under a burst this turns a queue of transactions into a few large ones.
+     */
+    private Commit inGroup(TxBody body) {
+        Pending mine = new Pending(body);
+        queue.add(mine);
+        ReentrantLock lock = audit.appendLock();
+        while (!mine.done) {
             lock.lock();
+            try {
+                if (!mine.done) {
+                    List<Pending> batch = new ArrayList<>();
+                    for (Pending p; batch.size() < MAX_GROUP && (p = queue.poll()) != null; ) {
+                        batch.add(p);
+                    }
+                    runGroup(batch);
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+        if (mine.failure != null) {
+            throw mine.failure;
+        }
+        return mine.result;
+    }
+
+    private void runGroup(List<Pending> batch) {
+        if (batch.isEmpty()) {
+            return;
         }
         try (Connection c = dataSource.getConnection()) {
             boolean autoCommit = c.getAutoCommit();
             c.setAutoCommit(false);
             try {
-                Commit result = body.run(c);
-                if (result == Commit.DONE) {
+                boolean any = false;
+                for (Pending p : batch) {
+                    java.sql.Savepoint sp = c.setSavepoint();
+                    try {
+                        p.result = p.body.run(c, p.events);
+                        if (p.result == Commit.DONE) {
+                            c.releaseSavepoint(sp);
+                            any = true;
+                        } else {
+                            p.events.clear();
+                            c.rollback(sp);
+                        }
+                    } catch (SQLException e) {
+                        c.rollback(sp);
+                        p.failure = Sql.failure("writing a transition", e);
+                    } catch (RuntimeException e) {
+                        c.rollback(sp);
+                        p.failure = e;
+                    }
+                }
+                // The chain's head is locked last, after every row lock the group takes, as a lone transition
+                // does: no replica ever holds the head while it waits for a row another one holds.
+                for (Pending p : batch) {
+                    if (p.failure == null && p.result == Commit.DONE) {
+                        for (AuditEvent e : p.events) {
+                            JdbcAuditLog.append(c, e);
+                        }
+                    }
+                }
+                if (any) {
                     c.commit();
                 } else {
                     c.rollback();
                 }
-                return result;
             } catch (SQLException | RuntimeException e) {
-                c.rollback();
+                try {
+                    c.rollback();
+                } catch (SQLException again) {
+                    e.addSuppressed(again);
+                }
                 throw e;
             } finally {
                 c.setAutoCommit(autoCommit);
             }
-        } catch (SQLException e) {
-            throw Sql.failure("writing a transition", e);
+        } catch (SQLException | RuntimeException e) {
+            RuntimeException failure = e instanceof RuntimeException r ? r : Sql.failure("writing a transition",
+                    (SQLException) e);
+            for (Pending p : batch) {
+                if (p.failure == null) {
+                    p.failure = failure;
+                }
+            }
         } finally {
-            if (lock != null) {
-                lock.unlock();
+            for (Pending p : batch) {
+                p.done = true;
             }
         }
     }

@@ -55,8 +55,9 @@ final class DurableCore implements AutoCloseable {
         this.scheduler = new QuartzExpiryScheduler(db, settings);
         this.outbox = new JdbcOutbox(db.dataSource(), audit, "test-" + java.util.UUID.randomUUID(),
                 java.time.Duration.ofSeconds(20));
+        // Not ARM's limits: these tests measure the scheduler and the workers, and the fake provider is not ARM.
         this.work = new WorkHandlers(() -> policy, store, outbox, provider, notifications, scheduler,
-                new AzureLimiter(AzureLimiter.Limits.arm()), clock);
+                new AzureLimiter(new AzureLimiter.Limits(100_000, 100_000, 100_000, 100_000)), clock);
         this.runner = new WorkRunner(outbox, work, clock, new WorkRunner.Settings(16, 4,
                 java.time.Duration.ofMillis(100), java.time.Duration.ofSeconds(5)));
         this.expiry = new ExpiryService(() -> policy, store, outbox, notifications, scheduler, clock);
