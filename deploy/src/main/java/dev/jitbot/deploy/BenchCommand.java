@@ -189,7 +189,7 @@ final class BenchCommand extends Main.Env implements Callable<Integer> {
             }
         }
         section("burst", burstRequests + " signed `/jit request Reader` slash commands from " + burstSenders
-                + " senders, " + burstThreads + " client threads, through POST " + HttpServer.SLACK_PATH
+                + " senders, " + burstThreads + " client thread" + (burstThreads == 1 ? "" : "s") + ", through POST " + HttpServer.SLACK_PATH
                 + " of `jitbot serve` on " + (configured ? Config.redactUrl(database.url()) : "a temporary H2 file")
                 + "; fake ARM throttles writes at " + armBurst + " + " + BurstBench.trim(armRefill)
                 + "/s per subscription, " + millis(latency) + " a call");

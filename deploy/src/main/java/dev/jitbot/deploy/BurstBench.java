@@ -256,9 +256,9 @@ final class BurstBench {
         }
         Instant lastGrant = times[times.length - 1];
         String all = times.length + " of " + accepted.size() + " granted in "
-                + BenchCommand.seconds(Duration.between(burstStart, lastGrant)) + " (at the limit: "
-                + BenchCommand.seconds(Duration.ofMillis((long) (Math.max(0, accepted.size() - burst) / rate * 1000)))
-                + ")";
+                + BenchCommand.seconds(Duration.between(burstStart, lastGrant)) + (accepted.size() <= burst ? ""
+                : " (at the limit: " + BenchCommand.seconds(Duration.ofMillis((long) ((accepted.size() - burst)
+                / rate * 1000))) + ")");
         if (times.length > burst + 1) {
             // Past its burst, ARM lets through its refill rate from the first write on: n grants in t seconds can
             // be at most burst + rate * t, so the grants beyond the burst per second is the share of the limit used.
