@@ -332,7 +332,7 @@ class SlackLoopIT {
             assertThat(rig.calls("views.open")).hasSize(1);
             String view = rig.calls("views.open").get(0).get("view");
             assertThat(view).contains("\"callback_id\":\"jit-request\"").contains("Contributor|rg-payments")
-                    .contains("Reader|sub-prod").doesNotContain("Owner|").contains("deploy-pipeline")
+                    .contains("Reader|sub-prod").doesNotContain("Owner|")
                     .contains("\"value\":\"8h\"}]");
             assertThat(rig.calls("views.open").get(0).get("trigger_id")).isEqualTo("13345224609.738474920.8088930838d88f008e0");
         }

@@ -70,6 +70,12 @@ final class PimScheduleRequests implements AccessProvider {
         return "pim";
     }
 
+    /** PIM refuses an assignment schedule shorter than five minutes. */
+    @Override
+    public Duration shortestGrant() {
+        return Duration.ofMinutes(5);
+    }
+
     @Override
     public GrantResult grant(AccessRequest r, Instant expiresAt) {
         Optional<String> definition;

@@ -133,7 +133,7 @@ class ArmRoleAssignmentsIT {
             // The SDK does not sleep on it: the outbox pauses the subscription for every worker until Retry-After.
             assertThat(puts()).hasSize(1);
             assertThat(only().state()).isEqualTo(State.ACTIVATING);
-            assertThat(core.work.limiter().paused(core.clock.instant())).containsExactly(dev.jitbot.core.testing.TestPolicies.SUB);
+            assertThat(core.work.limiter().paused(core.clock.instant())).containsExactly(dev.jitbot.core.testing.TestPolicies.SUB + "/writes");
             core.advance(Duration.ofMillis(1900));
             assertThat(puts()).hasSize(1);
 
@@ -141,7 +141,7 @@ class ArmRoleAssignmentsIT {
 
             assertThat(puts()).hasSize(2);
             assertThat(only().state()).isEqualTo(State.ACTIVE);
-            assertThat(core.work.limiter().throttled()).containsEntry(dev.jitbot.core.testing.TestPolicies.SUB, 1L);
+            assertThat(core.work.limiter().throttled()).containsEntry(dev.jitbot.core.testing.TestPolicies.SUB + "/writes", 1L);
         }
 
         @Test
