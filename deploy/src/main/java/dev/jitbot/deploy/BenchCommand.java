@@ -126,9 +126,10 @@ final class BenchCommand extends Main.Env implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE})")
     double armRefill;
 
-    @Option(names = "--burst-short", defaultValue = "30s", paramLabel = "DURATION", converter = Span.class,
-            description = "burst: the duration of every tenth grant of the first half, short enough to expire while "
-                    + "the rest still queue (default: ${DEFAULT-VALUE})")
+    @Option(names = "--burst-short", defaultValue = "1m", paramLabel = "DURATION", converter = Span.class,
+            description = "burst: the duration of every fifth grant among the first --arm-burst, which expire while "
+                    + "the rest still queue when the queue outlasts them; at least 1m (jitbot's shortest grant), or "
+                    + "0s for none (default: ${DEFAULT-VALUE})")
     Duration burstShort;
 
     @Option(names = "--burst-warmup", defaultValue = "20", paramLabel = "W",
@@ -222,9 +223,10 @@ final class BenchCommand extends Main.Env implements Callable<Integer> {
             }
         }
         if (burstRequests < 1 || burstSenders < 1 || burstThreads < 1 || armBurst < 1 || armRefill <= 0
-                || burstWarmup < 0 || burstShort.isZero()) {
+                || burstWarmup < 0 || (!burstShort.isZero() && burstShort.compareTo(Duration.ofMinutes(1)) < 0)) {
             return "--burst-requests, --burst-senders, --burst-threads, --arm-burst and --arm-refill must be positive, "
-                    + "--burst-short longer than 0s, and --burst-warmup at least 0.";
+                    + "--burst-short 0s (none) or at least 1m (jitbot grants nothing shorter), and --burst-warmup at "
+                    + "least 0.";
         }
         if (grants < 1 || requests < 1 || auditRows < 1) {
             return "--grants, --requests and --audit-rows must each be at least 1.";

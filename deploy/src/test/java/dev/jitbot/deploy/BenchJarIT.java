@@ -48,10 +48,11 @@ class BenchJarIT {
 
     @Test
     void burst_withSmallNumbers_servesEverySignedRequestThroughSlackAndPrintsEachRow() throws Exception {
-        // 60 requests from 5 senders against ARM's throttle shrunk to 20 + 10/s: the queue outlasts the 2 s grants.
+        // 60 requests from 5 senders against ARM's throttle shrunk to 20 + 0.5/s: the 80 s queue outlasts the
+        // 1-minute grants (jitbot's shortest) that went through in the burst.
         try (JarProcess jitbot = JarProcess.start(work, Map.of(), List.of(), "bench", "--only", "burst",
-                "--burst-requests", "60", "--burst-senders", "5", "--arm-burst", "20", "--arm-refill", "10",
-                "--burst-short", "2s", "--burst-warmup", "5")) {
+                "--burst-requests", "60", "--burst-senders", "5", "--arm-burst", "20", "--arm-refill", "0.5",
+                "--burst-short", "1m", "--burst-warmup", "5")) {
             int exit = jitbot.waitFor(Duration.ofMinutes(4));
 
             assertThat(exit).as(jitbot.all()).isZero();
@@ -72,7 +73,7 @@ class BenchJarIT {
     void burst_withJson_printsOneObjectWithItsNumbers() throws Exception {
         try (JarProcess jitbot = JarProcess.start(work, Map.of(), List.of(), "bench", "--only", "burst", "--json",
                 "--burst-requests", "12", "--burst-senders", "3", "--arm-burst", "5", "--arm-refill", "10",
-                "--burst-short", "1s", "--burst-warmup", "0")) {
+                "--burst-short", "0s", "--burst-warmup", "0")) {
             int exit = jitbot.waitFor(Duration.ofMinutes(4));
 
             assertThat(exit).as(jitbot.all()).isZero();
