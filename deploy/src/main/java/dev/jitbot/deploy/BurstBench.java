@@ -232,7 +232,7 @@ final class BurstBench {
         long[] acks = sent.stream().mapToLong(Sent::nanos).sorted().toArray();
         report.row("ack latency", BenchCommand.percentiles(acks, true) + "  (goal p99 < 50 ms; "
                 + sent.size() + " sent in " + BenchCommand.seconds(Duration.between(burstStart, burstEnd)) + " by "
-                + s.clientThreads() + " threads)");
+                + s.clientThreads() + (s.clientThreads() == 1 ? " thread)" : " threads)"));
         report.number("ack_p50_ms", ms(at(acks, 50)));
         report.number("ack_p99_ms", ms(at(acks, 99)));
         report.number("ack_max_ms", ms(acks[acks.length - 1]));
