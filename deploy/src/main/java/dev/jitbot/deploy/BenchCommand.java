@@ -17,6 +17,7 @@ import dev.jitbot.core.domain.RequestId;
 import dev.jitbot.core.domain.State;
 import dev.jitbot.core.policy.PolicyLoader;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,18 +49,28 @@ import picocli.CommandLine.Option;
  * Measures the real core (AccessService, ExpiryService, the Quartz scheduler, the JDBC stores) on the configured
  * database, or a temporary H2 file, with a stand-in for Azure that takes a fixed time per call, and prints the
  * numbers: how late expired grants are revoked, how long an approval takes to become a grant, what concurrent
- * approvals of one request cost, and how fast the audit log appends and verifies. Nothing here is a pass/fail
- * target except the invariants (every grant revoked, one grant call per request, an intact chain).
+ * approvals of one request cost, and how fast the audit log appends and verifies. The burst section instead drives
+ * {@code jitbot serve} itself through signed Slack requests against fake Slack and ARM servers ({@link BurstBench}).
+ * Nothing here is a pass/fail target except the invariants (every grant revoked, one grant call per request, an
+ * intact chain, every accepted request granted once).
  */
 @CommandLine.Command(name = "bench", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = {
         "Measure expiry, approval and audit performance on the configured database (default: a temporary H2 file, "
                 + "deleted at the end) with a simulated Azure that takes --provider-latency per call. Prints a table.",
+        "burst: starts `jitbot serve` in a JVM of its own (Slack over HTTP, rbac mode) against in-process fake Slack "
+                + "and ARM servers, ARM throttling writes at --arm-burst + --arm-refill/s with 429 and Retry-After, "
+                + "and sends --burst-requests signed `/jit request` slash commands from --burst-senders people: "
+                + "turned away, ack latency, grant throughput against the throttle, revocation lag while grants "
+                + "are queued.",
         "Exit 0 with the numbers; 1 when an invariant broke (a grant not revoked, a second grant call, a broken "
-                + "chain)."})
+                + "chain, an accepted request never granted)."})
 final class BenchCommand extends Main.Env implements Callable<Integer> {
 
-    private static final List<String> SECTIONS = List.of("expiry", "approvals", "audit");
+    private static final List<String> SECTIONS = List.of("expiry", "approvals", "audit", "burst");
+    private static final List<String> CORE_SECTIONS = List.of("expiry", "approvals", "audit");
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+            new com.fasterxml.jackson.databind.ObjectMapper();
     /** Threads filing the expiry section's requests; the grant call's latency dominates, not the CPU. */
     private static final int REQUEST_THREADS = 16;
 
@@ -73,7 +84,8 @@ final class BenchCommand extends Main.Env implements Callable<Integer> {
     Duration window;
 
     @Option(names = "--provider-latency", defaultValue = "50ms", paramLabel = "DURATION", converter = Span.class,
-            description = "how long each simulated Azure call (grant, revoke) takes (default: ${DEFAULT-VALUE})")
+            description = "how long each simulated Azure call (grant, revoke) takes; in burst, each call to the fake "
+                    + "ARM (default: ${DEFAULT-VALUE})")
     Duration latency;
 
     @Option(names = "--threads", defaultValue = "0", paramLabel = "N",
@@ -92,8 +104,46 @@ final class BenchCommand extends Main.Env implements Callable<Integer> {
             description = "audit: events appended before verify() (default: ${DEFAULT-VALUE})")
     int auditRows;
 
-    @Option(names = "--only", paramLabel = "SECTION", description = "run one section: expiry, approvals or audit")
-    String only;
+    @Option(names = "--burst-requests", defaultValue = "1000", paramLabel = "N",
+            description = "burst: signed /jit request slash commands sent (default: ${DEFAULT-VALUE})")
+    int burstRequests;
+
+    @Option(names = "--burst-senders", defaultValue = "50", paramLabel = "S",
+            description = "burst: Slack users sending them, each a person the policy lists (default: ${DEFAULT-VALUE})")
+    int burstSenders;
+
+    @Option(names = "--burst-threads", defaultValue = "50", paramLabel = "T",
+            description = "burst: client threads sending as fast as they can (default: ${DEFAULT-VALUE})")
+    int burstThreads;
+
+    @Option(names = "--arm-burst", defaultValue = "200", paramLabel = "B",
+            description = "burst: the fake ARM's write bucket, and its delete bucket, per subscription "
+                    + "(default: ${DEFAULT-VALUE})")
+    int armBurst;
+
+    @Option(names = "--arm-refill", defaultValue = "10", paramLabel = "R",
+            description = "burst: their refill per second; past it ARM answers 429 with Retry-After "
+                    + "(default: ${DEFAULT-VALUE})")
+    double armRefill;
+
+    @Option(names = "--burst-short", defaultValue = "1m", paramLabel = "DURATION", converter = Span.class,
+            description = "burst: the duration of every fifth grant among the first --arm-burst, which expire while "
+                    + "the rest still queue when the queue outlasts them; at least 1m (jitbot's shortest grant), or "
+                    + "0s for none (default: ${DEFAULT-VALUE})")
+    Duration burstShort;
+
+    @Option(names = "--burst-warmup", defaultValue = "20", paramLabel = "W",
+            description = "burst: requests sent first on another subscription and not counted: the server's JIT "
+                    + "warm-up; 0 for none (default: ${DEFAULT-VALUE})")
+    int burstWarmup;
+
+    @Option(names = "--only", split = ",", paramLabel = "SECTION",
+            description = "run these sections only, e.g. --only burst or --only expiry,audit: expiry, approvals, "
+                    + "audit, burst")
+    List<String> only;
+
+    @Option(names = "--json", description = "print one JSON object per section (one line each) instead of the table")
+    boolean json;
 
     private final Clock clock = Clock.systemUTC();
 
@@ -107,21 +157,76 @@ final class BenchCommand extends Main.Env implements Callable<Integer> {
         Config config = config();
         String configuredUrl = env.get("JITBOT_DB_URL");
         boolean configured = configuredUrl != null && !configuredUrl.isBlank();
-        Path temp = configured ? null : Files.createTempDirectory("jitbot-bench-");
-        Config.Database database = configured ? config.database()
-                : new Config.Database("jdbc:h2:file:" + temp.resolve("bench").toAbsolutePath(), null, null);
-        try {
-            return run(database, configured);
-        } finally {
-            if (temp != null) {
-                deleteTree(temp);
+        int exit = 0;
+        if (CORE_SECTIONS.stream().anyMatch(this::runs)) {
+            Path temp = configured ? null : Files.createTempDirectory("jitbot-bench-");
+            Config.Database database = configured ? config.database()
+                    : new Config.Database("jdbc:h2:file:" + temp.resolve("bench").toAbsolutePath(), null, null);
+            try {
+                exit = run(database, configured);
+            } finally {
+                if (temp != null) {
+                    deleteTree(temp);
+                }
             }
+        }
+        if (exit != Main.REFUSED && runs("burst")) {
+            exit = Math.max(exit, burst(config.database(), configured));
+        }
+        return exit;
+    }
+
+    // ------------------------------------------------------------------------------------------------ burst
+
+    private int burst(Config.Database database, boolean configured) throws Exception {
+        if (configured) {
+            try (JdbcBackend backend = JdbcBackend.open(database)) {
+                if (!backend.requests().findByState(ConsoleSession.OPEN).isEmpty()) {
+                    err.println("jitbot bench refuses to run the burst on " + Config.redactUrl(database.url())
+                            + ": it holds open requests, and serve would act on them against a fake Azure. Point "
+                            + "JITBOT_DB_URL at an empty database of its own, or unset it to use a temporary H2 file.");
+                    return Main.REFUSED;
+                }
+            }
+        }
+        section("burst", burstRequests + " signed `/jit request Reader` slash commands from " + burstSenders
+                + " senders, " + burstThreads + " client thread" + (burstThreads == 1 ? "" : "s") + ", through POST " + HttpServer.SLACK_PATH
+                + " of `jitbot serve` on " + (configured ? Config.redactUrl(database.url()) : "a temporary H2 file")
+                + "; fake ARM throttles writes at " + armBurst + " + " + BurstBench.trim(armRefill)
+                + "/s per subscription, " + millis(latency) + " a call");
+        Path temp = Files.createTempDirectory("jitbot-bench-burst-");
+        try {
+            BurstBench.Settings settings = new BurstBench.Settings(burstRequests, burstSenders, burstThreads,
+                    new BenchArm.Throttle(armBurst, armRefill), latency, burstShort, burstWarmup);
+            return new BurstBench(settings, env, new BurstBench.Report() {
+                @Override
+                public void row(String what, String value) {
+                    BenchCommand.this.row(what, value);
+                }
+
+                @Override
+                public void number(String key, Object value) {
+                    BenchCommand.this.number(key, value);
+                }
+            }, err).run(temp);
+        } finally {
+            endSection();
+            deleteTree(temp);
         }
     }
 
     private String checkOptions() {
-        if (only != null && !SECTIONS.contains(only.strip().toLowerCase(Locale.ROOT))) {
-            return "--only " + only + " is not a section; use --only expiry, --only approvals or --only audit.";
+        for (String section : only == null ? List.<String>of() : only) {
+            if (!SECTIONS.contains(section.strip().toLowerCase(Locale.ROOT))) {
+                return "--only " + section + " is not a section; use --only expiry, --only approvals, --only audit "
+                        + "or --only burst (or several: --only expiry,audit).";
+            }
+        }
+        if (burstRequests < 1 || burstSenders < 1 || burstThreads < 1 || armBurst < 1 || armRefill <= 0
+                || burstWarmup < 0 || (!burstShort.isZero() && burstShort.compareTo(Duration.ofMinutes(1)) < 0)) {
+            return "--burst-requests, --burst-senders, --burst-threads, --arm-burst and --arm-refill must be positive, "
+                    + "--burst-short 0s (none) or at least 1m (jitbot grants nothing shorter), and --burst-warmup at "
+                    + "least 0.";
         }
         if (grants < 1 || requests < 1 || auditRows < 1) {
             return "--grants, --requests and --audit-rows must each be at least 1.";
@@ -136,7 +241,7 @@ final class BenchCommand extends Main.Env implements Callable<Integer> {
     }
 
     private boolean runs(String section) {
-        return only == null || only.strip().equalsIgnoreCase(section);
+        return only == null || only.stream().anyMatch(o -> o.strip().equalsIgnoreCase(section));
     }
 
     private int run(Config.Database database, boolean configured) throws Exception {
@@ -161,12 +266,15 @@ final class BenchCommand extends Main.Env implements Callable<Integer> {
                 int exit = 0;
                 if (runs("expiry")) {
                     exit = Math.max(exit, expiry(core, backend));
+                    endSection();
                 }
                 if (runs("approvals")) {
                     exit = Math.max(exit, approvals(core, provider));
+                    endSection();
                 }
                 if (runs("audit")) {
                     exit = Math.max(exit, audit(core.audit));
+                    endSection();
                 }
                 return exit;
             }
@@ -483,18 +591,55 @@ final class BenchCommand extends Main.Env implements Callable<Integer> {
 
     // ------------------------------------------------------------------------------------------------ output
 
+    /** The section being printed as one JSON object with --json: its name, what it did, its rows and numbers. */
+    private java.util.Map<String, Object> current;
+
+    /** A line about the run; with --json it goes to standard error, so standard output is only JSON. */
     private void say(String line) {
-        out.println(line);
-        out.flush();
+        PrintWriter to = json ? err : out;
+        to.println(line);
+        to.flush();
     }
 
     private void section(String name, String what) {
+        if (json) {
+            current = new java.util.LinkedHashMap<>();
+            current.put("section", name);
+            current.put("about", what);
+            current.put("rows", new java.util.LinkedHashMap<String, String>());
+            return;
+        }
         say("");
         say("== " + name + ": " + what);
     }
 
+    @SuppressWarnings("unchecked")
     private void row(String what, String value) {
+        if (json && current != null) {
+            ((java.util.Map<String, String>) current.get("rows")).put(what, value);
+            return;
+        }
         say(String.format(Locale.ROOT, "  %-32s %s", what, value));
+    }
+
+    /** A number for the section's JSON object (the table shows it in a row already). */
+    private void number(String key, Object value) {
+        if (json && current != null) {
+            current.put(key, value);
+        }
+    }
+
+    /** With --json, prints the section's object on one line. */
+    private void endSection() {
+        if (json && current != null) {
+            try {
+                out.println(JSON.writeValueAsString(current));
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalStateException("could not write the section as JSON", e);
+            }
+            out.flush();
+            current = null;
+        }
     }
 
     /** p50, p95, p99 (nearest rank) and the maximum of sorted nanosecond samples. */

@@ -22,7 +22,8 @@ class BenchJarIT {
 
     @Test
     void bench_withTinyNumbers_printsEverySectionWithNumbersAndExitsZero() throws Exception {
-        try (JarProcess jitbot = JarProcess.start(work, Map.of(), List.of(), "bench", "--grants", "20",
+        try (JarProcess jitbot = JarProcess.start(work, Map.of(), List.of(), "bench", "--only",
+                "expiry,approvals,audit", "--grants", "20",
                 "--window", "3s", "--requests", "10", "--approvers", "8", "--audit-rows", "200")) {
             int exit = jitbot.waitFor(Duration.ofMinutes(3));
 
@@ -43,6 +44,48 @@ class BenchJarIT {
         }
         // Its temporary database is gone, and it never touched ./data.
         assertThat(work.resolve("data")).doesNotExist();
+    }
+
+    @Test
+    void burst_withSmallNumbers_servesEverySignedRequestThroughSlackAndPrintsEachRow() throws Exception {
+        // 60 requests from 5 senders against ARM's throttle shrunk to 20 + 0.5/s: the 80 s queue outlasts the
+        // 1-minute grants (jitbot's shortest) that went through in the burst.
+        try (JarProcess jitbot = JarProcess.start(work, Map.of(), List.of(), "bench", "--only", "burst",
+                "--burst-requests", "60", "--burst-senders", "5", "--arm-burst", "20", "--arm-refill", "0.5",
+                "--burst-short", "1m", "--burst-warmup", "5")) {
+            int exit = jitbot.waitFor(Duration.ofMinutes(4));
+
+            assertThat(exit).as(jitbot.all()).isZero();
+            assertThat(section(jitbot.out(), "== burst")).as(jitbot.all())
+                    .anyMatch(l -> l.contains("jitbot serve") && l.contains("ready in"))
+                    .anyMatch(l -> l.contains("turned away") && l.matches(".*\\d+ of 60.*"))
+                    .anyMatch(l -> l.contains("ack latency") && l.contains("p99") && l.matches(NUMBER))
+                    .anyMatch(l -> l.contains("grant throughput") && l.matches(".*\\d+\\.\\d % of the limit.*")
+                            && l.contains("60 of 60 granted"))
+                    .anyMatch(l -> l.contains("revocation lag while queued"))
+                    .anyMatch(l -> l.contains("ARM") && l.contains("throttled (429)"))
+                    .noneMatch(l -> l.contains("NOT complete"));
+            assertThat(jitbot.all()).doesNotContain("Exception").doesNotContain("\tat ");
+        }
+    }
+
+    @Test
+    void burst_withJson_printsOneObjectWithItsNumbers() throws Exception {
+        try (JarProcess jitbot = JarProcess.start(work, Map.of(), List.of(), "bench", "--only", "burst", "--json",
+                "--burst-requests", "12", "--burst-senders", "3", "--arm-burst", "5", "--arm-refill", "10",
+                "--burst-short", "0s", "--burst-warmup", "0")) {
+            int exit = jitbot.waitFor(Duration.ofMinutes(4));
+
+            assertThat(exit).as(jitbot.all()).isZero();
+            assertThat(jitbot.out()).as(jitbot.all()).hasSize(1);
+            var burst = new com.fasterxml.jackson.databind.ObjectMapper().readTree(jitbot.out().get(0));
+            assertThat(burst.path("section").asText()).isEqualTo("burst");
+            assertThat(burst.path("requests").asInt()).isEqualTo(12);
+            assertThat(burst.path("granted").asInt()).isEqualTo(12);
+            assertThat(burst.has("ack_p99_ms")).as(burst.toString()).isTrue();
+            assertThat(burst.has("turned_away")).as(burst.toString()).isTrue();
+            assertThat(burst.path("rows").has("grant throughput")).as(burst.toString()).isTrue();
+        }
     }
 
     @Test

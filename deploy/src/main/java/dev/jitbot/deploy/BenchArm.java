@@ -1,0 +1,328 @@
+package dev.jitbot.deploy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
+import java.io.FileInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+
+/**
+ * The bench's stand-in for Azure, over HTTPS with a certificate made at start (Azure Identity refuses plain
+ * http): Entra's token endpoint, role definitions, and ARM role assignments that answer after a fixed latency and
+ * throttle like ARM does, per subscription, a token bucket for writes and another for deletes, each a burst then a
+ * steady refill, and a 429 with an integer {@code Retry-After} once a bucket is empty. It records when each
+ * assignment was created and first deleted. Built on the JDK's HTTP server so the shipped jar carries no test
+ * server.
+ */
+final class BenchArm implements AutoCloseable {
+
+    static final String TENANT = "be000000-0000-4000-8000-0000000000e1";
+    static final String CLIENT = "be000000-0000-4000-8000-0000000000e2";
+    static final String SECRET = "jitbot-bench-client-secret";
+    static final String READER = "acdd72a7-3385-48ef-bd42-f606fba81ae7";
+    static final String PASSWORD = "jitbot-bench";
+    private static final String MARK = "/providers/microsoft.authorization/roleassignments";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** One created assignment: when ARM answered the PUT, and when the first DELETE of it arrived (or null). */
+    static final class Assignment {
+        final String scope;
+        final String principalId;
+        final Instant created;
+        volatile Instant deleted;
+        final ObjectNode body;
+
+        Assignment(String scope, String principalId, Instant created, ObjectNode body) {
+            this.scope = scope;
+            this.principalId = principalId;
+            this.created = created;
+            this.body = body;
+        }
+    }
+
+    /** Bucket size and refill rate of each of a subscription's write and delete buckets. */
+    record Throttle(int burst, double perSecond) { }
+
+    final Path keystore;
+    private final HttpsServer server;
+    private final ExecutorService pool;
+    private final Throttle throttle;
+    private final Duration latency;
+    private final Map<String, Assignment> byId = new ConcurrentHashMap<>();
+    private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> throttled = new ConcurrentHashMap<>();
+    private final AtomicLong puts = new AtomicLong();
+
+    BenchArm(Path dir, Throttle throttle, Duration latency) throws Exception {
+        this.throttle = throttle;
+        this.latency = latency;
+        this.keystore = selfSigned(dir);
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        try (InputStream in = new FileInputStream(keystore.toFile())) {
+            ks.load(in, PASSWORD.toCharArray());
+        }
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(ks, PASSWORD.toCharArray());
+        SSLContext tls = SSLContext.getInstance("TLS");
+        tls.init(kmf.getKeyManagers(), null, null);
+        // Responses go out at once: with Nagle's algorithm a small answer can wait for the client's delayed ACK.
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+        server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 256);
+        server.setHttpsConfigurator(new HttpsConfigurator(tls));
+        // The latency is a sleep per call, so the pool must outnumber jitbot's Azure workers.
+        pool = Executors.newFixedThreadPool(64, Core.named("jitbot-bench-arm"));
+        server.setExecutor(pool);
+        server.createContext("/", this::handle);
+        server.start();
+    }
+
+    /** A key pair and self-signed certificate for localhost, made by the runtime's own keytool. */
+    private static Path selfSigned(Path dir) throws IOException, InterruptedException {
+        Path ks = dir.resolve("bench-localhost.p12");
+        Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
+        Process p = new ProcessBuilder(keytool.toString(), "-genkeypair", "-alias", "localhost", "-keyalg", "RSA",
+                "-keysize", "2048", "-validity", "2", "-dname", "CN=localhost", "-ext",
+                "SAN=dns:localhost,ip:127.0.0.1", "-storetype", "PKCS12", "-keystore", ks.toString(),
+                "-storepass", PASSWORD, "-keypass", PASSWORD).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0 || !Files.exists(ks)) {
+            throw new IllegalStateException("could not make the fake Azure's certificate with " + keytool + ": " + out);
+        }
+        return ks;
+    }
+
+    String baseUrl() {
+        return "https://localhost:" + server.getAddress().getPort();
+    }
+
+    /** The variables that point jitbot's Azure side here, in rbac mode. */
+    Map<String, String> env() {
+        return Map.of("JITBOT_AZURE_MODE", "rbac", "AZURE_TENANT_ID", TENANT, "AZURE_CLIENT_ID", CLIENT,
+                "AZURE_CLIENT_SECRET", SECRET, "AZURE_AUTHORITY_HOST", baseUrl(), "JITBOT_ARM_ENDPOINT", baseUrl(),
+                "JITBOT_GRAPH_ENDPOINT", baseUrl());
+    }
+
+    /** JVM options that make a jitbot process trust this fake's certificate. */
+    List<String> trustOptions() {
+        return List.of("-Djavax.net.ssl.trustStore=" + keystore, "-Djavax.net.ssl.trustStorePassword=" + PASSWORD,
+                "-Djavax.net.ssl.trustStoreType=PKCS12");
+    }
+
+    /** Every assignment created under {@code /subscriptions/<subscription>}, whatever happened to it since. */
+    List<Assignment> assignments(String subscription) {
+        String prefix = "/subscriptions/" + subscription.toLowerCase(Locale.ROOT) + "/";
+        List<Assignment> out = new ArrayList<>();
+        byId.forEach((id, a) -> {
+            if (id.startsWith(prefix)) {
+                out.add(a);
+            }
+        });
+        return out;
+    }
+
+    /** 429s sent on a subscription's {@code write} or {@code delete} bucket. */
+    long throttled(String subscription, String bucket) {
+        AtomicLong n = throttled.get(subscription.toLowerCase(Locale.ROOT) + "|" + bucket);
+        return n == null ? 0 : n.get();
+    }
+
+    /** PUTs on role assignments that got past the throttle. */
+    long puts() {
+        return puts.get();
+    }
+
+    private void handle(HttpExchange ex) throws IOException {
+        try {
+            String method = ex.getRequestMethod();
+            String path = ex.getRequestURI().getPath().replaceAll("^/+", "/");
+            String lower = path.toLowerCase(Locale.ROOT);
+            byte[] body = ex.getRequestBody().readAllBytes();
+            if (method.equals("POST") && lower.endsWith("/oauth2/v2.0/token")) {
+                send(ex, 200, "{\"token_type\":\"Bearer\",\"expires_in\":3599,\"ext_expires_in\":3599,"
+                        + "\"access_token\":\"eyJ0eXAiOiJKV1QiLCJhbGciOiJub25lIn0.eyJhdWQiOiJiZW5jaCJ9.bench\"}");
+                return;
+            }
+            if (lower.contains("/.well-known/openid-configuration")) {
+                String base = baseUrl() + "/" + TENANT;
+                send(ex, 200, "{\"token_endpoint\":\"" + base + "/oauth2/v2.0/token\",\"issuer\":\"" + base
+                        + "/v2.0\",\"authorization_endpoint\":\"" + base + "/oauth2/v2.0/authorize\"}");
+                return;
+            }
+            if (method.equals("GET") && lower.endsWith("/providers/microsoft.authorization/roledefinitions")) {
+                pause(latency);
+                send(ex, 200, "{\"value\":[{\"properties\":{\"roleName\":\"Reader\",\"type\":\"BuiltInRole\","
+                        + "\"description\":\"\",\"assignableScopes\":[\"/\"],\"permissions\":[]},\"id\":"
+                        + "\"/providers/Microsoft.Authorization/roleDefinitions/" + READER + "\",\"type\":"
+                        + "\"Microsoft.Authorization/roleDefinitions\",\"name\":\"" + READER + "\"}]}");
+                return;
+            }
+            int at = lower.indexOf(MARK);
+            if (at < 0 || !lower.startsWith("/subscriptions/")) {
+                send(ex, 404, armError("NotFound", "the bench's fake Azure has no " + method + " " + path));
+                return;
+            }
+            roleAssignments(ex, method, path.substring(0, at), path.substring(at + MARK.length())
+                    .replaceAll("^/", ""), body);
+        } catch (RuntimeException e) {
+            send(ex, 500, armError("InternalServerError", e.toString()));
+        } finally {
+            ex.close();
+        }
+    }
+
+    private void roleAssignments(HttpExchange ex, String method, String scope, String name, byte[] body)
+            throws IOException {
+        String subscription = scope.split("/")[2].toLowerCase(Locale.ROOT);
+        String key = (scope + MARK + "/" + name).toLowerCase(Locale.ROOT);
+        pause(latency);
+        if (method.equals("GET")) {
+            if (name.isEmpty()) {
+                String within = scope.toLowerCase(Locale.ROOT);
+                StringBuilder list = new StringBuilder("{\"value\":[");
+                byId.forEach((id, a) -> {
+                    if (a.deleted == null && (a.scope.toLowerCase(Locale.ROOT) + "/").startsWith(within + "/")) {
+                        list.append(list.charAt(list.length() - 1) == '[' ? "" : ",").append(a.body);
+                    }
+                });
+                send(ex, 200, list.append("]}").toString());
+                return;
+            }
+            Assignment a = byId.get(key);
+            send(ex, a == null || a.deleted != null ? 404 : 200, a == null || a.deleted != null
+                    ? armError("RoleAssignmentNotFound", "The role assignment '" + name + "' is not found.")
+                    : a.body.toString());
+            return;
+        }
+        boolean write = method.equals("PUT");
+        if (!write && !method.equals("DELETE")) {
+            send(ex, 405, armError("MethodNotAllowed", method));
+            return;
+        }
+        String kind = write ? "write" : "delete";
+        Bucket bucket = buckets.computeIfAbsent(subscription + "|" + kind, k -> new Bucket(throttle));
+        long wait = bucket.take(System.nanoTime());
+        if (wait > 0) {
+            throttled.computeIfAbsent(subscription + "|" + kind, k -> new AtomicLong()).incrementAndGet();
+            long seconds = Math.max(1, (long) Math.ceil(wait / 1e9));
+            ex.getResponseHeaders().add("Retry-After", Long.toString(seconds));
+            ex.getResponseHeaders().add("x-ms-ratelimit-remaining-subscription-" + kind + "s", "0");
+            send(ex, 429, armError("SubscriptionRequestsThrottled", "Number of " + kind + " requests for "
+                    + "subscription '" + subscription + "' exceeded the limit. Please try again after '" + seconds
+                    + "' seconds."));
+            return;
+        }
+        ex.getResponseHeaders().add("x-ms-ratelimit-remaining-subscription-" + kind + "s",
+                Long.toString(bucket.remaining()));
+        if (write) {
+            puts.incrementAndGet();
+            JsonNode props = JSON.readTree(body).path("properties");
+            ObjectNode stored = JSON.createObjectNode();
+            ObjectNode p = stored.putObject("properties");
+            p.setAll((ObjectNode) props);
+            p.put("scope", scope);
+            stored.put("id", scope + "/providers/Microsoft.Authorization/roleAssignments/" + name)
+                    .put("type", "Microsoft.Authorization/roleAssignments").put("name", name);
+            Assignment previous = byId.putIfAbsent(key, new Assignment(scope, props.path("principalId").asText(),
+                    Instant.now(), stored));
+            send(ex, previous == null ? 201 : 200, stored.toString());
+            return;
+        }
+        Assignment a = byId.get(key);
+        if (a == null || a.deleted != null) {
+            send(ex, 204, null);
+            return;
+        }
+        a.deleted = Instant.now();
+        send(ex, 200, a.body.toString());
+    }
+
+    private static void send(HttpExchange ex, int status, String json) throws IOException {
+        if (json == null) {
+            ex.sendResponseHeaders(status, -1);
+            return;
+        }
+        byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
+        ex.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    private static String armError(String code, String message) {
+        ObjectNode e = JSON.createObjectNode();
+        e.putObject("error").put("code", code).put("message", message);
+        return e.toString();
+    }
+
+    private static void pause(Duration d) {
+        if (d.isZero()) {
+            return;
+        }
+        try {
+            Thread.sleep(d.toMillis(), (int) (d.toNanos() % 1_000_000));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        pool.shutdownNow();
+    }
+
+    /** ARM's token bucket: {@code burst} tokens, refilled at {@code perSecond}. */
+    private static final class Bucket {
+        private final double capacity;
+        private final double perNano;
+        private double tokens;
+        private long last;
+
+        Bucket(Throttle t) {
+            this.capacity = t.burst();
+            this.perNano = t.perSecond() / 1e9;
+            this.tokens = t.burst();
+            this.last = System.nanoTime();
+        }
+
+        /** Takes a token: 0 when there was one, else the nanoseconds until there will be. */
+        synchronized long take(long now) {
+            tokens = Math.min(capacity, tokens + (now - last) * perNano);
+            last = now;
+            if (tokens >= 1) {
+                tokens -= 1;
+                return 0;
+            }
+            return (long) Math.ceil((1 - tokens) / perNano);
+        }
+
+        synchronized long remaining() {
+            return (long) Math.floor(tokens);
+        }
+    }
+}
