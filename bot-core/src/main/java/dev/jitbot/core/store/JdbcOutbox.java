@@ -347,6 +347,7 @@ public final class JdbcOutbox implements Outbox {
     private static final class Pending {
         final TxBody body;
         final List<AuditEvent> events = new ArrayList<>();
+        final java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
         volatile boolean done;
         Commit result;
         RuntimeException failure;
@@ -367,17 +368,27 @@ public final class JdbcOutbox implements Outbox {
         queue.add(mine);
         ReentrantLock lock = audit.appendLock();
         while (!mine.done) {
-            lock.lock();
-            try {
-                if (!mine.done) {
-                    List<Pending> batch = new ArrayList<>();
-                    for (Pending p; batch.size() < MAX_GROUP && (p = queue.poll()) != null; ) {
-                        batch.add(p);
+            if (lock.tryLock()) {
+                try {
+                    // Lead a few groups at most: what is still queued after that has a leader of its own waiting.
+                    for (int round = 0; round < 4 && !queue.isEmpty(); round++) {
+                        List<Pending> batch = new ArrayList<>();
+                        for (Pending p; batch.size() < MAX_GROUP && (p = queue.poll()) != null; ) {
+                            batch.add(p);
+                        }
+                        runGroup(batch);
                     }
-                    runGroup(batch);
+                } finally {
+                    lock.unlock();
                 }
-            } finally {
-                lock.unlock();
+            } else {
+                // Not on the lock: a queue of waiters each taking it only to find their write done is a convoy.
+                try {
+                    mine.finished.await(5, java.util.concurrent.TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new StoreException("interrupted while writing a transition", e);
+                }
             }
         }
         if (mine.failure != null) {
@@ -449,6 +460,7 @@ public final class JdbcOutbox implements Outbox {
         } finally {
             for (Pending p : batch) {
                 p.done = true;
+                p.finished.countDown();
             }
         }
     }
