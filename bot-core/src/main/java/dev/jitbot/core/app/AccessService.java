@@ -635,6 +635,8 @@ public final class AccessService {
                     .then(Work.revoke(r.id()))
                     .then(notifications.refresh(next))
                     .build()) == Outbox.Commit.DONE) {
+                RequestId id = r.id();
+                ExpiryService.bestEffort(() -> outbox.expedite(id, clock.instant()), "expedite the Azure work of", id);
                 return new Outcome.Revoking(next);
             }
             r = store.find(r.id()).orElseThrow();

@@ -67,6 +67,7 @@ public final class ExpiryService {
                             "expiry " + r.expiresAt() + "; revoking"))
                     .then(Work.revoke(id))
                     .build()) == Outbox.Commit.DONE) {
+                bestEffort(() -> outbox.expedite(id, clock.instant()), "expedite the Azure work of", id);
                 return;
             }
         }

@@ -27,8 +27,12 @@ import org.slf4j.LoggerFactory;
 public final class WorkHandlers {
 
     private static final Logger log = LoggerFactory.getLogger(WorkHandlers.class);
-    /** A grant Azure has not confirmed in this long is given up: anything it made is removed, and the requester told. */
-    public static final Duration ACTIVATION_GIVE_UP = Duration.ofMinutes(15);
+    /**
+     * A grant Azure has not confirmed after this many failed attempts (about 15 minutes of back-off; waits for a
+     * throttled subscription or a busy queue do not count) is given up: anything it made is removed, and the
+     * requester told.
+     */
+    public static final int ACTIVATION_ATTEMPTS = 20;
     /** Chat work still undelivered after this long is dropped with an error in the log. */
     public static final Duration CHAT_GIVE_UP = Duration.ofHours(24);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(60);
@@ -96,7 +100,7 @@ public final class WorkHandlers {
             outbox.complete(item, null, null, now);
             return;
         }
-        if (item.createdAt().plus(ACTIVATION_GIVE_UP).isBefore(now)) {
+        if (item.attempts() >= ACTIVATION_ATTEMPTS) {
             giveUpActivation(item, r, now);
             return;
         }
@@ -184,8 +188,9 @@ public final class WorkHandlers {
     }
 
     private void giveUpActivation(WorkItem item, AccessRequest r, Instant now) {
-        String note = "Azure did not confirm the grant within " + ACTIVATION_GIVE_UP.toMinutes()
-                + " minutes, so jitbot removed anything it may have made; request again";
+        String note = "Azure did not confirm the grant after " + item.attempts() + " attempts"
+                + (item.lastError() != null ? " (last: " + item.lastError() + ")" : "")
+                + ", so jitbot removed anything it may have made; request again";
         AccessRequest next = r.to(State.REVOKING).withEnd(now, EndReason.REVOKED, null, note);
         outbox.complete(item, Change.of(r, next)
                 .audit(system(now, "activation-abandoned", next, "unconfirmed after " + item.attempts()
@@ -328,8 +333,9 @@ public final class WorkHandlers {
         retryListener.accept(item);
         Optional<Duration> throttled = retryAfter(e);
         if (throttled.isPresent()) {
+            // A wait Azure asked for, not a failure: it does not count towards giving up.
             limiter.pause(bucket(item, r), now.plus(throttled.get()));
-            outbox.retry(item, now.plus(throttled.get()), "throttled by Azure", null, now);
+            outbox.retry(item, now.plus(throttled.get()), null, null, now);
             return;
         }
         String error = words(e, r);
@@ -382,10 +388,14 @@ public final class WorkHandlers {
 
     // ---------------------------------------------------------------------------------------------- chat
 
-    private void chat(WorkItem item, AccessRequest current) {
+    private void chat(WorkItem item, AccessRequest read) {
         Instant now = clock.instant();
+        AccessRequest current = read;
         if (item.kind() == WorkKind.UPDATE_CARD) {
+            // Drop the other queued redraws first, then read the request: the one redraw left must show the state
+            // of the newest transition, including one committed since this item was claimed.
             outbox.collapseUpdates(item);
+            current = store.find(read.id()).orElse(read);
         }
         Optional<MessageRef> posted;
         try {

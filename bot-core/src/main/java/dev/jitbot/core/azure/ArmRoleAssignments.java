@@ -27,8 +27,8 @@ import org.slf4j.LoggerFactory;
 /**
  * RBAC mode: one ARM role assignment per grant, named by a GUID derived from the request id (so a retried PUT
  * finds its own assignment) and tagged {@code jitbot:<id> expires <instant>} in its description. jitbot deletes
- * it at expiry. Throttling (429 + Retry-After), 5xx and timeouts are retried by the pipeline's retry policy;
- * {@code PrincipalNotFound} (Entra replication delay) is retried here.
+ * it at expiry. 5xx and timeouts are retried by the pipeline's retry policy; a 429 and {@code PrincipalNotFound}
+ * (Entra replication delay) are thrown, and the outbox runs the same grant again.
  */
 final class ArmRoleAssignments implements AccessProvider {
 
@@ -40,14 +40,11 @@ final class ArmRoleAssignments implements AccessProvider {
     private final RoleAssignmentsClient assignments;
     private final RoleDefinitions definitions;
     private final AzureTuning tuning;
-    private final java.time.Clock clock;
 
-    ArmRoleAssignments(RoleAssignmentsClient assignments, RoleDefinitions definitions, AzureTuning tuning,
-                       java.time.Clock clock) {
+    ArmRoleAssignments(RoleAssignmentsClient assignments, RoleDefinitions definitions, AzureTuning tuning) {
         this.assignments = assignments;
         this.definitions = definitions;
         this.tuning = tuning;
-        this.clock = clock;
     }
 
     @Override
@@ -84,8 +81,7 @@ final class ArmRoleAssignments implements AccessProvider {
             if ("RoleAssignmentExists".equals(code)) {
                 return confirmExisting(r, name, id);
             }
-            if ("PrincipalNotFound".equals(code)
-                    && clock.instant().isBefore(AzureFailures.activatingSince(r).plus(tuning.principalNotFoundWindow()))) {
+            if ("PrincipalNotFound".equals(code)) {
                 // Not waited for here: the outbox runs the same PUT again after a back-off.
                 log.info("grant of {}: Entra has not replicated principal {} yet; the grant is retried",
                         r.id(), r.principal().objectId());

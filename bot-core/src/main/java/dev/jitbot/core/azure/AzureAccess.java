@@ -87,13 +87,13 @@ public final class AzureAccess {
             case RBAC -> {
                 AuthorizationManagementClient arm = arm(settings, tuning, httpClient, credential);
                 yield new ArmRoleAssignments(arm.getRoleAssignments(), new RoleDefinitions(arm.getRoleDefinitions()),
-                        tuning, clock);
+                        tuning);
             }
             case PIM -> {
                 AuthorizationManagementClient arm = arm(settings, tuning, httpClient, credential);
                 yield new PimScheduleRequests(arm.getRoleAssignmentScheduleRequests(),
                         arm.getRoleAssignmentScheduleInstances(), new RoleDefinitions(arm.getRoleDefinitions()),
-                        tuning, clock);
+                        tuning);
             }
         };
         HttpPipeline graph = new HttpPipelineBuilder()

@@ -76,11 +76,6 @@ final class AzureFailures {
         }
     }
 
-    /** When a request went to ACTIVATING: its deciding approval, or its creation when auto-approved. */
-    static java.time.Instant activatingSince(dev.jitbot.core.domain.AccessRequest r) {
-        return r.votes().stream().map(v -> v.at()).max(java.time.Instant::compareTo).orElse(r.createdAt());
-    }
-
     /** An id that the chat message and the log line share, e.g. {@code AZ-3F9A1C0B}. */
     static String eventId() {
         return "AZ-" + Integer.toHexString(RANDOM.nextInt()).toUpperCase(Locale.ROOT);

@@ -11,28 +11,24 @@ import java.util.Objects;
  * @param baseDelay              first back-off when Azure gives no Retry-After; doubles each time
  * @param maxDelay               the longest back-off between two retries
  * @param responseTimeout        how long one HTTP call may wait for Azure's answer before it counts as a timeout
- * @param principalNotFoundWindow how long a grant retries {@code PrincipalNotFound} (Entra replication delay)
- * @param principalNotFoundPause the wait between two such retries
  * @param directoryTtl           how long a Graph answer is reused
  */
 record AzureTuning(int maxRetries, Duration baseDelay, Duration maxDelay, Duration responseTimeout,
-                   Duration principalNotFoundWindow, Duration principalNotFoundPause, Duration directoryTtl) {
+                   Duration directoryTtl) {
 
     AzureTuning {
         Objects.requireNonNull(baseDelay, "baseDelay");
         Objects.requireNonNull(maxDelay, "maxDelay");
         Objects.requireNonNull(responseTimeout, "responseTimeout");
-        Objects.requireNonNull(principalNotFoundWindow, "principalNotFoundWindow");
-        Objects.requireNonNull(principalNotFoundPause, "principalNotFoundPause");
         Objects.requireNonNull(directoryTtl, "directoryTtl");
         if (maxRetries < 0) {
             throw new IllegalArgumentException("maxRetries < 0");
         }
     }
 
-    /** Five retries from 0.8 s up to 8 s, 30 s per call, PrincipalNotFound for up to 2 minutes, a 10-minute cache. */
+    /** Five retries from 0.8 s up to 8 s, 30 s per call, a 10-minute cache. */
     static AzureTuning defaults() {
         return new AzureTuning(5, Duration.ofMillis(800), Duration.ofSeconds(8), Duration.ofSeconds(30),
-                Duration.ofMinutes(2), Duration.ofSeconds(5), Duration.ofMinutes(10));
+                Duration.ofMinutes(10));
     }
 }

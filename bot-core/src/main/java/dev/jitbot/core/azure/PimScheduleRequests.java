@@ -53,16 +53,13 @@ final class PimScheduleRequests implements AccessProvider {
     private final RoleAssignmentScheduleInstancesClient instances;
     private final RoleDefinitions definitions;
     private final AzureTuning tuning;
-    private final java.time.Clock clock;
 
     PimScheduleRequests(RoleAssignmentScheduleRequestsClient requests, RoleAssignmentScheduleInstancesClient instances,
-                        RoleDefinitions definitions, AzureTuning tuning,
-                       java.time.Clock clock) {
+                        RoleDefinitions definitions, AzureTuning tuning) {
         this.requests = requests;
         this.instances = instances;
         this.definitions = definitions;
         this.tuning = tuning;
-        this.clock = clock;
     }
 
     @Override
@@ -126,8 +123,7 @@ final class PimScheduleRequests implements AccessProvider {
                     log.info("PIM assignment of {}: {}; counting it as granted", r.id(), code);
                     return new GrantResult.Granted(r.scope().id() + PATH + name);
                 }
-                if ("PrincipalNotFound".equals(code) && clock.instant().isBefore(
-                        AzureFailures.activatingSince(r).plus(tuning.principalNotFoundWindow()))) {
+                if ("PrincipalNotFound".equals(code)) {
                     // Not waited for here: the outbox runs the same request again after a back-off.
                     throw new AccessProviderException("Entra has not replicated " + r.principal().objectId()
                             + " yet; retrying shortly");

@@ -61,7 +61,7 @@ public final class JdbcOutbox implements Outbox {
 
     @Override
     public Commit commit(Change change) {
-        Commit result = inGroup((c, events) -> write(c, change, events));
+        Commit result = inGroup(keyOf(change), (c, events) -> write(c, change, events));
         if (result == Commit.DONE && !change.work().isEmpty()) {
             listeners.forEach(Runnable::run);
         }
@@ -120,7 +120,7 @@ public final class JdbcOutbox implements Outbox {
 
     @Override
     public Commit complete(WorkItem item, Change change, MessageRef posted, Instant now) {
-        Commit result = inGroup((c, events) -> {
+        Commit result = inGroup(item.work().requestId().value(), (c, events) -> {
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM work_items WHERE id = ? AND lease_owner = ?")) {
                 ps.setLong(1, item.id());
                 ps.setString(2, owner);
@@ -141,7 +141,7 @@ public final class JdbcOutbox implements Outbox {
 
     @Override
     public Commit retry(WorkItem item, Instant due, String error, Change change, Instant now) {
-        return inGroup((c, events) -> {
+        return inGroup(item.work().requestId().value(), (c, events) -> {
             String sql = "UPDATE work_items SET lease_owner = NULL, lease_until = NULL, due_at = ?"
                     + (error != null ? ", last_error = ?" : ", attempts = attempts - 1")
                     + " WHERE id = ? AND lease_owner = ?";
@@ -191,6 +191,19 @@ public final class JdbcOutbox implements Outbox {
             return ps.executeUpdate();
         } catch (SQLException e) {
             throw Sql.failure("collapsing card updates", e);
+        }
+    }
+
+    @Override
+    public void expedite(RequestId id, Instant now) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("UPDATE work_items SET due_at = ?, bucket = NULL"
+                     + " WHERE request_id = ? AND chain = 'azure' AND kind <> 'REVOKE' AND lease_owner IS NULL")) {
+            Sql.setInstant(ps, 1, now);
+            ps.setString(2, id.value());
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw Sql.failure("expediting the Azure work of " + id, e);
         }
     }
 
@@ -343,16 +356,24 @@ public final class JdbcOutbox implements Outbox {
         Commit run(Connection c, List<AuditEvent> events) throws SQLException;
     }
 
+    private static String keyOf(Change change) {
+        AccessRequest subject = change.next() != null ? change.next() : change.previous();
+        return subject == null ? "" : subject.id().value();
+    }
+
     /** One write waiting for a leader to run it in the next group transaction. */
     private static final class Pending {
+        final String key;
         final TxBody body;
         final List<AuditEvent> events = new ArrayList<>();
+        int tries;
         final java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
         volatile boolean done;
         Commit result;
         RuntimeException failure;
 
-        Pending(TxBody body) {
+        Pending(String key, TxBody body) {
+            this.key = key;
             this.body = body;
         }
     }
@@ -363,8 +384,8 @@ public final class JdbcOutbox implements Outbox {
      * in a savepoint of its own: a write that loses its compare-and-set (or fails) is rolled back alone, and one
      * commit makes the rest durable together. Under a burst this turns a queue of transactions into a few large ones.
      */
-    private Commit inGroup(TxBody body) {
-        Pending mine = new Pending(body);
+    private Commit inGroup(String key, TxBody body) {
+        Pending mine = new Pending(key, body);
         queue.add(mine);
         ReentrantLock lock = audit.appendLock();
         while (!mine.done) {
@@ -401,6 +422,10 @@ public final class JdbcOutbox implements Outbox {
         if (batch.isEmpty()) {
             return;
         }
+        // Rows are locked in request-id order (a stable sort keeps one request's writes in arrival order), so two
+        // replicas' groups cannot lock the same two rows in opposite orders.
+        batch.sort(java.util.Comparator.comparing((Pending p) -> p.key));
+        List<Pending> again = new ArrayList<>();
         try (Connection c = dataSource.getConnection()) {
             boolean autoCommit = c.getAutoCommit();
             c.setAutoCommit(false);
@@ -419,7 +444,12 @@ public final class JdbcOutbox implements Outbox {
                         }
                     } catch (SQLException e) {
                         c.rollback(sp);
-                        p.failure = Sql.failure("writing a transition", e);
+                        p.events.clear();
+                        if (("40P01".equals(e.getSQLState()) || "40001".equals(e.getSQLState())) && p.tries++ < 3) {
+                            again.add(p);
+                        } else {
+                            p.failure = Sql.failure("writing a transition", e);
+                        }
                     } catch (RuntimeException e) {
                         c.rollback(sp);
                         p.failure = e;
@@ -442,8 +472,8 @@ public final class JdbcOutbox implements Outbox {
             } catch (SQLException | RuntimeException e) {
                 try {
                     c.rollback();
-                } catch (SQLException again) {
-                    e.addSuppressed(again);
+                } catch (SQLException rollbackFailed) {
+                    e.addSuppressed(rollbackFailed);
                 }
                 throw e;
             } finally {
@@ -459,8 +489,17 @@ public final class JdbcOutbox implements Outbox {
             }
         } finally {
             for (Pending p : batch) {
-                p.done = true;
-                p.finished.countDown();
+                if (!again.contains(p) || p.failure != null) {
+                    p.done = true;
+                    p.finished.countDown();
+                }
+            }
+            // A write that met a deadlock with another replica goes into the next group instead of failing.
+            for (Pending p : again) {
+                if (p.failure == null) {
+                    p.result = null;
+                    queue.add(p);
+                }
             }
         }
     }

@@ -27,12 +27,16 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Requests in the {@code access_requests} table, one row each; every change is an {@code UPDATE … WHERE id = ? AND
  * state = ? AND version = ?} whose update count decides who won, so concurrent approvers can never grant twice.
  */
 public final class JdbcRequestStore implements RequestStore {
+
+    private static final Logger log = LoggerFactory.getLogger(JdbcRequestStore.class);
 
     /** Every column but the id, in the order {@link #bind} sets them. */
     private static final List<String> COLUMNS = List.of("version", "state", "requester_platform", "requester_id",
@@ -221,13 +225,44 @@ public final class JdbcRequestStore implements RequestStore {
             List<AccessRequest> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(read(rs));
+                    try {
+                        out.add(read(rs));
+                    } catch (IllegalArgumentException unreadable) {
+                        // One row no longer valid (a scope stored before the canonical grammar) must not stop the
+                        // sweeper, start-up or anyone's listing. It is left out: reconciliation then finds its
+                        // tagged assignment with no request behind it and removes it.
+                        log.error("request {} is left out: its stored row is no longer valid ({}); `jitbot "
+                                + "reconcile` removes its Azure assignment", rs.getString("id"), unreadable.getMessage());
+                    }
                 }
             }
             return out;
         } catch (SQLException e) {
             throw Sql.failure(what, e);
         }
+    }
+
+    /**
+     * A scope as stored. Rows written before scopes were canonical may hold dot segments ({@code …/sa1/../..}); ARM
+     * resolved those when it made the assignment, so the resolved path is where the assignment lives, and it is
+     * read as that. A path that is still not a valid scope throws {@link IllegalArgumentException}.
+     */
+    static AzureScope storedScope(String id) {
+        if (!id.contains("/.")) {
+            return new AzureScope(id);
+        }
+        java.util.Deque<String> parts = new java.util.ArrayDeque<>();
+        for (String seg : id.split("/")) {
+            if (seg.isEmpty() || seg.equals(".")) {
+                continue;
+            }
+            if (seg.equals("..")) {
+                parts.pollLast();
+            } else {
+                parts.addLast(seg);
+            }
+        }
+        return new AzureScope("/" + String.join("/", parts));
     }
 
     /** Sets every column but the id from {@code r}, starting at {@code i}; returns the next parameter index. */
@@ -285,7 +320,7 @@ public final class JdbcRequestStore implements RequestStore {
                 requester,
                 principal,
                 new RoleRef(rs.getString("role_name"), rs.getString("role_definition_id")),
-                new AzureScope(rs.getString("scope_id")),
+                storedScope(rs.getString("scope_id")),
                 rs.getString("scope_label"),
                 Duration.parse(rs.getString("duration")),
                 rs.getString("justification"),

@@ -203,7 +203,7 @@ class ArmRoleAssignmentsIT {
                     .willReturn(json(201, created("x"))));
             AzureTuning t = AzureFakes.fastTuning();
             AzureTuning oneSecond = new AzureTuning(t.maxRetries(), t.baseDelay(), t.maxDelay(), Duration.ofSeconds(1),
-                    t.principalNotFoundWindow(), t.principalNotFoundPause(), t.directoryTtl());
+                    t.directoryTtl());
             core = new AzureHarness(core.clock, fakes.access("rbac", core.clock, oneSecond).provider(),
                     new FakeDirectory());
             java.time.Instant started = java.time.Instant.now();

@@ -102,7 +102,7 @@ final class AzureFakes implements AutoCloseable, org.junit.jupiter.api.extension
 
     static AzureTuning fastTuning() {
         return new AzureTuning(3, Duration.ofMillis(20), Duration.ofMillis(100), Duration.ofSeconds(5),
-                Duration.ofSeconds(2), Duration.ofMillis(50), Duration.ofMinutes(10));
+                Duration.ofMinutes(10));
     }
 
     /** Role definition look-up by name at (and above) {@code scope}. */
