@@ -6,7 +6,9 @@ import dev.jitbot.core.domain.AuditEvent;
 import dev.jitbot.core.domain.Durations;
 import dev.jitbot.core.domain.Outcome;
 import dev.jitbot.core.domain.State;
+import dev.jitbot.core.store.StoreException;
 import java.security.SecureRandom;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HexFormat;
@@ -35,19 +37,31 @@ final class Replies implements Outcome.Visitor<String> {
         return outcome.accept(this);
     }
 
-    /** Logs {@code error} under a fresh event id and returns the sentence the person sees. */
+    /**
+     * Logs {@code error} under a fresh event id and returns the sentence the person sees. A database that cannot be
+     * reached is the one failure worth naming: the transition was not written, so the person knows to try again.
+     */
     String failure(String whatWasAttempted, Throwable error) {
         String eventId = "E" + HexFormat.of().withUpperCase().toHexDigits(RANDOM.nextInt());
+        if (databaseDown(error)) {
+            log.error("{} failed: the database is unreachable [event {}]", whatWasAttempted, eventId, error);
+            return ":warning: jitbot cannot reach its database right now; nothing was changed — try again in a "
+                    + "minute. If it keeps happening, tell the jitbot operators event id `" + eventId + "`.";
+        }
         log.error("{} failed [event {}]", whatWasAttempted, eventId, error);
         return ":warning: Something went wrong on my side while I tried to " + Cards.esc(whatWasAttempted) + ". Check where "
                 + "things stand with `/jit list`, and try again in a minute; if it keeps happening, tell the jitbot "
                 + "operators event id `" + eventId + "`.";
     }
 
-    /** The receipt a slash command gets within Slack's 3 seconds, before the work is done. */
-    static String receipt(String text) {
-        String shown = text == null || text.isBlank() ? "" : " `/jit " + Cards.esc(text.strip()) + "`";
-        return ":hourglass_flowing_sand: Got it" + shown + "; working on it…";
+    /** Whether {@code error} came from the store: the core writes nothing else on a request thread. */
+    static boolean databaseDown(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof StoreException || t instanceof SQLException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override
@@ -63,9 +77,25 @@ final class Replies implements Outcome.Visitor<String> {
                 + (r.approvalsNeeded() - r.approvals()) + " more.";
     }
 
+    /**
+     * Approved, and Azure is being asked. An auto-approved request is answered to its requester; otherwise the one
+     * who sees this is the approver whose vote completed the quorum.
+     */
     @Override
-    public String granted(Outcome.Granted o) {
-        return ":white_check_mark: " + slashed(Cards.esc(Phrases.granted(o.request())));
+    public String activating(Outcome.Activating o) {
+        AccessRequest r = o.request();
+        String what = Cards.esc(r.label()) + " (`" + r.id() + "`)";
+        if (r.approvalsNeeded() == 0) {
+            String whose = r.onBehalf() ? "when " + Cards.esc(r.principal().displayName()) + " has it"
+                    : "when it's yours";
+            return ":white_check_mark: Approved by the rule: Azure is granting " + what + " now; I'll message you "
+                    + whose + "; the " + Durations.format(r.duration()) + " run from then.";
+        }
+        String requester = Cards.esc(r.requester().displayName());
+        String whose = r.onBehalf() ? "when " + Cards.esc(r.principal().displayName()) + " has it"
+                : "when it's theirs";
+        return ":white_check_mark: Approved: Azure is granting " + what + " now; I'll message " + requester + " "
+                + whose + ".";
     }
 
     @Override
@@ -93,8 +123,13 @@ final class Replies implements Outcome.Visitor<String> {
 
     @Override
     public String revoking(Outcome.Revoking o) {
-        return ":hourglass: Revoking " + Cards.esc(o.request().label()) + " (`" + o.request().id() + "`): Azure has "
-                + "not confirmed yet, and jitbot keeps retrying until it does. The card shows when it is done.";
+        AccessRequest r = o.request();
+        String what = ":hourglass: Revoking " + Cards.esc(r.label()) + " (`" + r.id() + "`) now; ";
+        if (r.endedBy() == null || r.endedBy().samePerson(r.requester())) {
+            return what + "the card and a DM confirm when Azure has removed it.";
+        }
+        return what + "the card confirms when Azure has removed it, and " + Cards.esc(r.requester().displayName())
+                + " gets a DM.";
     }
 
     @Override

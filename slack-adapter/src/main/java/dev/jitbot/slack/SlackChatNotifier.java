@@ -1,44 +1,48 @@
 package dev.jitbot.slack;
 
 import com.slack.api.methods.MethodsClient;
+import com.slack.api.methods.SlackApiException;
 import com.slack.api.methods.SlackApiTextResponse;
 import com.slack.api.methods.response.chat.ChatPostMessageResponse;
+import dev.jitbot.core.app.ChatDeliveryException;
 import dev.jitbot.core.app.ChatNotifier;
 import dev.jitbot.core.domain.AccessRequest;
 import dev.jitbot.core.domain.ChatUser;
 import dev.jitbot.core.domain.MessageRef;
 import dev.jitbot.core.domain.Platform;
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.Set;
 
 /**
  * The core's voice in Slack: request cards in the approvals channel ({@code chat.postMessage}, redrawn with
- * {@code chat.update}), confirmations in the card's thread, and direct messages. Everything goes through the
- * per-channel {@link ChannelSender}, so rate limits delay messages but never drop them. The core's sentences are
- * plain text that may carry what people typed (a deny or revoke reason), so they are escaped before Slack reads them
- * as mrkdwn: a reason cannot ping {@code <!channel>} or disguise a link.
+ * {@code chat.update}), confirmations in the card's thread, and direct messages. Each call is one attempt: the
+ * outbox's workers retry what Slack did not take, after {@code Retry-After} on a 429, so nothing waits in memory
+ * and nothing here sleeps. The core's sentences are plain text that may carry what people typed (a deny or revoke
+ * reason), so they are escaped before Slack reads them as mrkdwn: a reason cannot ping {@code <!channel>} or
+ * disguise a link.
  */
 final class SlackChatNotifier implements ChatNotifier {
 
-    private static final Logger log = LoggerFactory.getLogger(SlackChatNotifier.class);
-    /** How long a new card may wait in its channel's queue before the core goes on without its reference. */
-    private static final Duration CARD_WAIT = Duration.ofSeconds(60);
+    /**
+     * Errors about the destination or the message itself: the same call gets the same answer however often it is
+     * sent. Token and scope errors ({@code invalid_auth}, {@code token_revoked}, {@code missing_scope}, …) are not
+     * here on purpose: they are configuration, and the outbox keeps the messages until an operator fixes the token
+     * and restarts, rather than dropping every message sent in the meantime.
+     */
+    static final Set<String> PERMANENT = Set.of("channel_not_found", "not_in_channel", "is_archived",
+            "user_not_found", "user_disabled", "cannot_dm_bot", "message_not_found", "cant_update_message",
+            "msg_too_long", "invalid_blocks", "too_many_attachments", "restricted_action",
+            "restricted_action_read_only_channel", "restricted_action_thread_only_channel");
 
     private final MethodsClient client;
-    private final ChannelSender sender;
     private final Clock clock;
 
-    SlackChatNotifier(MethodsClient client, ChannelSender sender, Clock clock) {
+    SlackChatNotifier(MethodsClient client, Clock clock) {
         this.client = Objects.requireNonNull(client, "client");
-        this.sender = Objects.requireNonNull(sender, "sender");
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
@@ -49,38 +53,23 @@ final class SlackChatNotifier implements ChatNotifier {
 
     @Override
     public Optional<MessageRef> postCard(String channelId, AccessRequest request) {
-        CompletableFuture<ChatPostMessageResponse> sent = sender.send(channelId, "card " + request.id(),
-                () -> checked(client.chatPostMessage(q -> q.channel(channelId).text(Cards.fallback(request))
-                        .blocks(Cards.card(request, clock.instant()))), "chat.postMessage"));
-        try {
-            ChatPostMessageResponse r = sent.get(CARD_WAIT.toSeconds(), TimeUnit.SECONDS);
-            return Optional.of(new MessageRef(Platform.SLACK, r.getChannel() == null ? channelId : r.getChannel(),
-                    r.getTs(), MessageRef.CARD));
-        } catch (TimeoutException e) {
-            // It stays queued and will still be posted; only later redraws of this one card are lost.
-            log.warn("card for {} still queued for {} after {} s", request.id(), channelId, CARD_WAIT.toSeconds());
-            return Optional.empty();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Optional.empty();
-        } catch (ExecutionException e) {
-            throw new ChannelSender.SlackDeliveryException("could not post the card for " + request.id(), e.getCause());
-        }
+        ChatPostMessageResponse r = once("chat.postMessage (card of " + request.id() + " in " + channelId + ")",
+                () -> client.chatPostMessage(q -> q.channel(channelId).text(Cards.fallback(request))
+                        .blocks(Cards.card(request, clock.instant()))));
+        return Optional.of(new MessageRef(Platform.SLACK, r.getChannel() == null ? channelId : r.getChannel(),
+                r.getTs(), MessageRef.CARD));
     }
 
     @Override
     public void updateCard(MessageRef card, AccessRequest request) {
-        sender.send(card.channel(), "update " + request.id(), () -> checked(client.chatUpdate(q -> q
-                .channel(card.channel()).ts(card.messageId()).text(Cards.fallback(request))
-                .blocks(Cards.card(request, clock.instant()))), "chat.update"))
-                .exceptionally(e -> logged("update the card of " + request.id(), e));
+        once("chat.update (card of " + request.id() + ")", () -> client.chatUpdate(q -> q.channel(card.channel())
+                .ts(card.messageId()).text(Cards.fallback(request)).blocks(Cards.card(request, clock.instant()))));
     }
 
     @Override
     public void reply(MessageRef message, String text) {
-        sender.send(message.channel(), "thread reply", () -> checked(client.chatPostMessage(q -> q
-                .channel(message.channel()).threadTs(message.messageId()).text(Cards.esc(text))), "chat.postMessage"))
-                .exceptionally(e -> logged("reply in a thread of " + message.channel(), e));
+        once("chat.postMessage (thread reply in " + message.channel() + ")", () -> client.chatPostMessage(q -> q
+                .channel(message.channel()).threadTs(message.messageId()).text(Cards.esc(text))));
     }
 
     @Override
@@ -94,27 +83,69 @@ final class SlackChatNotifier implements ChatNotifier {
             return;
         }
         // A user id as channel posts into the app's DM with that person (the Messages tab of App Home).
-        sender.send(user.id(), "direct message", () -> checked(client.chatPostMessage(q -> q
-                .channel(user.id()).text(mrkdwn)), "chat.postMessage"))
-                .exceptionally(e -> logged("send a direct message to " + user.id(), e));
+        once("chat.postMessage (direct message to " + user.id() + ")", () -> client.chatPostMessage(q -> q
+                .channel(user.id()).text(mrkdwn)));
     }
 
     @Override
     public void postToChannel(String channelId, String text) {
-        sender.send(channelId, "channel post", () -> checked(client.chatPostMessage(q -> q
-                .channel(channelId).text(Cards.esc(text))), "chat.postMessage"))
-                .exceptionally(e -> logged("post to " + channelId, e));
+        once("chat.postMessage (alert in " + channelId + ")", () -> client.chatPostMessage(q -> q
+                .channel(channelId).text(Cards.esc(text))));
     }
 
-    static <T extends SlackApiTextResponse> T checked(T response, String method) {
+    /** One Web API call; may throw what the Slack client throws. */
+    @FunctionalInterface
+    interface SlackCall<T> {
+        T call() throws IOException, SlackApiException;
+    }
+
+    /**
+     * Makes the call once and says, as a {@link ChatDeliveryException}, whether and when trying again makes sense:
+     * a 429 after its {@code Retry-After}, an error in {@link #PERMANENT} never, anything else with backoff.
+     */
+    static <T extends SlackApiTextResponse> T once(String what, SlackCall<T> call) {
+        T response;
+        try {
+            response = call.call();
+        } catch (SlackApiException e) {
+            int status = e.getResponse() == null ? 0 : e.getResponse().code();
+            if (status == 429) {
+                return throwThrottled(what, retryAfter(e));
+            }
+            String error = e.getError() == null ? null : e.getError().getError();
+            if (error != null && PERMANENT.contains(error)) {
+                throw ChatDeliveryException.permanent(what + " answered " + error, e);
+            }
+            throw ChatDeliveryException.transientFailure(what + " failed with HTTP " + status
+                    + (error == null ? "" : " (" + error + ")"), e);
+        } catch (IOException e) {
+            throw ChatDeliveryException.transientFailure(what + " failed: " + e, e);
+        }
         if (!response.isOk()) {
-            throw new ChannelSender.SlackDeliveryException(method + " answered " + response.getError(), null);
+            String error = response.getError();
+            if ("ratelimited".equals(error)) {
+                return throwThrottled(what, Duration.ofSeconds(1));
+            }
+            if (PERMANENT.contains(error)) {
+                throw ChatDeliveryException.permanent(what + " answered " + error, null);
+            }
+            throw ChatDeliveryException.transientFailure(what + " answered " + error, null);
         }
         return response;
     }
 
-    private static <T> T logged(String what, Throwable e) {
-        log.warn("could not {}: {}", what, e.toString());
-        return null;
+    private static <T> T throwThrottled(String what, Duration wait) {
+        throw ChatDeliveryException.throttled(what + ": Slack asked to wait " + wait.toSeconds() + " s", wait);
+    }
+
+    /** Slack's {@code Retry-After} in seconds; 1 s when it is missing or unreadable. */
+    static Duration retryAfter(SlackApiException e) {
+        String header = e.getResponse() == null ? null : e.getResponse().header("Retry-After");
+        try {
+            long seconds = header == null ? 1 : Long.parseLong(header.strip());
+            return Duration.ofSeconds(Math.max(1, seconds));
+        } catch (NumberFormatException bad) {
+            return Duration.ofSeconds(1);
+        }
     }
 }

@@ -23,16 +23,17 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Executor;
 import java.util.function.BiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Bolt's listeners: the {@code /jit} command, the card and App Home buttons, the two modals and App Home. Each
- * acknowledges at once (Slack gives 3 seconds) and does the work on a bounded executor; every decision is the
- * core's. The same listeners serve HTTP and Socket Mode.
+ * Bolt's listeners: the {@code /jit} command, the card and App Home buttons, the two modals and App Home. The core
+ * only writes rows (its Azure and chat work runs later from the outbox), so each listener parses, lets the core
+ * decide and write, and acknowledges with the outcome, well inside Slack's 3 seconds. What is only news for the
+ * person (a click's answer through response_url, an App Home redraw) is sent after the ack. The same listeners
+ * serve HTTP and Socket Mode.
  */
 final class SlackHandlers {
 
@@ -44,17 +45,18 @@ final class SlackHandlers {
     private final SlackChatNotifier notifier;
     private final MethodsClient client;
     private final Replies replies;
-    private final ExecutorService work;
+    private final Executor afterAck;
     private final Clock clock;
 
+    /** @param afterAck sends what may follow the ack (Bolt's own pool): never core work */
     SlackHandlers(AccessService service, SlackUsers users, SlackChatNotifier notifier, MethodsClient client,
-                  Replies replies, ExecutorService work, Clock clock) {
+                  Replies replies, Executor afterAck, Clock clock) {
         this.service = Objects.requireNonNull(service, "service");
         this.users = Objects.requireNonNull(users, "users");
         this.notifier = Objects.requireNonNull(notifier, "notifier");
         this.client = Objects.requireNonNull(client, "client");
         this.replies = Objects.requireNonNull(replies, "replies");
-        this.work = Objects.requireNonNull(work, "work");
+        this.afterAck = Objects.requireNonNull(afterAck, "afterAck");
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
@@ -62,21 +64,12 @@ final class SlackHandlers {
         app.command(COMMAND, (req, ctx) -> {
             var p = req.getPayload();
             String text = p.getText() == null ? "" : p.getText().strip();
-            Respond respond = message -> ctx.respond(r -> r.responseType("ephemeral").text(message));
-            boolean form = text.isEmpty();
-            boolean queued = offload("/jit " + text, respond, () -> {
+            String answer = answer("/jit " + text, () -> {
                 ChatUser actor = users.resolve(p.getUserId(), p.getUserName());
-                if (form) {
-                    openForm(actor, p.getTriggerId(), respond);
-                } else {
-                    respond.send(replies.render(service.handle(actor, text)));
-                }
+                return text.isEmpty() ? openForm(actor, p.getTriggerId())
+                        : replies.render(service.handle(actor, text));
             });
-            if (!queued) {
-                return ctx.ack(r -> r.responseType("ephemeral").text(busy()));
-            }
-            return ctx.ack(r -> r.responseType("ephemeral").text(form ? ":memo: Opening the request form…"
-                    : Replies.receipt(text)));
+            return answer == null ? ctx.ack() : ctx.ack(r -> r.responseType("ephemeral").text(answer));
         });
 
         app.blockAction(Cards.APPROVE, (req, ctx) -> click(req, ctx, service::approve));
@@ -87,7 +80,8 @@ final class SlackHandlers {
             BlockActionPayload p = req.getPayload();
             String value = p.getActions().get(0).getValue();
             Respond respond = respondTo(p, ctx);
-            boolean queued = offload("open the deny form", respond, () -> {
+            // views.open inline: the trigger id is only good for 3 seconds.
+            later(respond, answer("open the deny form", () -> {
                 ChatUser actor = users.resolve(p.getUser().getId(), p.getUser().getName());
                 Parsed<RequestId> id = RequestId.parse(value);
                 String label = id.isOk() ? service.find(actor, id.orThrow()).map(AccessRequest::label).orElse(value)
@@ -97,10 +91,8 @@ final class SlackHandlers {
                 if (!opened.isOk()) {
                     throw new IllegalStateException("views.open answered " + opened.getError());
                 }
-            });
-            if (!queued) {
-                tellBusy(respond);
-            }
+                return null;
+            }));
             return ctx.ack();
         });
 
@@ -117,7 +109,12 @@ final class SlackHandlers {
                 return ctx.ackWithErrors(Map.of(RequestForm.REASON, "This form lost track of its request; close it "
                         + "and press Deny on the card again."));
             }
-            Outcome o = service.deny(actor, id.orThrow(), reason);
+            Outcome o;
+            try {
+                o = service.deny(actor, id.orThrow(), reason);
+            } catch (RuntimeException e) {
+                return ctx.ackWithErrors(Map.of(RequestForm.REASON, Replies.plain(replies.failure("deny", e))));
+            }
             if (o instanceof Outcome.Refused refused) {
                 return ctx.ackWithErrors(Map.of(RequestForm.REASON, replies.forField(refused)));
             }
@@ -131,15 +128,17 @@ final class SlackHandlers {
             if (!s.ok()) {
                 return ctx.ackWithErrors(s.errors());
             }
-            Respond dm = message -> notifier.directMrkdwn(actor, message);
-            if (!offload("request access from the form", dm, () -> {
-                Outcome o = service.handle(actor, s.command());
-                // The core DMs the requester the receipt, the grant or the failure itself; only a refusal is news.
-                if (o instanceof Outcome.Refused) {
-                    dm.send(replies.render(o));
-                }
-            })) {
-                return ctx.ackWithErrors(Map.of(RequestForm.OFFER, Replies.plain(busy())));
+            Outcome o;
+            try {
+                o = service.handle(actor, s.command());
+            } catch (RuntimeException e) {
+                return ctx.ackWithErrors(Map.of(RequestForm.OFFER,
+                        Replies.plain(replies.failure("request access from the form", e))));
+            }
+            // The core DMs the requester the receipt, the grant or the failure itself; only a refusal is news, and
+            // it belongs on the form they can still correct.
+            if (o instanceof Outcome.Refused refused) {
+                return ctx.ackWithErrors(Map.of(RequestForm.OFFER, replies.forField(refused)));
             }
             return ctx.ack();
         });
@@ -147,8 +146,13 @@ final class SlackHandlers {
         app.event(AppHomeOpenedEvent.class, (req, ctx) -> {
             AppHomeOpenedEvent e = req.getEvent();
             if (e.getTab() == null || "home".equals(e.getTab())) {
-                offload("show App Home", message -> log.warn("App Home for {}: {}", e.getUser(), message),
-                        () -> publishHome(e.getUser(), null));
+                afterAck.execute(() -> {
+                    try {
+                        publishHome(e.getUser(), null);
+                    } catch (RuntimeException failed) {
+                        log.warn("App Home for {}: {}", e.getUser(), replies.failure("show App Home", failed));
+                    }
+                });
             }
             return ctx.ack();
         });
@@ -160,22 +164,19 @@ final class SlackHandlers {
         String value = p.getActions().get(0).getValue();
         boolean fromHome = p.getContainer() != null && "view".equals(p.getContainer().getType());
         Respond respond = respondTo(p, ctx);
-        boolean queued = offload(p.getActions().get(0).getActionId() + " " + value, respond, () -> {
+        later(respond, answer(p.getActions().get(0).getActionId() + " " + value, () -> {
             ChatUser actor = users.resolve(p.getUser().getId(), p.getUser().getName());
             Parsed<RequestId> id = RequestId.parse(value);
             // A button's value is an id jitbot wrote itself; a bad one means a forged or mangled payload.
             Outcome o = id.isOk() ? act.apply(actor, id.orThrow())
                     : new Outcome.Refused(Refusal.Reason.INVALID_INPUT, id.reason());
-            if (o instanceof Outcome.Refused || o instanceof Outcome.Revoking || o instanceof Outcome.Failed) {
-                respond.send(replies.render(o));
-            }
             if (fromHome) {
-                publishHome(actor.id(), actor);
+                afterAck.execute(() -> publishHome(actor.id(), actor));
             }
-        });
-        if (!queued) {
-            tellBusy(respond);
-        }
+            // The card redraws itself from the outbox; these say what the card cannot: a refusal, or what is next.
+            return o instanceof Outcome.Refused || o instanceof Outcome.Revoking || o instanceof Outcome.Failed
+                    || o instanceof Outcome.Activating ? replies.render(o) : null;
+        }));
         return ctx.ack();
     }
 
@@ -188,13 +189,13 @@ final class SlackHandlers {
         return message -> notifier.directMrkdwn(who, message);
     }
 
-    private void openForm(ChatUser actor, String triggerId, Respond respond) throws IOException {
+    /** Opens the request form, or says why there is none; null when the form opened. */
+    private String openForm(ChatUser actor, String triggerId) throws IOException {
         List<AccessService.Offer> offers = service.offers(actor);
         if (offers.isEmpty()) {
-            respond.send(":no_entry_sign: The policy lets you request nothing yet"
+            return ":no_entry_sign: The policy lets you request nothing yet"
                     + (actor.email() == null ? " (I could not read your email from Slack)" : "")
-                    + ". Ask the platform owners to add you to a rule in policy.yaml.");
-            return;
+                    + ". Ask the platform owners to add you to a rule in policy.yaml.";
         }
         try {
             var opened = client.viewsOpen(r -> r.triggerId(triggerId).view(RequestForm.modal(offers)));
@@ -204,6 +205,7 @@ final class SlackHandlers {
         } catch (SlackApiException e) {
             throw new IllegalStateException("views.open failed", e);
         }
+        return null;
     }
 
     /** Redraws a person's App Home. */
@@ -234,43 +236,35 @@ final class SlackHandlers {
         void send(String message) throws IOException;
     }
 
+    /** What a listener does before its ack: the words for the person, or null when there is nothing to say. */
     @FunctionalInterface
-    private interface Work {
-        void run() throws Exception;
+    private interface Answer {
+        String run() throws Exception;
     }
 
-    /** Runs {@code job} on the work executor; false when it is full (the caller says so in its ack). */
-    private boolean offload(String what, Respond respond, Work job) {
+    /**
+     * Runs {@code job} on the listener's thread and returns its words; a failure becomes words too (the one left
+     * that says "try again" is the database being unreachable: then nothing was written).
+     */
+    private String answer(String what, Answer job) {
         try {
-            work.execute(() -> {
-                try {
-                    job.run();
-                } catch (Exception | Error e) {
-                    String words = replies.failure(what, e);
-                    try {
-                        respond.send(words);
-                    } catch (Exception again) {
-                        log.warn("could not tell the user about the failure either: {}", again.toString());
-                    }
-                }
-            });
-            return true;
-        } catch (RejectedExecutionException e) {
-            log.warn("work queue full; turned away {}", what);
-            return false;
-        }
-    }
-
-    /** A click that found the work queue full must not vanish: the clicker hears it was not taken on. */
-    private static void tellBusy(Respond respond) {
-        try {
-            respond.send(busy());
+            return job.run();
         } catch (Exception e) {
-            log.warn("could not say the work queue is full: {}", e.toString());
+            return replies.failure(what, e);
         }
     }
 
-    private static String busy() {
-        return ":hourglass: jitbot is very busy right now and could not take this on; please try again in a minute.";
+    /** Sends {@code message} (when there is one) after the ack, so a slow response_url never holds it up. */
+    private void later(Respond respond, String message) {
+        if (message == null) {
+            return;
+        }
+        afterAck.execute(() -> {
+            try {
+                respond.send(message);
+            } catch (Exception e) {
+                log.warn("could not tell the user: {}", e.toString());
+            }
+        });
     }
 }

@@ -13,13 +13,6 @@ import dev.jitbot.core.app.ChatNotifier;
 import jakarta.servlet.http.HttpServlet;
 import java.time.Clock;
 import java.util.Objects;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,10 +24,6 @@ import org.slf4j.LoggerFactory;
 public final class SlackModule implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(SlackModule.class);
-    /** Slash commands and clicks waiting for a worker beyond this are answered "busy" instead of queued. */
-    private static final int WORK_QUEUE = 256;
-    private static final int WORKERS = 4;
-    private static final int SENDERS = 4;
 
     /**
      * How to reach Slack.
@@ -69,19 +58,14 @@ public final class SlackModule implements AutoCloseable {
     private final App app;
     private final SlackChatNotifier notifier;
     private final SlackEventsServlet servlet;
-    private final ExecutorService work;
-    private final ExecutorService senders;
     private volatile SocketModeApp socketMode;
 
-    private SlackModule(Settings settings, Slack slack, App app, SlackChatNotifier notifier, SlackEventsServlet servlet,
-                        ExecutorService work, ExecutorService senders) {
+    private SlackModule(Settings settings, Slack slack, App app, SlackChatNotifier notifier, SlackEventsServlet servlet) {
         this.settings = settings;
         this.slack = slack;
         this.app = app;
         this.notifier = notifier;
         this.servlet = servlet;
-        this.work = work;
-        this.senders = senders;
     }
 
     /** Builds the app and its listeners; nothing connects to Slack until a request arrives or {@link #start()}. */
@@ -104,16 +88,12 @@ public final class SlackModule implements AutoCloseable {
         App app = new App(appConfig.build());
         MethodsClient client = slack.methods(settings.botToken());
 
-        ExecutorService work = new ThreadPoolExecutor(WORKERS, WORKERS, 60, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(WORK_QUEUE), threads("jitbot-slack-work"), new ThreadPoolExecutor.AbortPolicy());
-        // Unbounded on purpose: a queued message is never dropped, and each channel holds one thread at a time.
-        ExecutorService senders = new ThreadPoolExecutor(SENDERS, SENDERS, 60, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), threads("jitbot-slack-send"));
-        SlackChatNotifier notifier = new SlackChatNotifier(client, new ChannelSender(senders), clock);
+        // The notifier makes one attempt per call; the outbox's workers retry, so no message waits in memory here.
+        SlackChatNotifier notifier = new SlackChatNotifier(client, clock);
         SlackHandlers handlers = new SlackHandlers(service, new SlackUsers(client, clock), notifier, client,
-                new Replies(clock), work, clock);
+                new Replies(clock), app.executorService(), clock);
         handlers.register(app);
-        return new SlackModule(settings, slack, app, notifier, new SlackEventsServlet(app, audit, clock), work, senders);
+        return new SlackModule(settings, slack, app, notifier, new SlackEventsServlet(app, audit, clock));
     }
 
     /** The notifier the core posts through; register it with {@code Notifications}. */
@@ -166,28 +146,11 @@ public final class SlackModule implements AutoCloseable {
                 log.warn("closing Socket Mode: {}", e.toString());
             }
         }
-        work.shutdown();
-        senders.shutdown();
-        try {
-            work.awaitTermination(5, TimeUnit.SECONDS);
-            senders.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
         app.stop();
         try {
             slack.close();
         } catch (Exception e) {
             log.warn("closing the Slack client: {}", e.toString());
         }
-    }
-
-    private static ThreadFactory threads(String prefix) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
     }
 }
