@@ -36,10 +36,10 @@ final class Words implements Outcome.Visitor<String> {
 
     /** The line on top of a card after a button: like {@link #render} but spoken to the approver, not the requester. */
     String onCard(Outcome outcome) {
-        if (outcome instanceof Outcome.Granted g) {
-            AccessRequest r = g.request();
-            return "Approved. " + r.label() + " is granted to " + r.principal().displayName() + " until "
-                    + Phrases.time(r.expiresAt()) + ".";
+        if (outcome instanceof Outcome.Activating a) {
+            AccessRequest r = a.request();
+            return "Approved. Azure is granting " + r.label() + " to " + r.principal().displayName()
+                    + " now; the card shows when it is done.";
         }
         return render(outcome);
     }
@@ -69,8 +69,10 @@ final class Words implements Outcome.Visitor<String> {
     }
 
     @Override
-    public String granted(Outcome.Granted o) {
-        return Phrases.granted(o.request());
+    public String activating(Outcome.Activating o) {
+        AccessRequest r = o.request();
+        return "Approved: Azure is granting " + r.label() + " (" + r.id() + ") now; I'll message you when it is "
+                + "done, and the " + Durations.format(r.duration()) + " run from then.";
     }
 
     @Override
