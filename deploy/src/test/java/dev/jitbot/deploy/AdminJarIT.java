@@ -62,14 +62,20 @@ class AdminJarIT {
                 JdbcAuditLog audit = new JdbcAuditLog(db);
                 DryRunAccessProvider provider = new DryRunAccessProvider(null);
                 Notifications notifications = new Notifications(store, List.of());
-                ExpiryService expiry = new ExpiryService(() -> policy, store, audit, provider, notifications, scheduler,
-                        Clock.systemUTC(), Runnable::run);
-                AccessService service = new AccessService(() -> policy, store, audit, provider,
-                        new PolicyDirectory(() -> policy), notifications, scheduler, expiry, Clock.systemUTC(),
+                var outbox = new dev.jitbot.core.store.JdbcOutbox(db.dataSource(), audit, "admin-it",
+                        Duration.ofSeconds(20));
+                var limiter = new dev.jitbot.core.app.AzureLimiter(dev.jitbot.core.app.AzureLimiter.Limits.arm());
+                new dev.jitbot.core.testing.SyncWork(outbox, new dev.jitbot.core.app.WorkHandlers(() -> policy, store,
+                        outbox, provider, notifications, scheduler, limiter, Clock.systemUTC()), limiter,
+                        Clock.systemUTC());
+                ExpiryService expiry = new ExpiryService(() -> policy, store, outbox, notifications, scheduler,
+                        Clock.systemUTC());
+                AccessService service = new AccessService(() -> policy, store, outbox, audit,
+                        new PolicyDirectory(() -> policy), notifications, scheduler, Clock.systemUTC(),
                         new SecureRandom());
                 Outcome o = service.handle(ALICE, "request Reader on sub-prod for 1h because admin test");
-                assertThat(o).isInstanceOf(Outcome.Granted.class);
-                grant = ((Outcome.Granted) o).request().id();
+                assertThat(o).isInstanceOf(Outcome.Activating.class);
+                grant = ((Outcome.Activating) o).request().id();
             } finally {
                 scheduler.shutdown(false);
             }

@@ -43,11 +43,14 @@ class ConsoleSessionTest {
         ConsoleSession[] s = new ConsoleSession[1];
         ChatNotifier notifier = new ConsoleNotifier(out, text, r -> s[0].seen(r));
         Notifications notifications = new Notifications(store, List.of(notifier));
-        ExpiryService expiry = new ExpiryService(() -> policy, store, audit, provider, notifications, scheduler, clock,
-                Runnable::run);
+        var outbox = new dev.jitbot.core.testing.InMemoryOutbox(store, audit, clock);
+        var limiter = new dev.jitbot.core.app.AzureLimiter(dev.jitbot.core.app.AzureLimiter.Limits.arm());
+        new dev.jitbot.core.testing.SyncWork(outbox, new dev.jitbot.core.app.WorkHandlers(() -> policy, store, outbox,
+                provider, notifications, scheduler, limiter, clock), limiter, clock);
+        ExpiryService expiry = new ExpiryService(() -> policy, store, outbox, notifications, scheduler, clock);
         scheduler.bind(expiry);
-        AccessService service = new AccessService(() -> policy, store, audit, provider, new FakeDirectory(),
-                notifications, scheduler, expiry, clock, new Random(7));
+        AccessService service = new AccessService(() -> policy, store, outbox, audit, new FakeDirectory(),
+                notifications, scheduler, clock, new Random(7));
         session = new ConsoleSession(service, store, () -> policy, text, out, "alice", Duration.ofMillis(10));
         s[0] = session;
     }

@@ -33,13 +33,17 @@ class MetricsTest {
     private AccessService core(AccessProvider provider) {
         var audit = metrics.audited(new InMemoryAuditLog());
         Notifications notifications = new Notifications(store, List.<ChatNotifier>of());
-        ExpiryService expiry = new ExpiryService(TestPolicies::design, store, audit, provider, notifications,
-                scheduler, clock, Runnable::run);
-        expiry.onRevocationLag(metrics::revocationLag);
+        var outbox = new dev.jitbot.core.testing.InMemoryOutbox(store, audit, clock);
+        var limiter = new dev.jitbot.core.app.AzureLimiter(dev.jitbot.core.app.AzureLimiter.Limits.arm());
+        var work = new dev.jitbot.core.app.WorkHandlers(TestPolicies::design, store, outbox, provider, notifications,
+                scheduler, limiter, clock);
+        work.onRevocationLag(metrics::revocationLag);
+        new dev.jitbot.core.testing.SyncWork(outbox, work, limiter, clock);
+        ExpiryService expiry = new ExpiryService(TestPolicies::design, store, outbox, notifications, scheduler, clock);
         scheduler.bind(expiry);
         metrics.watch(store);
-        return new AccessService(TestPolicies::design, store, audit, provider, new FakeDirectory(), notifications,
-                scheduler, expiry, clock, new Random(1));
+        return new AccessService(TestPolicies::design, store, outbox, audit, new FakeDirectory(), notifications,
+                scheduler, clock, new Random(1));
     }
 
     @Test

@@ -82,6 +82,11 @@ class ServeCommandTest {
         }
 
         @Override
+        public dev.jitbot.core.app.Outbox outbox() {
+            return null;
+        }
+
+        @Override
         public void start(ExpiryService expiry) {
         }
 

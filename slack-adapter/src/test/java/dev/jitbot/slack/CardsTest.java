@@ -110,9 +110,8 @@ class CardsTest {
         }
 
         @Test
-        void granted_tellsUntilWhenAndHowToRelease() {
-            assertThat(replies.render(new Outcome.Granted(active()))).contains("is yours until 14:46 UTC")
-                    .contains("`/jit release JIT-7K3F`");
+        void activating_saysAzureIsGrantingNow() {
+            assertThat(replies.render(new Outcome.Activating(active()))).contains("Azure is granting");
         }
     }
 }

@@ -15,6 +15,8 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.slack.api.app_backend.SlackSignature;
 import dev.jitbot.core.app.AccessService;
+import dev.jitbot.core.app.AzureLimiter;
+import dev.jitbot.core.app.WorkHandlers;
 import dev.jitbot.core.app.ExpiryService;
 import dev.jitbot.core.app.Notifications;
 import dev.jitbot.core.domain.AccessRequest;
@@ -23,10 +25,12 @@ import dev.jitbot.core.domain.Policy;
 import dev.jitbot.core.domain.State;
 import dev.jitbot.core.testing.FakeDirectory;
 import dev.jitbot.core.testing.InMemoryAuditLog;
+import dev.jitbot.core.testing.InMemoryOutbox;
 import dev.jitbot.core.testing.InMemoryRequestStore;
 import dev.jitbot.core.testing.ManualScheduler;
 import dev.jitbot.core.testing.MutableClock;
 import dev.jitbot.core.testing.RecordingAccessProvider;
+import dev.jitbot.core.testing.SyncWork;
 import dev.jitbot.core.testing.TestPolicies;
 import java.net.URI;
 import java.net.URLDecoder;
@@ -70,7 +74,10 @@ final class SlackRig implements AutoCloseable {
     final ManualScheduler scheduler = new ManualScheduler(clock);
     final AtomicReference<Policy> policy = new AtomicReference<>(TestPolicies.design());
     final Notifications notifications = new Notifications(store, List.of());
+    final InMemoryOutbox outbox = new InMemoryOutbox(store, audit, clock);
+    final AzureLimiter limiter = new AzureLimiter(AzureLimiter.Limits.arm());
     final ExpiryService expiry;
+    final SyncWork sync;
     final AccessService service;
     final SlackModule module;
     final Server jetty;
@@ -97,10 +104,12 @@ final class SlackRig implements AutoCloseable {
             slack.stubFor(post("/api/apps.connections.open").willReturn(okJson("{\"ok\":true,\"url\":\"" + socketUrl
                     + "\"}")));
         }
-        expiry = new ExpiryService(policy::get, store, audit, provider, notifications, scheduler, clock, Runnable::run);
+        expiry = new ExpiryService(policy::get, store, outbox, notifications, scheduler, clock);
         scheduler.bind(expiry);
-        service = new AccessService(policy::get, store, audit, provider, directory, notifications, scheduler, expiry,
-                clock, new Random(7));
+        service = new AccessService(policy::get, store, outbox, audit, directory, notifications, scheduler, clock,
+                new Random(7));
+        sync = new SyncWork(outbox, new WorkHandlers(policy::get, store, outbox, provider, notifications, scheduler,
+                limiter, clock), limiter, clock);
         module = SlackModule.create(new SlackModule.Settings(BOT_TOKEN, SECRET, appToken, slack.baseUrl() + "/api/"),
                 service, audit, clock);
         notifications.register(module.notifier());

@@ -536,11 +536,15 @@ class TeamsAdapterIT {
         InMemoryAuditLog audit = new InMemoryAuditLog();
         Notifications notifications = new Notifications(store, List.of());
         ManualScheduler scheduler = new ManualScheduler(clock);
-        ExpiryService expiry = new ExpiryService(TestPolicies::design, store, audit, slow, notifications, scheduler,
-                clock, Runnable::run);
+        dev.jitbot.core.testing.InMemoryOutbox outbox = new dev.jitbot.core.testing.InMemoryOutbox(store, audit, clock);
+        dev.jitbot.core.app.AzureLimiter limiter = new dev.jitbot.core.app.AzureLimiter(
+                dev.jitbot.core.app.AzureLimiter.Limits.arm());
+        ExpiryService expiry = new ExpiryService(TestPolicies::design, store, outbox, notifications, scheduler, clock);
         scheduler.bind(expiry);
-        AccessService service = new AccessService(TestPolicies::design, store, audit, slow, new FakeDirectory(),
-                notifications, scheduler, expiry, clock, new Random(7));
+        AccessService service = new AccessService(TestPolicies::design, store, outbox, audit, new FakeDirectory(),
+                notifications, scheduler, clock, new Random(7));
+        new dev.jitbot.core.testing.SyncWork(outbox, new dev.jitbot.core.app.WorkHandlers(TestPolicies::design, store,
+                outbox, slow, notifications, scheduler, limiter, clock), limiter, clock);
         serve(service, audit, clock, notifications, Duration.ofMillis(300));
         return store;
     }
