@@ -54,7 +54,7 @@ final class Core implements AutoCloseable {
                 new AzureLimiter(AzureLimiter.Limits.arm()), clock);
         this.runner = new WorkRunner(outbox, work, clock, workers);
         this.expiry = new ExpiryService(policy, backend.requests(), outbox, notifications, backend.scheduler(), clock);
-        this.service = new AccessService(policy, backend.requests(), outbox, backend.audit(), directory,
+        this.service = new AccessService(policy, backend.requests(), outbox, backend.audit(), provider, directory,
                 notifications, backend.scheduler(), clock, new SecureRandom());
     }
 

@@ -1,11 +1,13 @@
 package dev.jitbot.deploy;
 
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.EnumSet;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.eclipse.jetty.http.HttpStatus;
@@ -15,12 +17,14 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.servlet.FilterHolder;
 import org.eclipse.jetty.servlet.ServletContextHandler;
 import org.eclipse.jetty.servlet.ServletHolder;
 
 /**
  * The one HTTP server: chat endpoints added as their modules start, plus {@code /healthz} (the process answers),
- * {@code /readyz} (database and scheduler up) and {@code /metrics} (Prometheus).
+ * {@code /readyz} (database and scheduler up) and {@code /metrics} (Prometheus). Every request passes
+ * {@link InboundLimits} first: GET, HEAD and POST only, bodies up to 1 MiB.
  */
 final class HttpServer implements AutoCloseable {
 
@@ -40,6 +44,7 @@ final class HttpServer implements AutoCloseable {
         server.setStopAtShutdown(false);
         context = new ServletContextHandler(ServletContextHandler.NO_SESSIONS);
         context.setContextPath("/");
+        context.addFilter(new FilterHolder(new InboundLimits()), "/*", EnumSet.of(DispatcherType.REQUEST));
         context.addServlet(new ServletHolder(new TextServlet(() -> true, () -> "ok")), "/healthz");
         context.addServlet(new ServletHolder(new TextServlet(ready, readiness)), "/readyz");
         context.addServlet(new ServletHolder(new MetricsServlet(metrics)), "/metrics");

@@ -207,6 +207,11 @@ final class Metrics {
             }
 
             @Override
+            public Duration shortestGrant() {
+                return delegate.shortestGrant();
+            }
+
+            @Override
             public GrantResult grant(AccessRequest request, Instant expiresAt) {
                 try {
                     GrantResult result = delegate.grant(request, expiresAt);

@@ -63,14 +63,12 @@ class AdminJarIT {
                 DryRunAccessProvider provider = new DryRunAccessProvider(null);
                 Notifications notifications = new Notifications(store, List.of());
                 var outbox = new dev.jitbot.core.store.JdbcOutbox(db.dataSource(), audit, "admin-it",
-                        Duration.ofSeconds(20));
-                var limiter = new dev.jitbot.core.app.AzureLimiter(dev.jitbot.core.app.AzureLimiter.Limits.arm());
-                new dev.jitbot.core.testing.SyncWork(outbox, new dev.jitbot.core.app.WorkHandlers(() -> policy, store,
-                        outbox, provider, notifications, scheduler, limiter, Clock.systemUTC()), limiter,
+                        java.time.Duration.ofSeconds(20));
+                var work = new dev.jitbot.core.app.WorkHandlers(() -> policy, store, outbox, provider, notifications,
+                        scheduler, new dev.jitbot.core.app.AzureLimiter(dev.jitbot.core.app.AzureLimiter.Limits.arm()),
                         Clock.systemUTC());
-                ExpiryService expiry = new ExpiryService(() -> policy, store, outbox, notifications, scheduler,
-                        Clock.systemUTC());
-                AccessService service = new AccessService(() -> policy, store, outbox, audit,
+                new dev.jitbot.core.testing.SyncWork(outbox, work, work.limiter(), Clock.systemUTC());
+                AccessService service = new AccessService(() -> policy, store, outbox, audit, provider,
                         new PolicyDirectory(() -> policy), notifications, scheduler, Clock.systemUTC(),
                         new SecureRandom());
                 Outcome o = service.handle(ALICE, "request Reader on sub-prod for 1h because admin test");

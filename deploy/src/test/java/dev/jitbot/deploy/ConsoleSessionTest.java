@@ -44,12 +44,12 @@ class ConsoleSessionTest {
         ChatNotifier notifier = new ConsoleNotifier(out, text, r -> s[0].seen(r));
         Notifications notifications = new Notifications(store, List.of(notifier));
         var outbox = new dev.jitbot.core.testing.InMemoryOutbox(store, audit, clock);
-        var limiter = new dev.jitbot.core.app.AzureLimiter(dev.jitbot.core.app.AzureLimiter.Limits.arm());
-        new dev.jitbot.core.testing.SyncWork(outbox, new dev.jitbot.core.app.WorkHandlers(() -> policy, store, outbox,
-                provider, notifications, scheduler, limiter, clock), limiter, clock);
+        var work = new dev.jitbot.core.app.WorkHandlers(() -> policy, store, outbox, provider, notifications, scheduler,
+                new dev.jitbot.core.app.AzureLimiter(dev.jitbot.core.app.AzureLimiter.Limits.arm()), clock);
+        new dev.jitbot.core.testing.SyncWork(outbox, work, work.limiter(), clock);
         ExpiryService expiry = new ExpiryService(() -> policy, store, outbox, notifications, scheduler, clock);
         scheduler.bind(expiry);
-        AccessService service = new AccessService(() -> policy, store, outbox, audit, new FakeDirectory(),
+        AccessService service = new AccessService(() -> policy, store, outbox, audit, provider, new FakeDirectory(),
                 notifications, scheduler, clock, new Random(7));
         session = new ConsoleSession(service, store, () -> policy, text, out, "alice", Duration.ofMillis(10));
         s[0] = session;
@@ -63,19 +63,19 @@ class ConsoleSessionTest {
     class Scenario {
         @Test
         void requestThenBobApprovesLast_grantsThenRevokesAtExpiryWithConfirmation() {
-            session.handle("/jit request Contributor on rg-payments for 20s because test");
+            session.handle("/jit request Contributor on rg-payments for 1m because test");
             assertThat(all()).contains("[#approvals] new request card").contains("type: `approve JIT-");
             session.handle("/as bob");
             session.handle("approve last");
-            assertThat(all()).contains("Contributor on rg-payments is yours until 10:00 UTC (20 s)");
+            assertThat(all()).contains("Contributor on rg-payments is yours until 10:01 UTC (1 min)");
             assertThat(provider.grants).hasSize(1);
 
-            clock.advance(Duration.ofSeconds(20));
+            clock.advance(Duration.ofSeconds(60));
             scheduler.runDue();
 
             assertThat(provider.revokes).hasSize(1);
             assertThat(lines).anyMatch(l -> l.startsWith("[#approvals › JIT-")
-                    && l.contains("Contributor on rg-payments revoked at 10:00:20 UTC — expired"));
+                    && l.contains("Contributor on rg-payments revoked at 10:01:00 UTC — expired"));
             assertThat(lines).anyMatch(l -> l.startsWith("[to alice] Contributor on rg-payments revoked at"));
             assertThat(store.findByState(ConsoleSession.OPEN)).isEmpty();
         }
@@ -122,7 +122,7 @@ class ConsoleSessionTest {
     @org.junit.jupiter.api.Timeout(30)
     void run_piped_echoesLinesAndWaitsUntilNothingIsOpen() throws Exception {
         BufferedReader in = new BufferedReader(new StringReader(String.join("\n",
-                "# a comment", "request Reader on sub-prod for 20s because look", "")));
+                "# a comment", "request Reader on sub-prod for 1m because look", "")));
         Thread expiry = new Thread(() -> {
             while (lines.stream().noneMatch(l -> l.startsWith("End of input; waiting until this ends: JIT-"))) {
                 try {
@@ -131,14 +131,14 @@ class ConsoleSessionTest {
                     return;
                 }
             }
-            clock.advance(Duration.ofSeconds(21));
+            clock.advance(Duration.ofSeconds(61));
             scheduler.runDue();
         });
         expiry.start();
         session.run(in, true, () -> { });
         expiry.join();
         assertThat(lines.get(0)).isEqualTo("alice> # a comment");
-        assertThat(all()).contains("alice> request Reader on sub-prod for 20s because look")
+        assertThat(all()).contains("alice> request Reader on sub-prod for 1m because look")
                 .contains("End of input; waiting until this ends: JIT-").contains("revoked at");
         assertThat(lines.get(lines.size() - 1)).isEqualTo("Nothing is pending or active any more. Bye.");
     }

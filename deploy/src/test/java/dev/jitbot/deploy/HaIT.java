@@ -118,12 +118,12 @@ class HaIT {
         Clock clock = Clock.systemUTC();
         var provider = AzureAccess.create(AzureSettings.fromEnvironment(arm.env()), clock).provider();
         Notifications notifications = new Notifications(store, List.of());
-        // Grants are filed here; the replicas' workers run their Azure work (this JVM runs none).
+        // No workers here: the two serve nodes run the outbox's work.
         var outbox = new dev.jitbot.core.store.JdbcOutbox(db.dataSource(), audit, "ha-it-filer",
-                Duration.ofSeconds(20));
+                java.time.Duration.ofSeconds(20));
         ExpiryService expiry = new ExpiryService(() -> policy, store, outbox, notifications, scheduler, clock);
         scheduler.bind(expiry);
-        service = new AccessService(() -> policy, store, outbox, audit, new PolicyDirectory(() -> policy),
+        service = new AccessService(() -> policy, store, outbox, audit, provider, new PolicyDirectory(() -> policy),
                 notifications, scheduler, clock, new SecureRandom());
 
         for (int i = 0; i < 2; i++) {

@@ -34,26 +34,25 @@ class MetricsTest {
         var audit = metrics.audited(new InMemoryAuditLog());
         Notifications notifications = new Notifications(store, List.<ChatNotifier>of());
         var outbox = new dev.jitbot.core.testing.InMemoryOutbox(store, audit, clock);
-        var limiter = new dev.jitbot.core.app.AzureLimiter(dev.jitbot.core.app.AzureLimiter.Limits.arm());
         var work = new dev.jitbot.core.app.WorkHandlers(TestPolicies::design, store, outbox, provider, notifications,
-                scheduler, limiter, clock);
-        work.onRevocationLag(metrics::revocationLag);
-        new dev.jitbot.core.testing.SyncWork(outbox, work, limiter, clock);
+                scheduler, new dev.jitbot.core.app.AzureLimiter(dev.jitbot.core.app.AzureLimiter.Limits.arm()), clock);
+        new dev.jitbot.core.testing.SyncWork(outbox, work, work.limiter(), clock);
         ExpiryService expiry = new ExpiryService(TestPolicies::design, store, outbox, notifications, scheduler, clock);
+        work.onRevocationLag(metrics::revocationLag);
         scheduler.bind(expiry);
         metrics.watch(store);
-        return new AccessService(TestPolicies::design, store, outbox, audit, new FakeDirectory(), notifications,
-                scheduler, clock, new Random(1));
+        return new AccessService(TestPolicies::design, store, outbox, audit, provider, new FakeDirectory(),
+                notifications, scheduler, clock, new Random(1));
     }
 
     @Test
     void grantAndExpiry_countOutcomesActiveGrantsAndRevocationLag() {
         AccessService service = core(metrics.provider(recording));
-        service.handle(TestPolicies.ALICE, "request Reader on sub-prod for 20s because look");
+        service.handle(TestPolicies.ALICE, "request Reader on sub-prod for 1m because look");
         assertThat(metrics.scrape()).contains("jitbot_grants_active 1.0")
                 .contains("jitbot_requests_total{outcome=\"requested\",platform=\"slack\"} 1.0");
 
-        clock.advance(Duration.ofSeconds(23));
+        clock.advance(Duration.ofSeconds(63));
         scheduler.runDue();
 
         String text = metrics.scrape();

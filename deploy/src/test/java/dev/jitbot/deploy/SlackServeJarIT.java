@@ -105,6 +105,51 @@ class SlackServeJarIT {
         }
     }
 
+    @Test
+    void hostileRequests_areRefusedAtTheDoor_andNothingOfTheirBodiesReachesTheLog() throws Exception {
+        slack.start();
+        slack.stubFor(post("/api/auth.test").willReturn(okJson("{\"ok\":true,\"team_id\":\"T0CONTOSO\","
+                + "\"user_id\":\"U0JITBOT\",\"bot_id\":\"B0JITBOT\"}")));
+        Files.copy(Path.of("examples/policy.yaml").toAbsolutePath(), work.resolve("policy.yaml"));
+        int port = ServeJarIT.freePort();
+        Map<String, String> env = new HashMap<>();
+        env.put("JITBOT_HTTP_PORT", Integer.toString(port));
+        env.put("JITBOT_DB_URL", "jdbc:h2:file:" + work.resolve("data/jitbot").toAbsolutePath());
+        env.put("SLACK_BOT_TOKEN", TOKEN);
+        env.put("SLACK_SIGNING_SECRET", SECRET);
+        env.put("JITBOT_SLACK_API_URL", slack.baseUrl() + "/api/");
+        String marker = "FORGED-IN-THE-LOG-3K";
+        try (JarProcess jitbot = JarProcess.start(work, env, List.of(), "serve")) {
+            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
+                    .until(() -> status(port, "/readyz") == 200);
+
+            RawHttp.Reply trace = RawHttp.exchange(port, RawHttp.head("TRACE", "/slack/events",
+                    RawHttp.headers("Authorization", "Bearer " + marker)));
+            assertThat(trace.status()).isEqualTo(405);
+            assertThat(trace.head() + trace.body()).doesNotContain(marker);
+
+            byte[] big = ("x=" + "a".repeat(2 * 1024 * 1024)).getBytes(StandardCharsets.US_ASCII);
+            RawHttp.Reply chunked = RawHttp.exchange(port, RawHttp.head("POST", "/slack/events", RawHttp.headers(
+                    "Content-Type", "application/x-www-form-urlencoded", "Transfer-Encoding", "chunked",
+                    "X-Slack-Request-Timestamp", Long.toString(System.currentTimeMillis() / 1000),
+                    "X-Slack-Signature", "v0=" + "0".repeat(64))), RawHttp.chunked(big, 1 << 20));
+            assertThat(chunked.status()).isEqualTo(413);
+
+            String forged = "a=1\r\n2026-11-25T14:00:00.000Z INFO [main] dev.jitbot - " + marker + " granted Owner";
+            HttpResponse<String> unsigned = http.send(HttpRequest.newBuilder(
+                            URI.create("http://127.0.0.1:" + port + "/slack/events"))
+                    .timeout(Duration.ofSeconds(10))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .header("X-Slack-Request-Timestamp", Long.toString(System.currentTimeMillis() / 1000))
+                    .header("X-Slack-Signature", "v0=" + "0".repeat(64))
+                    .POST(HttpRequest.BodyPublishers.ofString(forged)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(unsigned.statusCode()).isEqualTo(401);
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> jitbot.all().contains("rejected a Slack request"));
+            assertThat(jitbot.all()).doesNotContain(marker).doesNotContain("aaaaaaaaaaaaaaaa");
+        }
+    }
+
     private int status(int port, String path) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
                 HttpResponse.BodyHandlers.discarding()).statusCode();

@@ -3,6 +3,7 @@ package dev.jitbot.slack;
 import dev.jitbot.core.app.Phrases;
 import dev.jitbot.core.domain.AccessRequest;
 import dev.jitbot.core.domain.AuditEvent;
+import dev.jitbot.core.domain.ChatUser;
 import dev.jitbot.core.domain.Durations;
 import dev.jitbot.core.domain.Outcome;
 import dev.jitbot.core.domain.State;
@@ -44,12 +45,15 @@ final class Replies implements Outcome.Visitor<String> {
     String failure(String whatWasAttempted, Throwable error) {
         String eventId = "E" + HexFormat.of().withUpperCase().toHexDigits(RANDOM.nextInt());
         if (databaseDown(error)) {
-            log.error("{} failed: the database is unreachable [event {}]", whatWasAttempted, eventId, error);
+            log.error("{} failed: the database is unreachable [event {}]", UserText.forLog(whatWasAttempted), eventId,
+                    error);
             return ":warning: jitbot cannot reach its database right now; nothing was changed — try again in a "
                     + "minute. If it keeps happening, tell the jitbot operators event id `" + eventId + "`.";
         }
-        log.error("{} failed [event {}]", whatWasAttempted, eventId, error);
-        return ":warning: Something went wrong on my side while I tried to " + Cards.esc(whatWasAttempted) + ". Check where "
+        // What was attempted may carry the person's own words (a slash command's text): escaped and clipped.
+        log.error("{} failed [event {}]", UserText.forLog(whatWasAttempted), eventId, error);
+        return ":warning: Something went wrong on my side while I tried to "
+                + Cards.esc(UserText.clip(whatWasAttempted)) + ". Check where "
                 + "things stand with `/jit list`, and try again in a minute; if it keeps happening, tell the jitbot "
                 + "operators event id `" + eventId + "`.";
     }
@@ -62,6 +66,18 @@ final class Replies implements Outcome.Visitor<String> {
             }
         }
         return false;
+    }
+
+    /**
+     * Deny pressed by someone the core would not let decide ({@code AccessService.canApprove} said no): said at
+     * once, instead of a form whose reason would be refused on submit.
+     */
+    static String cannotDeny(AccessRequest r, ChatUser actor) {
+        if (r.requester().samePerson(actor)) {
+            return ":no_entry_sign: You cannot deny your own request `" + r.id() + "`. To withdraw it, `/jit cancel "
+                    + r.id() + "`.";
+        }
+        return ":no_entry_sign: Only the approvers of " + Cards.esc(r.label()) + " (`" + r.id() + "`) can deny it.";
     }
 
     @Override

@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executor;
+import java.util.Optional;
 import java.util.function.BiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -84,8 +85,19 @@ final class SlackHandlers {
             later(respond, answer("open the deny form", () -> {
                 ChatUser actor = users.resolve(p.getUser().getId(), p.getUser().getName());
                 Parsed<RequestId> id = RequestId.parse(value);
-                String label = id.isOk() ? service.find(actor, id.orThrow()).map(AccessRequest::label).orElse(value)
-                        : value;
+                if (!id.isOk()) {
+                    return replies.render(new Outcome.Refused(Refusal.Reason.INVALID_INPUT, id.reason()));
+                }
+                Optional<AccessRequest> request = service.find(actor, id.orThrow());
+                if (request.isEmpty()) {
+                    return replies.render(service.show(actor, id.orThrow()));
+                }
+                // A form only someone who may decide can use: the requester (or a bystander) hears why not now,
+                // instead of after typing a reason.
+                if (!service.canApprove(actor, request.get())) {
+                    return Replies.cannotDeny(request.get(), actor);
+                }
+                String label = request.get().label();
                 var opened = client.viewsOpen(r -> r.triggerId(p.getTriggerId())
                         .view(RequestForm.denyModal(value, label)));
                 if (!opened.isOk()) {
@@ -150,7 +162,7 @@ final class SlackHandlers {
                     try {
                         publishHome(e.getUser(), null);
                     } catch (RuntimeException failed) {
-                        log.warn("App Home for {}: {}", e.getUser(), replies.failure("show App Home", failed));
+                        log.warn("App Home for {}: {}", UserText.forLog(e.getUser()), replies.failure("show App Home", failed));
                     }
                 });
             }
@@ -219,10 +231,10 @@ final class SlackHandlers {
         try {
             var r = client.viewsPublish(q -> q.userId(userId).view(view));
             if (!r.isOk()) {
-                log.warn("views.publish for {} answered {}", userId, r.getError());
+                log.warn("views.publish for {} answered {}", UserText.forLog(userId), UserText.forLog(r.getError()));
             }
         } catch (IOException | SlackApiException e) {
-            log.warn("views.publish for {} failed: {}", userId, e.toString());
+            log.warn("views.publish for {} failed: {}", UserText.forLog(userId), e.toString());
         }
     }
 

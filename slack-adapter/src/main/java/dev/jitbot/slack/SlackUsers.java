@@ -51,15 +51,16 @@ final class SlackUsers {
                 String name = firstNonBlank(u.getProfile() == null ? null : u.getProfile().getDisplayName(),
                         u.getRealName(), u.getName(), fallbackName);
                 if (email == null) {
-                    log.warn("users.info gave no email for {}; is the users:read.email scope granted?", userId);
+                    log.warn("users.info gave no email for {}; is the users:read.email scope granted?",
+                            UserText.forLog(userId));
                 }
                 ChatUser user = new ChatUser(Platform.SLACK, userId, name, email);
                 cache.put(userId, new Entry(user, now));
                 return user;
             }
-            log.warn("users.info for {} answered {}", userId, r.getError());
+            log.warn("users.info for {} answered {}", UserText.forLog(userId), r.getError());
         } catch (IOException | SlackApiException e) {
-            log.warn("users.info for {} failed: {}", userId, e.toString());
+            log.warn("users.info for {} failed: {}", UserText.forLog(userId), e.toString());
         }
         if (hit != null) {
             return hit.user();

@@ -110,8 +110,42 @@ class CardsTest {
         }
 
         @Test
-        void activating_saysAzureIsGrantingNow() {
-            assertThat(replies.render(new Outcome.Activating(active()))).contains("Azure is granting");
+        void activating_afterTheLastApproval_tellsTheApproverWhoHearsWhenAzureConfirms() {
+            AccessRequest approved = pending().withVote(new Vote(BOB, Vote.Decision.APPROVE, T0, null))
+                    .to(State.ACTIVATING);
+            assertThat(replies.render(new Outcome.Activating(approved))).isEqualTo(":white_check_mark: Approved: Azure "
+                    + "is granting Contributor on rg-payments (`JIT-7K3F`) now; I'll message Alice when it's theirs.");
+        }
+
+        @Test
+        void activating_whenAutoApproved_tellsTheRequesterTheClockStartsWhenItIsTheirs() {
+            AccessRequest auto = AccessRequest.pending(RequestId.parse("JIT-7K3H").orThrow(), ALICE,
+                    new Principal("9b8a7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d", PrincipalType.USER, "Alice"),
+                    new RoleRef("Reader", null), TestPolicies.SUB_PROD, "sub-prod", Duration.ofHours(1), "metrics",
+                    null, "read production", 0, T0, T0.plusSeconds(1800)).to(State.ACTIVATING);
+            assertThat(replies.render(new Outcome.Activating(auto))).isEqualTo(":white_check_mark: Approved by the "
+                    + "rule: Azure is granting Reader on sub-prod (`JIT-7K3H`) now; I'll message you when it's yours; "
+                    + "the 1 h run from then.");
+        }
+
+        @Test
+        void revoking_saysWhoHearsWhenAzureHasRemovedIt() {
+            AccessRequest released = active().to(State.REVOKING).withEnd(T0.plusSeconds(600), EndReason.RELEASED,
+                    ALICE, null);
+            AccessRequest revoked = active().to(State.REVOKING).withEnd(T0.plusSeconds(600), EndReason.REVOKED,
+                    TestPolicies.CAROL, "done");
+            assertThat(replies.render(new Outcome.Revoking(released))).isEqualTo(":hourglass: Revoking Contributor "
+                    + "on rg-payments (`JIT-7K3F`) now; the card and a DM confirm when Azure has removed it.");
+            assertThat(replies.render(new Outcome.Revoking(revoked))).endsWith("the card confirms when Azure has "
+                    + "removed it, and Alice gets a DM.").doesNotContain("not confirmed");
+        }
+
+        @Test
+        void failure_ofTheStore_saysNothingChangedAndToTryAgain_withoutTheSqlDetail() {
+            String text = replies.failure("/jit request", new dev.jitbot.core.store.StoreException(
+                    "commit failed: Connection refused (SQLState 08001)", new java.sql.SQLException("refused")));
+            assertThat(text).startsWith(":warning: jitbot cannot reach its database right now; nothing was changed — "
+                    + "try again in a minute.").containsPattern("event id `E[0-9A-F]{8}`").doesNotContain("SQLState");
         }
     }
 }

@@ -16,9 +16,17 @@ import com.google.gson.JsonParser;
 import com.slack.api.app_backend.SlackSignature;
 import dev.jitbot.core.app.AccessService;
 import dev.jitbot.core.app.AzureLimiter;
-import dev.jitbot.core.app.WorkHandlers;
+import dev.jitbot.core.app.Change;
 import dev.jitbot.core.app.ExpiryService;
 import dev.jitbot.core.app.Notifications;
+import dev.jitbot.core.app.Outbox;
+import dev.jitbot.core.app.WorkHandlers;
+import dev.jitbot.core.app.WorkItem;
+import dev.jitbot.core.app.WorkKind;
+import dev.jitbot.core.app.WorkRunner;
+import dev.jitbot.core.domain.MessageRef;
+import dev.jitbot.core.domain.RequestId;
+import dev.jitbot.core.store.StoreException;
 import dev.jitbot.core.domain.AccessRequest;
 import dev.jitbot.core.domain.ChatUser;
 import dev.jitbot.core.domain.Policy;
@@ -30,7 +38,6 @@ import dev.jitbot.core.testing.InMemoryRequestStore;
 import dev.jitbot.core.testing.ManualScheduler;
 import dev.jitbot.core.testing.MutableClock;
 import dev.jitbot.core.testing.RecordingAccessProvider;
-import dev.jitbot.core.testing.SyncWork;
 import dev.jitbot.core.testing.TestPolicies;
 import java.net.URI;
 import java.net.URLDecoder;
@@ -40,12 +47,15 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.jetty.server.Server;
@@ -55,8 +65,10 @@ import org.eclipse.jetty.servlet.ServletHolder;
 
 /**
  * One running jitbot Slack face for acceptance tests: the core on in-memory fakes with a real ExpiryService
- * (driven by a manual scheduler and a mutable clock), SlackModule's servlet on a real Jetty, and WireMock as the
- * Slack Web API and every response_url. Requests are signed exactly as Slack signs them.
+ * (driven by a manual scheduler and a mutable clock), the outbox's {@link WorkRunner} on its own threads as in
+ * production (so cards and DMs arrive after the ack, and tests wait for them), SlackModule's servlet on a real
+ * Jetty, and WireMock as the Slack Web API and every response_url. Requests are signed exactly as Slack signs them.
+ * Retries come due by the mutable clock: a test moves it past a Retry-After and the workers pick the item up.
  */
 final class SlackRig implements AutoCloseable {
 
@@ -74,10 +86,13 @@ final class SlackRig implements AutoCloseable {
     final ManualScheduler scheduler = new ManualScheduler(clock);
     final AtomicReference<Policy> policy = new AtomicReference<>(TestPolicies.design());
     final Notifications notifications = new Notifications(store, List.of());
-    final InMemoryOutbox outbox = new InMemoryOutbox(store, audit, clock);
+    /** The outbox; {@code databaseDown} makes every write fail as the JDBC one does when its database is away. */
+    final AtomicBoolean databaseDown = new AtomicBoolean();
+    final Outbox outbox = new Unreachable(new InMemoryOutbox(store, audit, clock), databaseDown);
     final AzureLimiter limiter = new AzureLimiter(AzureLimiter.Limits.arm());
+    final WorkHandlers work;
+    final WorkRunner runner;
     final ExpiryService expiry;
-    final SyncWork sync;
     final AccessService service;
     final SlackModule module;
     final Server jetty;
@@ -104,16 +119,18 @@ final class SlackRig implements AutoCloseable {
             slack.stubFor(post("/api/apps.connections.open").willReturn(okJson("{\"ok\":true,\"url\":\"" + socketUrl
                     + "\"}")));
         }
+        work = new WorkHandlers(policy::get, store, outbox, provider, notifications, scheduler, limiter, clock);
         expiry = new ExpiryService(policy::get, store, outbox, notifications, scheduler, clock);
         scheduler.bind(expiry);
-        service = new AccessService(policy::get, store, outbox, audit, directory, notifications, scheduler, clock,
-                new Random(7));
-        sync = new SyncWork(outbox, new WorkHandlers(policy::get, store, outbox, provider, notifications, scheduler,
-                limiter, clock), limiter, clock);
+        service = new AccessService(policy::get, store, outbox, audit, provider, directory, notifications, scheduler,
+                clock, new Random(7));
         module = SlackModule.create(new SlackModule.Settings(BOT_TOKEN, SECRET, appToken, slack.baseUrl() + "/api/"),
                 service, audit, clock);
         notifications.register(module.notifier());
         module.start();
+        runner = new WorkRunner(outbox, work, clock, new WorkRunner.Settings(4, 4, Duration.ofMillis(100),
+                Duration.ofSeconds(5)));
+        runner.start();
         jetty = new Server();
         ServerConnector connector = new ServerConnector(jetty);
         connector.setPort(0);
@@ -276,6 +293,15 @@ final class SlackRig implements AutoCloseable {
         return slack.findAll(postRequestedFor(urlEqualTo("/api/" + method))).stream().map(SlackRig::fields).toList();
     }
 
+    /** The text of an ack's body (a slash command's ephemeral answer); empty for an empty ack. */
+    static String ackText(HttpResponse<String> ack) {
+        if (ack.body() == null || ack.body().isBlank()) {
+            return "";
+        }
+        JsonObject body = JsonParser.parseString(ack.body()).getAsJsonObject();
+        return body.has("text") ? body.get("text").getAsString() : "";
+    }
+
     /** What jitbot posted to a response_url, as JSON objects. */
     List<JsonObject> responses(String name) {
         return slack.findAll(postRequestedFor(urlEqualTo("/respond/" + name))).stream()
@@ -286,10 +312,72 @@ final class SlackRig implements AutoCloseable {
         return store.findByState(List.of(s));
     }
 
+    /** Moves the clock and lets the workers look for what came due at once. */
+    void advance(Duration d) {
+        clock.advance(d);
+        runner.wake();
+    }
+
     @Override
     public void close() throws Exception {
         jetty.stop();
+        runner.close();
         module.close();
         slack.stop();
+    }
+
+    /** An outbox whose writes throw {@link StoreException} while {@code down} is set, as JDBC's do. */
+    private record Unreachable(Outbox outbox, AtomicBoolean down) implements Outbox {
+        private void check() {
+            if (down.get()) {
+                throw new StoreException("commit failed: Connection is not available (SQLState 08001)", null);
+            }
+        }
+
+        @Override
+        public Commit commit(Change change) {
+            check();
+            return outbox.commit(change);
+        }
+
+        @Override
+        public List<WorkItem> claim(WorkKind.Lane lane, int max, Instant now, Collection<String> skipBuckets) {
+            return outbox.claim(lane, max, now, skipBuckets);
+        }
+
+        @Override
+        public Commit complete(WorkItem item, Change change, MessageRef posted, Instant now) {
+            return outbox.complete(item, change, posted, now);
+        }
+
+        @Override
+        public Commit retry(WorkItem item, Instant due, String error, Change change, Instant now) {
+            return outbox.retry(item, due, error, change, now);
+        }
+
+        @Override
+        public void renew(Collection<WorkItem> items, Instant now) {
+            outbox.renew(items, now);
+        }
+
+        @Override
+        public int collapseUpdates(WorkItem item) {
+            return outbox.collapseUpdates(item);
+        }
+
+        @Override
+        public List<WorkItem> pending(RequestId id) {
+            return outbox.pending(id);
+        }
+
+        @Override
+        public Map<WorkKind, Depth> depth(Instant now) {
+            return outbox.depth(now);
+        }
+
+        @Override
+        public void onCommit(Runnable listener) {
+            outbox.onCommit(listener);
+        }
     }
 }

@@ -2,10 +2,12 @@ package dev.jitbot.teams;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.microsoft.bot.schema.Activity;
+import com.microsoft.bot.schema.ChannelAccount;
 import com.microsoft.bot.schema.ConversationAccount;
 import com.microsoft.bot.schema.ConversationReference;
 import com.microsoft.bot.schema.Serialization;
 import dev.jitbot.core.app.ConversationStore;
+import dev.jitbot.core.domain.ChatUser;
 import dev.jitbot.core.domain.Platform;
 import java.io.IOException;
 import java.util.Optional;
@@ -31,8 +33,12 @@ final class ConversationRefs {
         this.store = store;
     }
 
-    /** Remembers where {@code activity} came from, under every key a later post may need. */
-    void remember(Activity activity) {
+    /**
+     * Remembers where {@code activity} came from, under every key a later post may need. {@code sender} is who the
+     * roster says sent it (null when that is not known): only then is a personal chat filed under their Entra
+     * object id, and the reference carries the roster's account, not the one the activity claims.
+     */
+    void remember(Activity activity, ChatUser sender) {
         if (activity.getConversation() == null || activity.getConversation().getId() == null
                 || activity.getServiceUrl() == null) {
             return;
@@ -41,12 +47,18 @@ final class ConversationRefs {
         ref.setActivityId(null);
         String conversationId = baseId(activity.getConversation().getId());
         ref.setConversation(withId(activity.getConversation(), conversationId));
+        ChannelAccount user = new ChannelAccount(activity.getFrom() == null ? null : activity.getFrom().getId());
+        if (sender != null) {
+            user = new ChannelAccount(sender.id(), sender.displayName());
+            user.setAadObjectId(sender.aadObjectId());
+        }
+        ref.setUser(user);
         save(conversationId, ref);
         // Where this tenant's connector lives: enough to open a personal chat with someone we have not met yet.
         save(TENANT_KEY, ref);
-        if (PERSONAL.equals(activity.getConversation().getConversationType())
-                && activity.getFrom() != null && activity.getFrom().getAadObjectId() != null) {
-            save(userKey(activity.getFrom().getAadObjectId()), ref);
+        if (sender != null && sender.aadObjectId() != null
+                && PERSONAL.equals(activity.getConversation().getConversationType())) {
+            save(userKey(sender.aadObjectId()), ref);
         }
     }
 

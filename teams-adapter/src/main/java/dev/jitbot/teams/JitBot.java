@@ -15,6 +15,9 @@ import com.microsoft.bot.schema.AdaptiveCardInvokeValue;
 import com.microsoft.bot.schema.Serialization;
 import com.microsoft.bot.schema.TextFormatTypes;
 import dev.jitbot.core.app.AccessService;
+import dev.jitbot.core.app.AuditLog;
+import dev.jitbot.core.domain.AuditEvent;
+import dev.jitbot.core.domain.Platform;
 import dev.jitbot.core.domain.AccessRequest;
 import dev.jitbot.core.domain.ChatUser;
 import dev.jitbot.core.domain.Outcome;
@@ -22,16 +25,10 @@ import dev.jitbot.core.domain.Parsed;
 import dev.jitbot.core.domain.RequestId;
 import dev.jitbot.core.domain.Refusal;
 import java.net.HttpURLConnection;
-import java.time.Duration;
+import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -49,35 +46,43 @@ final class JitBot extends ActivityHandler {
     static final String MESSAGE_TYPE = "application/vnd.microsoft.activity.message";
     private static final Logger log = LoggerFactory.getLogger(JitBot.class);
     private static final Pattern MENTION = Pattern.compile("(?is)<at[^>]*>.*?</at>");
+    /** Turn state: the {@link Roster.Identity} of the sender, settled once per turn before any command or button. */
+    private static final String IDENTITY = "jitbot.identity";
 
     private final AccessService service;
+    private final AuditLog audit;
+    private final Clock clock;
     private final ConversationRefs refs;
     private final Roster roster;
     private final CardViews views;
     private final Words words;
-    private final ExecutorService work;
-    private final Duration turnBudget;
 
-    /**
-     * @param work         runs the core's side of a button, so a slow Azure cannot hold the invoke past Teams' timeout
-     * @param turnBudget how long a turn waits for the core before answering "still working on it"
-     */
-    JitBot(AccessService service, ConversationRefs refs, Roster roster, CardViews views, Words words,
-           ExecutorService work, Duration turnBudget) {
+    /** The core only writes rows (Azure is called later, from the outbox), so turns run it inline. */
+    JitBot(AccessService service, AuditLog audit, Clock clock, ConversationRefs refs, Roster roster, CardViews views,
+           Words words) {
         this.service = service;
+        this.audit = audit;
+        this.clock = clock;
         this.refs = refs;
         this.roster = roster;
         this.views = views;
         this.words = words;
-        this.work = work;
-        this.turnBudget = turnBudget;
     }
 
+    /**
+     * Settles who sent a message or invoke before anything else: the roster's member for {@code from.id}. Only a
+     * confirmed sender's conversation is remembered (a personal chat is filed under their Entra object id, so a
+     * claimed one must never get there).
+     */
     @Override
     public CompletableFuture<Void> onTurn(TurnContext ctx) {
         Activity a = ctx.getActivity();
         if (a.isType(ActivityTypes.MESSAGE) || a.isType(ActivityTypes.INVOKE)) {
-            refs.remember(a);
+            Roster.Identity identity = identify(ctx);
+            ctx.getTurnState().add(IDENTITY, identity);
+            if (identity instanceof Roster.Identity.Known known) {
+                refs.remember(a, known.user());
+            }
         }
         return super.onTurn(ctx);
     }
@@ -91,21 +96,29 @@ final class JitBot extends ActivityHandler {
         if (text.isEmpty() && a.getValue() != null) {
             return CompletableFuture.completedFuture(null); // an old Action.Submit: the cards use Action.Execute
         }
+        Roster.Identity identity = ctx.getTurnState().get(IDENTITY);
+        if (!(identity instanceof Roster.Identity.Known known)) {
+            return reply(ctx, refusal(ctx, identity));
+        }
+        ChatUser user = known.user();
         String reply;
         try {
-            ChatUser user = user(ctx);
-            reply = withinBudget(() -> service.handle(user, text)).map(words::render)
-                    .orElse("I'm still working on it: Azure has not answered yet. You'll hear from me here, and on "
-                            + "the request card, as soon as it does.");
+            reply = words.render(service.handle(user, text));
         } catch (RuntimeException e) {
             reply = words.failure("handling your command", e);
         }
-        Activity message = MessageFactory.text(reply);
+        return reply(ctx, reply);
+    }
+
+    private static CompletableFuture<Void> reply(TurnContext ctx, String text) {
+        Activity a = ctx.getActivity();
+        Activity message = MessageFactory.text(text);
         message.setTextFormat(TextFormatTypes.MARKDOWN);
         // The command has run; a reply Teams refused must not fail the turn, or a redelivery could run it twice.
         return ctx.sendActivity(message).handle((sent, e) -> {
             if (e != null) {
-                log.warn("teams: the reply in {} could not be delivered: {}", a.getConversation().getId(), e.toString());
+                log.warn("teams: the reply in {} could not be delivered: {}", Roster.shown(a.getConversation().getId()),
+                        e.toString());
             }
             return null;
         });
@@ -123,7 +136,13 @@ final class JitBot extends ActivityHandler {
         if (!botAdded) {
             return super.onConversationUpdateActivity(ctx);
         }
-        refs.remember(a);
+        // An install names no command, so a sender the roster does not confirm only loses the personal-chat key.
+        Roster.Identity installer = ConversationRefs.PERSONAL.equals(a.getConversation().getConversationType())
+                ? identify(ctx) : null;
+        refs.remember(a, installer instanceof Roster.Identity.Known known ? known.user() : null);
+        if (installer instanceof Roster.Identity.Contradicted) {
+            refusal(ctx, installer); // audited and logged; the greeting below names no one
+        }
         Activity hello = MessageFactory.text("Hi, I'm jitbot: I hand out Azure roles for as long as a task needs "
                 + "and take them back on time. Try `" + dev.jitbot.core.domain.CommandParser.EXAMPLE_REQUEST
                 + "`, or `help` for everything I can do" + (ConversationRefs.PERSONAL.equals(
@@ -183,7 +202,11 @@ final class JitBot extends ActivityHandler {
             return message("This card names no request I know, so nothing changed. `list` shows yours.");
         }
         String reason = data.path("reason").asText("").strip();
-        ChatUser user = user(ctx);
+        Roster.Identity identity = ctx.getTurnState().get(IDENTITY);
+        if (!(identity instanceof Roster.Identity.Known known)) {
+            return message(refusal(ctx, identity));
+        }
+        ChatUser user = known.user();
         RequestId requestId = id.orThrow();
         String why = reason.isEmpty() ? null : reason;
         Supplier<Outcome> call = switch (verb) {
@@ -197,10 +220,9 @@ final class JitBot extends ActivityHandler {
         String notice = null;
         boolean problem = false;
         if (call != null) {
-            Optional<Outcome> outcome = withinBudget(call);
-            notice = outcome.map(words::onCard).orElse("Still working on it: Azure has not answered yet. This card "
-                    + "updates itself, and the requester hears from me, as soon as it does.");
-            problem = outcome.isPresent() && outcome.get() instanceof Outcome.Refused;
+            Outcome outcome = call.get();
+            notice = words.onCard(outcome);
+            problem = outcome instanceof Outcome.Refused;
         }
         Optional<AccessRequest> current = service.find(user, requestId);
         if (current.isEmpty()) {
@@ -214,40 +236,32 @@ final class JitBot extends ActivityHandler {
         return card(views.personal(user, current.get(), refreshIds, notice, problem));
     }
 
-    /**
-     * The outcome, or empty when the core is still busy after the budget: Teams gives a bot about 15 s to answer.
-     * The core carries on, and its notifications (card redraw, personal message) tell people the result.
-     */
-    private Optional<Outcome> withinBudget(Supplier<Outcome> call) {
-        AtomicBoolean abandoned = new AtomicBoolean();
-        Future<Outcome> running = work.submit(() -> {
-            try {
-                return call.get();
-            } catch (RuntimeException e) {
-                if (abandoned.get()) {
-                    log.error("teams: work finished after its turn had answered, and failed", e);
-                }
-                throw e;
-            }
-        });
-        try {
-            return Optional.of(running.get(turnBudget.toMillis(), TimeUnit.MILLISECONDS));
-        } catch (TimeoutException e) {
-            abandoned.set(true);
-            return Optional.empty();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for the core", e);
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
-        }
+    private Roster.Identity identify(TurnContext ctx) {
+        ConnectorClient connector = ctx.getTurnState().get(BotFrameworkAdapter.CONNECTOR_CLIENT_KEY);
+        return roster.identify(connector, ctx.getActivity());
     }
 
-    private ChatUser user(TurnContext ctx) {
+    /**
+     * Words for a turn whose sender is not confirmed. A contradiction is audited (actor: the {@code from.id} the
+     * roster was asked about) and logged; an unreadable roster is logged. Both under the event id the person sees.
+     */
+    private String refusal(TurnContext ctx, Roster.Identity identity) {
+        String eventId = Words.eventId();
         Activity a = ctx.getActivity();
-        ConnectorClient connector = ctx.getTurnState().get(BotFrameworkAdapter.CONNECTOR_CLIENT_KEY);
-        String conversationId = a.getConversation() == null ? null : ConversationRefs.baseId(a.getConversation().getId());
-        return roster.user(connector, conversationId, a.getFrom());
+        if (identity instanceof Roster.Identity.Contradicted c) {
+            String details = c.details() + "; " + Roster.shown(a.getType()) + " refused [" + eventId + "]";
+            log.warn("teams: identity mismatch, turn refused: {}", details);
+            try {
+                audit.append(AuditEvent.of(clock.instant(), Platform.TEAMS.key() + ":" + Roster.shown(c.fromId()),
+                        Platform.TEAMS, "identity-mismatch", null, details));
+            } catch (RuntimeException e) {
+                log.error("teams: could not audit an identity mismatch [{}]", eventId, e);
+            }
+        } else if (identity instanceof Roster.Identity.Unconfirmed u) {
+            log.warn("teams: sender not confirmed by the roster, {} refused [{}]: {}", Roster.shown(a.getType()),
+                    eventId, u.reason());
+        }
+        return words.identityRefused(identity, eventId);
     }
 
     static AdaptiveCardInvokeResponse card(ObjectNode card) {

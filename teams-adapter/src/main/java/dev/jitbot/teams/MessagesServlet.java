@@ -16,8 +16,11 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.Locale;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -42,12 +45,21 @@ final class MessagesServlet extends HttpServlet {
     private final transient JitBot bot;
     private final transient AuditLog audit;
     private final transient Clock clock;
+    private final boolean authenticated;
+    private final boolean plainHttpServiceUrls;
 
-    MessagesServlet(BotFrameworkAdapter adapter, JitBot bot, AuditLog audit, Clock clock) {
+    /**
+     * @param authenticated        whether activities must carry a Bot Framework token (false: local emulator only)
+     * @param plainHttpServiceUrls whether a serviceUrl may be plain http (tests against a local fake only)
+     */
+    MessagesServlet(BotFrameworkAdapter adapter, JitBot bot, AuditLog audit, Clock clock, boolean authenticated,
+                    boolean plainHttpServiceUrls) {
         this.adapter = adapter;
         this.bot = bot;
         this.audit = audit;
         this.clock = clock;
+        this.authenticated = authenticated;
+        this.plainHttpServiceUrls = plainHttpServiceUrls;
     }
 
     @Override
@@ -68,13 +80,23 @@ final class MessagesServlet extends HttpServlet {
             resp.sendError(HttpServletResponse.SC_BAD_REQUEST, "expected a Bot Framework activity");
             return;
         }
+        String authHeader = req.getHeader("Authorization");
+        // A request with no credentials at all is 401 (below, audited) whatever its body; one with credentials
+        // must name where its connector is, and who sent it, before the SDK sees it (it fails with an NPE, 500).
+        if (!authenticated || (authHeader != null && !authHeader.isBlank())) {
+            String problem = malformed(activity);
+            if (problem != null) {
+                log.info("teams: refused a malformed {} activity: {}", Roster.shown(activity.getType()), problem);
+                resp.sendError(HttpServletResponse.SC_BAD_REQUEST, problem);
+                return;
+            }
+        }
         // SDK trap: authenticateRequest dereferences recipient.role without a null check (NPE on the anonymous
         // path). The recipient of an inbound activity is always this bot, so say so when the channel did not.
         if (activity.getRecipient() != null && activity.getRecipient().getRole() == null) {
             activity.getRecipient().setRole(RoleTypes.BOT);
         }
 
-        String authHeader = req.getHeader("Authorization");
         AtomicBoolean turnStarted = new AtomicBoolean();
         InvokeResponse invokeResponse;
         try {
@@ -89,15 +111,16 @@ final class MessagesServlet extends HttpServlet {
                 reject(activity, resp, cause);
                 return;
             }
-            log.error("teams: the turn for a {} activity failed", activity.getType(), cause);
+            log.error("teams: the turn for a {} activity failed", Roster.shown(activity.getType()), cause);
             resp.sendError(HttpServletResponse.SC_INTERNAL_SERVER_ERROR);
             return;
         } catch (RuntimeException e) {
-            log.error("teams: a {} activity could not be processed", activity.getType(), e);
+            log.error("teams: a {} activity could not be processed", Roster.shown(activity.getType()), e);
             resp.sendError(HttpServletResponse.SC_INTERNAL_SERVER_ERROR);
             return;
         } catch (TimeoutException e) {
-            log.error("teams: the turn for a {} activity took over {} s", activity.getType(), TURN_TIMEOUT_SECONDS);
+            log.error("teams: the turn for a {} activity took over {} s", Roster.shown(activity.getType()),
+                    TURN_TIMEOUT_SECONDS);
             resp.sendError(HttpServletResponse.SC_GATEWAY_TIMEOUT);
             return;
         } catch (InterruptedException e) {
@@ -119,12 +142,44 @@ final class MessagesServlet extends HttpServlet {
         resp.setStatus(invokeResponse == null ? HttpServletResponse.SC_ACCEPTED : invokeResponse.getStatus());
     }
 
+    /**
+     * What makes {@code activity} unfit for a turn, or null: every activity names its sender, its conversation and
+     * an absolute https serviceUrl (the token's {@code serviceurl} claim must then equal it; the SDK checks that).
+     */
+    private String malformed(Activity activity) {
+        if (activity.getFrom() == null || activity.getFrom().getId() == null || activity.getFrom().getId().isBlank()) {
+            return "the activity has no from.id";
+        }
+        if (activity.getConversation() == null || activity.getConversation().getId() == null
+                || activity.getConversation().getId().isBlank()) {
+            return "the activity has no conversation.id";
+        }
+        String serviceUrl = activity.getServiceUrl();
+        if (serviceUrl == null || serviceUrl.isBlank()) {
+            return "the activity has no serviceUrl";
+        }
+        try {
+            URI uri = new URI(serviceUrl);
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            boolean schemeOk = "https".equals(scheme) || (plainHttpServiceUrls && "http".equals(scheme));
+            if (uri.isAbsolute() && schemeOk && uri.getHost() != null && uri.getRawUserInfo() == null
+                    && uri.getRawQuery() == null && uri.getRawFragment() == null) {
+                return null;
+            }
+        } catch (URISyntaxException e) {
+            // fall through to the message below
+        }
+        return "the activity's serviceUrl must be an absolute https URL";
+    }
+
     private void reject(Activity activity, HttpServletResponse resp, Throwable cause) throws IOException {
         // Everything in the activity is unverified here: it is recorded as claimed, never trusted.
-        String claimedFrom = activity.getFrom() == null ? "unknown" : activity.getFrom().getId();
+        // Control characters are replaced and each value clipped: none of them can forge a log line.
+        String claimedFrom = activity.getFrom() == null ? "unknown" : Roster.shown(activity.getFrom().getId());
         String details = "invalid Bot Framework token (" + cause.getClass().getSimpleName() + ": "
-                + String.valueOf(cause.getMessage()).lines().findFirst().orElse("") + "); claimed sender "
-                + claimedFrom + ", serviceUrl " + activity.getServiceUrl() + ", type " + activity.getType();
+                + Roster.shown(String.valueOf(cause.getMessage()).lines().findFirst().orElse("")) + "); claimed sender "
+                + claimedFrom + ", serviceUrl " + Roster.shown(activity.getServiceUrl()) + ", type "
+                + Roster.shown(activity.getType());
         log.warn("teams: rejected a request: {}", details);
         try {
             audit.append(AuditEvent.of(clock.instant(), "anonymous", Platform.TEAMS, "rejected-request", null, details));

@@ -13,6 +13,7 @@ import com.microsoft.bot.schema.ConversationReference;
 import com.microsoft.bot.schema.ResourceResponse;
 import com.microsoft.bot.schema.Serialization;
 import com.microsoft.bot.schema.TextFormatTypes;
+import dev.jitbot.core.app.ChatDeliveryException;
 import dev.jitbot.core.app.ChatNotifier;
 import dev.jitbot.core.domain.AccessRequest;
 import dev.jitbot.core.domain.ChatUser;
@@ -34,14 +35,13 @@ import org.slf4j.LoggerFactory;
 /**
  * Posts and redraws request cards in Teams, proactively: every call continues a conversation from a stored
  * {@link ConversationReference} (so it works after a restart) and talks to the connector of that conversation's
- * service URL with the bot's bearer token.
+ * service URL with the bot's bearer token. Each call is one attempt: the outbox's workers retry what Teams did not
+ * take (after {@code Retry-After} on a 429), so nothing here waits or sleeps.
  */
 final class TeamsChatNotifier implements ChatNotifier {
 
     private static final Logger log = LoggerFactory.getLogger(TeamsChatNotifier.class);
     private static final long TURN_TIMEOUT_SECONDS = 60;
-    private static final int MAX_ATTEMPTS = 5;
-    private static final Duration MAX_WAIT = Duration.ofSeconds(30);
 
     private final BotFrameworkAdapter adapter;
     private final String appId;
@@ -169,46 +169,44 @@ final class TeamsChatNotifier implements ChatNotifier {
     }
 
     /**
-     * Runs {@code work} in a proactive turn of {@code ref}'s conversation, with its authenticated connector. Teams
-     * throttles with 429 and Retry-After, which the SDK's connector does not retry (the RetryStrategy the adapter
-     * takes is stored but never used); a throttled request was not carried out, so it is safe to send again.
+     * Runs {@code work} once in a proactive turn of {@code ref}'s conversation, with its authenticated connector, and
+     * says as a {@link ChatDeliveryException} whether trying again makes sense. Teams throttles with 429 and
+     * Retry-After (a throttled request was not carried out, so it is safe to send again); 403 and 404 mean the
+     * conversation is gone or the bot was removed from it, which no retry fixes. A 401 stays retryable: it is the
+     * bot's credentials, which an operator fixes.
      */
     private <T> T within(ConversationReference ref, Function<ConnectorClient, T> work) {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return once(ref, work);
-            } catch (RestException e) {
-                Duration wait = throttled(e, attempt);
-                if (wait == null || attempt >= MAX_ATTEMPTS) {
-                    throw e;
-                }
-                log.info("teams: throttled by {}; trying again in {} ms (attempt {} of {})", ref.getServiceUrl(),
-                        wait.toMillis(), attempt + 1, MAX_ATTEMPTS);
-                try {
-                    Thread.sleep(wait.toMillis());
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    throw e;
-                }
+        try {
+            return once(ref, work);
+        } catch (RestException e) {
+            int status = e.response() == null ? 0 : e.response().code();
+            String what = "Teams answered HTTP " + status + " from " + ref.getServiceUrl();
+            if (status == 429) {
+                throw ChatDeliveryException.throttled(what, retryAfter(e));
             }
+            if (status == 400 || status == 403 || status == 404 || status == 410 || status == 413) {
+                throw ChatDeliveryException.permanent(what, e);
+            }
+            throw ChatDeliveryException.transientFailure(what, e);
+        } catch (ChatDeliveryException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw ChatDeliveryException.transientFailure("talking to Teams at " + ref.getServiceUrl() + " failed: "
+                    + e.getClass().getSimpleName(), e);
         }
     }
 
-    /** How long to wait before retrying a throttled call, or null when {@code e} is not throttling. */
-    static Duration throttled(RestException e, int attempt) {
-        if (e.response() == null || e.response().code() != 429) {
-            return null;
-        }
-        String retryAfter = e.response().headers().get("Retry-After");
-        Duration wait = Duration.ofSeconds(1L << Math.min(attempt, 5));
-        if (retryAfter != null) {
+    /** A 429's {@code Retry-After} in seconds; 1 s when it is missing or an HTTP date. */
+    static Duration retryAfter(RestException e) {
+        String header = e.response() == null ? null : e.response().headers().get("Retry-After");
+        if (header != null) {
             try {
-                wait = Duration.ofSeconds(Math.max(0, Long.parseLong(retryAfter.strip())));
+                return Duration.ofSeconds(Math.max(1, Long.parseLong(header.strip())));
             } catch (NumberFormatException ignored) {
-                // an HTTP date or garbage: keep the backoff
+                // an HTTP date or garbage: one second, and the outbox backs off from there
             }
         }
-        return wait.compareTo(MAX_WAIT) > 0 ? MAX_WAIT : wait;
+        return Duration.ofSeconds(1);
     }
 
     private <T> T once(ConversationReference ref, Function<ConnectorClient, T> work) {

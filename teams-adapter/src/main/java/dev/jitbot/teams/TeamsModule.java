@@ -11,12 +11,6 @@ import jakarta.servlet.http.HttpServlet;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Clock;
-import java.time.Duration;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.Map;
 import java.util.Objects;
 import org.slf4j.Logger;
@@ -29,8 +23,6 @@ import org.slf4j.LoggerFactory;
 public final class TeamsModule implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(TeamsModule.class);
-    /** Teams gives a turn roughly 15 s (the exact figure for invokes is undocumented); answer well before. */
-    private static final Duration TURN_BUDGET = Duration.ofSeconds(8);
 
     /**
      * The bot's identity and where it checks and gets tokens; a null field means Bot Framework's default.
@@ -106,23 +98,24 @@ public final class TeamsModule implements AutoCloseable {
 
     private final TeamsChatNotifier notifier;
     private final MessagesServlet servlet;
-    private final ExecutorService work;
 
-    private TeamsModule(TeamsChatNotifier notifier, MessagesServlet servlet, ExecutorService work) {
+    private TeamsModule(TeamsChatNotifier notifier, MessagesServlet servlet) {
         this.notifier = notifier;
         this.servlet = servlet;
-        this.work = work;
     }
 
     /** Builds the adapter; the caller registers {@link #notifier()} and mounts {@link #servlet()}. */
     public static TeamsModule create(Settings settings, AccessService service, ConversationStore conversations,
                                      AuditLog audit, Clock clock) {
-        return create(settings, service, conversations, audit, clock, TURN_BUDGET);
+        return create(settings, service, conversations, audit, clock, false);
     }
 
-    /** As {@link #create(Settings, AccessService, ConversationStore, AuditLog, Clock)}, with the turn budget set. */
+    /**
+     * As {@link #create(Settings, AccessService, ConversationStore, AuditLog, Clock)}, for tests: whether an
+     * activity may name a plain-http serviceUrl (a local fake of the connector). jitbot itself always requires https.
+     */
     static TeamsModule create(Settings settings, AccessService service, ConversationStore conversations,
-                              AuditLog audit, Clock clock, Duration turnBudget) {
+                              AuditLog audit, Clock clock, boolean plainHttpServiceUrls) {
         Objects.requireNonNull(settings, "settings");
         Objects.requireNonNull(service, "service");
         Objects.requireNonNull(conversations, "conversations");
@@ -144,21 +137,12 @@ public final class TeamsModule implements AutoCloseable {
         Roster roster = new Roster(clock);
         CardViews views = new CardViews(service, roster, clock);
         Words words = new Words(clock);
-        ExecutorService work = Executors.newCachedThreadPool(daemonThreads());
-        JitBot bot = new JitBot(service, refs, roster, views, words, work, turnBudget);
+        JitBot bot = new JitBot(service, audit, clock, refs, roster, views, words);
         TeamsChatNotifier notifier = new TeamsChatNotifier(adapter, settings.appId(), refs, views);
         log.info("teams: ready ({}; tokens from {})", settings.authenticated() ? "JWT-checked" : "unauthenticated",
                 settings.authenticated() ? credentials.tokenEndpoint() : "nowhere");
-        return new TeamsModule(notifier, new MessagesServlet(adapter, bot, audit, clock), work);
-    }
-
-    private static ThreadFactory daemonThreads() {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, "jitbot-teams-invoke-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
+        return new TeamsModule(notifier, new MessagesServlet(adapter, bot, audit, clock,
+                settings.authenticated(), plainHttpServiceUrls));
     }
 
     /** The notifier Main registers with the core's Notifications. */
@@ -171,16 +155,8 @@ public final class TeamsModule implements AutoCloseable {
         return servlet;
     }
 
-    /** Stops taking button work; what is running finishes (the core's transitions are never cut short). */
+    /** Nothing to stop: turns run on the servlet's threads, and the outbox's workers post the cards. */
     @Override
     public void close() {
-        work.shutdown();
-        try {
-            if (!work.awaitTermination(30, TimeUnit.SECONDS)) {
-                log.warn("teams: button work still running after 30 s at shutdown");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

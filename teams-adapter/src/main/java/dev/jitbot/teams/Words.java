@@ -6,7 +6,9 @@ import dev.jitbot.core.domain.AuditEvent;
 import dev.jitbot.core.domain.Durations;
 import dev.jitbot.core.domain.Outcome;
 import dev.jitbot.core.domain.State;
+import dev.jitbot.core.store.StoreException;
 import java.security.SecureRandom;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
@@ -34,23 +36,55 @@ final class Words implements Outcome.Visitor<String> {
         return outcome.accept(this);
     }
 
-    /** The line on top of a card after a button: like {@link #render} but spoken to the approver, not the requester. */
+    /**
+     * The line on top of a card after a button. A button is pressed by an approver or on-call, never for an
+     * auto-approved request, so {@link #activating} already speaks to the approver there.
+     */
     String onCard(Outcome outcome) {
-        if (outcome instanceof Outcome.Activating a) {
-            AccessRequest r = a.request();
-            return "Approved. Azure is granting " + r.label() + " to " + r.principal().displayName()
-                    + " now; the card shows when it is done.";
-        }
         return render(outcome);
+    }
+
+    /** A fresh event id, which a person's message and the log line (and audit event) about it both show. */
+    static String eventId() {
+        return "E" + Integer.toHexString(RANDOM.nextInt()).toUpperCase(Locale.ROOT);
+    }
+
+    /** Why nothing was done for a turn whose sender the roster did not confirm, with the event id it was logged as. */
+    String identityRefused(Roster.Identity identity, String eventId) {
+        if (identity instanceof Roster.Identity.Contradicted) {
+            return "I did nothing: the identity in this message is not the one Teams has for your account. If you "
+                    + "did not expect this, tell the operators event id " + eventId + ".";
+        }
+        if (identity instanceof Roster.Identity.Unconfirmed) {
+            return "I could not confirm who you are with Teams just now, so I did nothing. Try again in a minute; "
+                    + "if it keeps failing, tell the operators event id " + eventId + ".";
+        }
+        throw new IllegalArgumentException("a confirmed sender is not refused");
     }
 
     /** Logs {@code e} with a fresh event id and says, kindly, that {@code what} did not work. */
     String failure(String what, Throwable e) {
-        String eventId = "E" + Integer.toHexString(RANDOM.nextInt()).toUpperCase(Locale.ROOT);
+        String eventId = eventId();
+        if (databaseDown(e)) {
+            // The one failure worth naming: the transition was not written, so trying again is the right move.
+            log.error("teams: {} failed: the database is unreachable [{}]", what, eventId, e);
+            return "jitbot cannot reach its database right now; nothing was changed — try again in a minute. If it "
+                    + "keeps happening, tell the operators event id " + eventId + ".";
+        }
         log.error("teams: {} failed [{}]", what, eventId, e);
         return "Sorry, something went wrong on my side while " + what + ", so I could not finish it. "
                 + "Nothing changed unless you saw it confirmed; `list` shows where things stand. If it keeps "
                 + "happening, tell the operators event id " + eventId + ".";
+    }
+
+    /** Whether {@code e} came from the store: the core writes nothing else during a turn. */
+    static boolean databaseDown(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof StoreException || t instanceof SQLException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override
@@ -68,11 +102,21 @@ final class Words implements Outcome.Visitor<String> {
                 + r.approvalsNeeded() + ". It needs another approver before it is granted.";
     }
 
+    /**
+     * Approved, and Azure is being asked. An auto-approved request is answered to its requester; otherwise to the
+     * approver whose vote completed the quorum.
+     */
     @Override
     public String activating(Outcome.Activating o) {
         AccessRequest r = o.request();
-        return "Approved: Azure is granting " + r.label() + " (" + r.id() + ") now; I'll message you when it is "
-                + "done, and the " + Durations.format(r.duration()) + " run from then.";
+        if (r.approvalsNeeded() == 0) {
+            return "Approved by the rule: Azure is granting " + r.label() + " (" + r.id() + ") now. I'll message you "
+                    + (r.onBehalf() ? "when " + r.principal().displayName() + " has it" : "when it's yours")
+                    + "; the " + Durations.format(r.duration()) + " run from then.";
+        }
+        return "Approved: Azure is granting " + r.label() + " (" + r.id() + ") now; I'll message "
+                + r.requester().displayName() + (r.onBehalf() ? " when " + r.principal().displayName() + " has it."
+                : " when it's theirs.");
     }
 
     @Override
@@ -105,8 +149,12 @@ final class Words implements Outcome.Visitor<String> {
     @Override
     public String revoking(Outcome.Revoking o) {
         AccessRequest r = o.request();
-        return "Revoking " + r.label() + " (" + r.id() + "). Azure has not confirmed it yet; I keep trying and "
-                + "post the confirmation on the request card.";
+        String what = "Revoking " + r.label() + " (" + r.id() + ") now; ";
+        if (r.endedBy() == null || r.endedBy().samePerson(r.requester())) {
+            return what + "the card and a message to you confirm when Azure has removed it.";
+        }
+        return what + "the card confirms when Azure has removed it, and " + r.requester().displayName()
+                + " gets a message.";
     }
 
     @Override

@@ -118,12 +118,40 @@ class CardsTest {
         }
 
         @Test
-        void grantedOnACard_speaksToTheApprover() {
+        void activatingOnACard_speaksToTheApprover_andSaysWhoHearsWhenAzureConfirms() {
             AccessRequest r = pending();
-            Outcome granted = core.service.approve(TestPolicies.BOB, r.id());
-            core.advance(Duration.ZERO);
+            Outcome approved = core.service.approve(TestPolicies.BOB, r.id());
 
-            assertThat(words.onCard(granted)).isEqualTo("Approved. Contributor on rg-payments is granted to Alice until 10:45 UTC.");
+            assertThat(words.onCard(approved)).isEqualTo("Approved: Azure is granting Contributor on rg-payments ("
+                    + r.id() + ") now; I'll message Alice when it's theirs.");
+        }
+
+        @Test
+        void activating_whenAutoApproved_speaksToTheRequester() {
+            Outcome o = core.service.handle(TestPolicies.ALICE, "request Reader on sub-prod for 1h because audit prep");
+
+            assertThat(words.render(o)).startsWith("Approved by the rule: Azure is granting Reader on sub-prod (")
+                    .endsWith(") now. I'll message you when it's yours; the 1 h run from then.");
+        }
+
+        @Test
+        void revoking_byOncall_saysTheCardConfirmsAndTheRequesterHears() {
+            AccessRequest r = pending();
+            core.service.approve(TestPolicies.BOB, r.id());
+            core.autoDrain(false);
+            Outcome o = core.service.revoke(TestPolicies.CAROL, r.id(), "done");
+
+            assertThat(words.render(o)).isEqualTo("Revoking Contributor on rg-payments (" + r.id() + ") now; the card "
+                    + "confirms when Azure has removed it, and Alice gets a message.");
+        }
+
+        @Test
+        void failure_ofTheStore_saysNothingChangedAndToTryAgain() {
+            String said = words.failure("handling your command", new dev.jitbot.core.store.StoreException(
+                    "commit failed: Connection refused (SQLState 08001)", null));
+
+            assertThat(said).startsWith("jitbot cannot reach its database right now; nothing was changed — try again "
+                    + "in a minute.").containsPattern("event id E[0-9A-F]+").doesNotContain("SQLState");
         }
     }
 

@@ -112,6 +112,9 @@ final class FakeTeams implements AutoCloseable {
                     .willReturn(okJson(member(u).toString())));
         }
         wm.stubFor(get(urlPathMatching("/v3/conversations/[^/]+/members")).willReturn(okJson(roster.toString())));
+        // Teams also finds a member by Entra object id, and answers with their roster id.
+        wm.stubFor(get(urlPathMatching("/v3/conversations/[^/]+/members/" + BOB.aadObjectId()))
+                .willReturn(okJson(member(BOB).toString())));
     }
 
     private static ObjectNode member(User u) {
@@ -178,7 +181,46 @@ final class FakeTeams implements AutoCloseable {
         return a;
     }
 
+    /** {@code activity} with {@code field} of its {@code from} set to {@code value}, or removed when null. */
+    static String withFrom(String activity, String field, String value) {
+        ObjectNode a = json(activity);
+        ObjectNode from = (ObjectNode) a.path("from");
+        if (value == null) {
+            from.remove(field);
+        } else {
+            from.put(field, value);
+        }
+        return a.toString();
+    }
+
+    /** {@code activity} with the top-level {@code field} set to {@code value}, or removed when null. */
+    static String with(String activity, String field, String value) {
+        ObjectNode a = json(activity);
+        if (value == null) {
+            a.remove(field);
+        } else {
+            a.put(field, value);
+        }
+        return a.toString();
+    }
+
+    /** Makes the connector's member look-up of {@code u} fail with {@code status} until the stub is removed. */
+    com.github.tomakehurst.wiremock.stubbing.StubMapping failMemberLookUp(User u, int status) {
+        return wm.stubFor(get(urlPathMatching("/v3/conversations/[^/]+/members/" + u.id().replace(":", "(:|%3A)")))
+                .atPriority(1).willReturn(aResponse().withStatus(status)
+                        .withBody("{\"error\":{\"code\":\"ServiceUnavailable\",\"message\":\"try later\"}}")));
+    }
+
     // ------------------------------------------------------------------------------------------------ what it got
+
+    /** The connector's look-ups of {@code u}'s own member record ({@code GET …/members/{id}}). */
+    List<LoggedRequest> memberLookUps(User u) {
+        java.util.regex.Pattern p = java.util.regex.Pattern.compile("/v3/conversations/[^/]+/members/"
+                + java.util.regex.Pattern.quote(u.id()));
+        return connectorCalls().stream().filter(r -> r.getMethod().getName().equals("GET"))
+                .filter(r -> p.matcher(java.net.URLDecoder.decode(r.getUrl(), java.nio.charset.StandardCharsets.UTF_8))
+                        .matches()).toList();
+    }
 
     List<LoggedRequest> connectorCalls() {
         return wm.getAllServeEvents().stream().map(e -> e.getRequest())

@@ -4,6 +4,7 @@ import dev.jitbot.core.domain.AccessRequest;
 import dev.jitbot.core.domain.AzureScope;
 import dev.jitbot.core.domain.Principal;
 import dev.jitbot.core.domain.RoleRef;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
@@ -17,6 +18,11 @@ public interface AccessProvider {
 
     /** {@code rbac}, {@code pim} or {@code dry-run}: shown at start-up and in audit details. */
     String mode();
+
+    /** The shortest grant worth making: Azure takes about a minute to apply an assignment, PIM accepts 5. */
+    default Duration shortestGrant() {
+        return Duration.ofMinutes(1);
+    }
 
     /**
      * Gives {@code request.principal()} the role on the scope until {@code expiresAt}. Must be idempotent for the

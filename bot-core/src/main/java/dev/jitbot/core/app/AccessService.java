@@ -18,6 +18,7 @@ import dev.jitbot.core.domain.Refusal.Reason;
 import dev.jitbot.core.domain.RequestId;
 import dev.jitbot.core.domain.RoleRef;
 import dev.jitbot.core.domain.State;
+import dev.jitbot.core.domain.UserText;
 import dev.jitbot.core.domain.Vote;
 import java.time.Clock;
 import java.time.Duration;
@@ -46,11 +47,14 @@ public final class AccessService {
     private static final EnumSet<State> OPEN =
             EnumSet.of(State.PENDING, State.ACTIVATING, State.ACTIVE, State.REVOKING);
     private static final int CAS_ATTEMPTS = 64;
+    /** Longest role or principal name read from a request; policy names are far shorter. */
+    private static final int MAX_NAME = 200;
 
     private final Supplier<Policy> policy;
     private final RequestStore store;
     private final Outbox outbox;
     private final AuditLog audit;
+    private final AccessProvider provider;
     private final Directory directory;
     private final Notifications notifications;
     private final ExpiryScheduler scheduler;
@@ -62,14 +66,16 @@ public final class AccessService {
      * @param store  reads requests; every write goes through {@code outbox}
      * @param outbox writes each transition with its audit events and the work it causes, in one transaction
      * @param audit  reads the audit trail for {@code show} and {@code history}
+     * @param provider only says what it can grant (its mode and shortest grant); workers make the calls
      */
     public AccessService(Supplier<Policy> policy, RequestStore store, Outbox outbox, AuditLog audit,
-                         Directory directory, Notifications notifications, ExpiryScheduler scheduler,
+                         AccessProvider provider, Directory directory, Notifications notifications, ExpiryScheduler scheduler,
                          Clock clock, RandomGenerator random) {
         this.policy = Objects.requireNonNull(policy, "policy");
         this.store = Objects.requireNonNull(store, "store");
         this.outbox = Objects.requireNonNull(outbox, "outbox");
         this.audit = Objects.requireNonNull(audit, "audit");
+        this.provider = Objects.requireNonNull(provider, "provider");
         this.directory = Objects.requireNonNull(directory, "directory");
         this.notifications = Objects.requireNonNull(notifications, "notifications");
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
@@ -119,8 +125,30 @@ public final class AccessService {
     // ---------------------------------------------------------------------------------------------- request
 
     /** Files a request; grants at once when the rule needs no approval. */
-    public Outcome request(ChatUser actor, Command.Request cmd) {
+    public Outcome request(ChatUser actor, Command.Request typed) {
         Policy p = policy.get();
+        // The scope is not cleaned: AzureScope refuses what does not belong in one rather than rewriting it.
+        Command.Request cmd = new Command.Request(UserText.clean(typed.role()), typed.scope(), typed.duration(),
+                UserText.clean(typed.justification()), blankToNull(UserText.clean(typed.ticket())),
+                blankToNull(UserText.clean(typed.principal())));
+        Optional<String> tooLong = UserText.tooLong("your reason", cmd.justification(), UserText.MAX_REASON,
+                "Keep it to a sentence or two and put the detail in the ticket.")
+                .or(() -> UserText.tooLong("that ticket id", cmd.ticket(), UserText.MAX_TICKET,
+                        "Give just the id, e.g. `ticket INC-4411`."))
+                .or(() -> UserText.tooLong("that role name", cmd.role(), MAX_NAME,
+                        "Name a role from the policy, e.g. `Contributor`."))
+                .or(() -> UserText.tooLong("that principal name", cmd.principal(), MAX_NAME,
+                        "Name a principal from the policy by its alias."));
+        if (tooLong.isPresent()) {
+            return new Outcome.Refused(Reason.INVALID_INPUT, tooLong.get());
+        }
+        Duration shortest = provider.shortestGrant();
+        if (cmd.duration().compareTo(shortest) < 0) {
+            return new Outcome.Refused(Reason.INVALID_INPUT, ("pim".equals(provider.mode())
+                    ? "PIM grants a role for at least " + Durations.format(shortest) + ", and jitbot uses PIM here"
+                    : "jitbot grants a role for at least " + Durations.format(shortest))
+                    + "; ask for `for " + Durations.compact(shortest) + "` or more.");
+        }
         if (cmd.justification() == null || cmd.justification().isBlank()) {
             return new Outcome.Refused(Reason.INVALID_INPUT, "Say why with `because <reason>`: approvers and the "
                     + "audit log need it. For example: `" + CommandParser.EXAMPLE_REQUEST + "`.");
@@ -175,6 +203,17 @@ public final class AccessService {
                 .sorted(Comparator.comparingInt(Policy.Rule::approvals)
                         .thenComparing(Policy.Rule::maxDuration, Comparator.reverseOrder()))
                 .toList();
+        if (eligible.isEmpty() && alias != null) {
+            Optional<Policy.Rule> peopleOnly = covering.stream()
+                    .filter(r -> membership.isIn(actor, r.requesters())).findFirst();
+            if (peopleOnly.isPresent()) {
+                Policy.Rule r = peopleOnly.get();
+                return new Outcome.Refused(Reason.NOT_ELIGIBLE, "Rule \"" + r.name() + "\" grants " + roleName + " on "
+                        + label + (r.principals().isEmpty() ? " to people only: it has no `principals:`"
+                        : " only to " + String.join(", ", r.principals())) + ", so not to " + alias + ". Ask the "
+                        + "platform owners to add `principals: [" + alias + "]` to it, or request it for yourself.");
+            }
+        }
         if (eligible.isEmpty()) {
             return new Outcome.Refused(Reason.NOT_ELIGIBLE, "You are not eligible for " + roleName + " on " + label
                     + (alias != null ? " for " + alias : "") + ": rule \"" + covering.get(0).name()
@@ -268,6 +307,21 @@ public final class AccessService {
                 + Phrases.time(o.expiresAt()) : "") + "). " + (o.state() == State.ACTIVE
                 ? "Ask for more time with `extend " + o.id() + " 30m` instead."
                 : "Wait for it to be decided, or `cancel " + o.id() + "` first."));
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isEmpty() ? null : s;
+    }
+
+    /** A deny, revoke or extension reason as it may be stored and shown: without control characters, or null. */
+    private static String cleanReason(String reason) {
+        return blankToNull(UserText.clean(reason));
+    }
+
+    /** The refusal for a reason over {@link UserText#MAX_REASON}, or null. */
+    private static Outcome.Refused reasonTooLong(String cleaned) {
+        return UserText.tooLong("that reason", cleaned, UserText.MAX_REASON, "Keep it to a sentence or two.")
+                .map(m -> new Outcome.Refused(Reason.INVALID_INPUT, m)).orElse(null);
     }
 
     private static String ticketFor(Policy.Rule rule, String ticket, String justification) {
@@ -375,6 +429,11 @@ public final class AccessService {
 
     /** Ends a pending request (or a pending extension) with {@code actor}'s reason. */
     public Outcome deny(ChatUser actor, RequestId id, String reason) {
+        reason = cleanReason(reason);
+        Outcome.Refused tooLong = reasonTooLong(reason);
+        if (tooLong != null) {
+            return tooLong;
+        }
         for (int attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
             Optional<AccessRequest> found = store.find(id);
             if (found.isEmpty()) {
@@ -502,6 +561,11 @@ public final class AccessService {
 
     /** Ends a grant now: on-call, the rule's approvers, or the requester may. */
     public Outcome revoke(ChatUser actor, RequestId id, String reason) {
+        reason = cleanReason(reason);
+        Outcome.Refused tooLong = reasonTooLong(reason);
+        if (tooLong != null) {
+            return tooLong;
+        }
         Optional<AccessRequest> found = store.find(id);
         if (found.isEmpty()) {
             return unknown(id);
@@ -580,6 +644,11 @@ public final class AccessService {
 
     /** Asks for more time on an active grant; re-approved as the rule says, never past its maximum. */
     public Outcome extend(ChatUser actor, RequestId id, Duration by, String justification) {
+        justification = cleanReason(justification);
+        Outcome.Refused tooLong = reasonTooLong(justification);
+        if (tooLong != null) {
+            return tooLong;
+        }
         for (int attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
             Optional<AccessRequest> found = visible(actor, id);
             if (found.isEmpty()) {

@@ -8,14 +8,29 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * ARM's throttling model, shared by every worker of this process: per subscription, a token bucket for writes
- * and deletes (200, refilled at 10 a second) and one for reads (250, 25 a second). A 429's Retry-After pauses the
- * whole subscription, not one call. Nothing here blocks: a caller that gets a wait puts its work back until then.
+ * ARM's throttling model, shared by every worker of this process: per subscription and operation type, a token
+ * bucket (writes 200 and deletes 200, each refilled at 10 a second; reads 250 at 25 a second). A bucket is named
+ * {@code <subscription>/writes}, {@code …/deletes} or {@code …/reads}. A 429's Retry-After pauses that bucket for
+ * every worker, not one call, so throttled grants never hold up revocations. Nothing here blocks: a caller that
+ * gets a wait puts its work back until then.
  */
 public final class AzureLimiter {
 
     /** Which bucket a call spends from. */
-    public enum Kind { WRITE, READ }
+    public enum Kind {
+        WRITE("writes"), DELETE("deletes"), READ("reads");
+
+        private final String suffix;
+
+        Kind(String suffix) {
+            this.suffix = suffix;
+        }
+
+        /** The bucket's name for a subscription (or {@code tenant}). */
+        public String of(String subscription) {
+            return subscription + "/" + suffix;
+        }
+    }
 
     /** Bucket sizes and refill rates. */
     public record Limits(int writes, double writesPerSecond, int reads, double readsPerSecond) {
@@ -26,7 +41,7 @@ public final class AzureLimiter {
     }
 
     private final Limits limits;
-    private final Map<String, Subscription> subscriptions = new ConcurrentHashMap<>();
+    private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
     private final Map<String, Long> throttled = new ConcurrentHashMap<>();
     private volatile java.util.function.Consumer<String> pauseListener = b -> { };
 
@@ -40,12 +55,12 @@ public final class AzureLimiter {
      * @return zero when the call may go now, else how long to wait before trying again
      */
     public Duration tryAcquire(String bucket, Kind kind, Instant now) {
-        return subscription(bucket).take(kind, now);
+        return bucket(bucket, kind).take(now);
     }
 
     /** Azure said 429: nothing more goes to {@code bucket} until {@code until}. */
     public void pause(String bucket, Instant until) {
-        subscription(bucket).pause(until);
+        bucket(bucket, kindOf(bucket)).pause(until);
         throttled.merge(bucket, 1L, Long::sum);
         pauseListener.accept(bucket);
     }
@@ -57,7 +72,7 @@ public final class AzureLimiter {
 
     /** Buckets paused at {@code now}: workers leave their items queued. */
     public List<String> paused(Instant now) {
-        return subscriptions.entrySet().stream().filter(e -> e.getValue().pausedAt(now)).map(Map.Entry::getKey).toList();
+        return buckets.entrySet().stream().filter(e -> e.getValue().pausedAt(now)).map(Map.Entry::getKey).toList();
     }
 
     /** 429s seen per bucket since start. */
@@ -65,37 +80,14 @@ public final class AzureLimiter {
         return Map.copyOf(throttled);
     }
 
-    private Subscription subscription(String bucket) {
-        return subscriptions.computeIfAbsent(bucket == null ? "" : bucket, b -> new Subscription(limits));
+    private static Kind kindOf(String bucket) {
+        return bucket.endsWith("/reads") ? Kind.READ : bucket.endsWith("/deletes") ? Kind.DELETE : Kind.WRITE;
     }
 
-    private static final class Subscription {
-        private final Bucket writes;
-        private final Bucket reads;
-        private Instant pausedUntil = Instant.MIN;
-
-        Subscription(Limits l) {
-            this.writes = new Bucket(l.writes(), l.writesPerSecond());
-            this.reads = new Bucket(l.reads(), l.readsPerSecond());
-        }
-
-        synchronized Duration take(Kind kind, Instant now) {
-            if (now.isBefore(pausedUntil)) {
-                return Duration.between(now, pausedUntil);
-            }
-            return (kind == Kind.WRITE ? writes : reads).take(now);
-        }
-
-        synchronized void pause(Instant until) {
-            if (until.isAfter(pausedUntil)) {
-                pausedUntil = until;
-            }
-            writes.drain();
-        }
-
-        synchronized boolean pausedAt(Instant now) {
-            return now.isBefore(pausedUntil);
-        }
+    private Bucket bucket(String name, Kind kind) {
+        return buckets.computeIfAbsent(name == null ? "" : name, b -> kind == Kind.READ
+                ? new Bucket(limits.reads(), limits.readsPerSecond())
+                : new Bucket(limits.writes(), limits.writesPerSecond()));
     }
 
     private static final class Bucket {
@@ -103,6 +95,7 @@ public final class AzureLimiter {
         private final double perNano;
         private double tokens;
         private Instant last;
+        private Instant pausedUntil = Instant.MIN;
 
         Bucket(int capacity, double perSecond) {
             this.capacity = capacity;
@@ -110,7 +103,10 @@ public final class AzureLimiter {
             this.tokens = capacity;
         }
 
-        Duration take(Instant now) {
+        synchronized Duration take(Instant now) {
+            if (now.isBefore(pausedUntil)) {
+                return Duration.between(now, pausedUntil);
+            }
             refill(now);
             if (tokens >= 1) {
                 tokens -= 1;
@@ -120,8 +116,16 @@ public final class AzureLimiter {
             return Duration.ofNanos(Math.max(nanos, 1_000_000));
         }
 
-        void drain() {
+        synchronized void pause(Instant until) {
+            if (until.isAfter(pausedUntil)) {
+                pausedUntil = until;
+            }
             tokens = 0;
+            last = until;
+        }
+
+        synchronized boolean pausedAt(Instant now) {
+            return now.isBefore(pausedUntil);
         }
 
         private void refill(Instant now) {

@@ -254,7 +254,7 @@ public final class WorkHandlers {
         Instant now = clock.instant();
         Optional<Duration> throttled = retryAfter(e);
         if (throttled.isPresent()) {
-            limiter.pause(bucket(r), now.plus(throttled.get()));
+            limiter.pause(bucket(item, r), now.plus(throttled.get()));
             retryListener.accept(item);
             outbox.retry(item, now.plus(throttled.get()), "throttled by Azure", null, now);
             return;
@@ -314,7 +314,8 @@ public final class WorkHandlers {
 
     /** Takes a write token for the request's subscription; false (and the item postponed) when there is none. */
     private boolean spend(WorkItem item, AccessRequest r, Instant now) {
-        Duration wait = limiter.tryAcquire(bucket(r), AzureLimiter.Kind.WRITE, now);
+        Duration wait = limiter.tryAcquire(bucket(item, r), item.kind() == WorkKind.REVOKE ? AzureLimiter.Kind.DELETE
+                : AzureLimiter.Kind.WRITE, now);
         if (wait.isZero()) {
             return true;
         }
@@ -327,7 +328,7 @@ public final class WorkHandlers {
         retryListener.accept(item);
         Optional<Duration> throttled = retryAfter(e);
         if (throttled.isPresent()) {
-            limiter.pause(bucket(r), now.plus(throttled.get()));
+            limiter.pause(bucket(item, r), now.plus(throttled.get()));
             outbox.retry(item, now.plus(throttled.get()), "throttled by Azure", null, now);
             return;
         }
@@ -344,10 +345,18 @@ public final class WorkHandlers {
         return e instanceof AccessProviderException ape ? ape.retryAfter() : Optional.empty();
     }
 
-    /** The Azure rate bucket of a request: its subscription, or the tenant for a management group. */
-    public static String bucket(AccessRequest r) {
+    /**
+     * The Azure rate bucket a kind of work spends from: its subscription's (the tenant's, for a management group)
+     * deletes for a revocation, writes for a grant or an extension.
+     */
+    public static String bucket(AccessRequest r, WorkKind kind) {
         String sub = r.scope().subscriptionId();
-        return sub == null ? "tenant" : sub.toLowerCase(java.util.Locale.ROOT);
+        String where = sub == null ? "tenant" : sub.toLowerCase(java.util.Locale.ROOT);
+        return (kind == WorkKind.REVOKE ? AzureLimiter.Kind.DELETE : AzureLimiter.Kind.WRITE).of(where);
+    }
+
+    private static String bucket(WorkItem item, AccessRequest r) {
+        return bucket(r, item.kind());
     }
 
     /**

@@ -40,11 +40,14 @@ final class ArmRoleAssignments implements AccessProvider {
     private final RoleAssignmentsClient assignments;
     private final RoleDefinitions definitions;
     private final AzureTuning tuning;
+    private final java.time.Clock clock;
 
-    ArmRoleAssignments(RoleAssignmentsClient assignments, RoleDefinitions definitions, AzureTuning tuning) {
+    ArmRoleAssignments(RoleAssignmentsClient assignments, RoleDefinitions definitions, AzureTuning tuning,
+                       java.time.Clock clock) {
         this.assignments = assignments;
         this.definitions = definitions;
         this.tuning = tuning;
+        this.clock = clock;
     }
 
     @Override
@@ -71,34 +74,56 @@ final class ArmRoleAssignments implements AccessProvider {
                 .withPrincipalId(r.principal().objectId())
                 .withPrincipalType(SdkTypes.principalType(r.principal().type()))
                 .withDescription(ArmNames.description(r.id(), expiresAt));
-        long deadline = System.nanoTime() + tuning.principalNotFoundWindow().toNanos();
-        int notFound = 0;
-        while (true) {
-            try {
-                assignments.createWithResponse(armScope(r.scope()), name, body, Context.NONE);
-                log.info("granted {}: {} to {} ({}) as {}", r.id(), r.role().name(), r.principal().objectId(),
-                        r.principal().type().armName(), id);
-                return new GrantResult.Granted(id);
-            } catch (ManagementException e) {
-                String code = AzureFailures.code(e);
-                if ("RoleAssignmentExists".equals(code)) {
-                    // Our deterministic name was created by an earlier try, or the principal already holds the role.
-                    log.info("grant of {}: Azure says the role assignment already exists; counting it as granted",
-                            r.id());
-                    return new GrantResult.Granted(id);
-                }
-                if ("PrincipalNotFound".equals(code) && System.nanoTime() < deadline) {
-                    notFound++;
-                    log.info("grant of {}: Entra has not replicated principal {} yet (try {}); retrying",
-                            r.id(), r.principal().objectId(), notFound);
-                    pause(tuning.principalNotFoundPause());
-                    continue;
-                }
-                return refusedOrThrow(e, r, WRITE, "create the role assignment");
-            } catch (RuntimeException e) {
-                throw unconfirmed("grant of " + r.id(), e);
+        try {
+            assignments.createWithResponse(armScope(r.scope()), name, body, Context.NONE);
+            log.info("granted {}: {} to {} ({}) as {}", r.id(), r.role().name(), r.principal().objectId(),
+                    r.principal().type().armName(), id);
+            return new GrantResult.Granted(id);
+        } catch (ManagementException e) {
+            String code = AzureFailures.code(e);
+            if ("RoleAssignmentExists".equals(code)) {
+                return confirmExisting(r, name, id);
             }
+            if ("PrincipalNotFound".equals(code)
+                    && clock.instant().isBefore(AzureFailures.activatingSince(r).plus(tuning.principalNotFoundWindow()))) {
+                // Not waited for here: the outbox runs the same PUT again after a back-off.
+                log.info("grant of {}: Entra has not replicated principal {} yet; the grant is retried",
+                        r.id(), r.principal().objectId());
+                throw new AccessProviderException("Entra has not replicated " + r.principal().objectId()
+                        + " yet; retrying shortly");
+            }
+            return refusedOrThrow(e, r, WRITE, "create the role assignment");
+        } catch (RuntimeException e) {
+            throw unconfirmed("grant of " + r.id(), e);
         }
+    }
+
+    /**
+     * A 409 RoleAssignmentExists: either an earlier try of this very grant made our deterministic name (a crash
+     * after the PUT), which counts as granted once it is looked up, or the principal already holds the role on the
+     * scope through an assignment jitbot did not make, which jitbot must neither claim nor later delete.
+     */
+    private GrantResult confirmExisting(AccessRequest r, String name, String id) {
+        RoleAssignmentInner existing;
+        try {
+            existing = assignments.getWithResponse(armScope(r.scope()), name, null, Context.NONE).getValue();
+        } catch (ManagementException e) {
+            if (AzureFailures.status(e) != 404) {
+                throw unconfirmed("look-up of the existing assignment of " + r.id(), e);
+            }
+            existing = null;
+        } catch (RuntimeException e) {
+            throw unconfirmed("look-up of the existing assignment of " + r.id(), e);
+        }
+        if (existing != null && r.principal().objectId().equalsIgnoreCase(existing.principalId())) {
+            log.info("grant of {}: the assignment {} an earlier try made is there; counting it as granted", r.id(), name);
+            return new GrantResult.Granted(id);
+        }
+        log.warn("grant of {}: {} already holds {} at {} through an assignment jitbot did not make", r.id(),
+                r.principal().objectId(), r.role().name(), r.scope().id());
+        return new GrantResult.Refused(r.principal().displayName() + " already holds " + r.role().name() + " on "
+                + r.scope().id() + " through a role assignment jitbot did not make, so nothing was granted and "
+                + "jitbot will not remove it. Ask the platform owners to move that standing assignment into jitbot.");
     }
 
     @Override
@@ -121,9 +146,13 @@ final class ArmRoleAssignments implements AccessProvider {
                 .withDescription(ArmNames.description(r.id(), newExpiry));
         try {
             assignments.createWithResponse(armScope(r.scope()), ArmNames.assignmentName(r.id()), body, Context.NONE);
+        } catch (ManagementException e) {
+            if (!"RoleAssignmentExists".equals(AzureFailures.code(e))) {
+                throw unconfirmed("re-tag of " + r.id() + " with its new expiry", e);
+            }
+            // ARM does not update an assignment in place; the expiry job still ends it on time.
         } catch (RuntimeException e) {
-            log.warn("could not re-tag {} with its new expiry ({}); the expiry job still ends it on time",
-                    r.id(), AzureFailures.summary(e));
+            throw unconfirmed("re-tag of " + r.id() + " with its new expiry", e);
         }
     }
 
@@ -215,6 +244,13 @@ final class ArmRoleAssignments implements AccessProvider {
     }
 
     private static AccessProviderException unconfirmed(String what, RuntimeException e) {
+        java.util.Optional<Duration> wait = AzureFailures.throttled(e);
+        if (wait.isPresent()) {
+            // Not retried here: the outbox pauses the whole subscription for every worker and runs it again then.
+            log.info("{} throttled by Azure; Retry-After {} s", what, wait.get().toSeconds());
+            return AccessProviderException.throttled(what + ": Azure is throttling jitbot; retrying in "
+                    + wait.get().toSeconds() + " s", wait.get());
+        }
         String event = AzureFailures.eventId();
         log.warn("{} not confirmed by Azure [{}]: {}: {}", what, event, AzureFailures.summary(e),
                 AzureFailures.message(e));

@@ -12,6 +12,9 @@ import com.azure.core.http.policy.HttpLogDetailLevel;
 import com.azure.core.http.policy.HttpLogOptions;
 import com.azure.core.http.policy.RequestIdPolicy;
 import com.azure.core.http.policy.RetryPolicy;
+import com.azure.core.http.policy.RetryStrategy;
+import com.azure.core.http.policy.RequestRetryCondition;
+import com.azure.core.http.HttpResponse;
 import com.azure.core.http.policy.UserAgentPolicy;
 import com.azure.core.management.AzureEnvironment;
 import com.azure.core.management.profile.AzureProfile;
@@ -84,13 +87,13 @@ public final class AzureAccess {
             case RBAC -> {
                 AuthorizationManagementClient arm = arm(settings, tuning, httpClient, credential);
                 yield new ArmRoleAssignments(arm.getRoleAssignments(), new RoleDefinitions(arm.getRoleDefinitions()),
-                        tuning);
+                        tuning, clock);
             }
             case PIM -> {
                 AuthorizationManagementClient arm = arm(settings, tuning, httpClient, credential);
                 yield new PimScheduleRequests(arm.getRoleAssignmentScheduleRequests(),
                         arm.getRoleAssignmentScheduleInstances(), new RoleDefinitions(arm.getRoleDefinitions()),
-                        tuning);
+                        tuning, clock);
             }
         };
         HttpPipeline graph = new HttpPipelineBuilder()
@@ -132,7 +135,7 @@ public final class AzureAccess {
                 s.subscriptionId() != null ? s.subscriptionId() : NO_SUBSCRIPTION, new AzureEnvironment(endpoints));
         return AuthorizationManager.configure()
                 .withHttpClient(httpClient)
-                .withRetryPolicy(retry(tuning))
+                .withRetryPolicy(armRetry(tuning))
                 .withLogOptions(new HttpLogOptions().setLogLevel(HttpLogDetailLevel.NONE))
                 .withScope(s.armEndpoint() + "/.default")
                 .authenticate(credential, profile)
@@ -141,10 +144,51 @@ public final class AzureAccess {
 
     /** 408, 429 and 5xx (but 501, 505) and I/O errors are retried; a Retry-After header sets the wait. */
     static RetryPolicy retry(AzureTuning tuning) {
-        return new RetryPolicy(new ExponentialBackoff(new ExponentialBackoffOptions()
+        return new RetryPolicy(backoff(tuning));
+    }
+
+    /**
+     * For ARM, as {@link #retry} but a 429 is not retried: it comes back to the outbox, which pauses the whole
+     * subscription for every worker until the Retry-After instead of holding a thread asleep for one call.
+     */
+    static RetryPolicy armRetry(AzureTuning tuning) {
+        ExponentialBackoff base = backoff(tuning);
+        return new RetryPolicy(new RetryStrategy() {
+            @Override
+            public int getMaxRetries() {
+                return base.getMaxRetries();
+            }
+
+            @Override
+            public Duration calculateRetryDelay(int retryAttempts) {
+                return base.calculateRetryDelay(retryAttempts);
+            }
+
+            @Override
+            public boolean shouldRetry(HttpResponse response) {
+                return response.getStatusCode() != 429 && base.shouldRetry(response);
+            }
+
+            @Override
+            public boolean shouldRetryException(Throwable throwable) {
+                return base.shouldRetryException(throwable);
+            }
+
+            @Override
+            public boolean shouldRetryCondition(RequestRetryCondition condition) {
+                if (condition.getResponse() != null) {
+                    return shouldRetry(condition.getResponse());
+                }
+                return condition.getThrowable() != null && shouldRetryException(condition.getThrowable());
+            }
+        });
+    }
+
+    private static ExponentialBackoff backoff(AzureTuning tuning) {
+        return new ExponentialBackoff(new ExponentialBackoffOptions()
                 .setMaxRetries(tuning.maxRetries())
                 .setBaseDelay(tuning.baseDelay())
-                .setMaxDelay(tuning.maxDelay())));
+                .setMaxDelay(tuning.maxDelay()));
     }
 
     private static TokenCredential credential(AzureSettings s, HttpClient httpClient) {

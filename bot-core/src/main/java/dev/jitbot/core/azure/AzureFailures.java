@@ -59,6 +59,28 @@ final class AzureFailures {
         return out.toString();
     }
 
+    /**
+     * How long Azure asked to wait, when the call was throttled (429): its Retry-After in seconds, 5 s when it gave
+     * none; empty for any other failure.
+     */
+    static java.util.Optional<java.time.Duration> throttled(Throwable e) {
+        if (status(e) != 429) {
+            return java.util.Optional.empty();
+        }
+        String header = ((HttpResponseException) e).getResponse().getHeaderValue("Retry-After");
+        try {
+            long seconds = header == null ? 5 : Long.parseLong(header.strip());
+            return java.util.Optional.of(java.time.Duration.ofSeconds(Math.max(1, Math.min(seconds, 300))));
+        } catch (NumberFormatException bad) {
+            return java.util.Optional.of(java.time.Duration.ofSeconds(5));
+        }
+    }
+
+    /** When a request went to ACTIVATING: its deciding approval, or its creation when auto-approved. */
+    static java.time.Instant activatingSince(dev.jitbot.core.domain.AccessRequest r) {
+        return r.votes().stream().map(v -> v.at()).max(java.time.Instant::compareTo).orElse(r.createdAt());
+    }
+
     /** An id that the chat message and the log line share, e.g. {@code AZ-3F9A1C0B}. */
     static String eventId() {
         return "AZ-" + Integer.toHexString(RANDOM.nextInt()).toUpperCase(Locale.ROOT);

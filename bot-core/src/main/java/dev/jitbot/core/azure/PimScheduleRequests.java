@@ -53,18 +53,27 @@ final class PimScheduleRequests implements AccessProvider {
     private final RoleAssignmentScheduleInstancesClient instances;
     private final RoleDefinitions definitions;
     private final AzureTuning tuning;
+    private final java.time.Clock clock;
 
     PimScheduleRequests(RoleAssignmentScheduleRequestsClient requests, RoleAssignmentScheduleInstancesClient instances,
-                        RoleDefinitions definitions, AzureTuning tuning) {
+                        RoleDefinitions definitions, AzureTuning tuning,
+                       java.time.Clock clock) {
         this.requests = requests;
         this.instances = instances;
         this.definitions = definitions;
         this.tuning = tuning;
+        this.clock = clock;
     }
 
     @Override
     public String mode() {
         return "pim";
+    }
+
+    /** PIM refuses an assignment schedule shorter than five minutes. */
+    @Override
+    public Duration shortestGrant() {
+        return Duration.ofMinutes(5);
     }
 
     @Override
@@ -96,7 +105,6 @@ final class PimScheduleRequests implements AccessProvider {
                     .withTicketSystem("jitbot"));
         }
         String name = ArmNames.scheduleRequestName(r.id(), "assign");
-        long deadline = System.nanoTime() + tuning.principalNotFoundWindow().toNanos();
         while (true) {
             try {
                 RoleAssignmentScheduleRequestInner created =
@@ -118,9 +126,11 @@ final class PimScheduleRequests implements AccessProvider {
                     log.info("PIM assignment of {}: {}; counting it as granted", r.id(), code);
                     return new GrantResult.Granted(r.scope().id() + PATH + name);
                 }
-                if ("PrincipalNotFound".equals(code) && System.nanoTime() < deadline) {
-                    ArmRoleAssignments.pause(tuning.principalNotFoundPause());
-                    continue;
+                if ("PrincipalNotFound".equals(code) && clock.instant().isBefore(
+                        AzureFailures.activatingSince(r).plus(tuning.principalNotFoundWindow()))) {
+                    // Not waited for here: the outbox runs the same request again after a back-off.
+                    throw new AccessProviderException("Entra has not replicated " + r.principal().objectId()
+                            + " yet; retrying shortly");
                 }
                 return refusedOrThrow(e, r, WRITE);
             } catch (RuntimeException e) {
@@ -282,6 +292,13 @@ final class PimScheduleRequests implements AccessProvider {
     }
 
     private static AccessProviderException unconfirmed(String what, RuntimeException e) {
+        java.util.Optional<Duration> wait = AzureFailures.throttled(e);
+        if (wait.isPresent()) {
+            // Not retried here: the outbox pauses the whole subscription for every worker and runs it again then.
+            log.info("{} throttled by Azure; Retry-After {} s", what, wait.get().toSeconds());
+            return AccessProviderException.throttled(what + ": Azure is throttling jitbot; retrying in "
+                    + wait.get().toSeconds() + " s", wait.get());
+        }
         String event = AzureFailures.eventId();
         log.warn("{} not confirmed by Azure [{}]: {}: {}", what, event, AzureFailures.summary(e),
                 AzureFailures.message(e));

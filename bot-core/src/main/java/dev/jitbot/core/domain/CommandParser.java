@@ -2,6 +2,7 @@ package dev.jitbot.core.domain;
 
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -28,6 +29,13 @@ public final class CommandParser {
         if (text == null) {
             text = "";
         }
+        // Neither echoed nor scanned: a command this long is pasted by mistake or sent to fill the log.
+        Optional<String> tooLong = UserText.tooLong("that command", text, UserText.MAX_COMMAND,
+                "Keep the reason short and put the detail in the ticket, e.g. `" + EXAMPLE_REQUEST + "`.");
+        if (tooLong.isPresent()) {
+            return Parsed.invalid(tooLong.get());
+        }
+        text = UserText.clean(text);
         String s = LEADING_JIT.matcher(text.strip()).replaceFirst("").strip();
         if (s.isEmpty()) {
             return Parsed.ok(new Command.Help(null));

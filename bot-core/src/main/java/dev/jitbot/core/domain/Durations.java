@@ -12,6 +12,8 @@ public final class Durations {
     private static final Pattern PART = Pattern.compile(
             "(\\d{1,6})\\s*(days?|d|hours?|hrs?|h|minutes?|mins?|m|seconds?|secs?|s)");
     public static final String EXAMPLE = "`45m`, `2h` or `1h30m`";
+    /** Longer input than this is not a duration anyone typed on purpose; it is refused without echoing it. */
+    private static final int MAX_INPUT = 64;
 
     private Durations() {
     }
@@ -22,22 +24,42 @@ public final class Durations {
             return Parsed.invalid("Give a duration such as " + EXAMPLE + ".");
         }
         String s = input.strip().toLowerCase(Locale.ROOT);
+        String shown = shown(input);
+        if (s.length() > MAX_INPUT) {
+            return Parsed.invalid("That is not a duration; write " + EXAMPLE + ".");
+        }
         if (s.startsWith("pt") || s.startsWith("p")) {
+            if (s.contains("-") || s.contains("+")) {
+                return Parsed.invalid("`" + shown + "` is not a positive duration; write " + EXAMPLE + ".");
+            }
             try {
-                return positive(input, Duration.parse(s.toUpperCase(Locale.ROOT)));
-            } catch (DateTimeParseException e) {
-                return Parsed.invalid("`" + input.strip() + "` is not a duration; write " + EXAMPLE + ".");
+                return positive(shown, Duration.parse(s.toUpperCase(Locale.ROOT)));
+            } catch (DateTimeParseException | ArithmeticException e) {
+                return Parsed.invalid("`" + shown + "` is not a duration; write " + EXAMPLE + ".");
             }
         }
         Matcher m = PART.matcher(s);
         Duration total = Duration.ZERO;
         int end = 0;
+        String order = "dhms";
+        int next = 0;
+        StringBuilder seen = new StringBuilder();
         while (m.find()) {
             if (!s.substring(end, m.start()).isBlank()) {
-                return Parsed.invalid("`" + input.strip() + "` is not a duration; write " + EXAMPLE + ".");
+                return Parsed.invalid("`" + shown + "` is not a duration; write " + EXAMPLE + ".");
             }
             long n = Long.parseLong(m.group(1));
-            total = total.plus(switch (m.group(2).charAt(0)) {
+            char unit = m.group(2).charAt(0);
+            int at = order.indexOf(unit);
+            if (at < next) {
+                // "10m10m" is a typo more often than a wish for 20 minutes, so ask rather than add.
+                return Parsed.invalid("`" + shown + "` names " + (seen.indexOf(String.valueOf(unit)) >= 0
+                        ? "the same unit twice" : "its units out of order")
+                        + "; write each unit once, largest first, e.g. `1h30m`.");
+            }
+            seen.append(unit);
+            next = at + 1;
+            total = total.plus(switch (unit) {
                 case 'd' -> Duration.ofDays(n);
                 case 'h' -> Duration.ofHours(n);
                 case 'm' -> Duration.ofMinutes(n);
@@ -47,18 +69,27 @@ public final class Durations {
         }
         if (end == 0 || !s.substring(end).isBlank()) {
             if (s.matches("\\d+")) {
-                return Parsed.invalid("`" + input.strip() + "` has no unit; write " + EXAMPLE + ".");
+                return Parsed.invalid("`" + shown + "` has no unit; write " + EXAMPLE + ".");
             }
-            return Parsed.invalid("`" + input.strip() + "` is not a duration; write " + EXAMPLE + ".");
+            return Parsed.invalid("`" + shown + "` is not a duration; write " + EXAMPLE + ".");
         }
-        return positive(input, total);
+        return positive(shown, total);
     }
 
-    private static Parsed<Duration> positive(String input, Duration d) {
+    private static Parsed<Duration> positive(String shown, Duration d) {
         if (d.isZero() || d.isNegative()) {
-            return Parsed.invalid("`" + input.strip() + "` is not a positive duration; write " + EXAMPLE + ".");
+            return Parsed.invalid("`" + shown + "` is not a positive duration; write " + EXAMPLE + ".");
+        }
+        if (d.getNano() != 0) {
+            return Parsed.invalid("`" + shown + "` has a fraction of a second; jitbot counts whole minutes and "
+                    + "seconds, so write e.g. `5m`.");
         }
         return Parsed.ok(d);
+    }
+
+    private static String shown(String input) {
+        String s = input.strip().replace('`', '\'');
+        return s.length() > 40 ? s.substring(0, 40) + "…" : s;
     }
 
     /** Short human form: {@code 45 min}, {@code 2 h}, {@code 1 h 30 min}, {@code 20 s}. */

@@ -83,7 +83,8 @@ public record Policy(
      * @param approvers   group names or individuals who may approve (empty with approvals 0)
      * @param ticket      ticket ids must match this (null: no ticket needed)
      * @param channels    channel names that receive this rule's cards (empty: every channel in the policy)
-     * @param principals  non-human principals this rule may grant to (empty: any the requester owns)
+     * @param principals  workloads this rule may grant to: aliases, or {@code *} for any the requester owns; empty
+     *                    (no {@code principals} key) means people only
      * @param line        where the rule starts in the policy file, for messages
      */
     public record Rule(String name, RoleRef role, List<ScopePattern> scopes, List<String> requesters,
@@ -105,9 +106,9 @@ public record Policy(
             return role.sameRole(requested) && scopes.stream().anyMatch(p -> p.covers(scope));
         }
 
+        /** True when this rule may grant to the workload {@code alias}; a rule without {@code principals} grants to people only. */
         public boolean allowsPrincipal(String alias) {
-            return principals.isEmpty() || principals.contains("*")
-                    || principals.stream().anyMatch(p -> p.equalsIgnoreCase(alias));
+            return principals.contains("*") || principals.stream().anyMatch(p -> p.equalsIgnoreCase(alias));
         }
     }
 

@@ -4,20 +4,23 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * A scope as a policy rule writes it: an ARM scope in which a whole segment may be {@code *}. A requested scope
- * is covered when it equals, or lies inside, a scope the pattern matches.
+ * A scope as a policy rule writes it: a canonical ARM scope in which a whole segment may be {@code *}. A requested
+ * scope is covered when it equals, or lies inside, a scope the pattern matches.
  */
 public record ScopePattern(String pattern) {
 
     private static final String ANY_SUBSCRIPTION = "00000000-0000-0000-0000-000000000000";
+    /** Stand-ins that fit every name, type and namespace grammar and that nobody writes, so errors can show `*`. */
+    private static final String ANY = "Wild0";
+    private static final String ANY_NAMESPACE = ANY + "." + ANY;
 
     public ScopePattern {
         Objects.requireNonNull(pattern, "pattern");
-        pattern = pattern.strip().replaceAll("/+$", "");
-        Parsed<AzureScope> probe = AzureScope.parse(concrete(pattern));
-        if (!probe.isOk()) {
-            throw new IllegalArgumentException(probe.reason());
+        Parsed<String> canonical = canonical(pattern);
+        if (!canonical.isOk()) {
+            throw new IllegalArgumentException(canonical.reason());
         }
+        pattern = canonical.orThrow();
     }
 
     /** Reads a pattern from a policy file, or explains what is wrong with it. */
@@ -25,24 +28,51 @@ public record ScopePattern(String pattern) {
         if (input == null || input.isBlank()) {
             return Parsed.invalid("empty scope pattern");
         }
-        Parsed<AzureScope> probe = AzureScope.parse(concrete(input.strip()));
-        return probe.isOk() ? Parsed.ok(new ScopePattern(input)) : Parsed.invalid(probe.reason());
+        return canonical(input).map(ScopePattern::new);
     }
 
-    /** The pattern with each wildcard replaced by a value that parses, to check its shape and kind. */
-    private static String concrete(String pattern) {
-        String[] parts = pattern.split("/", -1);
+    /**
+     * The pattern in AzureScope's canonical form with its wildcards kept: each {@code *} is replaced by a value that
+     * parses, the result is parsed as a scope (so patterns obey exactly the grammar scopes do), and the wildcards are
+     * put back where they were.
+     */
+    private static Parsed<String> canonical(String input) {
+        String[] parts = input.strip().split("/", -1);
+        boolean[] wild = new boolean[parts.length];
         for (int i = 0; i < parts.length; i++) {
-            if (parts[i].equals("*")) {
-                parts[i] = i > 0 && parts[i - 1].equalsIgnoreCase("subscriptions") ? ANY_SUBSCRIPTION : "any";
+            wild[i] = parts[i].equals("*");
+        }
+        Parsed<AzureScope> probe = AzureScope.parse(concrete(parts));
+        if (!probe.isOk()) {
+            return Parsed.invalid(probe.reason().replace(ANY_SUBSCRIPTION, "*").replace(ANY_NAMESPACE, "*")
+                    .replace(ANY, "*"));
+        }
+        String[] canonical = probe.orThrow().id().split("/", -1);
+        // A scope's canonical form keeps every segment where it was, dropping at most one trailing slash.
+        for (int i = 0; i < canonical.length; i++) {
+            if (wild[i]) {
+                canonical[i] = "*";
             }
         }
-        return String.join("/", parts);
+        return Parsed.ok(String.join("/", canonical));
+    }
+
+    /** The pattern with each wildcard replaced by a value that parses in its place, to check its shape and kind. */
+    private static String concrete(String[] parts) {
+        String[] out = parts.clone();
+        for (int i = 0; i < out.length; i++) {
+            if (out[i].equals("*")) {
+                String before = i > 0 ? parts[i - 1] : "";
+                out[i] = before.equalsIgnoreCase("subscriptions") ? ANY_SUBSCRIPTION
+                        : before.equalsIgnoreCase("providers") ? ANY_NAMESPACE : ANY;
+            }
+        }
+        return String.join("/", out);
     }
 
     /** True when {@code scope} equals or lies inside a scope this pattern matches. */
     public boolean covers(AzureScope scope) {
-        String[] want = Arrays.stream(pattern.split("/")).filter(p -> !p.isEmpty()).toArray(String[]::new);
+        String[] want = segments();
         String[] have = scope.segments();
         if (have.length < want.length) {
             return false;
@@ -55,9 +85,14 @@ public record ScopePattern(String pattern) {
         return true;
     }
 
+    private String[] segments() {
+        String[] all = pattern.split("/");
+        return Arrays.copyOfRange(all, 1, all.length);
+    }
+
     /** The broadest kind of scope this pattern can grant at. */
     public ScopeKind kind() {
-        return new AzureScope(concrete(pattern)).kind();
+        return new AzureScope(concrete(pattern.split("/", -1))).kind();
     }
 
     /** True when the pattern has no wildcard, so it names exactly one scope. */

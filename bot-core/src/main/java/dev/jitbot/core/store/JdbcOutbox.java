@@ -260,7 +260,6 @@ public final class JdbcOutbox implements Outbox {
             }
         }
         AccessRequest subject = next != null ? next : change.previous();
-        String bucket = subject == null ? null : WorkHandlers.bucket(subject);
         Instant createdAt = Sql.micros(Instant.now());
         if (!change.work().isEmpty()) {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO work_items (request_id, kind, lane, priority, "
@@ -272,7 +271,8 @@ public final class JdbcOutbox implements Outbox {
                     ps.setString(2, w.kind().name());
                     ps.setString(3, w.kind().lane().name());
                     ps.setInt(4, w.kind().priority());
-                    Sql.setString(ps, 5, w.kind().lane() == WorkKind.Lane.AZURE ? bucket : null);
+                    Sql.setString(ps, 5, w.kind().lane() == WorkKind.Lane.AZURE && subject != null
+                            ? WorkHandlers.bucket(subject, w.kind()) : null);
                     Sql.setString(ps, 6, w.platform() == null ? null : w.platform().name());
                     Sql.setString(ps, 7, w.channel());
                     Sql.setString(ps, 8, w.user() == null ? null : RowJson.user(w.user()));

@@ -177,15 +177,6 @@ class AccessServiceTest {
         }
 
         @Test
-        void request_forOwnedServicePrincipal_grantsTheRoleToThePrincipal() {
-            Outcome o = h.service.handle(ALICE, "request Reader on sub-prod for 1h because deploy check as deploy-pipeline");
-            assertThat(o).isInstanceOf(Outcome.Activating.class);
-            AccessRequest r = ((Outcome.Activating) o).request();
-            assertThat(r.principal().objectId()).isEqualTo(TestPolicies.PIPELINE_ID);
-            assertThat(r.requester()).isEqualTo(ALICE);
-        }
-
-        @Test
         void request_forPrincipalSomeoneElseOwns_refuses() {
             Outcome o = h.service.handle(BOB, "request Reader on sub-prod for 1h because deploy check as deploy-pipeline");
             assertThat(reason(o)).isEqualTo(Reason.NOT_ELIGIBLE);

@@ -51,7 +51,7 @@ final class AzureHarness {
         this.sync = new SyncWork(outbox, work, work.limiter(), clock);
         this.expiry = new ExpiryService(policy::get, store, outbox, notifications, scheduler, clock);
         scheduler.bind(expiry);
-        this.service = new AccessService(policy::get, store, outbox, audit, directory, notifications, scheduler,
+        this.service = new AccessService(policy::get, store, outbox, audit, provider, directory, notifications, scheduler,
                 clock, new Random(42));
         this.reconciler = new Reconciler(policy::get, store, outbox, audit, provider, notifications, clock);
     }

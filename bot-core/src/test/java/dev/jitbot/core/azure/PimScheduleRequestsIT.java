@@ -89,7 +89,7 @@ class PimScheduleRequestsIT {
                 .withRequestBody(matchingJsonPath("$.properties.justification",
                         matching("jitbot:" + r.id() + " expires 2026-11-25T11:30:00Z — INC-7 read the payment logs"))));
 
-        assertThat(core.service.handle(TestPolicies.ALICE, "release " + r.id())).isInstanceOf(Outcome.Ended.class);
+        assertThat(core.service.handle(TestPolicies.ALICE, "release " + r.id())).isInstanceOf(Outcome.Revoking.class);
 
         assertThat(core.store.find(r.id()).orElseThrow().state()).isEqualTo(State.ENDED);
         fakes.wm.verify(1, putRequestedFor(urlPathMatching(AzureFakes.path(RG, REQUESTS
@@ -105,7 +105,7 @@ class PimScheduleRequestsIT {
                 AzureFakes.armError("RoleAssignmentRequestPolicyValidationFailed",
                         "The following policy rules failed: [\\\"ExpirationRule\\\"]"))));
 
-        assertThat(aliceAsksForReader()).isInstanceOf(Outcome.Failed.class);
+        assertThat(aliceAsksForReader()).isInstanceOf(Outcome.Activating.class);
 
         AccessRequest r = only();
         assertThat(r.state()).isEqualTo(State.FAILED);
@@ -124,6 +124,6 @@ class PimScheduleRequestsIT {
                         "The Role assignment does not exist."))));
         assertThat(aliceAsksForReader()).isInstanceOf(Outcome.Activating.class);
 
-        assertThat(core.service.handle(TestPolicies.ALICE, "release " + only().id())).isInstanceOf(Outcome.Ended.class);
+        assertThat(core.service.handle(TestPolicies.ALICE, "release " + only().id())).isInstanceOf(Outcome.Revoking.class);
     }
 }

@@ -49,13 +49,13 @@ class DemoPolicyFlowTest {
 
     DemoPolicyFlowTest() {
         scheduler.bind(expiry);
-        service = new AccessService(() -> demo, store, outbox, audit, PolicyDirectory.of(demo), notifications,
+        service = new AccessService(() -> demo, store, outbox, audit, provider, PolicyDirectory.of(demo), notifications,
                 scheduler, clock, new Random(7));
     }
 
     @Test
-    void readmeWalkThrough_contributorForTwentySeconds_isGrantedToAlicesObjectIdAfterBobApprovesAndEndsOnTime() {
-        Outcome asked = service.handle(ALICE, "request Contributor on rg-demo for 20s because trying jitbot");
+    void readmeWalkThrough_contributorForAMinute_isGrantedToAlicesObjectIdAfterBobApprovesAndEndsOnTime() {
+        Outcome asked = service.handle(ALICE, "request Contributor on rg-demo for 1m because trying jitbot");
         assertThat(asked).isInstanceOf(Outcome.Requested.class);
         AccessRequest request = ((Outcome.Requested) asked).request();
         assertThat(request.principal().objectId()).isEqualTo("de000000-0000-4000-8000-0000000000a1");
@@ -66,7 +66,7 @@ class DemoPolicyFlowTest {
         assertThat(provider.assignments.values()).singleElement()
                 .satisfies(a -> assertThat(a.principal().objectId()).isEqualTo("de000000-0000-4000-8000-0000000000a1"));
 
-        clock.advance(Duration.ofSeconds(21));
+        clock.advance(Duration.ofSeconds(61));
         scheduler.runDue();
 
         assertThat(provider.revokes).containsExactly(request.id());
@@ -75,14 +75,14 @@ class DemoPolicyFlowTest {
 
     @Test
     void readerOnTheDemoSubscription_isAutoApproved() {
-        Outcome o = service.handle(BOB, "request Reader on sub-demo for 20s because looking around");
+        Outcome o = service.handle(BOB, "request Reader on sub-demo for 1m because looking around");
 
         assertThat(o).isInstanceOf(Outcome.Activating.class);
     }
 
     @Test
     void someoneTheDemoDoesNotMap_isToldHowToGetMapped() {
-        Outcome o = service.handle(ERIN, "request Reader on sub-demo for 20s because looking around");
+        Outcome o = service.handle(ERIN, "request Reader on sub-demo for 1m because looking around");
 
         assertThat(o).isInstanceOf(Outcome.Refused.class);
         assertThat(((Outcome.Refused) o).message()).isEqualTo("No Entra account for erin@contoso.com; an admin can map "

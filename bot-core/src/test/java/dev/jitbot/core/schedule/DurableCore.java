@@ -61,7 +61,7 @@ final class DurableCore implements AutoCloseable {
                 java.time.Duration.ofMillis(100), java.time.Duration.ofSeconds(5)));
         this.expiry = new ExpiryService(() -> policy, store, outbox, notifications, scheduler, clock);
         this.scheduler.bind(expiry);
-        this.service = new AccessService(() -> policy, store, outbox, audit, directory, notifications, scheduler,
+        this.service = new AccessService(() -> policy, store, outbox, audit, provider, directory, notifications, scheduler,
                 clock, new Random());
         this.runner.start();
     }

@@ -61,7 +61,7 @@ public final class CoreHarness {
                 clock);
         this.expiry = new ExpiryService(policy::get, store, this.outbox, notifications, scheduler, clock);
         this.scheduler.bind(expiry);
-        this.service = new AccessService(policy::get, store, this.outbox, audit, directory, notifications, scheduler,
+        this.service = new AccessService(policy::get, store, this.outbox, audit, provider, directory, notifications, scheduler,
                 clock, new Random(42));
         this.sync = new SyncWork(this.outbox, work, limiter, clock);
     }

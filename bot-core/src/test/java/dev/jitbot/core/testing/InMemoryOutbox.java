@@ -217,7 +217,7 @@ public final class InMemoryOutbox implements Outbox {
 
     private void check() {
         if (down) {
-            throw new IllegalStateException("database unreachable (test: outbox down)");
+            throw new dev.jitbot.core.store.StoreException("database unreachable (test: outbox down)", null);
         }
     }
 
@@ -248,7 +248,7 @@ public final class InMemoryOutbox implements Outbox {
             long id = nextId++;
             Instant due = w.notBefore() != null ? w.notBefore() : now;
             items.put(id, new Row(new WorkItem(id, w, 0, now, due, null),
-                    w.kind().lane() == WorkKind.Lane.AZURE && subject != null ? WorkHandlers.bucket(subject) : null));
+                    w.kind().lane() == WorkKind.Lane.AZURE && subject != null ? WorkHandlers.bucket(subject, w.kind()) : null));
         }
         for (AuditEvent e : change.events()) {
             audit.append(e);

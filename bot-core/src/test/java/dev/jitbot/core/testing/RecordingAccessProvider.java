@@ -5,6 +5,7 @@ import dev.jitbot.core.app.AccessProviderException;
 import dev.jitbot.core.domain.AccessRequest;
 import dev.jitbot.core.domain.AzureScope;
 import dev.jitbot.core.domain.RequestId;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -26,6 +27,8 @@ public final class RecordingAccessProvider implements AccessProvider {
     private volatile RuntimeException grantThrows;
     private volatile Runnable duringGrant;
     private volatile RuntimeException revokeThrows;
+    private volatile String mode = "recording";
+    private volatile Duration shortest = Duration.ofMinutes(1);
 
     /** The next {@code n} revocations throw. */
     public RecordingAccessProvider failRevocations(int n) {
@@ -56,9 +59,21 @@ public final class RecordingAccessProvider implements AccessProvider {
         return this;
     }
 
+    /** Answers {@link #mode()} and {@link #shortestGrant()} as the provider of that mode would. */
+    public RecordingAccessProvider actAs(String mode, Duration shortest) {
+        this.mode = mode;
+        this.shortest = shortest;
+        return this;
+    }
+
     @Override
     public String mode() {
-        return "recording";
+        return mode;
+    }
+
+    @Override
+    public Duration shortestGrant() {
+        return shortest;
     }
 
     @Override

@@ -61,8 +61,17 @@ public abstract class RequestStoreContract {
         return AccessRequest.pending(new RequestId(id), requester,
                 new Principal(FakeDirectory.objectIdOf(requester.email() == null ? requester.id() : requester.email()),
                         PrincipalType.USER, requester.displayName()),
-                RoleRef.named("Contributor"), TestPolicies.RG_PAYMENTS, "rg-payments", Duration.ofHours(1),
+                RoleRef.named("Contributor"), scopeOf(id), "rg-payments", Duration.ofHours(1),
                 "deploy the hotfix", null, "operate payments", 1, createdAt, createdAt.plus(Duration.ofMinutes(30)));
+    }
+
+    /**
+     * A web app of its own in rg-payments for each request id: the store keeps one open request per principal, role
+     * and scope, and these rows are open side by side.
+     */
+    static dev.jitbot.core.domain.AzureScope scopeOf(String id) {
+        return new dev.jitbot.core.domain.AzureScope(TestPolicies.RG_PAYMENTS.id() + "/providers/Microsoft.Web/sites/app-"
+                + id.toLowerCase(java.util.Locale.ROOT));
     }
 
     public static AccessRequest active(String id, Instant activatedAt, Duration lasting) {
