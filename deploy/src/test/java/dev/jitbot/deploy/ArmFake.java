@@ -24,7 +24,8 @@ import java.util.stream.Collectors;
 
 /**
  * Entra's token endpoint and ARM's role assignments over HTTPS (a self-signed certificate for localhost), for
- * jitbot processes that trust it through {@code javax.net.ssl.trustStore}. Counts the DELETEs it receives.
+ * jitbot processes that trust it through {@code javax.net.ssl.trustStore}. Counts the DELETEs it receives. With an
+ * {@link ArmState}, role assignments and PIM schedule requests keep state (created, listed, removed).
  */
 final class ArmFake implements AutoCloseable {
 
@@ -37,8 +38,15 @@ final class ArmFake implements AutoCloseable {
 
     final Path keystore;
     final WireMockServer wm;
+    /** The stateful role assignments, or null when every PUT answers 201 and every list is empty. */
+    final ArmState state;
 
     ArmFake(Path dir) throws Exception {
+        this(dir, null);
+    }
+
+    ArmFake(Path dir, ArmState state) throws Exception {
+        this.state = state;
         keystore = dir.resolve("localhost.p12");
         Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
                 "-genkeypair", "-alias", "localhost", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
@@ -55,7 +63,9 @@ final class ArmFake implements AutoCloseable {
         System.setProperty("javax.net.ssl.trustStoreType", "PKCS12");
         wm = new WireMockServer(WireMockConfiguration.options().dynamicHttpsPort().httpDisabled(true)
                 .keystorePath(keystore.toString()).keystorePassword(PASSWORD).keyManagerPassword(PASSWORD)
-                .keystoreType("PKCS12").containerThreads(24));
+                .keystoreType("PKCS12").containerThreads(24)
+                .extensions(state == null ? new com.github.tomakehurst.wiremock.extension.Extension[0]
+                        : new com.github.tomakehurst.wiremock.extension.Extension[] {state}));
         wm.start();
         wm.stubFor(post(urlPathEqualTo("/" + TENANT + "/oauth2/v2.0/token")).willReturn(okJson(
                 "{\"token_type\":\"Bearer\",\"expires_in\":3599,\"ext_expires_in\":3599,\"access_token\":"
@@ -65,6 +75,15 @@ final class ArmFake implements AutoCloseable {
                         + "\"description\":\"\",\"assignableScopes\":[\"/\"],\"permissions\":[]},\"id\":"
                         + "\"/providers/Microsoft.Authorization/roleDefinitions/" + READER + "\",\"type\":"
                         + "\"Microsoft.Authorization/roleDefinitions\",\"name\":\"" + READER + "\"}]}")));
+        if (state != null) {
+            String managed = "/+subscriptions/.*/providers/Microsoft\\.Authorization/roleAssignment"
+                    + "(s|ScheduleRequests|ScheduleInstances)(/[0-9a-f-]{36})?";
+            for (var method : List.of(put(urlPathMatching(managed)), delete(urlPathMatching(managed)),
+                    get(urlPathMatching(managed)))) {
+                wm.stubFor(method.willReturn(aResponse().withTransformers(ArmState.NAME)));
+            }
+            return;
+        }
         wm.stubFor(get(urlPathMatching("/+subscriptions/.*" + ASSIGNMENTS)).willReturn(okJson("{\"value\":[]}")));
         wm.stubFor(put(urlPathMatching("/+subscriptions/.*" + ASSIGNMENTS + "/[0-9a-f-]{36}"))
                 .willReturn(aResponse().withStatus(201).withHeader("Content-Type", "application/json")

@@ -122,8 +122,8 @@ final class SlackRig implements AutoCloseable {
         work = new WorkHandlers(policy::get, store, outbox, provider, notifications, scheduler, limiter, clock);
         expiry = new ExpiryService(policy::get, store, outbox, notifications, scheduler, clock);
         scheduler.bind(expiry);
-        service = new AccessService(policy::get, store, outbox, audit, provider, directory, notifications, scheduler, clock,
-                new Random(7));
+        service = new AccessService(policy::get, store, outbox, audit, provider, directory, notifications, scheduler,
+                clock, new Random(7));
         module = SlackModule.create(new SlackModule.Settings(BOT_TOKEN, SECRET, appToken, slack.baseUrl() + "/api/"),
                 service, audit, clock);
         notifications.register(module.notifier());

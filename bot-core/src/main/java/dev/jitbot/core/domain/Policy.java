@@ -212,7 +212,13 @@ public record Policy(
         for (Rule r : rules) {
             for (ScopePattern p : r.scopes()) {
                 String fixed = p.pattern().contains("*") ? p.pattern().substring(0, p.pattern().indexOf("/*")) : p.pattern();
-                Parsed<AzureScope> s = AzureScope.parse(fixed);
+                Parsed<AzureScope> parsed = AzureScope.parse(fixed);
+                // `/subscriptions/<id>/resourceGroups/*` leaves `…/resourceGroups`, which is no scope: go up to one.
+                while (!parsed.isOk() && fixed.lastIndexOf('/') > 0) {
+                    fixed = fixed.substring(0, fixed.lastIndexOf('/'));
+                    parsed = AzureScope.parse(fixed);
+                }
+                Parsed<AzureScope> s = parsed;
                 if (s.isOk() && out.stream().noneMatch(o -> s.orThrow().isWithin(o))) {
                     out.removeIf(o -> o.isWithin(s.orThrow()));
                     out.add(s.orThrow());

@@ -71,7 +71,9 @@ public final class Database implements AutoCloseable {
 
     /**
      * H2 options for one process: the JVM's shutdown hook must not close the file under running jobs (the pool
-     * closes it), and a row lock is waited for long enough that busy revocation bursts do not fail.
+     * closes it), a row lock is waited for long enough that busy revocation bursts do not fail, and a commit is
+     * written to the file before it returns ({@code WRITE_DELAY=0}): H2's default writes committed transactions up
+     * to half a second later, so a killed process forgot requests it had acknowledged and granted.
      */
     static String withH2Defaults(String url) {
         StringBuilder sb = new StringBuilder(url);
@@ -81,6 +83,9 @@ public final class Database implements AutoCloseable {
         }
         if (!upper.contains("LOCK_TIMEOUT=")) {
             sb.append(";LOCK_TIMEOUT=10000");
+        }
+        if (!upper.contains("WRITE_DELAY=")) {
+            sb.append(";WRITE_DELAY=0");
         }
         return sb.toString();
     }

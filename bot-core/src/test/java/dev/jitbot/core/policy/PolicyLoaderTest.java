@@ -619,4 +619,21 @@ class PolicyLoaderTest {
         assertThat(p.channels().get("approvals").ids()).containsEntry(Platform.SLACK, "C0APPROVALS")
                 .containsEntry(Platform.TEAMS, "19:approvals@thread.tacv2");
     }
+
+    @Test
+    void managedScopes_ofAResourceGroupWildcard_isItsSubscription_soReconcileListsThere() {
+        String yaml = String.join("\n",
+                "groups:",
+                "  engineers: { members: [alice@contoso.com] }",
+                "rules:",
+                "  - name: read any resource group",
+                "    role: Reader",
+                "    scopes: [\"/subscriptions/5f0c6a4e-1b2c-4d3e-8f90-a1b2c3d4e5f6/resourceGroups/*\"]",
+                "    requesters: [engineers]",
+                "    approvals: 0",
+                "");
+        Policy p = PolicyLoader.parse(yaml, "policy.yaml").policy();
+        assertThat(p.managedScopes()).extracting(AzureScope::id)
+                .containsExactly("/subscriptions/5f0c6a4e-1b2c-4d3e-8f90-a1b2c3d4e5f6");
+    }
 }

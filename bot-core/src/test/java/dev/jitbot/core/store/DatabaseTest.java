@@ -10,9 +10,9 @@ class DatabaseTest {
     @Test
     void h2Url_getsOptionsForOneProcess_unlessItSetsThemItself() {
         assertThat(Database.withH2Defaults("jdbc:h2:file:./data/jitbot"))
-                .isEqualTo("jdbc:h2:file:./data/jitbot;DB_CLOSE_ON_EXIT=FALSE;LOCK_TIMEOUT=10000");
-        assertThat(Database.withH2Defaults("jdbc:h2:file:/var/jitbot;lock_timeout=500"))
-                .isEqualTo("jdbc:h2:file:/var/jitbot;lock_timeout=500;DB_CLOSE_ON_EXIT=FALSE");
+                .isEqualTo("jdbc:h2:file:./data/jitbot;DB_CLOSE_ON_EXIT=FALSE;LOCK_TIMEOUT=10000;WRITE_DELAY=0");
+        assertThat(Database.withH2Defaults("jdbc:h2:file:/var/jitbot;lock_timeout=500;write_delay=100"))
+                .isEqualTo("jdbc:h2:file:/var/jitbot;lock_timeout=500;write_delay=100;DB_CLOSE_ON_EXIT=FALSE");
     }
 
     @Test
