@@ -210,11 +210,6 @@ final class Metrics {
             }
 
             @Override
-            public void expedite(RequestId id, Instant now) {
-                delegate.expedite(id, now);
-            }
-
-            @Override
             public List<dev.jitbot.core.app.WorkItem> pending(RequestId id) {
                 return delegate.pending(id);
             }

@@ -366,11 +366,6 @@ final class SlackRig implements AutoCloseable {
         }
 
         @Override
-        public void expedite(RequestId id, java.time.Instant now) {
-            outbox.expedite(id, now);
-        }
-
-        @Override
         public List<WorkItem> pending(RequestId id) {
             return outbox.pending(id);
         }

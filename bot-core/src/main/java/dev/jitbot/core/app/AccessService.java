@@ -634,9 +634,8 @@ public final class AccessService {
                             note == null ? "" : note))
                     .then(Work.revoke(r.id()))
                     .then(notifications.refresh(next))
+                    .expediteAzureWork()
                     .build()) == Outbox.Commit.DONE) {
-                RequestId id = r.id();
-                ExpiryService.bestEffort(() -> outbox.expedite(id, clock.instant()), "expedite the Azure work of", id);
                 return new Outcome.Revoking(next);
             }
             r = store.find(r.id()).orElseThrow();

@@ -12,8 +12,11 @@ import java.util.Objects;
  *
  * @param previous the row as read (null inserts {@code next} as a new request)
  * @param next     the row to write (null writes no request: audit and work only)
+ * @param expedite whether the request's queued Azure work other than its revocation is made due now and free of
+ *                 any rate bucket (see {@link Outbox#expedite}), in the same transaction
  */
-public record Change(AccessRequest previous, AccessRequest next, List<AuditEvent> events, List<Work> work) {
+public record Change(AccessRequest previous, AccessRequest next, List<AuditEvent> events, List<Work> work,
+                     boolean expedite) {
 
     public Change {
         events = List.copyOf(events);
@@ -42,6 +45,7 @@ public record Change(AccessRequest previous, AccessRequest next, List<AuditEvent
         private final AccessRequest next;
         private final List<AuditEvent> events = new ArrayList<>();
         private final List<Work> work = new ArrayList<>();
+        private boolean expedite;
 
         private Builder(AccessRequest previous, AccessRequest next) {
             this.previous = previous;
@@ -63,8 +67,14 @@ public record Change(AccessRequest previous, AccessRequest next, List<AuditEvent
             return this;
         }
 
+        /** Lets a revocation overtake the request's own queued grant or extension (see {@link Outbox#expedite}). */
+        public Builder expediteAzureWork() {
+            expedite = true;
+            return this;
+        }
+
         public Change build() {
-            return new Change(previous, next, events, work);
+            return new Change(previous, next, events, work, expedite);
         }
     }
 }

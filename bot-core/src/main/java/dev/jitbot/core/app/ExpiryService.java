@@ -66,8 +66,8 @@ public final class ExpiryService {
                     .audit(AuditEvent.of(now, "jitbot", Platform.SYSTEM, "expired", id,
                             "expiry " + r.expiresAt() + "; revoking"))
                     .then(Work.revoke(id))
+                    .expediteAzureWork()
                     .build()) == Outbox.Commit.DONE) {
-                bestEffort(() -> outbox.expedite(id, clock.instant()), "expedite the Azure work of", id);
                 return;
             }
         }

@@ -94,13 +94,30 @@ public final class Notifications {
                 return n.isEmpty() ? Optional.empty() : n.get().postCard(w.channel(), current);
             }
             case UPDATE_CARD -> {
+                // Each card on its own: one archived channel must not keep the others from being redrawn. A redraw
+                // is idempotent, so a retry may draw the cards that did take it again.
+                RuntimeException retry = null;
                 for (MessageRef ref : cards(current)) {
-                    notifier(ref.platform()).ifPresent(n -> n.updateCard(ref, current));
+                    try {
+                        notifier(ref.platform()).ifPresent(n -> n.updateCard(ref, current));
+                    } catch (ChatDeliveryException e) {
+                        if (!e.permanent() && retry == null) {
+                            retry = e;
+                        }
+                    } catch (RuntimeException e) {
+                        retry = retry == null ? e : retry;
+                    }
+                }
+                if (retry != null) {
+                    throw retry;
                 }
             }
             case THREAD_REPLY -> {
+                // One card each (see repliesPerCard): a reply that went out is not posted again on a retry.
                 for (MessageRef ref : cards(current)) {
-                    notifier(ref.platform()).ifPresent(n -> n.reply(ref, w.text()));
+                    if (w.platform() == null || (ref.platform() == w.platform() && ref.channel().equals(w.channel()))) {
+                        notifier(ref.platform()).ifPresent(n -> n.reply(ref, w.text()));
+                    }
                 }
             }
             case DM -> notifier(w.user().platform()).ifPresent(n -> n.directMessage(w.user(), w.text()));
@@ -108,6 +125,19 @@ public final class Notifications {
             default -> throw new IllegalArgumentException(w.kind() + " is not chat work");
         }
         return Optional.empty();
+    }
+
+    /**
+     * A reply for every card as one item per card, when there is more than one card: each is then delivered and
+     * retried on its own. Empty when the item can go as it is.
+     */
+    List<Work> repliesPerCard(Work w, AccessRequest current) {
+        List<MessageRef> cards = cards(current);
+        if (w.platform() != null || cards.size() <= 1) {
+            return List.of();
+        }
+        return cards.stream().map(ref -> new Work(WorkKind.THREAD_REPLY, w.requestId(), ref.platform(),
+                ref.channel(), null, w.text(), null)).toList();
     }
 
     private List<MessageRef> cards(AccessRequest r) {

@@ -26,7 +26,12 @@ public interface Outbox {
         FENCED
     }
 
-    /** Writes the change in one transaction. */
+    /**
+     * Writes the change in one transaction. With {@link Change#expedite()}, the request's queued Azure work other than
+     * its revocation becomes due now and free of any rate bucket, so a revocation never waits behind a backed-off or
+     * throttled grant or extension of the same request: those run first, find the request revoking, and end without
+     * calling Azure.
+     */
     Commit commit(Change change);
 
     /**
@@ -55,13 +60,6 @@ public interface Outbox {
 
     /** Drops the other queued card updates of the item's request: one redraw shows the current state anyway. */
     int collapseUpdates(WorkItem item);
-
-    /**
-     * Makes the request's queued Azure work other than its revocation due now and free of any rate bucket, so a
-     * revocation never waits behind a backed-off or throttled grant or extension of the same request: those run
-     * first, find the request revoking, and end without calling Azure.
-     */
-    void expedite(RequestId id, Instant now);
 
     /** Work still queued for the request, oldest first. */
     List<WorkItem> pending(RequestId id);

@@ -10,6 +10,7 @@ import dev.jitbot.core.domain.State;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
@@ -33,6 +34,8 @@ public final class WorkHandlers {
      * requester told.
      */
     public static final int ACTIVATION_ATTEMPTS = 20;
+    /** An extension Azure has not confirmed after this many failed attempts is given up, and in PIM mode said so. */
+    public static final int EXTEND_ATTEMPTS = 8;
     /** Chat work still undelivered after this long is dropped with an error in the log. */
     public static final Duration CHAT_GIVE_UP = Duration.ofHours(24);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(60);
@@ -302,6 +305,22 @@ public final class WorkHandlers {
             outbox.complete(item, null, null, now);
             return;
         }
+        if (item.attempts() >= EXTEND_ATTEMPTS) {
+            // Not forever: in PIM mode Azure keeps the old end, which the requester must hear about; in RBAC mode
+            // only the description tag is stale, and jitbot revokes at the new expiry either way.
+            String text = "Azure did not confirm the new end of " + r.label() + " (" + r.id() + ") after "
+                    + item.attempts() + " attempts" + (item.lastError() != null ? " (" + item.lastError() + ")" : "")
+                    + ". " + ("pim".equals(provider.mode())
+                    ? "PIM may still end it at its old time; request again if it ends early."
+                    : "jitbot still ends it at " + Phrases.time(r.expiresAt()) + ".");
+            Change.Builder change = Change.about(r).audit(system(now, "extend-abandoned", r, text));
+            if ("pim".equals(provider.mode())) {
+                change.then(notifications.tell(r.requester(), r, text))
+                        .then(notifications.alert(policy.get().channels().values(), r, text));
+            }
+            outbox.complete(item, change.build(), null, now);
+            return;
+        }
         if (!spend(item, r, now)) {
             return;
         }
@@ -396,6 +415,13 @@ public final class WorkHandlers {
             // of the newest transition, including one committed since this item was claimed.
             outbox.collapseUpdates(item);
             current = store.find(read.id()).orElse(read);
+        }
+        if (item.kind() == WorkKind.THREAD_REPLY) {
+            List<Work> perCard = notifications.repliesPerCard(item.work(), current);
+            if (!perCard.isEmpty()) {
+                outbox.complete(item, Change.about(current).then(perCard).build(), null, now);
+                return;
+            }
         }
         Optional<MessageRef> posted;
         try {

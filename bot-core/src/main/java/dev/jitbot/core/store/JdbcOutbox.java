@@ -195,19 +195,6 @@ public final class JdbcOutbox implements Outbox {
     }
 
     @Override
-    public void expedite(RequestId id, Instant now) {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("UPDATE work_items SET due_at = ?, bucket = NULL"
-                     + " WHERE request_id = ? AND chain = 'azure' AND kind <> 'REVOKE' AND lease_owner IS NULL")) {
-            Sql.setInstant(ps, 1, now);
-            ps.setString(2, id.value());
-            ps.executeUpdate();
-        } catch (SQLException e) {
-            throw Sql.failure("expediting the Azure work of " + id, e);
-        }
-    }
-
-    @Override
     public List<WorkItem> pending(RequestId id) {
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM work_items WHERE request_id = ? ORDER BY id")) {
@@ -300,6 +287,15 @@ public final class JdbcOutbox implements Outbox {
                     ps.addBatch();
                 }
                 ps.executeBatch();
+            }
+        }
+        if (change.expedite() && subject != null) {
+            Instant due = change.events().isEmpty() ? Sql.micros(Instant.now()) : change.events().get(0).at();
+            try (PreparedStatement ps = c.prepareStatement("UPDATE work_items SET due_at = ?, bucket = NULL"
+                    + " WHERE request_id = ? AND chain = 'azure' AND kind <> 'REVOKE' AND lease_owner IS NULL")) {
+                Sql.setInstant(ps, 1, due);
+                ps.setString(2, subject.id().value());
+                ps.executeUpdate();
             }
         }
         events.addAll(change.events());

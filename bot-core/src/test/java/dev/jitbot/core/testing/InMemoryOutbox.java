@@ -176,20 +176,6 @@ public final class InMemoryOutbox implements Outbox {
     }
 
     @Override
-    public void expedite(RequestId id, Instant now) {
-        synchronized (store) {
-            for (Row r : items.values()) {
-                if (r.leaseUntil == null && r.item.work().requestId().equals(id)
-                        && r.item.kind().lane() == WorkKind.Lane.AZURE && r.item.kind() != WorkKind.REVOKE) {
-                    r.bucket = null;
-                    r.item = new WorkItem(r.item.id(), r.item.work(), r.item.attempts(), r.item.createdAt(), now,
-                            r.item.lastError());
-                }
-            }
-        }
-    }
-
-    @Override
     public List<WorkItem> pending(RequestId id) {
         synchronized (store) {
             return items.values().stream().map(r -> r.item).filter(i -> i.work().requestId().equals(id)).toList();
@@ -263,6 +249,16 @@ public final class InMemoryOutbox implements Outbox {
             Instant due = w.notBefore() != null ? w.notBefore() : now;
             items.put(id, new Row(new WorkItem(id, w, 0, now, due, null),
                     w.kind().lane() == WorkKind.Lane.AZURE && subject != null ? WorkHandlers.bucket(subject, w.kind()) : null));
+        }
+        if (change.expedite() && subject != null) {
+            for (Row r : items.values()) {
+                if (r.leaseUntil == null && r.item.work().requestId().equals(subject.id())
+                        && r.item.kind().lane() == WorkKind.Lane.AZURE && r.item.kind() != WorkKind.REVOKE) {
+                    r.bucket = null;
+                    r.item = new WorkItem(r.item.id(), r.item.work(), r.item.attempts(), r.item.createdAt(), now,
+                            r.item.lastError());
+                }
+            }
         }
         for (AuditEvent e : change.events()) {
             audit.append(e);
