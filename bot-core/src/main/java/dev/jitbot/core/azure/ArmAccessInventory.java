@@ -196,24 +196,21 @@ final class ArmAccessInventory implements AccessInventory {
     private <T> List<T> listing(AzureScope scope, String what, List<NotReadable> notReadable, Supplier<List<T>> call) {
         try {
             return throttled(what + " at " + scope.id(), call);
-        } catch (ManagementException e) {
+        } catch (AccessProviderException e) {
+            throw e;
+        } catch (RuntimeException e) {
             int status = AzureFailures.status(e);
             if (status == 403 || status == 401) {
                 notReadable.add(new NotReadable(scope, what, "not readable by jitbot's identity (needs Reader at "
                         + scope.id() + ")"));
                 return List.of();
             }
-            if (status == 400 && !what.equals("role assignments")) {
-                // No Entra ID P2, or PIM never switched on for the tenant: nothing PIM holds can be read.
-                notReadable.add(new NotReadable(scope, what, "not available: PIM answered "
-                        + AzureFailures.summary(e) + " (PIM needs Entra ID P2)"));
+            if (status >= 400 && status < 500) {
+                // A scope Azure does not know, or PIM without Entra ID P2: this part is missing, the scan goes on.
+                notReadable.add(new NotReadable(scope, what, "not readable: Azure answered " + AzureFailures.summary(e)
+                        + (what.startsWith("PIM") ? " (PIM needs Entra ID P2)" : "")));
                 return List.of();
             }
-            throw new AccessProviderException("listing " + what + " at " + scope.id() + ": Azure did not answer ("
-                    + AzureFailures.summary(e) + ")", e);
-        } catch (AccessProviderException e) {
-            throw e;
-        } catch (RuntimeException e) {
             throw new AccessProviderException("listing " + what + " at " + scope.id() + ": Azure did not answer ("
                     + AzureFailures.summary(e) + ")", e);
         }
