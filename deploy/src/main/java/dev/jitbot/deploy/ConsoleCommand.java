@@ -73,6 +73,8 @@ final class ConsoleCommand extends Main.Env implements Callable<Integer> {
                 }
             });
             try (Core core = new Core(backend, () -> consolePolicy, provider, directory, clock, List.of(notifier))) {
+                core.useInventory(azure.inventory());
+                text.withBlastRadius(core.service::blastRadius);
                 session[0] = new ConsoleSession(core.service, backend.requests(), () -> consolePolicy, text, say,
                         firstUser, Duration.ofMillis(250));
                 core.start();

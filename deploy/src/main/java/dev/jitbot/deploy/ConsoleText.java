@@ -17,9 +17,16 @@ import java.util.List;
 final class ConsoleText implements Outcome.Visitor<String> {
 
     private final Clock clock;
+    private volatile java.util.function.Function<AccessRequest, dev.jitbot.core.domain.BlastRadius> blast = r -> null;
 
     ConsoleText(Clock clock) {
         this.clock = clock;
+    }
+
+    /** Draws the core's blast radius line on every card from now on. */
+    ConsoleText withBlastRadius(java.util.function.Function<AccessRequest, dev.jitbot.core.domain.BlastRadius> b) {
+        this.blast = java.util.Objects.requireNonNull(b, "blast");
+        return this;
     }
 
     /** The request card: what is asked, by whom, where it stands, and the commands that act on it. */
@@ -29,6 +36,11 @@ final class ConsoleText implements Outcome.Visitor<String> {
         lines.add("│ requested by " + r.requester().displayName()
                 + (r.onBehalf() ? " for " + r.principal().displayName() : "") + ": " + r.justification()
                 + (r.ticket() != null ? " (ticket " + r.ticket() + ")" : ""));
+        dev.jitbot.core.domain.BlastRadius reach = blast.apply(r);
+        if (reach != null) {
+            lines.add("│ blast radius: " + reach.line());
+            reach.warnings().forEach(w -> lines.add("│ warning: " + w));
+        }
         if (!r.approvers().isEmpty()) {
             lines.add("│ approved by " + String.join(", ", r.approvers().stream().map(u -> u.displayName()).toList()));
         }

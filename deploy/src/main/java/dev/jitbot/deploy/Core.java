@@ -34,6 +34,7 @@ final class Core implements AutoCloseable {
     final WorkRunner runner;
     final ExpiryService expiry;
     final AccessService service;
+    private final Clock clock;
     private boolean ownsBackend;
     private boolean started;
 
@@ -46,6 +47,7 @@ final class Core implements AutoCloseable {
          List<ChatNotifier> notifiers, WorkRunner.Settings workers) {
         this.backend = backend;
         this.policy = policy;
+        this.clock = clock;
         this.provider = provider;
         this.audit = backend.audit();
         this.outbox = backend.outbox();
@@ -56,6 +58,16 @@ final class Core implements AutoCloseable {
         this.expiry = new ExpiryService(policy, backend.requests(), outbox, notifications, backend.scheduler(), clock);
         this.service = new AccessService(policy, backend.requests(), outbox, backend.audit(), provider, directory,
                 notifications, backend.scheduler(), clock, new SecureRandom());
+    }
+
+    /**
+     * Lets request cards show each role's blast radius from Azure's definitions ({@code inventory} may be null:
+     * then from the built-in roles jitbot knows), with the policy's lint warnings for the rule.
+     */
+    Core useInventory(dev.jitbot.core.app.AccessInventory inventory) {
+        service.useBlastRadii(new dev.jitbot.core.app.BlastRadii(policy, inventory,
+                dev.jitbot.core.policy.PolicyLint::forRule, clock, dev.jitbot.core.app.BlastRadii.TTL));
+        return this;
     }
 
     /** Recovers what a crash left (queues missing Azure work), starts the scheduler, then the outbox workers. */

@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
 @Command(name = "jitbot", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Just-in-time Azure access from Slack and Teams.",
         subcommands = {ServeCommand.class, ConsoleCommand.class, CheckCommand.class, GrantsCommand.class,
-                ReconcileCommand.class, AuditCommand.class, BenchCommand.class})
+                ReconcileCommand.class, AuditCommand.class, BenchCommand.class, ScanCommand.class, ReviewCommand.class})
 public final class Main implements Runnable {
 
     /** Exit code for refused configuration, policy or usage. */

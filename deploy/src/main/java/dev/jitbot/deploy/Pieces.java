@@ -88,7 +88,11 @@ final class Pieces {
     }
 
     /** The bot's Azure side: the provider of the configured mode and its directory. */
-    record Azure(AccessProvider provider, Directory directory) { }
+    record Azure(AccessProvider provider, Directory directory, dev.jitbot.core.app.AccessInventory inventory) {
+        Azure(AccessProvider provider, Directory directory) {
+            this(provider, directory, null);
+        }
+    }
 
     /**
      * Builds the Azure side once: the provider of the configured mode (dry run prints what it would call to
@@ -105,7 +109,8 @@ final class Pieces {
         }
         AzureAccess access = AzureAccess.create(config.azure(), Clock.systemUTC());
         Directory graph = access.directory().orElse(null);
-        return new Azure(access.provider(), graph == null ? fromPolicy : new Directories(fromPolicy, graph));
+        return new Azure(access.provider(), graph == null ? fromPolicy : new Directories(fromPolicy, graph),
+                access.inventory().orElse(null));
     }
 
     static List<Chat> chats(Config config, Core core, Clock clock) {

@@ -71,6 +71,7 @@ final class ServeCommand extends Main.Env implements java.util.concurrent.Callab
         Directory directory = azure.directory();
         Core core = new Core(new MeteredBackend(b, metrics), policy::get, provider, directory, clock,
                 List.<ChatNotifier>of(), config.workers());
+        core.useInventory(azure.inventory());
         core.work.onRevocationLag(metrics::revocationLag);
         metrics.watch(core.outbox, core.work, core.runner);
         for (Pieces.Chat chat : Pieces.chats(config, core, clock)) {

@@ -12,6 +12,7 @@ import com.slack.api.model.block.composition.TextObject;
 import com.slack.api.model.block.element.BlockElement;
 import dev.jitbot.core.app.Phrases;
 import dev.jitbot.core.domain.AccessRequest;
+import dev.jitbot.core.domain.BlastRadius;
 import dev.jitbot.core.domain.ChatUser;
 import dev.jitbot.core.domain.Durations;
 import dev.jitbot.core.domain.EndReason;
@@ -41,8 +42,13 @@ final class Cards {
     private Cards() {
     }
 
-    /** The card's blocks for the request as it is now. */
+    /** The card's blocks for the request as it is now, without a blast radius line. */
     static List<LayoutBlock> card(AccessRequest r, Instant now) {
+        return card(r, now, null);
+    }
+
+    /** The card's blocks for the request as it is now, with the core's blast radius (null: none). */
+    static List<LayoutBlock> card(AccessRequest r, Instant now, BlastRadius blast) {
         List<LayoutBlock> blocks = new ArrayList<>();
         blocks.add(section(s -> s.blockId("jit-title").text(markdownText(icon(r.state()) + " *" + esc(r.label())
                 + "* for " + Durations.format(r.duration()) + " · `" + r.id() + "`"))));
@@ -61,6 +67,12 @@ final class Cards {
         blocks.add(section(s -> s.blockId("jit-fields").fields(fields)));
         blocks.add(section(s -> s.blockId("jit-why").text(markdownText("*Justification*\n"
                 + clip(esc(r.justification()), MAX_QUOTE)))));
+        if (blast != null) {
+            StringBuilder line = new StringBuilder((blast.risky() ? ":rotating_light: " : ":mag: ") + esc(blast.line()));
+            blast.warnings().forEach(w -> line.append("\n:warning: ").append(esc(w)));
+            String text = clip(line.toString(), MAX_QUOTE);
+            blocks.add(context(c -> c.blockId("jit-blast").elements(List.of(markdownText(text)))));
+        }
         blocks.add(context(c -> c.blockId("jit-status").elements(List.of(markdownText(status(r, now))))));
         List<BlockElement> buttons = buttons(r);
         if (!buttons.isEmpty()) {

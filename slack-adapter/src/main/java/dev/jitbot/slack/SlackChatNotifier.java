@@ -7,6 +7,7 @@ import com.slack.api.methods.response.chat.ChatPostMessageResponse;
 import dev.jitbot.core.app.ChatDeliveryException;
 import dev.jitbot.core.app.ChatNotifier;
 import dev.jitbot.core.domain.AccessRequest;
+import dev.jitbot.core.domain.BlastRadius;
 import dev.jitbot.core.domain.ChatUser;
 import dev.jitbot.core.domain.MessageRef;
 import dev.jitbot.core.domain.Platform;
@@ -40,10 +41,17 @@ final class SlackChatNotifier implements ChatNotifier {
 
     private final MethodsClient client;
     private final Clock clock;
+    private final java.util.function.Function<AccessRequest, BlastRadius> blast;
 
     SlackChatNotifier(MethodsClient client, Clock clock) {
+        this(client, clock, r -> null);
+    }
+
+    /** @param blast the core's blast radius of a request, drawn on every card (null: no line) */
+    SlackChatNotifier(MethodsClient client, Clock clock, java.util.function.Function<AccessRequest, BlastRadius> blast) {
         this.client = Objects.requireNonNull(client, "client");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.blast = Objects.requireNonNull(blast, "blast");
     }
 
     @Override
@@ -55,7 +63,7 @@ final class SlackChatNotifier implements ChatNotifier {
     public Optional<MessageRef> postCard(String channelId, AccessRequest request) {
         ChatPostMessageResponse r = once("chat.postMessage (card of " + request.id() + " in " + channelId + ")",
                 () -> client.chatPostMessage(q -> q.channel(channelId).text(Cards.fallback(request))
-                        .blocks(Cards.card(request, clock.instant()))));
+                        .blocks(Cards.card(request, clock.instant(), blast.apply(request)))));
         return Optional.of(new MessageRef(Platform.SLACK, r.getChannel() == null ? channelId : r.getChannel(),
                 r.getTs(), MessageRef.CARD));
     }
@@ -63,7 +71,7 @@ final class SlackChatNotifier implements ChatNotifier {
     @Override
     public void updateCard(MessageRef card, AccessRequest request) {
         once("chat.update (card of " + request.id() + ")", () -> client.chatUpdate(q -> q.channel(card.channel())
-                .ts(card.messageId()).text(Cards.fallback(request)).blocks(Cards.card(request, clock.instant()))));
+                .ts(card.messageId()).text(Cards.fallback(request)).blocks(Cards.card(request, clock.instant(), blast.apply(request)))));
     }
 
     @Override

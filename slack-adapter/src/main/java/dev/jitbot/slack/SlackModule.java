@@ -89,7 +89,7 @@ public final class SlackModule implements AutoCloseable {
         MethodsClient client = slack.methods(settings.botToken());
 
         // The notifier makes one attempt per call; the outbox's workers retry, so no message waits in memory here.
-        SlackChatNotifier notifier = new SlackChatNotifier(client, clock);
+        SlackChatNotifier notifier = new SlackChatNotifier(client, clock, service::blastRadius);
         SlackHandlers handlers = new SlackHandlers(service, new SlackUsers(client, clock), notifier, client,
                 new Replies(clock), app.executorService(), clock);
         handlers.register(app);

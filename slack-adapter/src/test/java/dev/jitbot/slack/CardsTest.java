@@ -148,4 +148,33 @@ class CardsTest {
                     + "try again in a minute.").containsPattern("event id `E[0-9A-F]{8}`").doesNotContain("SQLState");
         }
     }
+
+    @Nested
+    class BlastRadiusLine {
+
+        AccessRequest asking(String role, dev.jitbot.core.domain.AzureScope scope, String rule) {
+            return AccessRequest.pending(RequestId.parse("JIT-8M4G").orThrow(), ALICE,
+                    new Principal("9b8a7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d", PrincipalType.USER, "Alice"),
+                    new RoleRef(role, null), scope, "sub-prod", Duration.ofMinutes(30), "INC-1 outage", "INC-1",
+                    rule, 1, T0, T0.plusSeconds(1800));
+        }
+
+        String card(AccessRequest r) {
+            var radii = dev.jitbot.core.app.BlastRadii.offline(TestPolicies::design, new MutableClock(T0));
+            return GsonFactory.createSnakeCase().toJson(Cards.card(r, T0, radii.of(r)));
+        }
+
+        @Test
+        void owner_cardSaysItCanChangeWhoHasAccess_onAWholeSubscription() {
+            assertThat(card(asking("Owner", TestPolicies.SUB_PROD, "own the subscription")))
+                    .contains("jit-blast", "can change who has access", "all actions (`*`)", "on a whole subscription");
+        }
+
+        @Test
+        void reader_cardShowsNoneOfTheRiskyLines() {
+            assertThat(card(asking("Reader", TestPolicies.SUB_PROD, "read production")))
+                    .contains("read-only")
+                    .doesNotContain("can change who has access", "Key Vault", "all actions", "listKeys");
+        }
+    }
 }

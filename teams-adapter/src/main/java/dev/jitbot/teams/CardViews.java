@@ -32,7 +32,7 @@ final class CardViews {
     ObjectNode base(ConnectorClient connector, String conversationId, AccessRequest r) {
         List<String> actors = actorIds(connector, conversationId, r);
         Cards.View view = actors.isEmpty() ? new Cards.View(true, true, null, false) : Cards.View.STATUS;
-        return Cards.request(r, actors, view, clock.instant());
+        return Cards.request(r, actors, view, clock.instant(), service.blastRadius(r));
     }
 
     /** Teams ids of the members of {@code conversationId} who may act on {@code r} now. */
@@ -49,7 +49,7 @@ final class CardViews {
     /** The card as {@code viewer} should see it, with {@code notice} on top (a confirmation or a refusal). */
     ObjectNode personal(ChatUser viewer, AccessRequest r, List<String> refreshIds, String notice, boolean problem) {
         Cards.View view = new Cards.View(mayDecide(viewer, r), mayRevoke(viewer, r), notice, problem);
-        return Cards.request(r, refreshIds, view, clock.instant());
+        return Cards.request(r, refreshIds, view, clock.instant(), service.blastRadius(r));
     }
 
     private boolean mayDecide(ChatUser u, AccessRequest r) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.microsoft.bot.schema.Attachment;
 import dev.jitbot.core.app.Phrases;
 import dev.jitbot.core.domain.AccessRequest;
+import dev.jitbot.core.domain.BlastRadius;
 import dev.jitbot.core.domain.Durations;
 import dev.jitbot.core.domain.State;
 import java.time.Instant;
@@ -41,6 +42,11 @@ final class Cards {
 
     /** The request card; {@code refreshUserIds} are the Teams ids that get a personal version on refresh. */
     static ObjectNode request(AccessRequest r, List<String> refreshUserIds, View view, Instant now) {
+        return request(r, refreshUserIds, view, now, null);
+    }
+
+    /** As above, with the core's blast radius of the request under the facts (null: none). */
+    static ObjectNode request(AccessRequest r, List<String> refreshUserIds, View view, Instant now, BlastRadius blast) {
         ObjectNode card = F.objectNode();
         card.put("type", "AdaptiveCard");
         card.put("$schema", "http://adaptivecards.io/schemas/adaptive-card.json");
@@ -82,6 +88,12 @@ final class Cards {
                 + (r.approvers().isEmpty() ? "" : " (" + String.join(", ",
                 r.approvers().stream().map(u -> u.displayName()).toList()) + ")")));
         body.add(facts);
+        if (blast != null) {
+            ObjectNode reach = text("Blast radius: " + blast.line(), false);
+            reach.put("color", blast.risky() ? "Attention" : "Default");
+            body.add(reach);
+            blast.warnings().forEach(w -> body.add(text("Warning: " + w, true).put("color", "Warning")));
+        }
         if (!view.decide() && r.state() == State.PENDING) {
             body.add(text("Approvers see Approve and Deny on this card, or can write `approve " + r.id()
                     + "` to me.", true));

@@ -190,4 +190,34 @@ class CardsTest {
             assertThat(s.authenticated()).isTrue();
         }
     }
+
+    @Nested
+    class BlastRadiusLine {
+
+        AccessRequest asking(String role, String rule) {
+            return AccessRequest.pending(dev.jitbot.core.domain.RequestId.parse("JIT-8M4G").orThrow(),
+                    TestPolicies.ALICE, new dev.jitbot.core.domain.Principal("9b8a7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d",
+                            dev.jitbot.core.domain.PrincipalType.USER, "Alice"),
+                    dev.jitbot.core.domain.RoleRef.named(role), TestPolicies.SUB_PROD, "sub-prod",
+                    Duration.ofMinutes(30), "INC-1 outage", "INC-1", rule, 1, core.clock.instant(),
+                    core.clock.instant().plusSeconds(1800));
+        }
+
+        String card(AccessRequest r) {
+            return Cards.request(r, List.of(), Cards.View.STATUS, core.clock.instant(), core.service.blastRadius(r))
+                    .toString();
+        }
+
+        @Test
+        void owner_cardSaysItCanChangeWhoHasAccess() {
+            assertThat(card(asking("Owner", "own the subscription")))
+                    .contains("Blast radius: can change who has access", "on a whole subscription");
+        }
+
+        @Test
+        void reader_cardShowsNoneOfTheRiskyLines() {
+            assertThat(card(asking("Reader", "read production"))).contains("Blast radius: read-only")
+                    .doesNotContain("can change who has access", "Key Vault", "all actions");
+        }
+    }
 }

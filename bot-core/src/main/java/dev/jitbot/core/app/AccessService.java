@@ -61,6 +61,7 @@ public final class AccessService {
     private final Membership membership;
     private final Clock clock;
     private final RandomGenerator random;
+    private volatile BlastRadii blastRadii;
 
     /**
      * @param store  reads requests; every write goes through {@code outbox}
@@ -82,6 +83,20 @@ public final class AccessService {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.random = Objects.requireNonNull(random, "random");
         this.membership = new Membership(policy, directory);
+        this.blastRadii = BlastRadii.offline(policy, clock);
+    }
+
+    /** Where request cards get their blast radius from (the runtime wires Azure's role definitions in). */
+    public void useBlastRadii(BlastRadii radii) {
+        this.blastRadii = Objects.requireNonNull(radii, "radii");
+    }
+
+    /**
+     * The one line every request card shows about what the role can do on the scope, with the policy's lint
+     * warnings for its rule. Chat adapters and the console print it; none of them weighs the risk itself.
+     */
+    public dev.jitbot.core.domain.BlastRadius blastRadius(AccessRequest r) {
+        return blastRadii.of(r);
     }
 
     /** Parses one line of chat text and carries it out for {@code actor}. */

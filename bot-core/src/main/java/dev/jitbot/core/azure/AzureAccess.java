@@ -23,6 +23,7 @@ import com.azure.identity.ClientSecretCredentialBuilder;
 import com.azure.identity.DefaultAzureCredentialBuilder;
 import com.azure.resourcemanager.authorization.AuthorizationManager;
 import com.azure.resourcemanager.authorization.fluent.AuthorizationManagementClient;
+import dev.jitbot.core.app.AccessInventory;
 import dev.jitbot.core.app.AccessProvider;
 import dev.jitbot.core.app.Directory;
 import java.time.Clock;
@@ -48,11 +49,14 @@ public final class AzureAccess {
     private final AzureSettings settings;
     private final AccessProvider provider;
     private final Directory directory;
+    private final AccessInventory inventory;
 
-    private AzureAccess(AzureSettings settings, AccessProvider provider, Directory directory) {
+    private AzureAccess(AzureSettings settings, AccessProvider provider, Directory directory,
+                        AccessInventory inventory) {
         this.settings = settings;
         this.provider = provider;
         this.directory = directory;
+        this.inventory = inventory;
     }
 
     /**
@@ -75,7 +79,7 @@ public final class AzureAccess {
         log.info(settings.describe());
         boolean azureReachable = settings.mode() != AzureSettings.Mode.DRY_RUN || settings.credentialsConfigured();
         if (!azureReachable) {
-            return new AzureAccess(settings, new DryRunAccessProvider(null), null);
+            return new AzureAccess(settings, new DryRunAccessProvider(null), null, null);
         }
         HttpClient httpClient = new JdkHttpClientBuilder(http)
                 .connectionTimeout(Duration.ofSeconds(10))
@@ -101,8 +105,12 @@ public final class AzureAccess {
                 .policies(new UserAgentPolicy("jitbot"), new RequestIdPolicy(), retry(tuning),
                         new BearerTokenAuthenticationPolicy(credential, settings.graphEndpoint() + "/.default"))
                 .build();
+        AuthorizationManagementClient reader = arm(settings, tuning, httpClient, credential);
+        AccessInventory inventory = new ArmAccessInventory(reader.getRoleAssignments(), reader.getRoleDefinitions(),
+                reader.getRoleEligibilityScheduleInstances(), reader.getRoleAssignmentScheduleInstances(),
+                tuning.directoryTtl(), clock, ArmRoleAssignments::pause);
         return new AzureAccess(settings, provider,
-                new GraphDirectory(graph, settings.graphEndpoint(), clock, tuning.directoryTtl()));
+                new GraphDirectory(graph, settings.graphEndpoint(), clock, tuning.directoryTtl()), inventory);
     }
 
     /** The access provider of the configured mode: ARM role assignments, PIM schedule requests, or dry run. */
@@ -116,6 +124,15 @@ public final class AzureAccess {
      */
     public Optional<Directory> directory() {
         return Optional.ofNullable(directory);
+    }
+
+    /**
+     * What Azure holds whoever made it (role assignments, PIM eligibility and schedules, role definitions), or
+     * empty when no Azure identity is configured. Built in every mode with an identity, dry-run included: reading
+     * changes nothing.
+     */
+    public Optional<AccessInventory> inventory() {
+        return Optional.ofNullable(inventory);
     }
 
     /** The settings this was built from. */

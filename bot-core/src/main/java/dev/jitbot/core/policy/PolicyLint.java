@@ -117,6 +117,13 @@ public final class PolicyLint {
         return lint(PolicyFile.of(policy, "policy"));
     }
 
+    /** The warnings about one rule of a policy built in code, as sentences without file and line (for cards). */
+    public static List<String> forRule(Policy policy, String ruleName) {
+        String prefix = "rule \"" + ruleName + "\": ";
+        return lint(policy).stream().map(Finding::message).filter(m -> m.startsWith(prefix))
+                .map(m -> m.substring(prefix.length())).toList();
+    }
+
     /** Owner, Contributor, User Access Administrator and Role Based Access Control Administrator. */
     static boolean isBroad(String role) {
         return BROAD_ROLES.stream().anyMatch(r -> r.equalsIgnoreCase(role.strip()));
