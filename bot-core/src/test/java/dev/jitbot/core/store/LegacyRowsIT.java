@@ -29,12 +29,12 @@ class LegacyRowsIT {
             Instant now = Instant.parse("2026-12-01T10:00:00Z");
             AccessRequest escaped = RequestStoreContract.active("JIT-ESC1", now, Duration.ofMinutes(10));
             AccessRequest broken = RequestStoreContract.active("JIT-BAD1", now, Duration.ofMinutes(10));
-            AccessRequest fine = RequestStoreContract.active("JIT-OK01", now, Duration.ofMinutes(10));
+            AccessRequest fine = RequestStoreContract.active("JIT-G00D", now, Duration.ofMinutes(10));
             store.insert(escaped);
             store.insert(broken);
             store.insert(fine);
             String dotted = "/subscriptions/11111111-2222-4333-8444-555555555555/resourceGroups/rg-a/providers/"
-                    + "Microsoft.Storage/storageAccounts/sa1/../../../../../../subscriptions/" + TestPolicies.SUB;
+                    + "Microsoft.Storage/storageAccounts/sa1/../../../../../../../../subscriptions/" + TestPolicies.SUB;
             setScope(db, escaped.id(), dotted);
             setScope(db, broken.id(), "/subscriptions/" + TestPolicies.SUB + "/resourceGroups/rg with space");
 
