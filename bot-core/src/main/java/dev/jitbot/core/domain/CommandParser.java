@@ -125,7 +125,7 @@ public final class CommandParser {
                     + "ARM id)." + usage);
         }
         if (scope.contains(" ")) {
-            return Parsed.invalid("`" + scope + "` is not one scope: scopes have no spaces." + usage);
+            return Parsed.invalid("`" + UserText.excerpt(scope, 60) + "` is not one scope: scopes have no spaces." + usage);
         }
         if (duration == null || duration.isBlank()) {
             return Parsed.invalid("Say how long you need it with `for <duration>`, e.g. `for 45m`." + usage);
