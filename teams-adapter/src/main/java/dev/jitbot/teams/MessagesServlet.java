@@ -20,6 +20,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.IllformedLocaleException;
 import java.util.Locale;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -153,6 +154,15 @@ final class MessagesServlet extends HttpServlet {
         if (activity.getConversation() == null || activity.getConversation().getId() == null
                 || activity.getConversation().getId().isBlank()) {
             return "the activity has no conversation.id";
+        }
+        // SDK trap: the turn sets its locale from the activity and fails (IllformedLocaleException, a 500) on one
+        // that is not a language tag.
+        if (activity.getLocale() != null) {
+            try {
+                new Locale.Builder().setLanguageTag(activity.getLocale());
+            } catch (IllformedLocaleException e) {
+                return "the activity's locale is not a language tag such as en-US";
+            }
         }
         String serviceUrl = activity.getServiceUrl();
         if (serviceUrl == null || serviceUrl.isBlank()) {
