@@ -22,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.IllformedLocaleException;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -96,6 +97,13 @@ final class MessagesServlet extends HttpServlet {
         // path). The recipient of an inbound activity is always this bot, so say so when the channel did not.
         if (activity.getRecipient() != null && activity.getRecipient().getRole() == null) {
             activity.getRecipient().setRole(RoleTypes.BOT);
+        }
+        // SDK trap: a null among membersAdded or membersRemoved is dereferenced (NPE, a 500); it names nobody.
+        if (activity.getMembersAdded() != null) {
+            activity.setMembersAdded(activity.getMembersAdded().stream().filter(Objects::nonNull).toList());
+        }
+        if (activity.getMembersRemoved() != null) {
+            activity.setMembersRemoved(activity.getMembersRemoved().stream().filter(Objects::nonNull).toList());
         }
 
         AtomicBoolean turnStarted = new AtomicBoolean();
