@@ -65,6 +65,7 @@ module rbacOnResourceGroup 'modules/rbac-admin.bicep' = if (!empty(managedResour
   params: {
     principalId: identity.properties.principalId
     assignableRoleDefinitionIds: assignableRoleDefinitionIds
+    pim: azureMode == 'pim'
   }
 }
 
@@ -74,6 +75,7 @@ module rbacOnSubscription 'modules/rbac-admin-subscription.bicep' = if (empty(ma
   params: {
     principalId: identity.properties.principalId
     assignableRoleDefinitionIds: assignableRoleDefinitionIds
+    pim: azureMode == 'pim'
   }
 }
 
@@ -105,10 +107,13 @@ resource postgresDb 'Microsoft.DBforPostgreSQL/flexibleServers/databases@2022-12
   name: 'jitbot'
 }
 
-resource postgresAzureAccess 'Microsoft.DBforPostgreSQL/flexibleServers/firewallRules@2022-12-01' = if (usePostgres) {
-  parent: postgres
-  name: 'AllowAzureServices'
-  properties: { startIpAddress: '0.0.0.0', endIpAddress: '0.0.0.0' }
+// The firewall admits the app's outbound addresses and nothing else (modules/postgres-firewall.bicep).
+module postgresFirewall 'modules/postgres-firewall.bicep' = if (usePostgres) {
+  name: '${name}-pg-firewall'
+  params: {
+    serverName: postgres.name
+    addresses: app.properties.outboundIpAddresses
+  }
 }
 
 resource environment 'Microsoft.App/managedEnvironments@2023-05-01' = {
@@ -139,6 +144,8 @@ var plainEnv = concat([
   { name: 'JITBOT_DB_URL', value: dbUrl }
   { name: 'JITBOT_AZURE_MODE', value: azureMode }
   { name: 'JITBOT_LOG_FORMAT', value: 'json' }
+  // /metrics on a port of its own, which the public ingress does not forward (only the internal mapping below).
+  { name: 'JITBOT_METRICS_PORT', value: '9090' }
   // A user-assigned managed identity: Azure Identity finds it by its client id.
   { name: 'AZURE_CLIENT_ID', value: identity.properties.clientId }
   { name: 'AZURE_TENANT_ID', value: tenant().tenantId }
@@ -149,7 +156,7 @@ var plainEnv = concat([
   { name: 'MicrosoftAppTenantId', value: teamsTenantId }
 ])
 
-resource app 'Microsoft.App/containerApps@2023-05-01' = {
+resource app 'Microsoft.App/containerApps@2024-03-01' = {
   name: name
   location: location
   identity: {
@@ -160,9 +167,14 @@ resource app 'Microsoft.App/containerApps@2023-05-01' = {
     managedEnvironmentId: environment.id
     configuration: {
       ingress: {
+        // Public: /slack/events, /api/messages, /healthz, /readyz on 3000. /metrics answers 404 there.
         external: true
         targetPort: 3000
         transport: 'http'
+        // Prometheus inside the environment scrapes /metrics here; nothing outside it can reach the port.
+        additionalPortMappings: [
+          { external: false, targetPort: 9090 }
+        ]
       }
       secrets: concat(map(secrets, s => { name: s.name, value: s.value }), [
         { name: 'policy-yaml', value: policyYaml }
@@ -207,3 +219,12 @@ output slackRequestUrl string = 'https://${app.properties.configuration.ingress.
 output teamsMessagingEndpoint string = 'https://${app.properties.configuration.ingress.fqdn}/api/messages'
 output identityClientId string = identity.properties.clientId
 output identityPrincipalId string = identity.properties.principalId
+
+// Microsoft Graph application permissions GraphDirectory needs (users by mail/UPN, service principals, transitive
+// group membership); Bicep cannot grant them, so run this once as a Privileged Role Administrator.
+var graphAppRoles = [
+  'df021288-bdef-4463-88db-98f22de89214' // User.Read.All
+  '9a5d68dd-52b0-4cc2-bd40-abcf44ac3a30' // Application.Read.All
+  '98830695-27a2-44f7-8c18-0c3ebc9698f6' // GroupMember.Read.All
+]
+output graphPermissionsCommand string = 'graph=$(az ad sp show --id 00000003-0000-0000-c000-000000000000 --query id -o tsv) && for role in ${join(graphAppRoles, ' ')}; do az rest --method POST --uri https://graph.microsoft.com/v1.0/servicePrincipals/${identity.properties.principalId}/appRoleAssignments --body "{\\"principalId\\":\\"${identity.properties.principalId}\\",\\"resourceId\\":\\"$graph\\",\\"appRoleId\\":\\"$role\\"}"; done'

@@ -23,7 +23,8 @@ public record Config(
         Slack slack,
         Teams teams,
         LogFormat logFormat,
-        dev.jitbot.core.app.WorkRunner.Settings workers) {
+        dev.jitbot.core.app.WorkRunner.Settings workers,
+        int metricsPort) {
 
     public static final int DEFAULT_PORT = 3000;
     public static final String DEFAULT_DB_URL = "jdbc:h2:file:./data/jitbot";
@@ -169,9 +170,14 @@ public record Config(
             dev.jitbot.core.app.WorkRunner.Settings defaults = dev.jitbot.core.app.WorkRunner.Settings.defaults();
             int azureWorkers = count("JITBOT_AZURE_WORKERS", defaults.azureWorkers());
             int chatWorkers = count("JITBOT_CHAT_WORKERS", defaults.chatWorkers());
+            int metricsPort = port("JITBOT_METRICS_PORT", 9090, 0);
+            if (metricsPort == port) {
+                problem("JITBOT_METRICS_PORT is JITBOT_HTTP_PORT (" + port + "); give /metrics a port of its own, "
+                        + "e.g. JITBOT_METRICS_PORT=9090, or unset it to serve /metrics on JITBOT_HTTP_PORT.");
+            }
             return new Config(port, db, Path.of(policy != null ? policy : DEFAULT_POLICY), policy != null, azure,
                     slack, teams, format, new dev.jitbot.core.app.WorkRunner.Settings(azureWorkers, chatWorkers,
-                            defaults.poll(), defaults.renewEvery()));
+                            defaults.poll(), defaults.renewEvery()), metricsPort);
         }
 
         /** A worker count from 1 to 256. */
@@ -194,9 +200,14 @@ public record Config(
         }
 
         int port() {
-            String v = get("JITBOT_HTTP_PORT");
+            return port("JITBOT_HTTP_PORT", DEFAULT_PORT, DEFAULT_PORT);
+        }
+
+        /** A port from 1 to 65535; {@code fallback} when unset or malformed (then with a problem naming it). */
+        int port(String name, int example, int fallback) {
+            String v = get(name);
             if (v == null) {
-                return DEFAULT_PORT;
+                return fallback;
             }
             try {
                 int p = Integer.parseInt(v);
@@ -206,9 +217,9 @@ public record Config(
             } catch (NumberFormatException e) {
                 // reported below
             }
-            problem("JITBOT_HTTP_PORT is \"" + v + "\"; it must be a port number from 1 to 65535, "
-                    + "e.g. JITBOT_HTTP_PORT=3000.");
-            return DEFAULT_PORT;
+            problem(name + " is \"" + v + "\"; it must be a port number from 1 to 65535, "
+                    + "e.g. " + name + "=" + example + ".");
+            return fallback;
         }
 
         Database database() {
@@ -242,10 +253,12 @@ public record Config(
             String app = get("SLACK_APP_TOKEN");
             String api = url("JITBOT_SLACK_API_URL", "https://slack.com/api/", false);
             if (bot != null) {
-                if (signing == null) {
-                    problem("SLACK_SIGNING_SECRET is missing: SLACK_BOT_TOKEN is set, and jitbot checks every Slack "
-                            + "request's signature with it. Copy it from your Slack app's Basic Information page, "
-                            + "e.g. SLACK_SIGNING_SECRET=8f742231b10e8888abcd99yyyzzz85a5.");
+                // Socket Mode receives over the app token's own connection: no request to sign, no secret needed.
+                if (signing == null && app == null) {
+                    problem("SLACK_SIGNING_SECRET is missing: SLACK_BOT_TOKEN is set, and over HTTP jitbot checks "
+                            + "every Slack request's signature with it. Copy it from your Slack app's Basic "
+                            + "Information page, e.g. SLACK_SIGNING_SECRET=8f742231b10e8888abcd99yyyzzz85a5, or set "
+                            + "SLACK_APP_TOKEN for Socket Mode, which needs none.");
                 }
                 if (!bot.startsWith("xoxb-")) {
                     problem("SLACK_BOT_TOKEN must be a bot token starting with xoxb- (OAuth & Permissions page), "

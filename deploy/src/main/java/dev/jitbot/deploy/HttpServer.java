@@ -33,21 +33,37 @@ final class HttpServer implements AutoCloseable {
 
     private final Server server;
     private final ServletContextHandler context;
+    private final ServerConnector metricsConnector;
 
     HttpServer(int port, BooleanSupplier ready, Supplier<String> readiness, Supplier<String> metrics) {
+        this(port, -1, ready, readiness, metrics);
+    }
+
+    /**
+     * @param metricsPort where {@code /metrics} is served instead of {@code port} (0: any free port), so that an
+     *                    ingress forwarding {@code port} never exposes it; negative serves it on {@code port}
+     */
+    HttpServer(int port, int metricsPort, BooleanSupplier ready, Supplier<String> readiness, Supplier<String> metrics) {
         server = new Server();
         HttpConfiguration httpConfig = new HttpConfiguration();
         httpConfig.setSendServerVersion(false);
         ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(httpConfig));
         connector.setPort(port);
         server.addConnector(connector);
+        if (metricsPort >= 0) {
+            metricsConnector = new ServerConnector(server, new HttpConnectionFactory(httpConfig));
+            metricsConnector.setPort(metricsPort);
+            server.addConnector(metricsConnector);
+        } else {
+            metricsConnector = null;
+        }
         server.setStopAtShutdown(false);
         context = new ServletContextHandler(ServletContextHandler.NO_SESSIONS);
         context.setContextPath("/");
         context.addFilter(new FilterHolder(new InboundLimits()), "/*", EnumSet.of(DispatcherType.REQUEST));
         context.addServlet(new ServletHolder(new TextServlet(() -> true, () -> "ok")), "/healthz");
         context.addServlet(new ServletHolder(new TextServlet(ready, readiness)), "/readyz");
-        context.addServlet(new ServletHolder(new MetricsServlet(metrics)), "/metrics");
+        context.addServlet(new ServletHolder(new MetricsServlet(metrics, this::metricsPort)), "/metrics");
         PlainErrors errors = new PlainErrors();
         context.setErrorHandler(errors);
         server.setErrorHandler(errors);
@@ -65,6 +81,11 @@ final class HttpServer implements AutoCloseable {
 
     int port() {
         return ((ServerConnector) server.getConnectors()[0]).getLocalPort();
+    }
+
+    /** The port {@code /metrics} answers on. */
+    int metricsPort() {
+        return metricsConnector == null ? port() : metricsConnector.getLocalPort();
     }
 
     @Override
@@ -94,13 +115,20 @@ final class HttpServer implements AutoCloseable {
 
     private static final class MetricsServlet extends HttpServlet {
         private final transient Supplier<String> metrics;
+        private final transient java.util.function.IntSupplier port;
 
-        MetricsServlet(Supplier<String> metrics) {
+        MetricsServlet(Supplier<String> metrics, java.util.function.IntSupplier port) {
             this.metrics = metrics;
+            this.port = port;
         }
 
         @Override
         protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+            if (req.getLocalPort() != port.getAsInt()) {
+                // The public port: metrics live on JITBOT_METRICS_PORT, which no ingress forwards.
+                resp.sendError(HttpServletResponse.SC_NOT_FOUND);
+                return;
+            }
             resp.setStatus(200);
             resp.setContentType("text/plain; version=0.0.4; charset=utf-8");
             resp.getOutputStream().write(metrics.get().getBytes(StandardCharsets.UTF_8));

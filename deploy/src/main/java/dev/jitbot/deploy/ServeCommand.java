@@ -6,6 +6,7 @@ import dev.jitbot.core.app.Directory;
 import dev.jitbot.core.domain.Policy;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -42,7 +43,8 @@ final class ServeCommand extends Main.Env implements java.util.concurrent.Callab
         Metrics metrics = new Metrics();
         AtomicReference<Backend> backend = new AtomicReference<>();
         Readiness readiness = new Readiness(backend::get);
-        HttpServer http = new HttpServer(config.httpPort(), readiness::ready, readiness::describe, metrics::scrape);
+        HttpServer http = new HttpServer(config.httpPort(), config.metricsPort() == 0 ? -1 : config.metricsPort(),
+                readiness::ready, readiness::describe, metrics::scrape);
         LateServlet slackEndpoint = new LateServlet("Slack");
         LateServlet teamsEndpoint = new LateServlet("Teams");
         if (config.slack().enabled() && !config.slack().socketMode()) {
@@ -62,7 +64,7 @@ final class ServeCommand extends Main.Env implements java.util.concurrent.Callab
             stopped.countDown();
         }, "jitbot-shutdown"));
 
-        Backend b = openWithRetry(config);
+        Backend b = openWithRetry(config, new DatabaseWait(Clock.systemUTC()), readiness);
         backend.set(b);
         metrics.watch(b.requests());
         Clock clock = Clock.systemUTC();
@@ -111,18 +113,72 @@ final class ServeCommand extends Main.Env implements java.util.concurrent.Callab
         }
     }
 
-    private static Backend openWithRetry(Config config) throws InterruptedException {
+    private static Backend openWithRetry(Config config, DatabaseWait waiting, Readiness readiness)
+            throws InterruptedException {
         Duration wait = Duration.ofSeconds(1);
+        String url = Config.redactUrl(config.database().url());
         while (true) {
             try {
-                return Pieces.openBackend(config.database());
+                Backend b = Pieces.openBackend(config.database());
+                readiness.databaseProblem(null);
+                return b;
             } catch (RuntimeException e) {
-                log.warn("database {} not usable yet ({}); retrying in {} s", Config.redactUrl(config.database().url()),
-                        rootMessage(e), wait.toSeconds());
+                String incurable = incurable(e);
+                readiness.databaseProblem(incurable);
+                if (incurable == null) {
+                    log.warn("database {} not usable yet ({}); retrying in {} s", url, rootMessage(e), wait.toSeconds());
+                } else if (waiting.shouldLog(incurable)) {
+                    // Retrying cannot cure this until someone fixes it, so the log says it once a minute, not per try.
+                    log.error("database {} refuses jitbot: {} ({}); still retrying every {} s, logged once a minute",
+                            url, incurable, rootMessage(e), Math.min(15, wait.multipliedBy(2).toSeconds()));
+                }
                 Thread.sleep(wait.toMillis());
                 wait = wait.multipliedBy(2).compareTo(Duration.ofSeconds(15)) > 0 ? Duration.ofSeconds(15)
                         : wait.multipliedBy(2);
             }
+        }
+    }
+
+    /**
+     * What a database failure that no retry can cure means to an operator (credentials refused, no such database),
+     * or null for one that may pass (the server not up yet, the network).
+     */
+    static String incurable(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null) {
+                String state = sql.getSQLState();
+                if (state.startsWith("28")) {
+                    return "the database refused jitbot's credentials (authentication failed); fix JITBOT_DB_USER "
+                            + "and JITBOT_DB_PASSWORD, or the database user's password";
+                }
+                if (state.equals("3D000")) {
+                    return "the database named in JITBOT_DB_URL does not exist; create it or fix JITBOT_DB_URL";
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Start-up's wait for a database that refuses jitbot: when it last said so in the log. */
+    static final class DatabaseWait {
+        static final Duration LOG_EVERY = Duration.ofMinutes(1);
+        private final Clock clock;
+        private Instant logged;
+        private String problem;
+
+        DatabaseWait(Clock clock) {
+            this.clock = clock;
+        }
+
+        /** Whether to log {@code incurable} now: the first time, when it changed, and then once a minute. */
+        boolean shouldLog(String incurable) {
+            Instant now = clock.instant();
+            if (logged == null || !incurable.equals(problem) || !now.isBefore(logged.plus(LOG_EVERY))) {
+                logged = now;
+                problem = incurable;
+                return true;
+            }
+            return false;
         }
     }
 
@@ -147,6 +203,7 @@ final class ServeCommand extends Main.Env implements java.util.concurrent.Callab
         private final java.util.function.Supplier<Backend> backend;
         private volatile boolean schedulerStarted;
         private volatile boolean stopping;
+        private volatile String databaseProblem;
 
         Readiness(java.util.function.Supplier<Backend> backend) {
             this.backend = backend;
@@ -160,6 +217,11 @@ final class ServeCommand extends Main.Env implements java.util.concurrent.Callab
             stopping = true;
         }
 
+        /** Why the database cannot be opened while no retry will help (null: none, or it may pass). */
+        void databaseProblem(String problem) {
+            databaseProblem = problem;
+        }
+
         boolean ready() {
             Backend b = backend.get();
             return !stopping && schedulerStarted && b != null && b.schedulerStarted() && b.databaseUp();
@@ -171,7 +233,8 @@ final class ServeCommand extends Main.Env implements java.util.concurrent.Callab
                 return "stopping";
             }
             if (b == null) {
-                return "not ready: database not connected yet";
+                String problem = databaseProblem;
+                return problem == null ? "not ready: database not connected yet" : "not ready: " + problem;
             }
             if (!schedulerStarted || !b.schedulerStarted()) {
                 return "not ready: scheduler not started yet";

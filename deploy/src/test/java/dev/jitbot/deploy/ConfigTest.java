@@ -44,6 +44,20 @@ class ConfigTest {
         }
 
         @Test
+        void socketMode_needsNoSigningSecret() {
+            Config c = Config.from(Map.of("SLACK_BOT_TOKEN", BOT_TOKEN, "SLACK_APP_TOKEN", "xapp-1-A0-1234-abcd"));
+            assertThat(c.slack().enabled()).isTrue();
+            assertThat(c.slack().socketMode()).isTrue();
+            assertThat(c.slack().signingSecret()).isNull();
+        }
+
+        @Test
+        void metricsPort_isUnsetByDefault_andReadWhenGiven() {
+            assertThat(Config.from(Map.of()).metricsPort()).isZero();
+            assertThat(Config.from(Map.of("JITBOT_METRICS_PORT", "9090")).metricsPort()).isEqualTo(9090);
+        }
+
+        @Test
         void postgresUrl_isRecognisedForClustering() {
             Config c = Config.from(Map.of("JITBOT_DB_URL", "jdbc:postgresql://db:5432/jitbot"));
             assertThat(c.database().isPostgres()).isTrue();
@@ -64,6 +78,14 @@ class ConfigTest {
         void signingSecretWithoutBotToken_namesTheBotToken() {
             assertThat(refused(Map.of("SLACK_SIGNING_SECRET", SIGNING)).problems()).singleElement().asString()
                     .startsWith("SLACK_BOT_TOKEN is missing").doesNotContain(SIGNING);
+        }
+
+        @Test
+        void metricsPortThatIsTheHttpPort_orNoPort_isRefusedWithAnExample() {
+            assertThat(refused(Map.of("JITBOT_METRICS_PORT", "3000")).problems()).singleElement().asString()
+                    .contains("JITBOT_METRICS_PORT=9090");
+            assertThat(refused(Map.of("JITBOT_METRICS_PORT", "metrics")).problems()).singleElement().asString()
+                    .contains("JITBOT_METRICS_PORT=9090");
         }
 
         @Test

@@ -111,4 +111,47 @@ class ServeCommandTest {
             order.add("database");
         }
     }
+
+    @org.junit.jupiter.api.Nested
+    class DatabaseThatRefusesJitbot {
+
+        @Test
+        void authenticationFailed_isNamedInReadyz() {
+            RuntimeException e = new IllegalStateException("pool failed",
+                    new java.sql.SQLException("FATAL: password authentication failed for user \"jitbot\"", "28P01"));
+            ServeCommand.Readiness readiness = new ServeCommand.Readiness(() -> null);
+
+            readiness.databaseProblem(ServeCommand.incurable(e));
+
+            assertThat(readiness.ready()).isFalse();
+            assertThat(readiness.describe()).contains("refused jitbot's credentials (authentication failed)")
+                    .contains("JITBOT_DB_PASSWORD");
+        }
+
+        @Test
+        void h2WrongPasswordAndMissingDatabase_cannotHeal_whileARefusedConnectionMay() {
+            assertThat(ServeCommand.incurable(new java.sql.SQLException("Wrong user name or password", "28000")))
+                    .contains("authentication failed");
+            assertThat(ServeCommand.incurable(new RuntimeException(new java.sql.SQLException("no db", "3D000"))))
+                    .contains("does not exist");
+            assertThat(ServeCommand.incurable(new RuntimeException(new java.sql.SQLException("refused", "08001"))))
+                    .isNull();
+            assertThat(new ServeCommand.Readiness(() -> null).describe())
+                    .isEqualTo("not ready: database not connected yet");
+        }
+
+        @Test
+        void sameIncurableFailure_isLoggedOnceAMinute_notPerRetry() {
+            dev.jitbot.core.testing.MutableClock clock = dev.jitbot.core.testing.MutableClock.at("2026-11-25T14:00:00Z");
+            ServeCommand.DatabaseWait wait = new ServeCommand.DatabaseWait(clock);
+            int logged = 0;
+            // Retries at 1, 2, 4, 8, 15, 15, … s: twelve of them in the first two minutes.
+            for (int s : new int[] {1, 2, 4, 8, 15, 15, 15, 15, 15, 15, 15, 15}) {
+                logged += wait.shouldLog("credentials refused") ? 1 : 0;
+                clock.advance(java.time.Duration.ofSeconds(s));
+            }
+            assertThat(logged).isEqualTo(3); // at 0 s, 60 s and 120 s
+            assertThat(wait.shouldLog("database missing")).as("a different problem is news").isTrue();
+        }
+    }
 }

@@ -143,12 +143,12 @@ final class JitBot extends ActivityHandler {
         if (installer instanceof Roster.Identity.Contradicted) {
             refusal(ctx, installer); // audited and logged; the greeting below names no one
         }
-        Activity hello = MessageFactory.text("Hi, I'm jitbot: I hand out Azure roles for as long as a task needs "
+        // The install is remembered; a greeting Teams refused (a bad activity id to reply to, say) is logged by
+        // reply() and must not fail the turn.
+        return reply(ctx, "Hi, I'm jitbot: I hand out Azure roles for as long as a task needs "
                 + "and take them back on time. Try `" + dev.jitbot.core.domain.CommandParser.EXAMPLE_REQUEST
                 + "`, or `help` for everything I can do" + (ConversationRefs.PERSONAL.equals(
                 a.getConversation().getConversationType()) ? "." : " (mention me first in a channel)."));
-        hello.setTextFormat(TextFormatTypes.MARKDOWN);
-        return ctx.sendActivity(hello).thenApply(sent -> null);
     }
 
     /** The command in a message: without the bot's {@code <at>…</at>} mention and HTML spaces. */
@@ -168,7 +168,11 @@ final class JitBot extends ActivityHandler {
     @Override
     protected CompletableFuture<InvokeResponse> onInvokeActivity(TurnContext ctx) {
         if (!ADAPTIVE_CARD_ACTION.equals(ctx.getActivity().getName())) {
-            return super.onInvokeActivity(ctx);
+            // The SDK answers an invoke nobody handles (one without a name, say) with 501, a server error in every
+            // dashboard; it is the sender's request that jitbot does not serve, so say 400.
+            return super.onInvokeActivity(ctx).thenApply(r -> r != null
+                    && r.getStatus() == HttpURLConnection.HTTP_NOT_IMPLEMENTED
+                    ? new InvokeResponse(HttpURLConnection.HTTP_BAD_REQUEST, null) : r);
         }
         Object raw = ctx.getActivity().getValue();
         AdaptiveCardInvokeValue value = raw == null ? null : Serialization.getAs(raw, AdaptiveCardInvokeValue.class);

@@ -20,7 +20,9 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.IllformedLocaleException;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -96,6 +98,13 @@ final class MessagesServlet extends HttpServlet {
         if (activity.getRecipient() != null && activity.getRecipient().getRole() == null) {
             activity.getRecipient().setRole(RoleTypes.BOT);
         }
+        // SDK trap: a null among membersAdded or membersRemoved is dereferenced (NPE, a 500); it names nobody.
+        if (activity.getMembersAdded() != null) {
+            activity.setMembersAdded(activity.getMembersAdded().stream().filter(Objects::nonNull).toList());
+        }
+        if (activity.getMembersRemoved() != null) {
+            activity.setMembersRemoved(activity.getMembersRemoved().stream().filter(Objects::nonNull).toList());
+        }
 
         AtomicBoolean turnStarted = new AtomicBoolean();
         InvokeResponse invokeResponse;
@@ -153,6 +162,15 @@ final class MessagesServlet extends HttpServlet {
         if (activity.getConversation() == null || activity.getConversation().getId() == null
                 || activity.getConversation().getId().isBlank()) {
             return "the activity has no conversation.id";
+        }
+        // SDK trap: the turn sets its locale from the activity and fails (IllformedLocaleException, a 500) on one
+        // that is not a language tag.
+        if (activity.getLocale() != null) {
+            try {
+                new Locale.Builder().setLanguageTag(activity.getLocale());
+            } catch (IllformedLocaleException e) {
+                return "the activity's locale is not a language tag such as en-US";
+            }
         }
         String serviceUrl = activity.getServiceUrl();
         if (serviceUrl == null || serviceUrl.isBlank()) {

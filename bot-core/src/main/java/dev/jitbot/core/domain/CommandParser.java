@@ -17,7 +17,9 @@ public final class CommandParser {
             "request <role> on <scope> for <duration> because <reason> [ticket <id>] [as <principal>]";
 
     private static final Pattern LEADING_JIT = Pattern.compile("^/?jit\\b\\s*", Pattern.CASE_INSENSITIVE);
-    private static final Pattern TRAILING_AS = Pattern.compile("\\s+(?:as|for=)\\s*(\\S+)\\s*$", Pattern.CASE_INSENSITIVE);
+    // "as" is a word of its own ("because fix asap" names no principal "ap"); "for=" runs into its value.
+    private static final Pattern TRAILING_AS = Pattern.compile("\\s+(?:as\\s+|for=\\s*)(\\S+)\\s*$",
+            Pattern.CASE_INSENSITIVE);
     private static final Pattern TRAILING_TICKET = Pattern.compile("\\s+ticket\\s+(\\S+)\\s*$", Pattern.CASE_INSENSITIVE);
     private static final Pattern KEYWORD = Pattern.compile("\\s(on|for|because|ticket|as)\\s", Pattern.CASE_INSENSITIVE);
 
@@ -57,7 +59,7 @@ public final class CommandParser {
             case "extend" -> extend(rest);
             case "history", "audit" -> Parsed.ok(new Command.History(rest.isEmpty() ? null : rest.split("\\s+")[0]));
             case "help", "?" -> Parsed.ok(new Command.Help(rest.isEmpty() ? null : rest.toLowerCase(Locale.ROOT)));
-            default -> Parsed.invalid("I don't know `" + words[0] + "`. Try `" + EXAMPLE_REQUEST
+            default -> Parsed.invalid("I don't know `" + UserText.excerpt(words[0], 40) + "`. Try `" + EXAMPLE_REQUEST
                     + "`, `list`, or `help` for everything I can do.");
         };
     }
@@ -123,7 +125,7 @@ public final class CommandParser {
                     + "ARM id)." + usage);
         }
         if (scope.contains(" ")) {
-            return Parsed.invalid("`" + scope + "` is not one scope: scopes have no spaces." + usage);
+            return Parsed.invalid("`" + UserText.excerpt(scope, 60) + "` is not one scope: scopes have no spaces." + usage);
         }
         if (duration == null || duration.isBlank()) {
             return Parsed.invalid("Say how long you need it with `for <duration>`, e.g. `for 45m`." + usage);

@@ -12,6 +12,11 @@ public final class Durations {
     private static final Pattern PART = Pattern.compile(
             "(\\d{1,6})\\s*(days?|d|hours?|hrs?|h|minutes?|mins?|m|seconds?|secs?|s)");
     public static final String EXAMPLE = "`45m`, `2h` or `1h30m`";
+    /**
+     * The longest duration read: far past any grant or request TTL a policy allows (24 h), and short enough that
+     * {@link #compact} writes every duration read back in digits {@link #parse} reads again.
+     */
+    public static final Duration LONGEST = Duration.ofDays(366);
     /** Longer input than this is not a duration anyone typed on purpose; it is refused without echoing it. */
     private static final int MAX_INPUT = 64;
 
@@ -80,6 +85,10 @@ public final class Durations {
         if (d.isZero() || d.isNegative()) {
             return Parsed.invalid("`" + shown + "` is not a positive duration; write " + EXAMPLE + ".");
         }
+        if (d.compareTo(LONGEST) > 0) {
+            return Parsed.invalid("`" + shown + "` is longer than a year; jitbot grants last hours, so write e.g. "
+                    + "`8h`.");
+        }
         if (d.getNano() != 0) {
             return Parsed.invalid("`" + shown + "` has a fraction of a second; jitbot counts whole minutes and "
                     + "seconds, so write e.g. `5m`.");
@@ -87,9 +96,9 @@ public final class Durations {
         return Parsed.ok(d);
     }
 
+    /** The input as a refusal quotes it: on one line, without control characters, at most 40 characters. */
     private static String shown(String input) {
-        String s = input.strip().replace('`', '\'');
-        return s.length() > 40 ? s.substring(0, 40) + "…" : s;
+        return UserText.excerpt(UserText.clean(input).replace('`', '\''), 40);
     }
 
     /** Short human form: {@code 45 min}, {@code 2 h}, {@code 1 h 30 min}, {@code 20 s}. */

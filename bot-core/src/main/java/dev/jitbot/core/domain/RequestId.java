@@ -42,7 +42,8 @@ public record RequestId(String value) {
         String body = s.substring(4).replace('O', '0').replace('I', '1').replace('L', '1');
         s = "JIT-" + body;
         if (!SHAPE.matcher(s).matches()) {
-            return Parsed.invalid("`" + input.strip() + "` is not a request id; ids look like `" + EXAMPLE + "`.");
+            return Parsed.invalid("`" + UserText.excerpt(UserText.clean(input), 40) + "` is not a request id; ids look like `"
+                    + EXAMPLE + "`.");
         }
         return Parsed.ok(new RequestId(s));
     }

@@ -21,7 +21,8 @@ public final class UserText {
 
     /**
      * The text without control characters (C0, DEL, C1), bidirectional overrides and unpaired surrogates; line
-     * breaks and tabs become spaces, runs of spaces one, and the ends are stripped. Null stays null.
+     * breaks, tabs and every Unicode space become spaces, runs of spaces one, and the ends are stripped. Null stays
+     * null.
      */
     public static String clean(String text) {
         if (text == null) {
@@ -39,8 +40,9 @@ public final class UserText {
             if (Character.isSurrogate(c) || isHidden(c)) {
                 continue;
             }
-            if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\u000B' || c == '\u000C' || c == '\u0085'
-                    || c == '\u2028' || c == '\u2029') {
+            // Every Unicode space (no-break, ideographic, em …) too: pasted or typed on a phone, they separate words.
+            if (c == '\t' || c == '\n' || c == '\r' || c == '\u000B' || c == '\u000C' || c == '\u0085'
+                    || Character.isSpaceChar(c)) {
                 if (!space) {
                     out.append(' ');
                 }
@@ -58,6 +60,14 @@ public final class UserText {
                 || (c >= 0x7F && c <= 0x9F && c != '\u0085')
                 || c == '\u200E' || c == '\u200F' || (c >= '\u202A' && c <= '\u202E')
                 || (c >= '\u2066' && c <= '\u2069');
+    }
+
+    /** {@code text} as a refusal may quote it: at most {@code max} characters, with an ellipsis where it was cut. */
+    public static String excerpt(String text, int max) {
+        if (text.codePointCount(0, text.length()) <= max) {
+            return text;
+        }
+        return text.substring(0, text.offsetByCodePoints(0, max)) + "…";
     }
 
     /** The number of characters as a person counts them (code points). */

@@ -15,6 +15,26 @@ public record Finding(Severity severity, String source, int line, int column, St
         Objects.requireNonNull(severity, "severity");
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(message, "message");
+        // A name or key from the file may hold a line break (a folded scalar) or a control character: a finding
+        // is one compiler-style line, so they are shown, not written.
+        message = oneLine(message);
+    }
+
+    private static String oneLine(String s) {
+        if (s.codePoints().noneMatch(Character::isISOControl)) {
+            return s;
+        }
+        StringBuilder out = new StringBuilder(s.length() + 8);
+        s.codePoints().forEach(c -> {
+            if (c == '\n') {
+                out.append("\\n");
+            } else if (Character.isISOControl(c)) {
+                out.append(String.format(java.util.Locale.ROOT, "U+%04X", c));
+            } else {
+                out.appendCodePoint(c);
+            }
+        });
+        return out.toString();
     }
 
     static Finding error(String source, int line, int column, String message) {

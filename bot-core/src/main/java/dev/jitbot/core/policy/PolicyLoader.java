@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.stream.Collectors;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -19,6 +20,7 @@ import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.reader.ReaderException;
 
 /**
  * Reads {@code policy.yaml} into a {@link Policy}, or into every error the file holds, each with its line and a
@@ -63,6 +65,8 @@ public final class PolicyLoader {
             root = new Yaml(new SafeConstructor(options)).compose(new java.io.StringReader(yaml));
         } catch (MarkedYAMLException e) {
             return Result.failed(syntaxError(sourceName, e));
+        } catch (ReaderException e) {
+            return Result.failed(unprintable(sourceName, yaml, e));
         } catch (YAMLException e) {
             return Result.failed(Finding.error(sourceName, 0, 0, "this is not YAML that jitbot can read ("
                     + firstLine(e.getMessage()) + "); compare it with the demo policy."));
@@ -91,6 +95,7 @@ public final class PolicyLoader {
         Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
         int line = mark == null ? 0 : mark.getLine() + 1;
         int column = mark == null ? 0 : mark.getColumn() + 1;
+        // SnakeYAML quotes the offending character as it is, a line break included; Finding shows it on one line.
         String problem = e.getProblem() == null ? firstLine(e.getMessage()) : e.getProblem();
         String hint;
         if (problem.contains("found duplicate key")) {
@@ -105,6 +110,25 @@ public final class PolicyLoader {
             hint = "check the indentation and quoting on this line and the one before.";
         }
         return Finding.error(source, line, column, "not valid YAML at column " + column + ": " + problem + "; " + hint);
+    }
+
+    /** A character YAML forbids (a control character, say): SnakeYAML gives its position, not its line. */
+    private static Finding unprintable(String source, String yaml, ReaderException e) {
+        int line = 1;
+        int column = 1;
+        int seen = 0;
+        for (int i = 0; i < yaml.length() && seen < e.getPosition(); i += Character.charCount(yaml.codePointAt(i))) {
+            if (yaml.charAt(i) == '\n') {
+                line++;
+                column = 1;
+            } else {
+                column++;
+            }
+            seen++;
+        }
+        return Finding.error(source, line, column, "not valid YAML at column " + column + ": the character "
+                + String.format(Locale.ROOT, "U+%04X", e.getCodePoint()) + " is not allowed in YAML; delete it (it is "
+                + "often pasted in invisibly) or write it as an escape inside double quotes.");
     }
 
     private static String firstLine(String s) {

@@ -125,4 +125,42 @@ class CommandParserTest {
         assertThat(((Command.ListRequests) ok("list all")).filter()).isEqualTo(Command.ListRequests.Filter.ALL);
         assertThat(bad("list everything")).contains("`mine` or `all`");
     }
+
+    /** Inputs the fuzz properties (CommandParserFuzzTest, ValuesFuzzTest) turned up, pinned as examples. */
+    @Nested
+    class FoundByFuzzing {
+
+        @Test
+        void justificationEndingInAWordThatStartsWithAs_namesNoPrincipal() {
+            Command.Request r = (Command.Request) ok("request Reader on sub-prod for 1h because fix it asap");
+            assertThat(r.justification()).isEqualTo("fix it asap");
+            assertThat(r.principal()).isNull();
+        }
+
+        @Test
+        void noBreakAndIdeographicSpaces_separateWordsLikeSpaces() {
+            Command.Request r = (Command.Request) ok("request\u00A0Reader on\u3000sub-prod for 1h because\u2003x");
+            assertThat(r.role()).isEqualTo("Reader");
+            assertThat(r.scope()).isEqualTo("sub-prod");
+            assertThat(r.justification()).isEqualTo("x");
+        }
+
+        @Test
+        void unknownVerbOfThousandsOfCharacters_isQuotedClipped() {
+            assertThat(bad("x".repeat(3000))).contains("`" + "x".repeat(40) + "…`").hasSizeLessThan(200);
+        }
+
+        @Test
+        void requestIdWithALineBreak_isQuotedOnOneLine() {
+            assertThat(RequestId.parse("JIT-7K\nforged line").reason()).doesNotContain("\n").contains("JIT-7K forged line");
+        }
+
+        @Test
+        void durationLongerThanAYear_isRefused_soEveryDurationReadWritesBackReadably() {
+            assertThat(bad("request Reader on sub-prod for PT1000000H because x")).contains("longer than a year");
+            assertThat(Durations.parse("366d").orThrow()).isEqualTo(Duration.ofDays(366));
+            assertThat(Durations.parse("367d").reason()).contains("longer than a year");
+            assertThat(Durations.parse("10m\nforged").reason()).doesNotContain("\n").contains("10m forged");
+        }
+    }
 }
