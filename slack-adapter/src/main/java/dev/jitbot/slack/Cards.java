@@ -86,13 +86,14 @@ final class Cards {
 
     /** One line that says where the request stands and what happens next. */
     static String status(AccessRequest r, Instant now) {
-        String approvedBy = r.approvers().isEmpty() ? "" : "Approved by " + names(r.approvers()) + " · ";
+        String approvedBy = r.autoApproval() != null ? "Auto-approved: " + esc(r.autoApproval()) + " · "
+                : r.approvers().isEmpty() ? "" : "Approved by " + names(r.approvers()) + " · ";
         return switch (r.state()) {
             case PENDING -> ":hourglass_flowing_sand: Waiting for " + (r.approvalsNeeded() - r.approvals())
                     + " more approval" + (r.approvalsNeeded() - r.approvals() == 1 ? "" : "s") + " until "
                     + Phrases.time(r.decideBy()) + (r.approvals() > 0 ? " · approved so far by " + names(r.approvers()) : "");
             case ACTIVATING -> approvedBy + "Granting in Azure…";
-            case ACTIVE -> (r.approvalsNeeded() == 0 ? "Auto-approved by rule \"" + esc(r.ruleName()) + "\" · " : approvedBy)
+            case ACTIVE -> (r.approvalsNeeded() == 0 && r.autoApproval() == null ? "Auto-approved by rule \"" + esc(r.ruleName()) + "\" · " : approvedBy)
                     + ":large_green_circle: Active until " + Phrases.time(r.expiresAt()) + " (" + left(r, now) + " left)"
                     + (r.extension() != null ? " · extension by " + Durations.format(r.extension().by())
                     + " waiting for approval" : "");
@@ -119,6 +120,9 @@ final class Cards {
     private static String approvals(AccessRequest r) {
         if (r.approvalsNeeded() == 0) {
             return "not needed (auto-approved)";
+        }
+        if (r.autoApproval() != null) {
+            return "auto-approved: " + esc(r.autoApproval());
         }
         return Math.min(r.approvals(), r.approvalsNeeded()) + " of " + r.approvalsNeeded()
                 + (r.approvers().isEmpty() ? "" : " (" + names(r.approvers()) + ")");

@@ -78,7 +78,8 @@ final class Cards {
         if (r.ticket() != null) {
             list.add(fact("Ticket", r.ticket()));
         }
-        list.add(fact("Approvals", r.approvals() + " of " + r.approvalsNeeded()
+        list.add(fact("Approvals", r.autoApproval() != null ? "auto-approved: " + r.autoApproval()
+                : r.approvals() + " of " + r.approvalsNeeded()
                 + (r.approvers().isEmpty() ? "" : " (" + String.join(", ",
                 r.approvers().stream().map(u -> u.displayName()).toList()) + ")")));
         body.add(facts);

@@ -59,6 +59,7 @@ public final class AccessService {
     private final Notifications notifications;
     private final ExpiryScheduler scheduler;
     private final Membership membership;
+    private final OnCall oncall;
     private final Clock clock;
     private final RandomGenerator random;
 
@@ -71,6 +72,14 @@ public final class AccessService {
     public AccessService(Supplier<Policy> policy, RequestStore store, Outbox outbox, AuditLog audit,
                          AccessProvider provider, Directory directory, Notifications notifications, ExpiryScheduler scheduler,
                          Clock clock, RandomGenerator random) {
+        this(policy, store, outbox, audit, provider, directory, notifications, scheduler, clock, random,
+                OnCallSource.NONE);
+    }
+
+    /** @param oncallSource asks the policy's {@code oncall_source} who is on call, for {@code auto_approve_if: oncall} */
+    public AccessService(Supplier<Policy> policy, RequestStore store, Outbox outbox, AuditLog audit,
+                         AccessProvider provider, Directory directory, Notifications notifications, ExpiryScheduler scheduler,
+                         Clock clock, RandomGenerator random, OnCallSource oncallSource) {
         this.policy = Objects.requireNonNull(policy, "policy");
         this.store = Objects.requireNonNull(store, "store");
         this.outbox = Objects.requireNonNull(outbox, "outbox");
@@ -81,7 +90,8 @@ public final class AccessService {
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.random = Objects.requireNonNull(random, "random");
-        this.membership = new Membership(policy, directory);
+        this.oncall = new OnCall(policy, Objects.requireNonNull(oncallSource, "oncallSource"), clock);
+        this.membership = new Membership(policy, directory, oncall);
     }
 
     /** Parses one line of chat text and carries it out for {@code actor}. */
@@ -261,6 +271,29 @@ public final class AccessService {
             return alreadyOpen(grantee, open.get());
         }
 
+        // On call now, for no longer than the rule lets on-call grant alone: approved without a vote. An unreadable
+        // schedule counts as not on call, so the request waits for its approvers as it would without the rule.
+        String auto = null;
+        String oncallNote = "";
+        if (chosen.approvals() > 0 && chosen.oncallApproval() != null && alias == null) {
+            if (cmd.duration().compareTo(chosen.oncallApproval().maxDuration()) > 0) {
+                oncallNote = "; on-call auto-approval not tried: longer than its "
+                        + Durations.format(chosen.oncallApproval().maxDuration());
+            } else {
+                OnCall.Check check = oncall.check(actor);
+                if (check instanceof OnCall.Check.On on) {
+                    auto = "on call in schedule " + on.scheduleName();
+                    oncallNote = "; on call in " + p.oncallSource().provider().title() + " schedule " + on.schedule();
+                } else if (check instanceof OnCall.Check.Unknown u) {
+                    oncallNote = "; on-call check unavailable, so approvers decide: " + u.reason();
+                } else {
+                    oncallNote = "; not on call, so approvers decide";
+                }
+            }
+        }
+        final String autoApproval = auto;
+        boolean approved = chosen.approvals() == 0 || autoApproval != null;
+
         Instant now = clock.instant();
         for (int i = 0; i < 20; i++) {
             AccessRequest request = AccessRequest.pending(RequestId.random(random, 4 + i / 5), actor, principal,
@@ -269,13 +302,18 @@ public final class AccessService {
             AuditEvent requested = event(actor, "requested", request, request.label() + " for "
                     + Durations.format(request.duration()) + " to " + principal.displayName() + " ("
                     + principal.objectId() + ", " + principal.type().armName() + "); rule \"" + chosen.name()
-                    + "\"; because: " + request.justification() + (ticket != null ? "; ticket " + ticket : ""));
-            AccessRequest filed = chosen.approvals() == 0 ? request.to(State.ACTIVATING) : request;
+                    + "\"; because: " + request.justification() + (ticket != null ? "; ticket " + ticket : "")
+                    + oncallNote);
+            AccessRequest filed = !approved ? request : autoApproval == null ? request.to(State.ACTIVATING)
+                    : request.withAutoApproval(autoApproval).to(State.ACTIVATING);
             Change.Builder change = Change.insert(filed).audit(requested)
                     .then(notifications.announce(filed, p.channelsFor(chosen)));
-            if (chosen.approvals() == 0) {
+            if (approved) {
                 change.audit(AuditEvent.of(now, "jitbot", actor.platform(), "approved", filed.id(),
-                        "auto-approved by rule \"" + chosen.name() + "\" (approvals: 0)"))
+                        autoApproval != null ? "auto-approved: " + autoApproval + " (rule \"" + chosen.name()
+                                + "\", auto_approve_if: oncall, up to "
+                                + Durations.format(chosen.oncallApproval().maxDuration()) + ")"
+                        : "auto-approved by rule \"" + chosen.name() + "\" (approvals: 0)"))
                         .then(Work.activate(filed.id()));
             } else {
                 change.then(notifications.tell(actor, filed, Phrases.awaiting(filed)));
@@ -290,7 +328,7 @@ public final class AccessService {
                                 + " already has an open request for " + roleName + " on " + label + "; `list` shows it."));
             }
             if (commit == Outbox.Commit.DONE) {
-                if (chosen.approvals() == 0) {
+                if (approved) {
                     return new Outcome.Activating(filed);
                 }
                 ExpiryService.bestEffort(() -> scheduler.scheduleLapse(filed.id(), filed.decideBy()),
