@@ -31,6 +31,9 @@ final class Cards {
     static final String REVOKE = "jit-revoke";
     static final String RELEASE = "jit-release";
     static final String CANCEL = "jit-cancel";
+    /** Extend by {@link #REMINDER_EXTENSION} from the reminder DM. */
+    static final String EXTEND = "jit-extend";
+    static final java.time.Duration REMINDER_EXTENSION = java.time.Duration.ofMinutes(30);
 
     /**
      * Slack rejects the whole message ({@code invalid_blocks}) when a section or context text passes 3,000
@@ -82,6 +85,15 @@ final class Cards {
             out.add(button(b -> b.actionId(REVOKE).value(id).style("danger").text(plainText("Revoke"))));
         }
         return out;
+    }
+
+    /** The DM before a grant ends: the sentence and the two buttons, Extend 30m and Release now. */
+    static List<LayoutBlock> reminder(AccessRequest r, String text) {
+        String id = r.id().value();
+        return List.of(section(s -> s.blockId("jit-reminder").text(markdownText(":alarm_clock: " + esc(text)))),
+                actions(a -> a.blockId("jit-reminder-actions").elements(List.of(
+                        button(b -> b.actionId(EXTEND).value(id).style("primary").text(plainText("Extend 30m"))),
+                        button(b -> b.actionId(RELEASE).value(id).text(plainText("Release now")))))));
     }
 
     /** One line that says where the request stands and what happens next. */

@@ -755,7 +755,8 @@ public final class AccessService {
                                 + (justification != null ? "; because: " + justification : "")))
                 .then(Work.extend(extended.id()))
                 .then(notifications.refresh(extended))
-                .then(notifications.tell(extended.requester(), extended, Phrases.extended(extended)));
+                .then(notifications.tell(extended.requester(), extended, Phrases.extended(extended)))
+                .then(notifications.remind(extended, policy.get().remindBefore()));
         if (outbox.commit(change.build()) != Outbox.Commit.DONE) {
             return null;
         }
