@@ -49,6 +49,8 @@ public final class AccessService {
     private static final int CAS_ATTEMPTS = 64;
     /** Longest role or principal name read from a request; policy names are far shorter. */
     private static final int MAX_NAME = 200;
+    /** The oldest directory answer an approve or deny click is decided on (account state, Entra group membership). */
+    public static final Duration LIVE_IDENTITY_MAX_AGE = Duration.ofSeconds(60);
 
     private final Supplier<Policy> policy;
     private final RequestStore store;
@@ -563,12 +565,42 @@ public final class AccessService {
                     : String.join(", ", rule.get().approvers())) + " may " + verb + " " + r.label() + " (" + r.id()
                     + ").");
         }
+        Outcome.Refused notLive = checkLiveIdentity(actor, r, rule.get(), verb);
+        if (notLive != null) {
+            return notLive;
+        }
         // An extension is a new decision: approving the original request does not use up a vote on it.
         if (!hasPendingExtension(r) && r.hasVoted(actor)) {
             return new Outcome.Refused(Reason.ALREADY_VOTED, "You already voted on " + r.id() + "; it needs "
                     + r.approvalsNeeded() + " distinct approvers, " + r.approvals() + " so far.");
         }
         return null;
+    }
+
+    /**
+     * A vote counts only from a live identity: the approver's Entra account exists and is enabled now, and an
+     * approver by Entra group is still in it by an answer at most a minute old. A refusal is audited; a directory
+     * that cannot be asked refuses too, since a disabled account must never slip through an outage.
+     */
+    private Outcome.Refused checkLiveIdentity(ChatUser actor, AccessRequest r, Policy.Rule rule, String verb) {
+        String why;
+        try {
+            why = directory.whyNotLive(actor)
+                    .or(() -> membership.isInNow(actor, rule.approvers(), LIVE_IDENTITY_MAX_AGE) ? Optional.empty()
+                            : Optional.of("Entra no longer lists you in " + String.join(", ", rule.approvers())))
+                    .orElse(null);
+        } catch (RuntimeException e) {
+            log.warn("could not confirm the Entra account of {} before their {} of {}: {}", actorKey(actor), verb,
+                    r.id(), e.toString());
+            why = "jitbot could not confirm your Entra account just now; try again in a minute";
+        }
+        if (why == null) {
+            return null;
+        }
+        outbox.commit(Change.about(r).audit(event(actor, verb + "-refused", r, "identity not live: " + why)).build());
+        return new Outcome.Refused(Reason.APPROVER_NOT_LIVE, why + ", so your " + (verb.equals("approve") ? "approval"
+                : "denial") + " of " + r.id() + " does not count. Ask another approver, or your Entra admin if "
+                + "this is wrong.");
     }
 
     private static boolean hasPendingExtension(AccessRequest r) {

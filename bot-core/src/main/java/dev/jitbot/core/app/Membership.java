@@ -31,6 +31,15 @@ public final class Membership {
 
     /** True when {@code user} matches any entry of {@code refs}: a group name, an email or a chat key. */
     public boolean isIn(ChatUser user, List<String> refs) {
+        return isIn(user, refs, null);
+    }
+
+    /** Like {@link #isIn(ChatUser, List)}, with Entra group membership from an answer no older than {@code maxAge}. */
+    public boolean isInNow(ChatUser user, List<String> refs, java.time.Duration maxAge) {
+        return isIn(user, refs, java.util.Objects.requireNonNull(maxAge, "maxAge"));
+    }
+
+    private boolean isIn(ChatUser user, List<String> refs, java.time.Duration maxAge) {
         Policy p = policy.get();
         Principal principal = null;
         boolean looked = false;
@@ -46,7 +55,8 @@ public final class Membership {
                         principal = principalOf(user);
                         looked = true;
                     }
-                    if (principal != null && directory.isMember(principal, g.entraGroupId())) {
+                    if (principal != null && (maxAge == null ? directory.isMember(principal, g.entraGroupId())
+                            : directory.isMember(principal, g.entraGroupId(), maxAge))) {
                         return true;
                     }
                 }
