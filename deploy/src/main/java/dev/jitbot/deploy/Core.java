@@ -45,6 +45,12 @@ final class Core implements AutoCloseable {
 
     Core(Backend backend, Supplier<Policy> policy, AccessProvider provider, Directory directory, Clock clock,
          List<ChatNotifier> notifiers, WorkRunner.Settings workers) {
+        this(backend, policy, provider, directory, clock, notifiers, workers, dev.jitbot.core.app.OnCallSource.NONE);
+    }
+
+    /** @param oncall asks the policy's {@code oncall_source} who is on call (NONE: nobody is auto-approved for it) */
+    Core(Backend backend, Supplier<Policy> policy, AccessProvider provider, Directory directory, Clock clock,
+         List<ChatNotifier> notifiers, WorkRunner.Settings workers, dev.jitbot.core.app.OnCallSource oncall) {
         this.backend = backend;
         this.policy = policy;
         this.clock = clock;
@@ -57,7 +63,7 @@ final class Core implements AutoCloseable {
         this.runner = new WorkRunner(outbox, work, clock, workers);
         this.expiry = new ExpiryService(policy, backend.requests(), outbox, notifications, backend.scheduler(), clock);
         this.service = new AccessService(policy, backend.requests(), outbox, backend.audit(), provider, directory,
-                notifications, backend.scheduler(), clock, new SecureRandom());
+                notifications, backend.scheduler(), clock, new SecureRandom(), oncall);
     }
 
     /**

@@ -23,6 +23,8 @@ import picocli.CommandLine.Command;
 final class ServeCommand extends Main.Env implements java.util.concurrent.Callable<Integer> {
 
     private static final Logger log = LoggerFactory.getLogger(ServeCommand.class);
+    /** A request waits for the on-call answer before it is filed, inside Slack's 3-second ack. */
+    private static final Duration ONCALL_TIMEOUT = Duration.ofMillis(1500);
 
     @Override
     public Integer call() throws Exception {
@@ -72,7 +74,8 @@ final class ServeCommand extends Main.Env implements java.util.concurrent.Callab
         AccessProvider provider = metrics.provider(azure.provider());
         Directory directory = azure.directory();
         Core core = new Core(new MeteredBackend(b, metrics), policy::get, provider, directory, clock,
-                List.<ChatNotifier>of(), config.workers());
+                List.<ChatNotifier>of(), config.workers(),
+                new dev.jitbot.core.oncall.HttpOnCallSource(env, ONCALL_TIMEOUT));
         core.useInventory(azure.inventory());
         core.work.onRevocationLag(metrics::revocationLag);
         metrics.watch(core.outbox, core.work, core.runner);

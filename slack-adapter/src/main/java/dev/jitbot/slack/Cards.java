@@ -32,6 +32,9 @@ final class Cards {
     static final String REVOKE = "jit-revoke";
     static final String RELEASE = "jit-release";
     static final String CANCEL = "jit-cancel";
+    /** Extend by {@link #REMINDER_EXTENSION} from the reminder DM. */
+    static final String EXTEND = "jit-extend";
+    static final java.time.Duration REMINDER_EXTENSION = java.time.Duration.ofMinutes(30);
 
     /**
      * Slack rejects the whole message ({@code invalid_blocks}) when a section or context text passes 3,000
@@ -96,15 +99,25 @@ final class Cards {
         return out;
     }
 
+    /** The DM before a grant ends: the sentence and the two buttons, Extend 30m and Release now. */
+    static List<LayoutBlock> reminder(AccessRequest r, String text) {
+        String id = r.id().value();
+        return List.of(section(s -> s.blockId("jit-reminder").text(markdownText(":alarm_clock: " + esc(text)))),
+                actions(a -> a.blockId("jit-reminder-actions").elements(List.of(
+                        button(b -> b.actionId(EXTEND).value(id).style("primary").text(plainText("Extend 30m"))),
+                        button(b -> b.actionId(RELEASE).value(id).text(plainText("Release now")))))));
+    }
+
     /** One line that says where the request stands and what happens next. */
     static String status(AccessRequest r, Instant now) {
-        String approvedBy = r.approvers().isEmpty() ? "" : "Approved by " + names(r.approvers()) + " · ";
+        String approvedBy = r.autoApproval() != null ? "Auto-approved: " + esc(r.autoApproval()) + " · "
+                : r.approvers().isEmpty() ? "" : "Approved by " + names(r.approvers()) + " · ";
         return switch (r.state()) {
             case PENDING -> ":hourglass_flowing_sand: Waiting for " + (r.approvalsNeeded() - r.approvals())
                     + " more approval" + (r.approvalsNeeded() - r.approvals() == 1 ? "" : "s") + " until "
                     + Phrases.time(r.decideBy()) + (r.approvals() > 0 ? " · approved so far by " + names(r.approvers()) : "");
             case ACTIVATING -> approvedBy + "Granting in Azure…";
-            case ACTIVE -> (r.approvalsNeeded() == 0 ? "Auto-approved by rule \"" + esc(r.ruleName()) + "\" · " : approvedBy)
+            case ACTIVE -> (r.approvalsNeeded() == 0 && r.autoApproval() == null ? "Auto-approved by rule \"" + esc(r.ruleName()) + "\" · " : approvedBy)
                     + ":large_green_circle: Active until " + Phrases.time(r.expiresAt()) + " (" + left(r, now) + " left)"
                     + (r.extension() != null ? " · extension by " + Durations.format(r.extension().by())
                     + " waiting for approval" : "");
@@ -131,6 +144,9 @@ final class Cards {
     private static String approvals(AccessRequest r) {
         if (r.approvalsNeeded() == 0) {
             return "not needed (auto-approved)";
+        }
+        if (r.autoApproval() != null) {
+            return "auto-approved: " + esc(r.autoApproval());
         }
         return Math.min(r.approvals(), r.approvalsNeeded()) + " of " + r.approvalsNeeded()
                 + (r.approvers().isEmpty() ? "" : " (" + names(r.approvers()) + ")");

@@ -101,10 +101,11 @@ final class Replies implements Outcome.Visitor<String> {
     public String activating(Outcome.Activating o) {
         AccessRequest r = o.request();
         String what = Cards.esc(r.label()) + " (`" + r.id() + "`)";
-        if (r.approvalsNeeded() == 0) {
+        if (r.approvalsNeeded() == 0 || r.autoApproval() != null) {
             String whose = r.onBehalf() ? "when " + Cards.esc(r.principal().displayName()) + " has it"
                     : "when it's yours";
-            return ":white_check_mark: Approved by the rule: Azure is granting " + what + " now; I'll message you "
+            return ":white_check_mark: " + (r.autoApproval() != null ? "Auto-approved (" + Cards.esc(r.autoApproval())
+                    + ")" : "Approved by the rule") + ": Azure is granting " + what + " now; I'll message you "
                     + whose + "; the " + Durations.format(r.duration()) + " run from then.";
         }
         String requester = Cards.esc(r.requester().displayName());

@@ -96,6 +96,15 @@ final class SlackChatNotifier implements ChatNotifier {
     }
 
     @Override
+    public void remind(ChatUser user, AccessRequest request, String text) {
+        if (user.platform() != Platform.SLACK) {
+            return;
+        }
+        once("chat.postMessage (reminder to " + user.id() + ")", () -> client.chatPostMessage(q -> q
+                .channel(user.id()).text(Cards.esc(text)).blocks(Cards.reminder(request, text))));
+    }
+
+    @Override
     public void postToChannel(String channelId, String text) {
         once("chat.postMessage (alert in " + channelId + ")", () -> client.chatPostMessage(q -> q
                 .channel(channelId).text(Cards.esc(text))));

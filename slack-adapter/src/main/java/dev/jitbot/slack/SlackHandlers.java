@@ -77,6 +77,9 @@ final class SlackHandlers {
         app.blockAction(Cards.REVOKE, (req, ctx) -> click(req, ctx, (actor, id) -> service.revoke(actor, id, null)));
         app.blockAction(Cards.RELEASE, (req, ctx) -> click(req, ctx, service::release));
         app.blockAction(Cards.CANCEL, (req, ctx) -> click(req, ctx, service::cancel));
+        // From the reminder DM: the same extension as `extend <id> 30m`, approved as the rule says.
+        app.blockAction(Cards.EXTEND, (req, ctx) -> click(req, ctx, (actor, id) -> service.extend(actor, id,
+                Cards.REMINDER_EXTENSION, "asked from the reminder before expiry")));
         app.blockAction(Cards.DENY, (req, ctx) -> {
             BlockActionPayload p = req.getPayload();
             String value = p.getActions().get(0).getValue();
@@ -187,7 +190,8 @@ final class SlackHandlers {
             }
             // The card redraws itself from the outbox; these say what the card cannot: a refusal, or what is next.
             return o instanceof Outcome.Refused || o instanceof Outcome.Revoking || o instanceof Outcome.Failed
-                    || o instanceof Outcome.Activating ? replies.render(o) : null;
+                    || o instanceof Outcome.Activating || o instanceof Outcome.ExtensionRequested
+                    || o instanceof Outcome.Extended ? replies.render(o) : null;
         }));
         return ctx.ack();
     }

@@ -23,6 +23,10 @@ final class Cards {
     static final String VERB_DENY = "deny";
     static final String VERB_REVOKE = "revoke";
     static final String VERB_REFRESH = "refresh";
+    static final String VERB_EXTEND = "extend";
+    static final String VERB_RELEASE = "release";
+    /** How much more time the reminder's Extend button asks for. */
+    static final java.time.Duration REMINDER_EXTENSION = java.time.Duration.ofMinutes(30);
     /** Teams refreshes a card automatically for at most this many users. */
     static final int MAX_REFRESH_USERS = 60;
 
@@ -84,7 +88,8 @@ final class Cards {
         if (r.ticket() != null) {
             list.add(fact("Ticket", r.ticket()));
         }
-        list.add(fact("Approvals", r.approvals() + " of " + r.approvalsNeeded()
+        list.add(fact("Approvals", r.autoApproval() != null ? "auto-approved: " + r.autoApproval()
+                : r.approvals() + " of " + r.approvalsNeeded()
                 + (r.approvers().isEmpty() ? "" : " (" + String.join(", ",
                 r.approvers().stream().map(u -> u.displayName()).toList()) + ")")));
         body.add(facts);
@@ -110,6 +115,18 @@ final class Cards {
         if (!actions.isEmpty()) {
             card.set("actions", actions);
         }
+        return card;
+    }
+
+    /** The reminder before a grant ends: its sentence and the Extend 30m and Release now buttons. */
+    static ObjectNode reminder(AccessRequest r, String text) {
+        ObjectNode card = F.objectNode();
+        card.put("type", "AdaptiveCard");
+        card.put("$schema", "http://adaptivecards.io/schemas/adaptive-card.json");
+        card.put("version", "1.5");
+        card.putArray("body").add(text(text, false));
+        card.putArray("actions").add(execute(VERB_EXTEND, "Extend 30m", r, "positive"))
+                .add(execute(VERB_RELEASE, "Release now", r, null));
         return card;
     }
 

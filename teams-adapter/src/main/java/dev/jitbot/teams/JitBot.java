@@ -218,6 +218,9 @@ final class JitBot extends ActivityHandler {
             case Cards.VERB_APPROVE -> () -> service.approve(user, requestId);
             case Cards.VERB_DENY -> () -> service.deny(user, requestId, why);
             case Cards.VERB_REVOKE -> () -> service.revoke(user, requestId, why);
+            case Cards.VERB_EXTEND -> () -> service.extend(user, requestId, Cards.REMINDER_EXTENSION,
+                    "asked from the reminder before expiry");
+            case Cards.VERB_RELEASE -> () -> service.release(user, requestId);
             default -> () -> new Outcome.Refused(Refusal.Reason.INVALID_INPUT,
                     "This card's button `" + verb + "` is not one I know, so nothing changed.");
         };

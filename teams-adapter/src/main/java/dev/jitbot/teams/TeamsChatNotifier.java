@@ -104,6 +104,20 @@ final class TeamsChatNotifier implements ChatNotifier {
 
     @Override
     public void directMessage(ChatUser user, String text) {
+        direct(user, ref -> text(ref, text));
+    }
+
+    /** The reminder before a grant ends as a card with Action.Execute buttons: Extend 30m and Release now. */
+    @Override
+    public void remind(ChatUser user, AccessRequest request, String text) {
+        direct(user, ref -> {
+            Activity a = message(ref);
+            a.setAttachments(List.of(Cards.attachment(Cards.reminder(request, text))));
+            return a;
+        });
+    }
+
+    private void direct(ChatUser user, Function<ConversationReference, Activity> build) {
         if (user.aadObjectId() == null) {
             log.warn("teams: cannot message {} directly: no Entra object id", user.key());
             return;
@@ -112,17 +126,17 @@ final class TeamsChatNotifier implements ChatNotifier {
         if (ref.isPresent()) {
             String conversationId = ref.get().getConversation().getId();
             within(ref.get(), connector -> join(connector.getConversations()
-                    .sendToConversation(conversationId, text(ref.get(), text))));
+                    .sendToConversation(conversationId, build.apply(ref.get()))));
             return;
         }
-        openPersonalChat(user, text);
+        openPersonalChat(user, build);
     }
 
     /**
      * Teams' proactive 1:1: creates the personal chat (the app must be installed for the person; Teams answers 403
      * otherwise) through the connector of the last conversation seen, then remembers it.
      */
-    private void openPersonalChat(ChatUser user, String text) {
+    private void openPersonalChat(ChatUser user, Function<ConversationReference, Activity> build) {
         ConversationReference known = refs.find(ConversationRefs.TENANT_KEY).orElseThrow(() ->
                 new IllegalStateException("no Teams conversation seen yet, so no personal chat with " + user.key()
                         + " can be opened"));
@@ -152,7 +166,7 @@ final class TeamsChatNotifier implements ChatNotifier {
                 personal.setServiceUrl(created.getServiceUrl());
             }
             refs.rememberPersonal(user.aadObjectId(), personal);
-            return join(connector.getConversations().sendToConversation(created.getId(), text(personal, text)));
+            return join(connector.getConversations().sendToConversation(created.getId(), build.apply(personal)));
         });
     }
 

@@ -109,8 +109,9 @@ final class Words implements Outcome.Visitor<String> {
     @Override
     public String activating(Outcome.Activating o) {
         AccessRequest r = o.request();
-        if (r.approvalsNeeded() == 0) {
-            return "Approved by the rule: Azure is granting " + r.label() + " (" + r.id() + ") now. I'll message you "
+        if (r.approvalsNeeded() == 0 || r.autoApproval() != null) {
+            return (r.autoApproval() != null ? "Auto-approved (" + r.autoApproval() + ")" : "Approved by the rule")
+                    + ": Azure is granting " + r.label() + " (" + r.id() + ") now. I'll message you "
                     + (r.onBehalf() ? "when " + r.principal().displayName() + " has it" : "when it's yours")
                     + "; the " + Durations.format(r.duration()) + " run from then.";
         }

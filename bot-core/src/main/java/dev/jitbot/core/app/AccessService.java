@@ -49,6 +49,8 @@ public final class AccessService {
     private static final int CAS_ATTEMPTS = 64;
     /** Longest role or principal name read from a request; policy names are far shorter. */
     private static final int MAX_NAME = 200;
+    /** The oldest directory answer an approve or deny click is decided on (account state, Entra group membership). */
+    public static final Duration LIVE_IDENTITY_MAX_AGE = Duration.ofSeconds(60);
 
     private final Supplier<Policy> policy;
     private final RequestStore store;
@@ -59,6 +61,7 @@ public final class AccessService {
     private final Notifications notifications;
     private final ExpiryScheduler scheduler;
     private final Membership membership;
+    private final OnCall oncall;
     private final Clock clock;
     private final RandomGenerator random;
     private volatile BlastRadii blastRadii;
@@ -72,6 +75,14 @@ public final class AccessService {
     public AccessService(Supplier<Policy> policy, RequestStore store, Outbox outbox, AuditLog audit,
                          AccessProvider provider, Directory directory, Notifications notifications, ExpiryScheduler scheduler,
                          Clock clock, RandomGenerator random) {
+        this(policy, store, outbox, audit, provider, directory, notifications, scheduler, clock, random,
+                OnCallSource.NONE);
+    }
+
+    /** @param oncallSource asks the policy's {@code oncall_source} who is on call, for {@code auto_approve_if: oncall} */
+    public AccessService(Supplier<Policy> policy, RequestStore store, Outbox outbox, AuditLog audit,
+                         AccessProvider provider, Directory directory, Notifications notifications, ExpiryScheduler scheduler,
+                         Clock clock, RandomGenerator random, OnCallSource oncallSource) {
         this.policy = Objects.requireNonNull(policy, "policy");
         this.store = Objects.requireNonNull(store, "store");
         this.outbox = Objects.requireNonNull(outbox, "outbox");
@@ -82,7 +93,8 @@ public final class AccessService {
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.random = Objects.requireNonNull(random, "random");
-        this.membership = new Membership(policy, directory);
+        this.oncall = new OnCall(policy, Objects.requireNonNull(oncallSource, "oncallSource"), clock);
+        this.membership = new Membership(policy, directory, oncall);
         this.blastRadii = BlastRadii.offline(policy, clock);
     }
 
@@ -276,6 +288,29 @@ public final class AccessService {
             return alreadyOpen(grantee, open.get());
         }
 
+        // On call now, for no longer than the rule lets on-call grant alone: approved without a vote. An unreadable
+        // schedule counts as not on call, so the request waits for its approvers as it would without the rule.
+        String auto = null;
+        String oncallNote = "";
+        if (chosen.approvals() > 0 && chosen.oncallApproval() != null && alias == null) {
+            if (cmd.duration().compareTo(chosen.oncallApproval().maxDuration()) > 0) {
+                oncallNote = "; on-call auto-approval not tried: longer than its "
+                        + Durations.format(chosen.oncallApproval().maxDuration());
+            } else {
+                OnCall.Check check = oncall.check(actor);
+                if (check instanceof OnCall.Check.On on) {
+                    auto = "on call in schedule " + on.scheduleName();
+                    oncallNote = "; on call in " + p.oncallSource().provider().title() + " schedule " + on.schedule();
+                } else if (check instanceof OnCall.Check.Unknown u) {
+                    oncallNote = "; on-call check unavailable, so approvers decide: " + u.reason();
+                } else {
+                    oncallNote = "; not on call, so approvers decide";
+                }
+            }
+        }
+        final String autoApproval = auto;
+        boolean approved = chosen.approvals() == 0 || autoApproval != null;
+
         Instant now = clock.instant();
         for (int i = 0; i < 20; i++) {
             AccessRequest request = AccessRequest.pending(RequestId.random(random, 4 + i / 5), actor, principal,
@@ -284,13 +319,18 @@ public final class AccessService {
             AuditEvent requested = event(actor, "requested", request, request.label() + " for "
                     + Durations.format(request.duration()) + " to " + principal.displayName() + " ("
                     + principal.objectId() + ", " + principal.type().armName() + "); rule \"" + chosen.name()
-                    + "\"; because: " + request.justification() + (ticket != null ? "; ticket " + ticket : ""));
-            AccessRequest filed = chosen.approvals() == 0 ? request.to(State.ACTIVATING) : request;
+                    + "\"; because: " + request.justification() + (ticket != null ? "; ticket " + ticket : "")
+                    + oncallNote);
+            AccessRequest filed = !approved ? request : autoApproval == null ? request.to(State.ACTIVATING)
+                    : request.withAutoApproval(autoApproval).to(State.ACTIVATING);
             Change.Builder change = Change.insert(filed).audit(requested)
                     .then(notifications.announce(filed, p.channelsFor(chosen)));
-            if (chosen.approvals() == 0) {
+            if (approved) {
                 change.audit(AuditEvent.of(now, "jitbot", actor.platform(), "approved", filed.id(),
-                        "auto-approved by rule \"" + chosen.name() + "\" (approvals: 0)"))
+                        autoApproval != null ? "auto-approved: " + autoApproval + " (rule \"" + chosen.name()
+                                + "\", auto_approve_if: oncall, up to "
+                                + Durations.format(chosen.oncallApproval().maxDuration()) + ")"
+                        : "auto-approved by rule \"" + chosen.name() + "\" (approvals: 0)"))
                         .then(Work.activate(filed.id()));
             } else {
                 change.then(notifications.tell(actor, filed, Phrases.awaiting(filed)));
@@ -305,7 +345,7 @@ public final class AccessService {
                                 + " already has an open request for " + roleName + " on " + label + "; `list` shows it."));
             }
             if (commit == Outbox.Commit.DONE) {
-                if (chosen.approvals() == 0) {
+                if (approved) {
                     return new Outcome.Activating(filed);
                 }
                 ExpiryService.bestEffort(() -> scheduler.scheduleLapse(filed.id(), filed.decideBy()),
@@ -540,12 +580,42 @@ public final class AccessService {
                     : String.join(", ", rule.get().approvers())) + " may " + verb + " " + r.label() + " (" + r.id()
                     + ").");
         }
+        Outcome.Refused notLive = checkLiveIdentity(actor, r, rule.get(), verb);
+        if (notLive != null) {
+            return notLive;
+        }
         // An extension is a new decision: approving the original request does not use up a vote on it.
         if (!hasPendingExtension(r) && r.hasVoted(actor)) {
             return new Outcome.Refused(Reason.ALREADY_VOTED, "You already voted on " + r.id() + "; it needs "
                     + r.approvalsNeeded() + " distinct approvers, " + r.approvals() + " so far.");
         }
         return null;
+    }
+
+    /**
+     * A vote counts only from a live identity: the approver's Entra account exists and is enabled now, and an
+     * approver by Entra group is still in it by an answer at most a minute old. A refusal is audited; a directory
+     * that cannot be asked refuses too, since a disabled account must never slip through an outage.
+     */
+    private Outcome.Refused checkLiveIdentity(ChatUser actor, AccessRequest r, Policy.Rule rule, String verb) {
+        String why;
+        try {
+            why = directory.whyNotLive(actor)
+                    .or(() -> membership.isInNow(actor, rule.approvers(), LIVE_IDENTITY_MAX_AGE) ? Optional.empty()
+                            : Optional.of("Entra no longer lists you in " + String.join(", ", rule.approvers())))
+                    .orElse(null);
+        } catch (RuntimeException e) {
+            log.warn("could not confirm the Entra account of {} before their {} of {}: {}", actorKey(actor), verb,
+                    r.id(), e.toString());
+            why = "jitbot could not confirm your Entra account just now; try again in a minute";
+        }
+        if (why == null) {
+            return null;
+        }
+        outbox.commit(Change.about(r).audit(event(actor, verb + "-refused", r, "identity not live: " + why)).build());
+        return new Outcome.Refused(Reason.APPROVER_NOT_LIVE, why + ", so your " + (verb.equals("approve") ? "approval"
+                : "denial") + " of " + r.id() + " does not count. Ask another approver, or your Entra admin if "
+                + "this is wrong.");
     }
 
     private static boolean hasPendingExtension(AccessRequest r) {
@@ -732,7 +802,8 @@ public final class AccessService {
                                 + (justification != null ? "; because: " + justification : "")))
                 .then(Work.extend(extended.id()))
                 .then(notifications.refresh(extended))
-                .then(notifications.tell(extended.requester(), extended, Phrases.extended(extended)));
+                .then(notifications.tell(extended.requester(), extended, Phrases.extended(extended)))
+                .then(notifications.remind(extended, policy.get().remindBefore()));
         if (outbox.commit(change.build()) != Outbox.Commit.DONE) {
             return null;
         }

@@ -27,6 +27,14 @@ public interface ChatNotifier {
     /** Sends a person a direct message. */
     void directMessage(ChatUser user, String text);
 
+    /**
+     * Reminds the requester that {@code request} ends soon, with a way to extend it by 30 minutes and to release it
+     * now ({@code text} is the sentence to show). Platforms without buttons send the commands instead.
+     */
+    default void remind(ChatUser user, AccessRequest request, String text) {
+        directMessage(user, text + " `extend " + request.id() + " 30m` · `release " + request.id() + "`");
+    }
+
     /** Posts a plain message to a channel: alerts that need a human. */
     void postToChannel(String channelId, String text);
 }

@@ -19,4 +19,23 @@ public interface Directory {
 
     /** True when {@code principal} is a transitive member of the Entra group {@code groupObjectId}. */
     boolean isMember(Principal principal, String groupObjectId);
+
+    /**
+     * Like {@link #isMember(Principal, String)}, from an answer no older than {@code maxAge}: for decisions that
+     * must see a removal from the group at once, such as an approver's click.
+     */
+    default boolean isMember(Principal principal, String groupObjectId, java.time.Duration maxAge) {
+        return isMember(principal, groupObjectId);
+    }
+
+    /**
+     * Why {@code user}'s Entra account does not count now (gone, or disabled: {@code accountEnabled} false), from
+     * an answer no older than a minute; empty when it exists and is enabled, or when this directory cannot tell
+     * (a static map in policy.yaml knows no account state).
+     *
+     * @throws RuntimeException when the directory cannot be asked; the caller refuses rather than guesses
+     */
+    default java.util.Optional<String> whyNotLive(ChatUser user) {
+        return java.util.Optional.empty();
+    }
 }

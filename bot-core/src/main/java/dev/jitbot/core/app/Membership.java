@@ -16,14 +16,30 @@ public final class Membership {
 
     private final Supplier<Policy> policy;
     private final Directory directory;
+    private final OnCall oncall;
 
     public Membership(Supplier<Policy> policy, Directory directory) {
+        this(policy, directory, null);
+    }
+
+    /** @param oncall fills the group {@code oncall_source: group} names with whoever is on call now (may be null) */
+    public Membership(Supplier<Policy> policy, Directory directory, OnCall oncall) {
         this.policy = policy;
         this.directory = directory;
+        this.oncall = oncall;
     }
 
     /** True when {@code user} matches any entry of {@code refs}: a group name, an email or a chat key. */
     public boolean isIn(ChatUser user, List<String> refs) {
+        return isIn(user, refs, null);
+    }
+
+    /** Like {@link #isIn(ChatUser, List)}, with Entra group membership from an answer no older than {@code maxAge}. */
+    public boolean isInNow(ChatUser user, List<String> refs, java.time.Duration maxAge) {
+        return isIn(user, refs, java.util.Objects.requireNonNull(maxAge, "maxAge"));
+    }
+
+    private boolean isIn(ChatUser user, List<String> refs, java.time.Duration maxAge) {
         Policy p = policy.get();
         Principal principal = null;
         boolean looked = false;
@@ -31,7 +47,7 @@ public final class Membership {
             Optional<Policy.Group> group = p.group(ref);
             if (group.isPresent()) {
                 Policy.Group g = group.get();
-                if (g.listsDirectly(user)) {
+                if (g.listsDirectly(user) || filledByOncall(p, g, user)) {
                     return true;
                 }
                 if (g.entraGroupId() != null) {
@@ -39,7 +55,8 @@ public final class Membership {
                         principal = principalOf(user);
                         looked = true;
                     }
-                    if (principal != null && directory.isMember(principal, g.entraGroupId())) {
+                    if (principal != null && (maxAge == null ? directory.isMember(principal, g.entraGroupId())
+                            : directory.isMember(principal, g.entraGroupId(), maxAge))) {
                         return true;
                     }
                 }
@@ -48,6 +65,11 @@ public final class Membership {
             }
         }
         return false;
+    }
+
+    private boolean filledByOncall(Policy p, Policy.Group g, ChatUser user) {
+        return oncall != null && p.oncallSource() != null && g.name().equals(p.oncallSource().group())
+                && oncall.check(user) instanceof OnCall.Check.On;
     }
 
     /** True when {@code user} is in the policy's on-call group. */

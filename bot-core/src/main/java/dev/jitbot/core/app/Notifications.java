@@ -66,6 +66,28 @@ public final class Notifications {
         return notifier(user.platform()).isPresent() ? List.of(Work.dm(r.id(), user, text)) : List.of();
     }
 
+    /**
+     * The reminder {@code before} the active grant ends, to its requester: none when reminders are off, when the
+     * requester's platform is not on, or when the grant is not longer than the warning.
+     */
+    public List<Work> remind(AccessRequest active, java.time.Duration before) {
+        if (before == null || before.isZero() || before.isNegative() || active.expiresAt() == null
+                || notifier(active.requester().platform()).isEmpty()) {
+            return List.of();
+        }
+        java.time.Instant at = active.expiresAt().minus(before);
+        if (active.activatedAt() != null && !at.isAfter(active.activatedAt())) {
+            return List.of();
+        }
+        return List.of(Work.remind(active.id(), active.requester(), active.expiresAt(), at));
+    }
+
+    /** Whether a reminder is still about the grant as it is now: active, ending when the reminder said. */
+    static boolean stillDue(Work reminder, AccessRequest current) {
+        return current.state() == dev.jitbot.core.domain.State.ACTIVE && current.expiresAt() != null
+                && current.expiresAt().toString().equals(reminder.text());
+    }
+
     /** An alert in every channel of the policy on every platform. */
     public List<Work> alert(Collection<Policy.Channel> channels, AccessRequest r, String text) {
         List<Work> out = new ArrayList<>();
@@ -122,6 +144,11 @@ public final class Notifications {
             }
             case DM -> notifier(w.user().platform()).ifPresent(n -> n.directMessage(w.user(), w.text()));
             case ALERT -> notifier(w.platform()).ifPresent(n -> n.postToChannel(w.channel(), w.text()));
+            case REMIND -> {
+                if (stillDue(w, current)) {
+                    notifier(w.user().platform()).ifPresent(n -> n.remind(w.user(), current, Phrases.reminder(current)));
+                }
+            }
             default -> throw new IllegalArgumentException(w.kind() + " is not chat work");
         }
         return Optional.empty();

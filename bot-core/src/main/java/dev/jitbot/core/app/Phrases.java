@@ -74,6 +74,12 @@ public final class Phrases {
         return r.label() + " (" + r.id() + ") now lasts until " + time(r.expiresAt()) + ".";
     }
 
+    /** "Contributor on rg-payments (JIT-42) ends at 14:35 UTC. Extend it by 30 min, or release it now." */
+    public static String reminder(AccessRequest r) {
+        return r.label() + " (" + r.id() + ") ends at " + time(r.expiresAt()) + ". Extend it by 30 min, or release it "
+                + "now if you are done.";
+    }
+
     public static String overdue(AccessRequest r, Instant now) {
         return ":warning: " + r.label() + " for " + r.principal().displayName() + " (" + r.id() + ") expired at "
                 + preciseTime(r.expiresAt()) + " and Azure has not confirmed its removal after "

@@ -13,7 +13,8 @@ import java.util.Objects;
  *                  every card of the request)
  * @param channel   the platform's channel id for {@code post-card} and {@code alert}
  * @param user      who a {@code dm} goes to
- * @param text      what a {@code dm}, {@code thread-reply} or {@code alert} says (cards are drawn at delivery)
+ * @param text      what a {@code dm}, {@code thread-reply} or {@code alert} says (cards are drawn at delivery); for
+ *                  {@code remind}, the expiry it warns of (ISO-8601), so a grant ended or moved since is not reminded
  * @param notBefore when it may run first; null means at once
  */
 public record Work(WorkKind kind, RequestId requestId, Platform platform, String channel, ChatUser user,
@@ -48,6 +49,12 @@ public record Work(WorkKind kind, RequestId requestId, Platform platform, String
     public static Work dm(RequestId id, ChatUser user, String text) {
         return new Work(WorkKind.DM, id, Objects.requireNonNull(user, "user").platform(), null, user,
                 Objects.requireNonNull(text, "text"), null);
+    }
+
+    /** A reminder to {@code user} that the grant ends at {@code expiresAt}, not sent before {@code at}. */
+    public static Work remind(RequestId id, ChatUser user, Instant expiresAt, Instant at) {
+        return new Work(WorkKind.REMIND, id, Objects.requireNonNull(user, "user").platform(), null, user,
+                Objects.requireNonNull(expiresAt, "expiresAt").toString(), Objects.requireNonNull(at, "at"));
     }
 
     public static Work replyOnCards(RequestId id, String text) {

@@ -153,6 +153,7 @@ public final class WorkHandlers {
                                 + " until " + active.expiresAt()))
                         .then(notifications.refresh(active))
                         .then(notifications.tell(active.requester(), active, Phrases.granted(active)))
+                        .then(notifications.remind(active, policy.get().remindBefore()))
                         .build();
                 Outbox.Commit c = outbox.complete(item, change, null, at);
                 if (c == Outbox.Commit.DONE) {

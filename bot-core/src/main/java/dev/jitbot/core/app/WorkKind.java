@@ -15,7 +15,9 @@ public enum WorkKind {
     POST_CARD(Lane.CHAT, 1),
     UPDATE_CARD(Lane.CHAT, 1),
     DM(Lane.CHAT, 1),
-    THREAD_REPLY(Lane.CHAT, 1);
+    THREAD_REPLY(Lane.CHAT, 1),
+    /** The DM before a grant ends, with buttons to extend or release it; due at expiry minus remind_before. */
+    REMIND(Lane.CHAT, 1);
 
     /**
      * Items of one request in the same chain run one at a time, in order: a card is posted before it is updated or
@@ -27,6 +29,8 @@ public enum WorkKind {
             case POST_CARD, UPDATE_CARD, THREAD_REPLY -> "card";
             case DM -> "dm";
             case ALERT -> "alert";
+            // Its own chain: a reminder waits until shortly before expiry and must not hold up the DMs after it.
+            case REMIND -> "remind";
         };
     }
 

@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -38,6 +39,8 @@ final class GraphDirectory implements Directory {
 
     private static final Logger log = LoggerFactory.getLogger(GraphDirectory.class);
     private static final Duration NEGATIVE_TTL = Duration.ofMinutes(1);
+    /** Account state ({@code accountEnabled}) is reused for at most this long: a disabled approver stops counting soon. */
+    private static final Duration LIVE_TTL = Duration.ofSeconds(60);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final HttpPipeline pipeline;
@@ -46,8 +49,9 @@ final class GraphDirectory implements Directory {
     private final Duration ttl;
     private final Map<String, Cached<Parsed<Principal>>> principals = new ConcurrentHashMap<>();
     private final Map<String, Cached<Boolean>> memberships = new ConcurrentHashMap<>();
+    private final Map<String, Cached<Optional<String>>> liveness = new ConcurrentHashMap<>();
 
-    private record Cached<T>(T value, Instant until) { }
+    private record Cached<T>(T value, Instant until, Instant at) { }
 
     GraphDirectory(HttpPipeline pipeline, URI graphEndpoint, Clock clock, Duration ttl) {
         this.pipeline = pipeline;
@@ -128,6 +132,38 @@ final class GraphDirectory implements Directory {
         return cached(memberships, principal.objectId() + "|" + group, () -> checkMember(principal, group), v -> ttl);
     }
 
+    @Override
+    public boolean isMember(Principal principal, String groupObjectId, Duration maxAge) {
+        String group = groupObjectId.strip().toLowerCase(Locale.ROOT);
+        String key = principal.objectId() + "|" + group;
+        Cached<Boolean> hit = memberships.get(key);
+        if (hit != null && hit.at().plus(maxAge).isBefore(clock.instant())) {
+            memberships.remove(key, hit);
+        }
+        return isMember(principal, groupObjectId);
+    }
+
+    @Override
+    public Optional<String> whyNotLive(ChatUser user) {
+        Parsed<Principal> found = user(user);
+        if (!found.isOk()) {
+            return Optional.of(found.reason().replaceAll("[;.].*$", ""));
+        }
+        String id = found.orThrow().objectId();
+        Duration life = ttl.compareTo(LIVE_TTL) < 0 ? ttl : LIVE_TTL;
+        return cached(liveness, id, () -> {
+            JsonNode u = get("/users/" + encodePath(id) + "?$select=id,displayName,accountEnabled");
+            if (u == null) {
+                return Optional.of("No Entra account " + id + " exists any more");
+            }
+            // Selected explicitly, so an answer without it is not taken as enabled.
+            if (!u.path("accountEnabled").asBoolean(false)) {
+                return Optional.of("Your Entra account (" + u.path("displayName").asText(id) + ") is disabled");
+            }
+            return Optional.empty();
+        }, v -> life);
+    }
+
     private boolean checkMember(Principal principal, String group) {
         String body = "{\"groupIds\":[\"" + group + "\"]}";
         JsonNode answer = send(HttpMethod.POST, "/directoryObjects/" + principal.objectId() + "/checkMemberGroups",
@@ -151,7 +187,7 @@ final class GraphDirectory implements Directory {
             return hit.value();
         }
         T value = load.get();
-        cache.put(key, new Cached<>(value, now.plus(lifetime.apply(value))));
+        cache.put(key, new Cached<>(value, now.plus(lifetime.apply(value)), now));
         return value;
     }
 

@@ -19,6 +19,7 @@ import java.util.Objects;
  * @param assignmentId    the provider's handle on the grant: ARM role assignment id or PIM request name (may be null)
  * @param revokeAttempts  failed revocation attempts so far
  * @param overdueAlerted  whether the "still not revoked" alert went out already
+ * @param autoApproval    why it was approved without a vote, e.g. {@code on call in schedule Payments}, or null
  */
 public record AccessRequest(
         RequestId id,
@@ -46,7 +47,20 @@ public record AccessRequest(
         String assignmentId,
         Extension extension,
         int revokeAttempts,
-        boolean overdueAlerted) {
+        boolean overdueAlerted,
+        String autoApproval) {
+
+    /** A request approved by votes (or by a rule with {@code approvals: 0}), not by an on-call check. */
+    public AccessRequest(RequestId id, long version, State state, ChatUser requester, Principal principal, RoleRef role,
+                         AzureScope scope, String scopeLabel, Duration duration, String justification, String ticket,
+                         String ruleName, int approvalsNeeded, List<Vote> votes, Instant createdAt, Instant decideBy,
+                         Instant activatedAt, Instant expiresAt, Instant endedAt, EndReason endReason, ChatUser endedBy,
+                         String note, String assignmentId, Extension extension, int revokeAttempts,
+                         boolean overdueAlerted) {
+        this(id, version, state, requester, principal, role, scope, scopeLabel, duration, justification, ticket,
+                ruleName, approvalsNeeded, votes, createdAt, decideBy, activatedAt, expiresAt, endedAt, endReason,
+                endedBy, note, assignmentId, extension, revokeAttempts, overdueAlerted, null);
+    }
 
     public AccessRequest {
         Objects.requireNonNull(id, "id");
@@ -156,6 +170,11 @@ public record AccessRequest(
         return copy().overdueAlerted(true).build();
     }
 
+    /** Marks it approved without a vote, saying why ("on call in schedule Payments"). */
+    public AccessRequest withAutoApproval(String why) {
+        return copy().autoApproval(Objects.requireNonNull(why, "why")).build();
+    }
+
     private Builder copy() {
         return new Builder(this);
     }
@@ -176,6 +195,7 @@ public record AccessRequest(
         private Extension extension;
         private int revokeAttempts;
         private boolean overdueAlerted;
+        private String autoApproval;
 
         Builder(AccessRequest r) {
             base = r;
@@ -192,6 +212,7 @@ public record AccessRequest(
             extension = r.extension;
             revokeAttempts = r.revokeAttempts;
             overdueAlerted = r.overdueAlerted;
+            autoApproval = r.autoApproval;
         }
 
         Builder state(State v) { state = v; return this; }
@@ -207,13 +228,14 @@ public record AccessRequest(
         Builder extension(Extension v) { extension = v; return this; }
         Builder revokeAttempts(int v) { revokeAttempts = v; return this; }
         Builder overdueAlerted(boolean v) { overdueAlerted = v; return this; }
+        Builder autoApproval(String v) { autoApproval = v; return this; }
 
         AccessRequest build() {
             AccessRequest b = base;
             return new AccessRequest(b.id, b.version + 1, state, b.requester, b.principal, b.role, b.scope,
                     b.scopeLabel, duration, b.justification, b.ticket, b.ruleName, b.approvalsNeeded, votes,
                     b.createdAt, b.decideBy, activatedAt, expiresAt, endedAt, endReason, endedBy, note,
-                    assignmentId, extension, revokeAttempts, overdueAlerted);
+                    assignmentId, extension, revokeAttempts, overdueAlerted, autoApproval);
         }
     }
 }

@@ -23,9 +23,23 @@ public record Policy(
         String oncallGroup,
         List<Rule> rules,
         Map<String, NonHuman> principals,
-        Map<String, UserEntry> users) {
+        Map<String, UserEntry> users,
+        OnCallSettings oncallSource,
+        Duration remindBefore) {
+
+    /** How long before a grant ends its requester is reminded, when the policy does not say. */
+    public static final Duration DEFAULT_REMIND_BEFORE = Duration.ofMinutes(10);
+
+    /** A policy without an on-call source and with the default reminder. */
+    public Policy(Defaults defaults, Map<String, AzureScope> scopeAliases, Map<String, Group> groups,
+                  Map<String, Channel> channels, String oncallGroup, List<Rule> rules, Map<String, NonHuman> principals,
+                  Map<String, UserEntry> users) {
+        this(defaults, scopeAliases, groups, channels, oncallGroup, rules, principals, users, null,
+                DEFAULT_REMIND_BEFORE);
+    }
 
     public Policy {
+        Objects.requireNonNull(remindBefore, "remindBefore (Duration.ZERO switches reminders off)");
         Objects.requireNonNull(defaults, "defaults");
         scopeAliases = Map.copyOf(lowerKeys(scopeAliases));
         groups = Map.copyOf(groups);
@@ -86,10 +100,22 @@ public record Policy(
      * @param principals  workloads this rule may grant to: aliases, or {@code *} for any the requester owns; empty
      *                    (no {@code principals} key) means people only
      * @param line        where the rule starts in the policy file, for messages
+     * @param oncallApproval {@code auto_approve_if: oncall}: a requester on call now is approved without a vote
+     *                    (null: every request needs its approvals)
      */
     public record Rule(String name, RoleRef role, List<ScopePattern> scopes, List<String> requesters,
                        List<String> approvers, int approvals, Duration maxDuration, Duration requestTtl,
-                       Pattern ticket, List<String> channels, List<String> principals, int line) {
+                       Pattern ticket, List<String> channels, List<String> principals, int line,
+                       OnCallApproval oncallApproval) {
+
+        /** A rule without on-call auto-approval. */
+        public Rule(String name, RoleRef role, List<ScopePattern> scopes, List<String> requesters,
+                    List<String> approvers, int approvals, Duration maxDuration, Duration requestTtl,
+                    Pattern ticket, List<String> channels, List<String> principals, int line) {
+            this(name, role, scopes, requesters, approvers, approvals, maxDuration, requestTtl, ticket, channels,
+                    principals, line, null);
+        }
+
         public Rule {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(role, "role");
@@ -109,6 +135,70 @@ public record Policy(
         /** True when this rule may grant to the workload {@code alias}; a rule without {@code principals} grants to people only. */
         public boolean allowsPrincipal(String alias) {
             return principals.contains("*") || principals.stream().anyMatch(p -> p.equalsIgnoreCase(alias));
+        }
+    }
+
+    /**
+     * {@code auto_approve_if: oncall}: a requester on call now in a schedule of {@code oncall_source} is approved at
+     * once, for a request of at most {@code maxDuration}; longer requests, and any when the source cannot answer,
+     * wait for the rule's approvers.
+     */
+    public record OnCallApproval(Duration maxDuration) {
+        public OnCallApproval {
+            Objects.requireNonNull(maxDuration, "maxDuration");
+        }
+    }
+
+    /**
+     * {@code oncall_source:}: where jitbot asks who is on call.
+     *
+     * @param schedules schedule ids (PagerDuty) or ids or names (Opsgenie); on call in any of them counts
+     * @param baseUrl   the provider's API base URL (null: the provider's public one)
+     * @param apiKeyEnv the environment variable that holds the API key (never the key itself)
+     * @param group     a policy group the source also fills: whoever is on call now belongs to it (may be null)
+     */
+    public record OnCallSettings(OnCallProvider provider, List<String> schedules, String baseUrl, String apiKeyEnv,
+                                 String group) {
+        public OnCallSettings {
+            Objects.requireNonNull(provider, "provider");
+            Objects.requireNonNull(apiKeyEnv, "apiKeyEnv");
+            schedules = List.copyOf(schedules);
+        }
+    }
+
+    /** The on-call services jitbot can ask, with their public API and the environment variable for their key. */
+    public enum OnCallProvider {
+        PAGERDUTY("pagerduty", "PagerDuty", "https://api.pagerduty.com", "JITBOT_PAGERDUTY_API_KEY"),
+        OPSGENIE("opsgenie", "Opsgenie", "https://api.opsgenie.com", "JITBOT_OPSGENIE_API_KEY");
+
+        private final String key;
+        private final String title;
+        private final String publicUrl;
+        private final String keyEnv;
+
+        OnCallProvider(String key, String title, String publicUrl, String keyEnv) {
+            this.key = key;
+            this.title = title;
+            this.publicUrl = publicUrl;
+            this.keyEnv = keyEnv;
+        }
+
+        /** How policy.yaml names it: {@code pagerduty}, {@code opsgenie}. */
+        public String key() {
+            return key;
+        }
+
+        public String title() {
+            return title;
+        }
+
+        public String publicUrl() {
+            return publicUrl;
+        }
+
+        /** The environment variable read for the API key when the policy names none. */
+        public String defaultKeyEnv() {
+            return keyEnv;
         }
     }
 

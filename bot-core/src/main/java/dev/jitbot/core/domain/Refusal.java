@@ -18,6 +18,8 @@ public record Refusal(Reason reason, String message) {
         TICKET_REQUIRED,
         SELF_APPROVAL,
         NOT_APPROVER,
+        /** The approver's Entra account is gone or disabled, or no longer in the approvers' Entra group. */
+        APPROVER_NOT_LIVE,
         ALREADY_VOTED,
         WRONG_STATE,
         NOT_ALLOWED

@@ -37,10 +37,13 @@ final class PolicyReader {
     static final Duration LONGEST_GRANT = Duration.ofHours(24);
 
     static final List<String> TOP_KEYS = List.of("defaults", "scopes", "groups", "channels", "oncall", "rules",
-            "principals", "users", "custom_roles");
+            "principals", "users", "custom_roles", "oncall_source", "remind_before");
     static final List<String> DEFAULT_KEYS = List.of("max_duration", "request_ttl", "approvals");
     static final List<String> RULE_KEYS = List.of("name", "role", "role_id", "scopes", "requesters", "approvers",
-            "approvals", "max_duration", "request_ttl", "ticket", "channels", "principals");
+            "approvals", "max_duration", "request_ttl", "ticket", "channels", "principals", "auto_approve_if");
+    static final List<String> ONCALL_SOURCE_KEYS = List.of("provider", "schedules", "base_url", "api_key_env", "group");
+    static final List<String> AUTO_APPROVE_KEYS = List.of("oncall", "max_duration");
+    private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
     static final List<String> GROUP_KEYS = List.of("members", "entra_group");
     static final List<String> CHANNEL_KEYS = List.of("slack", "teams");
     static final List<String> PRINCIPAL_KEYS = List.of("object_id", "type", "owners", "display_name");
@@ -62,6 +65,8 @@ final class PolicyReader {
     private final Set<String> declaredGroups = new HashSet<>();
     private final Set<String> declaredPrincipals = new HashSet<>();
     private final Set<String> declaredAliases = new HashSet<>();
+    /** Whether the file has an {@code oncall_source:} (readable or not), for rules that auto-approve on call. */
+    private boolean oncallSourceDeclared;
 
     PolicyReader(String source) {
         this.source = source;
@@ -100,6 +105,9 @@ final class PolicyReader {
                 oncall = ref.strip();
             }
         }
+        oncallSourceDeclared = top.get("oncall_source") != null && !isNull(top.get("oncall_source"));
+        Policy.OnCallSettings oncallSource = readOncallSource(top.get("oncall_source"), groups);
+        Duration remindBefore = readRemindBefore(top.get("remind_before"));
         List<Policy.Rule> rules = List.of();
         Node rulesNode = top.get("rules");
         if (rulesNode == null) {
@@ -113,7 +121,8 @@ final class PolicyReader {
             errors.sort(java.util.Comparator.comparingInt(Finding::line).thenComparingInt(Finding::column));
             return new PolicyLoader.Result(null, errors);
         }
-        Policy policy = new Policy(defaults, aliases, groups, channels, oncall, rules, principals, users);
+        Policy policy = new Policy(defaults, aliases, groups, channels, oncall, rules, principals, users, oncallSource,
+                remindBefore);
         return new PolicyLoader.Result(new PolicyFile(source, policy, customRoles, lines), List.of());
     }
 
@@ -607,12 +616,164 @@ final class PolicyReader {
             }
         }
 
+        Duration ruleMax = max != null ? max : defaults.maxDuration();
+        Policy.OnCallApproval oncallApproval = readAutoApprove(f.get("auto_approve_if"), where, path, ruleMax);
+
         if (errors.size() > before || role == null) {
             return null;
         }
         return new Policy.Rule(name, role, scopes, requesters, approvers, approvals,
-                max != null ? max : defaults.maxDuration(), ttl != null ? ttl : defaults.requestTtl(), ticket,
-                ruleChannels, rulePrincipals, line(node));
+                ruleMax, ttl != null ? ttl : defaults.requestTtl(), ticket,
+                ruleChannels, rulePrincipals, line(node), oncallApproval);
+    }
+
+    /** {@code oncall_source:}: the provider, its schedules, and where its API and key are. */
+    private Policy.OnCallSettings readOncallSource(Node node, Map<String, Policy.Group> groups) {
+        if (node == null || isNull(node)) {
+            return null;
+        }
+        String example = " e.g. `oncall_source: { provider: pagerduty, schedules: [PI7DH85] }`";
+        Fields f = fields(node, "oncall_source", "key", ONCALL_SOURCE_KEYS);
+        if (f == null) {
+            return null;
+        }
+        int before = errors.size();
+        Policy.OnCallProvider provider = null;
+        Node providerNode = f.get("provider");
+        String typed = providerNode == null ? null : scalar(providerNode, "oncall_source: provider");
+        if (providerNode == null) {
+            error(node, "oncall_source has no `provider`; say where jitbot asks who is on call: `pagerduty` or "
+                    + "`opsgenie`," + example + ".");
+        } else if (typed != null) {
+            for (Policy.OnCallProvider p : Policy.OnCallProvider.values()) {
+                if (p.key().equalsIgnoreCase(typed)) {
+                    provider = p;
+                }
+            }
+            if (provider == null) {
+                error(providerNode, "oncall_source: provider `" + typed + "` is not one jitbot can ask; write "
+                        + "`pagerduty` or `opsgenie`.");
+            }
+        }
+        List<String> schedules = strings(f.get("schedules"), "oncall_source: schedules", "oncall_source.schedules");
+        if (schedules == null || schedules.isEmpty() || schedules.stream().anyMatch(String::isBlank)) {
+            error(f.get("schedules") != null ? f.get("schedules") : node, "oncall_source needs `schedules`: the ids "
+                    + "of the schedules whose on-call people count," + example + ".");
+        }
+        String baseUrl = optionalScalar(f.get("base_url"), "oncall_source: base_url");
+        if (baseUrl != null) {
+            try {
+                java.net.URI uri = new java.net.URI(baseUrl);
+                if (uri.getHost() == null || !("https".equalsIgnoreCase(uri.getScheme())
+                        || "http".equalsIgnoreCase(uri.getScheme()))) {
+                    throw new java.net.URISyntaxException(baseUrl, "no scheme or host");
+                }
+            } catch (java.net.URISyntaxException e) {
+                error(f.get("base_url"), "oncall_source: base_url `" + baseUrl + "` is not an http(s) URL; write e.g. "
+                        + "`https://api.eu.opsgenie.com`, or leave it out for the provider's public API.");
+            }
+        }
+        String keyEnv = optionalScalar(f.get("api_key_env"), "oncall_source: api_key_env");
+        if (keyEnv != null && !ENV_NAME.matcher(keyEnv).matches()) {
+            // Never echo it: a value that is not a variable name may well be the key itself.
+            error(f.get("api_key_env"), "oncall_source: api_key_env must name an environment variable (letters, "
+                    + "digits and `_`, e.g. `JITBOT_PAGERDUTY_API_KEY`) that holds the key; never put the key "
+                    + "itself in policy.yaml.");
+        }
+        String group = optionalScalar(f.get("group"), "oncall_source: group");
+        if (group != null && !groups.containsKey(group) && !declaredGroups.contains(group)) {
+            error(f.get("group"), "oncall_source: group `" + group + "` is not under `groups:`"
+                    + suggestion(group, groups.keySet()) + "; name the group whose members the on-call "
+                    + "schedule adds to (often `oncall`), or leave it out.");
+        }
+        if (errors.size() > before || provider == null) {
+            return null;
+        }
+        return new Policy.OnCallSettings(provider, schedules, baseUrl, keyEnv != null ? keyEnv
+                : provider.defaultKeyEnv(), group);
+    }
+
+    /** {@code remind_before:}: how long before expiry the requester is reminded; {@code off} or 0 for never. */
+    private Duration readRemindBefore(Node node) {
+        if (node == null || isNull(node)) {
+            return Policy.DEFAULT_REMIND_BEFORE;
+        }
+        String s = scalar(node, "remind_before");
+        if (s == null) {
+            return Policy.DEFAULT_REMIND_BEFORE;
+        }
+        lines.put("remind_before", line(node));
+        if (s.equalsIgnoreCase("off") || s.equals("0") || s.equalsIgnoreCase("false")) {
+            return Duration.ZERO;
+        }
+        Parsed<Duration> d = Durations.parse(s);
+        if (!d.isOk()) {
+            error(node, "remind_before \"" + s + "\" is not a duration; write e.g. `remind_before: 10m`, or `off` "
+                    + "for no reminders.");
+            return Policy.DEFAULT_REMIND_BEFORE;
+        }
+        if (d.orThrow().compareTo(Duration.ofHours(2)) > 0) {
+            error(node, "remind_before " + Durations.compact(d.orThrow()) + " is longer than 2h; a reminder that early "
+                    + "is noise. Write e.g. `remind_before: 10m`.");
+        }
+        return d.orThrow();
+    }
+
+    /** A rule's {@code auto_approve_if: oncall}, or {@code { oncall: true, max_duration: 1h }} with its own cap. */
+    private Policy.OnCallApproval readAutoApprove(Node node, String where, String path, Duration ruleMax) {
+        if (node == null || isNull(node)) {
+            return null;
+        }
+        lines.put(path + ".auto_approve_if", line(node));
+        String forms = "write `auto_approve_if: oncall`, or `auto_approve_if: { oncall: true, max_duration: 1h }` "
+                + "to cap how long it grants without a vote";
+        Duration cap = ruleMax;
+        if (node instanceof MappingNode) {
+            Fields f = fields(node, where + ": auto_approve_if", "key", AUTO_APPROVE_KEYS);
+            if (f == null) {
+                return null;
+            }
+            String on = f.get("oncall") == null ? null : scalar(f.get("oncall"), where + ": auto_approve_if: oncall");
+            if (f.get("oncall") == null) {
+                error(node, where + ": auto_approve_if names no condition; " + forms + ".");
+                return null;
+            }
+            if (on == null) {
+                return null;
+            }
+            if (!on.equalsIgnoreCase("true") && !on.equalsIgnoreCase("yes")) {
+                error(f.get("oncall"), where + ": auto_approve_if: oncall `" + on + "` must be `true`; to switch "
+                        + "on-call approval off, remove `auto_approve_if`.");
+                return null;
+            }
+            Duration own = maxDuration(f.get("max_duration"), where + ": auto_approve_if",
+                    path + ".auto_approve_if.max_duration");
+            if (own != null && own.compareTo(ruleMax) > 0) {
+                error(f.get("max_duration"), where + ": auto_approve_if: max_duration " + Durations.compact(own)
+                        + " is longer than the rule's max_duration " + Durations.compact(ruleMax) + "; lower it to "
+                        + Durations.compact(ruleMax) + " or less.");
+                return null;
+            }
+            if (own != null) {
+                cap = own;
+            }
+        } else {
+            String s = scalar(node, where + ": auto_approve_if");
+            if (s == null) {
+                return null;
+            }
+            if (!s.equalsIgnoreCase("oncall")) {
+                error(node, where + ": auto_approve_if `" + s + "` is not a condition jitbot knows; the only one is "
+                        + "`oncall`: " + forms + ".");
+                return null;
+            }
+        }
+        if (!oncallSourceDeclared) {
+            error(node, where + ": auto_approve_if: oncall needs an `oncall_source:` saying which PagerDuty or "
+                    + "Opsgenie schedules count, e.g. `oncall_source: { provider: pagerduty, schedules: [PI7DH85] }`.");
+            return null;
+        }
+        return new Policy.OnCallApproval(cap);
     }
 
     // ---- values -------------------------------------------------------------------------------------------

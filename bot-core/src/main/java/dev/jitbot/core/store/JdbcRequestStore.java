@@ -44,7 +44,7 @@ public final class JdbcRequestStore implements RequestStore {
             "principal_id", "principal_type", "principal_name", "role_name", "role_definition_id", "scope_id",
             "scope_label", "duration", "justification", "ticket", "rule_name", "approvals_needed", "votes_json",
             "created_at", "decide_by", "activated_at", "expires_at", "ended_at", "end_reason", "ended_by_json", "note",
-            "assignment_id", "extension_json", "revoke_attempts", "overdue_alerted", "open_key");
+            "assignment_id", "extension_json", "revoke_attempts", "overdue_alerted", "open_key", "auto_approval");
 
     private static final String INSERT = "INSERT INTO access_requests (id, " + String.join(", ", COLUMNS)
             + ") VALUES (?" + ", ?".repeat(COLUMNS.size()) + ")";
@@ -303,6 +303,7 @@ public final class JdbcRequestStore implements RequestStore {
         ps.setInt(i++, r.revokeAttempts());
         ps.setBoolean(i++, r.overdueAlerted());
         Sql.setString(ps, i++, openKey(r));
+        Sql.setString(ps, i++, r.autoApproval());
         return i;
     }
 
@@ -339,6 +340,7 @@ public final class JdbcRequestStore implements RequestStore {
                 rs.getString("assignment_id"),
                 RowJson.extension(rs.getString("extension_json")),
                 rs.getInt("revoke_attempts"),
-                rs.getBoolean("overdue_alerted"));
+                rs.getBoolean("overdue_alerted"),
+                rs.getString("auto_approval"));
     }
 }

@@ -54,6 +54,15 @@ class GraphDirectoryIT {
         fakes.wm.stubFor(get(urlPathEqualTo("/v1.0/users/" + email)).willReturn(json(200, "{\"id\":\"" + id
                 + "\",\"displayName\":\"" + name + "\",\"userPrincipalName\":\"" + email + "\",\"mail\":\"" + email
                 + "\"}")));
+        account(id, name, true);
+    }
+
+    /** What Graph says of the account's state when asked by object id with $select=accountEnabled. */
+    private static void account(String id, String name, boolean enabled) {
+        fakes.wm.stubFor(get(urlPathEqualTo("/v1.0/users/" + id)).withQueryParam("$select", containing("accountEnabled"))
+                .willReturn(json(200, "{\"@odata.context\":\"https://graph.microsoft.com/v1.0/$metadata#users(id,"
+                        + "displayName,accountEnabled)/$entity\",\"id\":\"" + id + "\",\"displayName\":\"" + name
+                        + "\",\"accountEnabled\":" + enabled + "}")));
     }
 
     private static void noUser(String email) {
@@ -208,6 +217,64 @@ class GraphDirectoryIT {
             assertThat(refused).isInstanceOf(Outcome.Refused.class);
             assertThat(core.store.find(id).orElseThrow().state()).isEqualTo(State.PENDING);
             assertThat(provider.grants).isEmpty();
+        }
+
+        @Test
+        void disabledApprover_clickIsRefusedAuditedAndGrantsNothing() {
+            Outcome requested = core.service.handle(TestPolicies.ALICE,
+                    "request Contributor on rg-payments for 45m because INC-4411 hotfix");
+            var id = ((Outcome.Requested) requested).request().id();
+            account(ERIN_ID, "Erin", false);
+
+            Outcome refused = core.service.approve(TestPolicies.ERIN, id);
+
+            assertThat(refused).isInstanceOf(Outcome.Refused.class);
+            assertThat(((Outcome.Refused) refused).refusal().reason()).isEqualTo(Refusal.Reason.APPROVER_NOT_LIVE);
+            assertThat(((Outcome.Refused) refused).message()).isEqualTo("Your Entra account (Erin) is disabled, so "
+                    + "your approval of " + id + " does not count. Ask another approver, or your Entra admin if this "
+                    + "is wrong.");
+            assertThat(core.store.find(id).orElseThrow().state()).isEqualTo(State.PENDING);
+            assertThat(core.store.find(id).orElseThrow().votes()).isEmpty();
+            assertThat(provider.grants).isEmpty();
+            assertThat(core.audit.forRequest(id)).anySatisfy(e -> {
+                assertThat(e.action()).isEqualTo("approve-refused");
+                assertThat(e.actor()).isEqualTo("erin@contoso.com");
+                assertThat(e.details()).contains("identity not live: Your Entra account (Erin) is disabled");
+            });
+            fakes.wm.verify(getRequestedFor(urlPathEqualTo("/v1.0/users/" + ERIN_ID))
+                    .withQueryParam("$select", containing("accountEnabled")));
+        }
+
+        @Test
+        void approverRemovedFromTheEntraGroup_isRefusedWithinAMinuteThoughMembershipIsCachedLonger() {
+            Outcome requested = core.service.handle(TestPolicies.ALICE,
+                    "request Contributor on rg-payments for 45m because INC-4411 hotfix");
+            var id = ((Outcome.Requested) requested).request().id();
+            assertThat(core.service.canApprove(TestPolicies.ERIN, core.store.find(id).orElseThrow())).isTrue();
+            fakes.wm.stubFor(post(urlPathEqualTo("/v1.0/directoryObjects/" + ERIN_ID + "/checkMemberGroups"))
+                    .willReturn(json(200, "{\"value\":[]}")));
+            clock.advance(Duration.ofSeconds(61));
+
+            Outcome refused = core.service.approve(TestPolicies.ERIN, id);
+
+            assertThat(refused).isInstanceOf(Outcome.Refused.class);
+            assertThat(((Outcome.Refused) refused).message()).startsWith("Entra no longer lists you in leads");
+            assertThat(provider.grants).isEmpty();
+            assertThat(core.audit.actions(id)).contains("approve-refused");
+        }
+
+        @Test
+        void disabledApprover_mayNotDenyEither() {
+            Outcome requested = core.service.handle(TestPolicies.ALICE,
+                    "request Contributor on rg-payments for 45m because INC-4411 hotfix");
+            var id = ((Outcome.Requested) requested).request().id();
+            account(ERIN_ID, "Erin", false);
+
+            Outcome refused = core.service.deny(TestPolicies.ERIN, id, "no");
+
+            assertThat(refused).isInstanceOf(Outcome.Refused.class);
+            assertThat(core.store.find(id).orElseThrow().state()).isEqualTo(State.PENDING);
+            assertThat(core.audit.actions(id)).contains("deny-refused");
         }
 
         @Test

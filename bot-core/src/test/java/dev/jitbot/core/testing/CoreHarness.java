@@ -32,6 +32,7 @@ public final class CoreHarness {
     public final Outbox outbox;
     public final RecordingAccessProvider provider = new RecordingAccessProvider();
     public final FakeDirectory directory = new FakeDirectory();
+    public final FakeOnCall oncall = new FakeOnCall();
     public final RecordingNotifier slack = new RecordingNotifier(Platform.SLACK);
     public final ManualScheduler scheduler = new ManualScheduler(clock);
     public final Notifications notifications;
@@ -45,6 +46,11 @@ public final class CoreHarness {
         this(new InMemoryRequestStore(), new InMemoryAuditLog());
     }
 
+    /** The core asking {@code oncallSource} (a real HTTP client against a fake service) who is on call. */
+    public CoreHarness(dev.jitbot.core.app.OnCallSource oncallSource) {
+        this(new InMemoryRequestStore(), new InMemoryAuditLog(), null, oncallSource);
+    }
+
     /** The core on the given store and audit log, with an in-memory outbox over them. */
     public CoreHarness(RequestStore store, AuditLog audit) {
         this(store, audit, null);
@@ -52,6 +58,10 @@ public final class CoreHarness {
 
     /** The core on the given store, audit log and outbox (the JDBC ones in contract tests). */
     public CoreHarness(RequestStore store, AuditLog audit, Outbox outbox) {
+        this(store, audit, outbox, null);
+    }
+
+    private CoreHarness(RequestStore store, AuditLog audit, Outbox outbox, dev.jitbot.core.app.OnCallSource source) {
         this.store = store;
         this.audit = audit;
         this.memoryAudit = audit instanceof InMemoryAuditLog m ? m : null;
@@ -62,7 +72,7 @@ public final class CoreHarness {
         this.expiry = new ExpiryService(policy::get, store, this.outbox, notifications, scheduler, clock);
         this.scheduler.bind(expiry);
         this.service = new AccessService(policy::get, store, this.outbox, audit, provider, directory, notifications, scheduler,
-                clock, new Random(42));
+                clock, new Random(42), source != null ? source : oncall);
         this.sync = new SyncWork(this.outbox, work, limiter, clock);
     }
 

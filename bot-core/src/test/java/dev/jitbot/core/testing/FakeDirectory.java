@@ -18,6 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class FakeDirectory implements Directory {
 
     private final Set<String> missing = ConcurrentHashMap.newKeySet();
+    private final Set<String> disabled = ConcurrentHashMap.newKeySet();
     private final Map<String, Set<String>> groups = new ConcurrentHashMap<>();
     private final Map<String, Principal> servicePrincipals = new ConcurrentHashMap<>();
 
@@ -29,6 +30,27 @@ public final class FakeDirectory implements Directory {
     public FakeDirectory without(String email) {
         missing.add(email.toLowerCase());
         return this;
+    }
+
+    /** Keeps the account of {@code email} but switches it off ({@code accountEnabled: false}). */
+    public FakeDirectory disable(String email) {
+        disabled.add(email.toLowerCase());
+        return this;
+    }
+
+    /** Takes the user with {@code email} out of the Entra group. */
+    public FakeDirectory remove(String groupObjectId, String email) {
+        groups.getOrDefault(groupObjectId, ConcurrentHashMap.newKeySet()).remove(objectIdOf(email));
+        return this;
+    }
+
+    @Override
+    public java.util.Optional<String> whyNotLive(ChatUser user) {
+        if (user.email() != null && disabled.contains(user.email())) {
+            return java.util.Optional.of("Your Entra account (" + user.email() + ") is disabled");
+        }
+        Parsed<Principal> p = user(user);
+        return p.isOk() ? java.util.Optional.empty() : java.util.Optional.of(p.reason().replaceAll(";.*$", ""));
     }
 
     /** Makes the user with {@code email} a member of the Entra group. */

@@ -58,6 +58,12 @@ public final class RecordingNotifier implements ChatNotifier {
         said.add(new Said("dm:" + user.id(), text));
     }
 
+    /** Recorded as said to {@code remind:<user id>}, with the request id and expiry it was about. */
+    @Override
+    public void remind(ChatUser user, AccessRequest request, String text) {
+        said.add(new Said("remind:" + user.id(), text));
+    }
+
     @Override
     public void postToChannel(String channelId, String text) {
         said.add(new Said("channel:" + channelId, text));

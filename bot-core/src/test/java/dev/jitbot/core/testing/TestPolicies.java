@@ -68,4 +68,19 @@ public final class TestPolicies {
                 Map.of("rg-payments", RG_PAYMENTS, "sub-prod", SUB_PROD), groups, channels, "oncall", rules,
                 principals, Map.of());
     }
+
+    /**
+     * {@code base} with an {@code oncall_source} of {@code provider} at {@code baseUrl} (null: its public API) naming
+     * {@code schedules}, and rule {@code rule} saying {@code auto_approve_if: { oncall: true, max_duration: cap }}.
+     */
+    public static Policy withOnCall(Policy base, Policy.OnCallProvider provider, String baseUrl, String rule,
+                                    Duration cap, String... schedules) {
+        List<Policy.Rule> rules = base.rules().stream().map(r -> !r.name().equals(rule) ? r
+                : new Policy.Rule(r.name(), r.role(), r.scopes(), r.requesters(), r.approvers(), r.approvals(),
+                r.maxDuration(), r.requestTtl(), r.ticket(), r.channels(), r.principals(), r.line(),
+                new Policy.OnCallApproval(cap))).toList();
+        return new Policy(base.defaults(), base.scopeAliases(), base.groups(), base.channels(), base.oncallGroup(),
+                rules, base.principals(), base.users(), new Policy.OnCallSettings(provider, List.of(schedules), baseUrl,
+                provider.defaultKeyEnv(), null), base.remindBefore());
+    }
 }
