@@ -43,11 +43,30 @@ public final class Membership {
                         return true;
                     }
                 }
+            } else if (isWorkloadRef(ref)) {
+                if (isWorkload(user, p, ref.strip().substring(Policy.WORKLOAD_PREFIX.length()))) {
+                    return true;
+                }
             } else if (matchesPerson(user, ref)) {
                 return true;
             }
         }
         return false;
+    }
+
+    static boolean isWorkloadRef(String ref) {
+        return ref.strip().toLowerCase(Locale.ROOT).startsWith(Policy.WORKLOAD_PREFIX);
+    }
+
+    /**
+     * True when {@code user} is the workload {@code alias} itself, calling the API with its own token: only an
+     * {@code API} caller whose Entra object id is the one policy gives the alias.
+     */
+    static boolean isWorkload(ChatUser user, Policy p, String alias) {
+        return user.platform() == dev.jitbot.core.domain.Platform.API && user.aadObjectId() != null
+                && p.principal(alias).map(n -> !alias.strip().isEmpty()
+                        && n.alias().equalsIgnoreCase(alias.strip())
+                        && n.principal().objectId().equals(user.aadObjectId())).orElse(false);
     }
 
     /** True when {@code user} is in the policy's on-call group. */

@@ -10,6 +10,7 @@ import dev.jitbot.core.domain.State;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
@@ -134,6 +135,13 @@ public final class WorkHandlers {
         }
     }
 
+    /** The owners policy lists for the workload {@code r} grants to. */
+    private List<String> owners(AccessRequest r) {
+        return policy.get().principal(r.principal().objectId())
+                .filter(n -> n.principal().objectId().equals(r.principal().objectId()))
+                .map(n -> n.owners().stream().sorted().toList()).orElse(List.of());
+    }
+
     private void confirmGrant(WorkItem item, AccessRequest r, String assignmentId) {
         for (int i = 0; i < CAS_ATTEMPTS; i++) {
             AccessRequest cur = store.find(r.id()).orElseThrow();
@@ -146,6 +154,9 @@ public final class WorkHandlers {
                                 + " until " + active.expiresAt()))
                         .then(notifications.refresh(active))
                         .then(notifications.tell(active.requester(), active, Phrases.granted(active)))
+                        .then(active.requester().platform() == dev.jitbot.core.domain.Platform.API
+                                ? notifications.tellOwners(owners(active), active, Phrases.grantedToOwners(active))
+                                : List.<Work>of())
                         .build();
                 Outbox.Commit c = outbox.complete(item, change, null, at);
                 if (c == Outbox.Commit.DONE) {

@@ -25,6 +25,11 @@ public record Policy(
         Map<String, NonHuman> principals,
         Map<String, UserEntry> users) {
 
+    /** In a rule's {@code approvers:}: the owners of the workload the request grants to. */
+    public static final String OWNERS = "owners";
+    /** In a rule's {@code requesters:}: a workload that may ask for itself, e.g. {@code principal:deploy-pipeline}. */
+    public static final String WORKLOAD_PREFIX = "principal:";
+
     public Policy {
         Objects.requireNonNull(defaults, "defaults");
         scopeAliases = Map.copyOf(lowerKeys(scopeAliases));
