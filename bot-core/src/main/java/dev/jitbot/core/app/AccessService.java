@@ -217,7 +217,8 @@ public final class AccessService {
         final String alias = principalAlias;
         List<Policy.Rule> eligible = covering.stream()
                 .filter(r -> mayRequest(actor, r, alias))
-                .filter(r -> alias == null || r.allowsPrincipal(alias))
+                // A workload asking for itself was matched by name above; `*` is for owners asking from chat.
+                .filter(r -> alias == null || actor.platform() == Platform.API || r.allowsPrincipal(alias))
                 .sorted(Comparator.comparingInt(Policy.Rule::approvals)
                         .thenComparing(Policy.Rule::maxDuration, Comparator.reverseOrder()))
                 .toList();
