@@ -30,6 +30,8 @@ final class HttpServer implements AutoCloseable {
 
     static final String SLACK_PATH = "/slack/events";
     static final String TEAMS_PATH = "/api/messages";
+    /** The automation API; mounted only when JITBOT_API_AUDIENCE is set, so without it {@code /api/v1} is 404. */
+    static final String API_PATH = "/api/v1/*";
 
     private final Server server;
     private final ServletContextHandler context;

@@ -7,13 +7,15 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * {@code java -jar jitbot.jar <command>}: serve, console, check, grants, reconcile, audit, bench. Exit codes: 0 done,
+ * {@code java -jar jitbot.jar <command>}: serve, console, check, grants, reconcile, audit, bench, request, release.
+ * Exit codes: 0 done,
  * 1 failed, 2 refused (bad configuration, policy or usage).
  */
 @Command(name = "jitbot", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Just-in-time Azure access from Slack and Teams.",
         subcommands = {ServeCommand.class, ConsoleCommand.class, CheckCommand.class, GrantsCommand.class,
-                ReconcileCommand.class, AuditCommand.class, BenchCommand.class, ScanCommand.class, ReviewCommand.class})
+                ReconcileCommand.class, AuditCommand.class, BenchCommand.class, ScanCommand.class, ReviewCommand.class,
+                ClientCommands.Request.class, ClientCommands.Release.class})
 public final class Main implements Runnable {
 
     /** Exit code for refused configuration, policy or usage. */

@@ -217,4 +217,20 @@ final class Pieces {
             return graph.isMember(principal, groupObjectId);
         }
     }
+
+    /** The automation API servlet on the core, with its OpenAPI document filled in for this deployment. */
+    static jakarta.servlet.http.HttpServlet api(dev.jitbot.deploy.api.EntraTokens.Settings settings, Core core,
+                                                  java.time.Clock clock) throws java.io.IOException {
+        String doc;
+        try (java.io.InputStream in = Pieces.class.getResourceAsStream("/api/openapi.json")) {
+            doc = new String(java.util.Objects.requireNonNull(in, "openapi.json").readAllBytes(),
+                    java.nio.charset.StandardCharsets.UTF_8);
+        }
+        doc = doc.replace("{{AUDIENCE}}", settings.audience())
+                .replace("{{TOKEN_URL}}", settings.authorityHost() + "/" + settings.tenant() + "/oauth2/v2.0/token")
+                .replace("{{ROLE}}", settings.role());
+        dev.jitbot.deploy.api.EntraTokens tokens = new dev.jitbot.deploy.api.EntraTokens(settings,
+                java.net.http.HttpClient.newBuilder().connectTimeout(java.time.Duration.ofSeconds(10)).build(), clock);
+        return new dev.jitbot.deploy.api.ApiServlet(core.service, core.audit, tokens, clock, doc);
+    }
 }

@@ -55,6 +55,11 @@ final class ServeCommand extends Main.Env implements java.util.concurrent.Callab
         if (config.teams().enabled()) {
             http.mount(HttpServer.TEAMS_PATH, teamsEndpoint);
         }
+        java.util.Optional<dev.jitbot.deploy.api.EntraTokens.Settings> api = ApiConfig.from(env);
+        LateServlet apiEndpoint = new LateServlet("The jitbot API");
+        if (api.isPresent()) {
+            http.mount(HttpServer.API_PATH, apiEndpoint);
+        }
         http.start();
         log.info("listening on port {}; /readyz answers 503 until the database and scheduler are up", http.port());
 
@@ -86,6 +91,11 @@ final class ServeCommand extends Main.Env implements java.util.concurrent.Callab
                 (chat.slack() ? slackEndpoint : teamsEndpoint).become(chat.servlet());
             }
             chat.start();
+        }
+        if (api.isPresent()) {
+            apiEndpoint.become(Pieces.api(api.get(), core, clock));
+            log.info("API on at {} for audience {} (tenant {})", HttpServer.API_PATH, api.get().audience(),
+                    api.get().tenant());
         }
         // Closed before the chat modules: the workers stop delivering before the notifiers go away.
         closing.add(core);

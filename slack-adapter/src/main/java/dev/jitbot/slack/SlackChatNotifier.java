@@ -35,7 +35,7 @@ final class SlackChatNotifier implements ChatNotifier {
      * and restarts, rather than dropping every message sent in the meantime.
      */
     static final Set<String> PERMANENT = Set.of("channel_not_found", "not_in_channel", "is_archived",
-            "user_not_found", "user_disabled", "cannot_dm_bot", "message_not_found", "cant_update_message",
+            "user_not_found", "users_not_found", "user_disabled", "cannot_dm_bot", "message_not_found", "cant_update_message",
             "msg_too_long", "invalid_blocks", "too_many_attachments", "restricted_action",
             "restricted_action_read_only_channel", "restricted_action_thread_only_channel");
 
@@ -90,9 +90,18 @@ final class SlackChatNotifier implements ChatNotifier {
         if (user.platform() != Platform.SLACK) {
             return;
         }
+        String to = user.id();
+        if (to.contains("@")) {
+            String email = to;
+            // A workload's owner named in policy by email only: Slack finds the person (users:read.email).
+            // users_not_found is permanent: the work item ends with the log line rather than retrying forever.
+            var found = once("users.lookupByEmail (owner to tell)", () -> client.usersLookupByEmail(q -> q.email(email)));
+            to = found.getUser().getId();
+        }
+        String channel = to;
         // A user id as channel posts into the app's DM with that person (the Messages tab of App Home).
-        once("chat.postMessage (direct message to " + user.id() + ")", () -> client.chatPostMessage(q -> q
-                .channel(user.id()).text(mrkdwn)));
+        once("chat.postMessage (direct message to " + channel + ")", () -> client.chatPostMessage(q -> q
+                .channel(channel).text(mrkdwn)));
     }
 
     @Override

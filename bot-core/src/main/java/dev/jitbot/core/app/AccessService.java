@@ -202,7 +202,25 @@ public final class AccessService {
         // Who gets the role: the requester, or a non-human identity the requester owns.
         Principal principal;
         String principalAlias = null;
-        if (cmd.principal() != null) {
+        if (actor.platform() == Platform.API) {
+            // A workload asking with its own token: it may only ask for itself, and only if policy knows it.
+            Optional<Policy.NonHuman> self = p.principal(actor.aadObjectId());
+            if (self.isEmpty()) {
+                return new Outcome.Refused(Reason.UNKNOWN_PRINCIPAL, "The caller (object id " + actor.aadObjectId()
+                        + ") is not under `principals:` in policy.yaml. Add it there with its owners, e.g. `"
+                        + "my-pipeline: { object_id: " + actor.aadObjectId() + ", type: ServicePrincipal, owners: "
+                        + "[you@contoso.com] }`, and list `principal:my-pipeline` in the `requesters:` of the rule "
+                        + "for " + roleName + " on " + label + ".");
+            }
+            if (cmd.principal() != null && p.principal(cmd.principal())
+                    .filter(n -> n.alias().equals(self.get().alias())).isEmpty()) {
+                return new Outcome.Refused(Reason.NOT_ALLOWED, "A workload can only ask for itself; leave out "
+                        + "`principal` (or give `" + self.get().alias() + "`). Its owners can ask for other "
+                        + "identities from chat with `as <principal>`.");
+            }
+            principal = self.get().principal();
+            principalAlias = self.get().alias();
+        } else if (cmd.principal() != null) {
             Optional<Policy.NonHuman> nonHuman = p.principal(cmd.principal());
             if (nonHuman.isEmpty()) {
                 return new Outcome.Refused(Reason.UNKNOWN_PRINCIPAL, "`" + cmd.principal() + "` is not a principal "
@@ -225,11 +243,18 @@ public final class AccessService {
 
         final String alias = principalAlias;
         List<Policy.Rule> eligible = covering.stream()
-                .filter(r -> membership.isIn(actor, r.requesters()))
-                .filter(r -> alias == null || r.allowsPrincipal(alias))
+                .filter(r -> mayRequest(actor, r, alias))
+                // A workload asking for itself was matched by name above; `*` is for owners asking from chat.
+                .filter(r -> alias == null || actor.platform() == Platform.API || r.allowsPrincipal(alias))
                 .sorted(Comparator.comparingInt(Policy.Rule::approvals)
                         .thenComparing(Policy.Rule::maxDuration, Comparator.reverseOrder()))
                 .toList();
+        if (eligible.isEmpty() && actor.platform() == Platform.API) {
+            return new Outcome.Refused(Reason.NOT_ELIGIBLE, alias + " may not ask for " + roleName + " on " + label
+                    + " itself: rule \"" + covering.get(0).name() + "\" allows " + String.join(", ",
+                    covering.get(0).requesters()) + ". Add `principal:" + alias + "` to its `requesters:` in "
+                    + "policy.yaml, or have an owner ask from chat with `as " + alias + "`.");
+        }
         if (eligible.isEmpty() && alias != null) {
             Optional<Policy.Rule> peopleOnly = covering.stream()
                     .filter(r -> membership.isIn(actor, r.requesters())).findFirst();
@@ -332,6 +357,8 @@ public final class AccessService {
                                 + Durations.format(chosen.oncallApproval().maxDuration()) + ")"
                         : "auto-approved by rule \"" + chosen.name() + "\" (approvals: 0)"))
                         .then(Work.activate(filed.id()));
+            } else if (actor.platform() == Platform.API) {
+                change.then(notifications.tellOwners(ownersOf(p, filed), filed, Phrases.awaitingOwners(filed)));
             } else {
                 change.then(notifications.tell(actor, filed, Phrases.awaiting(filed)));
             }
@@ -354,6 +381,58 @@ public final class AccessService {
             }
         }
         throw new IllegalStateException("could not allocate a request id");
+    }
+
+    /**
+     * True when {@code actor} may file under {@code rule}: it lists them in {@code requesters:}; or {@code actor} is
+     * the workload {@code alias} calling the API itself and the rule names it in {@code principals:} (not by {@code *},
+     * which means "any workload the requester owns").
+     */
+    private boolean mayRequest(ChatUser actor, Policy.Rule rule, String alias) {
+        if (membership.isIn(actor, rule.requesters())) {
+            return true;
+        }
+        return actor.platform() == Platform.API && alias != null
+                && rule.principals().stream().anyMatch(x -> x.equalsIgnoreCase(alias))
+                && Membership.isWorkload(actor, policy.get(), alias);
+    }
+
+    /**
+     * The caller of {@code /api/v1} with the Entra object id of its token, named as policy knows it: the workload's
+     * alias and its owners, so cards and the audit log show whose identity asked.
+     */
+    public ChatUser workloadCaller(String objectId) {
+        Objects.requireNonNull(objectId, "objectId");
+        String oid = objectId.strip().toLowerCase(Locale.ROOT);
+        String name = policy.get().principal(oid).filter(n -> n.principal().objectId().equals(oid))
+                .map(n -> n.alias() + " (owned by " + String.join(", ", n.owners().stream().sorted().toList()) + ")")
+                .orElse(oid);
+        return new ChatUser(Platform.API, oid, name, null, oid);
+    }
+
+    /** The owners of the workload a request grants to (empty for people or a workload policy no longer lists). */
+    private static List<String> ownersOf(Policy p, AccessRequest r) {
+        if (!r.onBehalf()) {
+            return List.of();
+        }
+        return p.principal(r.principal().objectId()).filter(n -> n.principal().objectId()
+                        .equals(r.principal().objectId()))
+                .map(n -> n.owners().stream().sorted().toList()).orElse(List.of());
+    }
+
+    /** True when the rule's {@code approvers:} says {@code owners} and {@code user} owns the request's workload. */
+    private boolean approvesAsOwner(ChatUser user, Policy.Rule rule, AccessRequest r) {
+        if (rule.approvers().stream().noneMatch(a -> a.strip().equalsIgnoreCase(Policy.OWNERS)) || !r.onBehalf()) {
+            return false;
+        }
+        return policy.get().principal(r.principal().objectId())
+                .filter(n -> n.principal().objectId().equals(r.principal().objectId()))
+                .map(n -> n.ownedBy(user)).orElse(false);
+    }
+
+
+    private boolean isApprover(ChatUser user, Policy.Rule rule, AccessRequest r) {
+        return membership.isIn(user, rule.approvers()) || approvesAsOwner(user, rule, r);
     }
 
     private static Outcome.Refused alreadyOpen(Principal grantee, AccessRequest o) {
@@ -571,7 +650,7 @@ public final class AccessService {
             return new Outcome.Refused(Reason.NOT_ALLOWED, "The rule \"" + r.ruleName() + "\" that " + r.id()
                     + " was filed under is no longer in the policy, so nobody can " + verb + " it; ask again.");
         }
-        if (!membership.isIn(actor, rule.get().approvers())) {
+        if (!isApprover(actor, rule.get(), r)) {
             if (!canSee(actor, r)) {
                 return unknown(r.id());
             }
@@ -658,7 +737,7 @@ public final class AccessService {
         AccessRequest r = found.get();
         Optional<Policy.Rule> rule = policy.get().rule(r.ruleName());
         boolean allowed = r.requester().samePerson(actor) || membership.isOncall(actor)
-                || (rule.isPresent() && membership.isIn(actor, rule.get().approvers()));
+                || (rule.isPresent() && isApprover(actor, rule.get(), r));
         if (!allowed) {
             if (!canSee(actor, r)) {
                 return unknown(id);
@@ -870,7 +949,7 @@ public final class AccessService {
     public boolean canApprove(ChatUser user, AccessRequest request) {
         Optional<Policy.Rule> rule = policy.get().rule(request.ruleName());
         return rule.isPresent() && !request.requester().samePerson(user)
-                && membership.isIn(user, rule.get().approvers());
+                && isApprover(user, rule.get(), request);
     }
 
     /** Requests waiting for a decision that {@code user} may give (for App Home and personal chat). */
@@ -916,7 +995,7 @@ public final class AccessService {
             return true;
         }
         Optional<Policy.Rule> rule = policy.get().rule(r.ruleName());
-        return rule.isPresent() && membership.isIn(actor, rule.get().approvers());
+        return rule.isPresent() && isApprover(actor, rule.get(), r);
     }
 
     private static Outcome.Refused unknown(RequestId id) {

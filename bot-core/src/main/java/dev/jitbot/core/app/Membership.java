@@ -60,6 +60,10 @@ public final class Membership {
                         return true;
                     }
                 }
+            } else if (isWorkloadRef(ref)) {
+                if (isWorkload(user, p, ref.strip().substring(Policy.WORKLOAD_PREFIX.length()))) {
+                    return true;
+                }
             } else if (matchesPerson(user, ref)) {
                 return true;
             }
@@ -70,6 +74,21 @@ public final class Membership {
     private boolean filledByOncall(Policy p, Policy.Group g, ChatUser user) {
         return oncall != null && p.oncallSource() != null && g.name().equals(p.oncallSource().group())
                 && oncall.check(user) instanceof OnCall.Check.On;
+    }
+
+    static boolean isWorkloadRef(String ref) {
+        return ref.strip().toLowerCase(Locale.ROOT).startsWith(Policy.WORKLOAD_PREFIX);
+    }
+
+    /**
+     * True when {@code user} is the workload {@code alias} itself, calling the API with its own token: only an
+     * {@code API} caller whose Entra object id is the one policy gives the alias.
+     */
+    static boolean isWorkload(ChatUser user, Policy p, String alias) {
+        return user.platform() == dev.jitbot.core.domain.Platform.API && user.aadObjectId() != null
+                && p.principal(alias).map(n -> !alias.strip().isEmpty()
+                        && n.alias().equalsIgnoreCase(alias.strip())
+                        && n.principal().objectId().equals(user.aadObjectId())).orElse(false);
     }
 
     /** True when {@code user} is in the policy's on-call group. */

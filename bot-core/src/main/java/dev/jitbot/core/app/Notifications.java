@@ -88,6 +88,31 @@ public final class Notifications {
                 && current.expiresAt().toString().equals(reminder.text());
     }
 
+    /**
+     * A direct message to each owner of a workload, as policy names them: a chat key ({@code slack:U024BE7LH},
+     * {@code teams:<aadObjectId>}) on that platform; an email on Slack, which finds the person by their email.
+     */
+    public List<Work> tellOwners(Collection<String> owners, AccessRequest r, String text) {
+        List<Work> out = new ArrayList<>();
+        for (String owner : owners) {
+            String o = owner.strip();
+            int colon = o.indexOf(':');
+            if (o.contains("@")) {
+                if (notifier(Platform.SLACK).isPresent()) {
+                    out.add(Work.dm(r.id(), new ChatUser(Platform.SLACK, o, o, o), text));
+                }
+            } else if (colon > 0) {
+                for (Platform p : List.of(Platform.SLACK, Platform.TEAMS)) {
+                    if (o.substring(0, colon).equalsIgnoreCase(p.key()) && notifier(p).isPresent()) {
+                        out.add(Work.dm(r.id(), new ChatUser(p, o.substring(colon + 1), o, null,
+                                p == Platform.TEAMS ? o.substring(colon + 1) : null), text));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
     /** An alert in every channel of the policy on every platform. */
     public List<Work> alert(Collection<Policy.Channel> channels, AccessRequest r, String text) {
         List<Work> out = new ArrayList<>();

@@ -51,6 +51,22 @@ public final class Phrases {
                 + " before " + time(r.decideBy()) + "; cancel with `cancel " + r.id() + "`.";
     }
 
+    /** To a workload's owners when it asked for access itself through the API. */
+    public static String awaitingOwners(AccessRequest r) {
+        return r.requester().displayName() + " asked for " + r.label() + " for " + Durations.format(r.duration())
+                + " as " + r.id() + " (" + r.principal().type().armName() + " " + r.principal().objectId()
+                + "): " + r.justification() + ". It needs " + r.approvalsNeeded() + " approval"
+                + (r.approvalsNeeded() == 1 ? "" : "s") + " before " + time(r.decideBy())
+                + "; approve or deny it on the card.";
+    }
+
+    /** To a workload's owners when the role reached it. */
+    public static String grantedToOwners(AccessRequest r) {
+        return r.label() + " is granted to " + r.requester().displayName() + " until " + time(r.expiresAt()) + " ("
+                + Durations.format(r.duration()) + ", " + r.id() + "). On-call can end it early with `revoke "
+                + r.id() + " <reason>`.";
+    }
+
     public static String approvedSoFar(AccessRequest r, dev.jitbot.core.domain.ChatUser approver) {
         return approver.displayName() + " approved " + r.label() + " (" + r.id() + "): " + r.approvals() + " of "
                 + r.approvalsNeeded() + " approvals so far.";

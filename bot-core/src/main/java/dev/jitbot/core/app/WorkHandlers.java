@@ -141,6 +141,13 @@ public final class WorkHandlers {
         }
     }
 
+    /** The owners policy lists for the workload {@code r} grants to. */
+    private List<String> owners(AccessRequest r) {
+        return policy.get().principal(r.principal().objectId())
+                .filter(n -> n.principal().objectId().equals(r.principal().objectId()))
+                .map(n -> n.owners().stream().sorted().toList()).orElse(List.of());
+    }
+
     private void confirmGrant(WorkItem item, AccessRequest r, String assignmentId) {
         for (int i = 0; i < CAS_ATTEMPTS; i++) {
             AccessRequest cur = store.find(r.id()).orElseThrow();
@@ -154,6 +161,9 @@ public final class WorkHandlers {
                         .then(notifications.refresh(active))
                         .then(notifications.tell(active.requester(), active, Phrases.granted(active)))
                         .then(notifications.remind(active, policy.get().remindBefore()))
+                        .then(active.requester().platform() == dev.jitbot.core.domain.Platform.API
+                                ? notifications.tellOwners(owners(active), active, Phrases.grantedToOwners(active))
+                                : List.<Work>of())
                         .build();
                 Outbox.Commit c = outbox.complete(item, change, null, at);
                 if (c == Outbox.Commit.DONE) {

@@ -38,6 +38,11 @@ public record Policy(
                 DEFAULT_REMIND_BEFORE);
     }
 
+    /** In a rule's {@code approvers:}: the owners of the workload the request grants to. */
+    public static final String OWNERS = "owners";
+    /** In a rule's {@code requesters:}: a workload that may ask for itself, e.g. {@code principal:deploy-pipeline}. */
+    public static final String WORKLOAD_PREFIX = "principal:";
+
     public Policy {
         Objects.requireNonNull(remindBefore, "remindBefore (Duration.ZERO switches reminders off)");
         Objects.requireNonNull(defaults, "defaults");

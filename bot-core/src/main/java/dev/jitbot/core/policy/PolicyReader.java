@@ -1,5 +1,6 @@
 package dev.jitbot.core.policy;
 
+
 import dev.jitbot.core.domain.AzureScope;
 import dev.jitbot.core.domain.Durations;
 import dev.jitbot.core.domain.Parsed;
@@ -888,6 +889,29 @@ final class PolicyReader {
 
     private boolean checkRef(Node at, String what, String ref, Map<String, Policy.Group> groups) {
         String r = ref.strip();
+        if (r.equalsIgnoreCase(Policy.OWNERS) && !groups.containsKey(r) && !declaredGroups.contains(r)) {
+            if (what.endsWith("approvers")) {
+                return true;
+            }
+            error(at, what + ": `owners` means the owners of a workload and only fits `approvers:`; name a group "
+                    + "or a person here.");
+            return false;
+        }
+        if (r.toLowerCase(Locale.ROOT).startsWith(Policy.WORKLOAD_PREFIX)) {
+            String alias = r.substring(Policy.WORKLOAD_PREFIX.length()).strip();
+            if (!what.endsWith("requesters")) {
+                error(at, what + ": `" + r + "` names a workload, which can ask for access but not decide it; "
+                        + "list people or groups here, or `owners` for the workload's owners.");
+                return false;
+            }
+            if (!declaredPrincipals.contains(alias.toLowerCase(Locale.ROOT))) {
+                error(at, what + ": `" + r + "` names no workload under `principals:`; add `" + (alias.isEmpty()
+                        ? "deploy-pipeline" : alias) + ": { object_id: <its Entra object id>, type: ServicePrincipal, "
+                        + "owners: [alice@contoso.com] }` there, or fix the name.");
+                return false;
+            }
+            return true;
+        }
         if (groups.containsKey(r) || declaredGroups.contains(r) || isPerson(r)) {
             return true;
         }
@@ -961,7 +985,10 @@ final class PolicyReader {
         Set<String> people = new HashSet<>();
         for (String ref : refs) {
             Policy.Group g = groups.get(ref);
-            if (g == null) {
+            if (g == null && ref.strip().equalsIgnoreCase(Policy.OWNERS)) {
+                // How many owners a workload has depends on the request.
+                return OptionalInt.empty();
+            } else if (g == null) {
                 people.add(ref.toLowerCase(Locale.ROOT));
             } else if (g.entraGroupId() != null) {
                 return OptionalInt.empty();
