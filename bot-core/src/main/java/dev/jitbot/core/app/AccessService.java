@@ -680,7 +680,9 @@ public final class AccessService {
         String why;
         try {
             why = directory.whyNotLive(actor)
-                    .or(() -> membership.isInNow(actor, rule.approvers(), LIVE_IDENTITY_MAX_AGE) ? Optional.empty()
+                    .or(() -> membership.isInNow(actor, rule.approvers(), LIVE_IDENTITY_MAX_AGE)
+                            // A workload's owners are listed in policy.yaml, not in an Entra group.
+                            || approvesAsOwner(actor, rule, r) ? Optional.empty()
                             : Optional.of("Entra no longer lists you in " + String.join(", ", rule.approvers())))
                     .orElse(null);
         } catch (RuntimeException e) {
