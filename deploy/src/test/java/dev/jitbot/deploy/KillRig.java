@@ -546,7 +546,6 @@ final class KillRig implements AutoCloseable {
                         }
                     }
                 }
-                held.removeIf(lost::containsKey);
                 missing.set("not told yet: " + untold + "; held in Azure: " + held);
                 return untold.isEmpty() && held.isEmpty();
             });
