@@ -29,7 +29,7 @@ class LegacyRowsIT {
             Instant now = Instant.parse("2026-12-01T10:00:00Z");
             AccessRequest escaped = RequestStoreContract.active("JIT-ESC1", now, Duration.ofMinutes(10));
             AccessRequest broken = RequestStoreContract.active("JIT-BAD1", now, Duration.ofMinutes(10));
-            AccessRequest fine = RequestStoreContract.active("JIT-OK01", now, Duration.ofMinutes(10));
+            AccessRequest fine = RequestStoreContract.active("JIT-G00D", now, Duration.ofMinutes(10));
             store.insert(escaped);
             store.insert(broken);
             store.insert(fine);
