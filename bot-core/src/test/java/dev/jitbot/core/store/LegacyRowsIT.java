@@ -34,7 +34,7 @@ class LegacyRowsIT {
             store.insert(broken);
             store.insert(fine);
             String dotted = "/subscriptions/11111111-2222-4333-8444-555555555555/resourceGroups/rg-a/providers/"
-                    + "Microsoft.Storage/storageAccounts/sa1/../../../../../../subscriptions/" + TestPolicies.SUB;
+                    + "Microsoft.Storage/storageAccounts/sa1/../../../../../../../../subscriptions/" + TestPolicies.SUB;
             setScope(db, escaped.id(), dotted);
             setScope(db, broken.id(), "/subscriptions/" + TestPolicies.SUB + "/resourceGroups/rg with space");
 
