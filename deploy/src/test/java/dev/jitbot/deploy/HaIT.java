@@ -56,7 +56,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 class HaIT {
 
     private static final String SUB = "5f0c6a4e-1b2c-4d3e-8f90-a1b2c3d4e5f6";
-    private static final ChatUser ALICE = new ChatUser(Platform.API, "alice", "Alice", "alice@contoso.com");
+    private static final ChatUser ALICE = new ChatUser(Platform.CLI, "alice", "Alice", "alice@contoso.com");
     /** Quartz's default cluster check-in interval: how soon a node notices another has died. */
     private static final Duration CHECKIN = Duration.ofMillis(7500);
 
