@@ -1,5 +1,6 @@
 package dev.jitbot.deploy;
 
+import dev.jitbot.core.testing.RawHttp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import jakarta.servlet.http.HttpServlet;

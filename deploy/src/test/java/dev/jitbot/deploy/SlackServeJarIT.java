@@ -1,5 +1,6 @@
 package dev.jitbot.deploy;
 
+import dev.jitbot.core.testing.RawHttp;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;

@@ -1,5 +1,6 @@
 package dev.jitbot.slack;
 
+import dev.jitbot.core.testing.RawHttp;
 import static dev.jitbot.core.testing.TestPolicies.ALICE;
 import static dev.jitbot.core.testing.TestPolicies.ERIN;
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,4 +1,4 @@
-package dev.jitbot.slack;
+package dev.jitbot.core.testing;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -14,15 +14,15 @@ import java.util.Map;
  * it, a chunked body of a chosen size, TRACE. Every request asks for {@code Connection: close}, so the answer is
  * whatever the server writes until it closes.
  */
-final class RawHttp {
+public final class RawHttp {
 
-    record Reply(int status, String head, String body) { }
+    public record Reply(int status, String head, String body) { }
 
     private RawHttp() {
     }
 
     /** The request line and headers, {@code Connection: close} and the blank line, ready for a body. */
-    static byte[] head(String method, String path, Map<String, String> headers) {
+    public static byte[] head(String method, String path, Map<String, String> headers) {
         StringBuilder sb = new StringBuilder(method + " " + path + " HTTP/1.1\r\nHost: localhost\r\n");
         headers.forEach((k, v) -> sb.append(k).append(": ").append(v).append("\r\n"));
         sb.append("Connection: close\r\n\r\n");
@@ -30,7 +30,7 @@ final class RawHttp {
     }
 
     /** {@code body} as chunks of at most {@code chunk} bytes and the last, empty chunk. */
-    static byte[] chunked(byte[] body, int chunk) {
+    public static byte[] chunked(byte[] body, int chunk) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(body.length + body.length / chunk * 12 + 16);
         for (int at = 0; at < body.length; at += chunk) {
             int n = Math.min(chunk, body.length - at);
@@ -43,7 +43,7 @@ final class RawHttp {
     }
 
     /** Writes {@code parts} in order and reads the answer; a server that never answers fails after 20 s. */
-    static Reply exchange(int port, byte[]... parts) throws IOException {
+    public static Reply exchange(int port, byte[]... parts) throws IOException {
         try (Socket s = new Socket("127.0.0.1", port)) {
             s.setSoTimeout(20_000);
             OutputStream out = s.getOutputStream();
@@ -59,7 +59,7 @@ final class RawHttp {
         }
     }
 
-    static Map<String, String> headers(String... namesAndValues) {
+    public static Map<String, String> headers(String... namesAndValues) {
         Map<String, String> m = new LinkedHashMap<>();
         for (int i = 0; i < namesAndValues.length; i += 2) {
             m.put(namesAndValues[i], namesAndValues[i + 1]);
