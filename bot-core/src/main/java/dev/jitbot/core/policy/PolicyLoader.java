@@ -57,12 +57,16 @@ public final class PolicyLoader {
     public static Result parse(String yaml, String sourceName) {
         Objects.requireNonNull(yaml, "yaml");
         Objects.requireNonNull(sourceName, "sourceName");
+        int broken = unpairedSurrogate(yaml);
+        if (broken >= 0) {
+            return Result.failed(badCharacter(sourceName, yaml, yaml.codePointCount(0, broken), yaml.charAt(broken)));
+        }
         Node root;
         try {
             LoaderOptions options = new LoaderOptions();
             options.setAllowDuplicateKeys(false);
             options.setAllowRecursiveKeys(false);
-            root = new Yaml(new SafeConstructor(options)).compose(new java.io.StringReader(yaml));
+            root = new Yaml(new SafeConstructor(options)).compose(new PairKeepingReader(yaml));
         } catch (MarkedYAMLException e) {
             return Result.failed(syntaxError(sourceName, e));
         } catch (ReaderException e) {
@@ -114,10 +118,15 @@ public final class PolicyLoader {
 
     /** A character YAML forbids (a control character, say): SnakeYAML gives its position, not its line. */
     private static Finding unprintable(String source, String yaml, ReaderException e) {
+        return badCharacter(source, yaml, e.getPosition(), e.getCodePoint());
+    }
+
+    /** The code point at {@code position} (counted in code points, as SnakeYAML counts) is not allowed. */
+    private static Finding badCharacter(String source, String yaml, int position, int codePoint) {
         int line = 1;
         int column = 1;
         int seen = 0;
-        for (int i = 0; i < yaml.length() && seen < e.getPosition(); i += Character.charCount(yaml.codePointAt(i))) {
+        for (int i = 0; i < yaml.length() && seen < position; i += Character.charCount(yaml.codePointAt(i))) {
             if (yaml.charAt(i) == '\n') {
                 line++;
                 column = 1;
@@ -127,8 +136,53 @@ public final class PolicyLoader {
             seen++;
         }
         return Finding.error(source, line, column, "not valid YAML at column " + column + ": the character "
-                + String.format(Locale.ROOT, "U+%04X", e.getCodePoint()) + " is not allowed in YAML; delete it (it is "
+                + String.format(Locale.ROOT, "U+%04X", codePoint) + " is not allowed in YAML; delete it (it is "
                 + "often pasted in invisibly) or write it as an escape inside double quotes.");
+    }
+
+    /** The index of the first half of a UTF-16 surrogate pair that has no other half, or -1. */
+    private static int unpairedSurrogate(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * Hands SnakeYAML the text in chunks that never end between the two halves of a surrogate pair: SnakeYAML 2.x
+     * reads one character past a full buffer when a chunk ends on a high surrogate, and throws
+     * {@link IndexOutOfBoundsException} instead of reading the file.
+     */
+    private static final class PairKeepingReader extends java.io.Reader {
+        private final String text;
+        private int next;
+
+        PairKeepingReader(String text) {
+            this.text = text;
+        }
+
+        @Override
+        public int read(char[] into, int offset, int length) {
+            if (next >= text.length()) {
+                return -1;
+            }
+            int n = Math.min(length, text.length() - next);
+            if (n > 1 && Character.isHighSurrogate(text.charAt(next + n - 1))) {
+                n--;
+            }
+            text.getChars(next, next + n, into, offset);
+            next += n;
+            return n;
+        }
+
+        @Override
+        public void close() {
+        }
     }
 
     private static String firstLine(String s) {

@@ -454,7 +454,7 @@ final class PolicyReader {
                 .map(NodeTuple::getValueNode).findFirst().orElse(null);
         String name = nameNode instanceof ScalarNode && !isNull(nameNode)
                 ? ((ScalarNode) nameNode).getValue().strip() : null;
-        String where = name != null && !name.isEmpty() ? "rule \"" + name + "\"" : label;
+        String where = name != null && !name.isEmpty() ? "rule \"" + clip(name) + "\"" : label;
         lines.put(path, line(node));
         int before = errors.size();
 
@@ -1118,7 +1118,32 @@ final class PolicyReader {
 
     private void error(Node at, String message) {
         errors.add(Finding.error(source, at == null ? 1 : line(at), at == null ? 0 : at.getStartMark().getColumn() + 1,
-                message));
+                clipQuoted(message)));
+    }
+
+    private static final int QUOTE_MAX = 80;
+
+    /**
+     * A value quoted from the file in `backticks` is cut to its first {@value #QUOTE_MAX} characters: a broken
+     * indentation can fold the rest of the file into one scalar, and a finding is there to say what to change, not
+     * to repeat the file.
+     */
+    static String clipQuoted(String message) {
+        String[] parts = message.split("`", -1);
+        if (parts.length < 3) {
+            return message;
+        }
+        StringBuilder out = new StringBuilder(parts[0]);
+        for (int i = 1; i < parts.length; i++) {
+            boolean quoted = i % 2 == 1 && i < parts.length - 1;
+            out.append('`').append(quoted ? clip(parts[i]) : parts[i]);
+        }
+        return out.toString();
+    }
+
+    private static String clip(String value) {
+        return value.length() <= QUOTE_MAX ? value
+                : value.substring(0, QUOTE_MAX) + "…(" + value.length() + " characters)";
     }
 
     private static int line(Node node) {

@@ -60,6 +60,31 @@ class PolicyFuzzTest {
     }
 
     @Example
+    void valueFoldedOverTheRestOfTheFile_isQuotedClipped() {
+        String lines = "\n    engineers members alice@contoso.com *".repeat(40);
+        PolicyLoader.Result result = PolicyLoader.parse("scopes:\n  sub-prod: /subscriptions/5f0c6a4e" + lines
+                + "\nrules: []\n", "policy.yaml");
+
+        assertThat(result.errors()).isNotEmpty().allSatisfy(e -> assertThat(e.message()).hasSizeLessThan(600));
+        assertThat(result.report()).contains("characters)` may not contain `*`");
+    }
+
+    @Example
+    void emojiWhereverTheReaderCutsItsBuffer_isRead() {
+        for (int pad = 1015; pad < 1035; pad++) {
+            String yaml = "# " + "x".repeat(pad) + "\uD83D\uDE00\nrules: []\n";
+            assertThat(PolicyLoader.parse(yaml, "policy.yaml").errors()).as("pad %d", pad).isEmpty();
+        }
+    }
+
+    @Example
+    void halfASurrogatePair_isAnErrorOnItsLine() {
+        PolicyLoader.Result result = PolicyLoader.parse("rules: []\n# ok \uD83D\n", "policy.yaml");
+
+        assertThat(result.report()).startsWith("policy.yaml:2: not valid YAML at column 6: the character U+D83D");
+    }
+
+    @Example
     void ruleNameWrittenOverLines_isQuotedOnTheFindingsOneLine() {
         PolicyLoader.Result result = PolicyLoader.parse("rules:\n  - name: |\n      read\n      prod\n    role: Reader\n",
                 "policy.yaml");
