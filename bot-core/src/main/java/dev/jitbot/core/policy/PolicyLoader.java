@@ -63,19 +63,24 @@ public final class PolicyLoader {
         }
         Node root;
         try {
-            LoaderOptions options = new LoaderOptions();
-            options.setAllowDuplicateKeys(false);
-            options.setAllowRecursiveKeys(false);
-            root = new Yaml(new SafeConstructor(options)).compose(new PairKeepingReader(yaml));
+            root = compose(yaml);
         } catch (MarkedYAMLException e) {
             return Result.failed(syntaxError(sourceName, e));
         } catch (ReaderException e) {
             return Result.failed(unprintable(sourceName, yaml, e));
-        } catch (YAMLException e) {
-            return Result.failed(Finding.error(sourceName, 0, 0, "this is not YAML that jitbot can read ("
-                    + firstLine(e.getMessage()) + "); compare it with the demo policy."));
+        } catch (RuntimeException e) {
+            // Some malformed input leaves SnakeYAML without a position (a YAMLException with no mark), or as a plain
+            // exception (a NumberFormatException for an escape cut short).
+            return Result.failed(unplaced(sourceName, yaml, e));
         }
         return new PolicyReader(sourceName).read(root);
+    }
+
+    private static Node compose(String yaml) {
+        LoaderOptions options = new LoaderOptions();
+        options.setAllowDuplicateKeys(false);
+        options.setAllowRecursiveKeys(false);
+        return new Yaml(new SafeConstructor(options)).compose(new PairKeepingReader(yaml));
     }
 
     /** The built-in demo policy (see {@link #DEMO_RESOURCE}). */
@@ -138,6 +143,45 @@ public final class PolicyLoader {
         return Finding.error(source, line, column, "not valid YAML at column " + column + ": the character "
                 + String.format(Locale.ROOT, "U+%04X", codePoint) + " is not allowed in YAML; delete it (it is "
                 + "often pasted in invisibly) or write it as an escape inside double quotes.");
+    }
+
+    private static final java.util.regex.Pattern SHORT_ESCAPE =
+            java.util.regex.Pattern.compile("\\\\(?:x(?![0-9A-Fa-f]{2})|u(?![0-9A-Fa-f]{4})|U(?![0-9A-Fa-f]{8}))");
+
+    private static Finding unplaced(String source, String yaml, RuntimeException e) {
+        java.util.regex.Matcher escape = SHORT_ESCAPE.matcher(yaml);
+        if (e instanceof NumberFormatException && escape.find()) {
+            int line = 1 + (int) yaml.substring(0, escape.start()).chars().filter(ch -> ch == '\n').count();
+            int column = escape.start() - yaml.lastIndexOf('\n', escape.start() - 1);
+            return Finding.error(source, line, column, "not valid YAML at column " + column + ": an escape in double "
+                    + "quotes needs its hex digits (`\\x` two, `\\u` four, `\\U` eight, e.g. `\\u00e9`); complete it, "
+                    + "or use single quotes to keep the backslash as it is.");
+        }
+        String why = e instanceof YAMLException ? firstLine(e.getMessage()) : e.getClass().getSimpleName();
+        return Finding.error(source, firstLineThatFails(yaml, e.getClass()), 0, "not valid YAML by this line (" + why
+                + "); check the indentation and quoting here and on the line before, and compare with the demo policy.");
+    }
+
+    /**
+     * The first line at which the file, read only that far, fails as the whole file did: SnakeYAML gave no
+     * position, and a policy file is small enough to read again line by line.
+     */
+    private static int firstLineThatFails(String yaml, Class<?> failure) {
+        String[] lines = yaml.split("\n", -1);
+        StringBuilder prefix = new StringBuilder();
+        for (int i = 0; i < lines.length; i++) {
+            prefix.append(lines[i]).append('\n');
+            try {
+                compose(prefix.toString());
+            } catch (MarkedYAMLException | ReaderException e) {
+                // another complaint (this prefix is cut mid-structure); read on
+            } catch (RuntimeException e) {
+                if (e.getClass() == failure) {
+                    return i + 1;
+                }
+            }
+        }
+        return Math.max(1, lines.length - 1);
     }
 
     /** The index of the first half of a UTF-16 surrogate pair that has no other half, or -1. */

@@ -85,6 +85,13 @@ class PolicyFuzzTest {
     }
 
     @Example
+    void escapeWithTooFewDigits_isAnErrorOnItsLine() {
+        PolicyLoader.Result result = PolicyLoader.parse("rules:\n  - name: \"read \\u", "policy.yaml");
+
+        assertThat(result.report()).startsWith("policy.yaml:2: not valid YAML at column 17: an escape in double quotes");
+    }
+
+    @Example
     void ruleNameWrittenOverLines_isQuotedOnTheFindingsOneLine() {
         PolicyLoader.Result result = PolicyLoader.parse("rules:\n  - name: |\n      read\n      prod\n    role: Reader\n",
                 "policy.yaml");
