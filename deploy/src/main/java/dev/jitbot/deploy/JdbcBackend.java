@@ -11,6 +11,7 @@ import java.sql.Connection;
 
 /** The stores and the scheduler on one database. */
 final class JdbcBackend implements Backend {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(JdbcBackend.class);
     private final Database db;
     private final QuartzExpiryScheduler scheduler;
     private final JdbcRequestStore requests;
@@ -95,6 +96,13 @@ final class JdbcBackend implements Backend {
 
     @Override
     public void start(ExpiryService expiry) {
+        if (db.isSingleProcess()) {
+            int freed = outbox.releaseAllLeases();
+            if (freed > 0) {
+                LOG.info("freed {} work item(s) the previous process had claimed (no other process can open this "
+                        + "database), so they run now instead of after their {} s lease", freed, LEASE.toSeconds());
+            }
+        }
         scheduler.bind(expiry);
         scheduler.start();
     }

@@ -105,6 +105,16 @@ public final class Database implements AutoCloseable {
         return postgres;
     }
 
+    /**
+     * True when no other process can have this database open: an embedded H2 file or memory database (H2 locks the
+     * file), not one served over TCP or shared with {@code AUTO_SERVER}.
+     */
+    public boolean isSingleProcess() {
+        String upper = url.toUpperCase(java.util.Locale.ROOT);
+        return !postgres && !upper.startsWith("JDBC:H2:TCP:") && !upper.startsWith("JDBC:H2:SSL:")
+                && !upper.contains("AUTO_SERVER=TRUE");
+    }
+
     /** The JDBC URL in use, with any password masked. */
     public String url() {
         return redact(url);
