@@ -3,6 +3,7 @@ package dev.jitbot.teams;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.microsoft.bot.connector.ConnectorClient;
 import dev.jitbot.core.app.AccessService;
+import dev.jitbot.core.app.Permissions;
 import dev.jitbot.core.domain.AccessRequest;
 import dev.jitbot.core.domain.ChatUser;
 import java.time.Clock;
@@ -31,7 +32,7 @@ final class CardViews {
      */
     ObjectNode base(ConnectorClient connector, String conversationId, AccessRequest r) {
         List<String> actors = actorIds(connector, conversationId, r);
-        Cards.View view = actors.isEmpty() ? new Cards.View(true, true, null, false) : Cards.View.STATUS;
+        Cards.View view = actors.isEmpty() ? new Cards.View(Permissions.onSharedCard(r), null, false) : Cards.View.STATUS;
         return Cards.request(r, actors, view, clock.instant(), service.blastRadius(r));
     }
 
@@ -41,22 +42,14 @@ final class CardViews {
             return List.of();
         }
         return roster.members(connector, conversationId).stream()
-                .filter(u -> mayDecide(u, r) || mayRevoke(u, r))
+                .filter(u -> !service.actionsFor(u, r).isEmpty())
                 .map(ChatUser::id)
                 .toList();
     }
 
     /** The card as {@code viewer} should see it, with {@code notice} on top (a confirmation or a refusal). */
     ObjectNode personal(ChatUser viewer, AccessRequest r, List<String> refreshIds, String notice, boolean problem) {
-        Cards.View view = new Cards.View(mayDecide(viewer, r), mayRevoke(viewer, r), notice, problem);
+        Cards.View view = new Cards.View(service.actionsFor(viewer, r), notice, problem);
         return Cards.request(r, refreshIds, view, clock.instant(), service.blastRadius(r));
-    }
-
-    private boolean mayDecide(ChatUser u, AccessRequest r) {
-        return service.canApprove(u, r) && !r.hasVoted(u);
-    }
-
-    private boolean mayRevoke(ChatUser u, AccessRequest r) {
-        return r.state().holdsAccess() && (service.canApprove(u, r) || service.isOncall(u) || r.requester().samePerson(u));
     }
 }

@@ -9,8 +9,10 @@ import dev.jitbot.core.domain.AccessRequest;
 import dev.jitbot.core.domain.BlastRadius;
 import dev.jitbot.core.domain.Durations;
 import dev.jitbot.core.domain.State;
+import dev.jitbot.core.app.Permissions.Action;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Draws a request as an Adaptive Card 1.5 with Universal Actions ({@code Action.Execute}): the card everyone in
@@ -25,6 +27,7 @@ final class Cards {
     static final String VERB_REFRESH = "refresh";
     static final String VERB_EXTEND = "extend";
     static final String VERB_RELEASE = "release";
+    static final String VERB_CANCEL = "cancel";
     /** How much more time the reminder's Extend button asks for. */
     static final java.time.Duration REMINDER_EXTENSION = java.time.Duration.ofMinutes(30);
     /** Teams refreshes a card automatically for at most this many users. */
@@ -35,12 +38,12 @@ final class Cards {
     private Cards() {
     }
 
-    /** Which buttons a viewer gets, and an optional line on top (a confirmation or a refusal). */
-    record View(boolean decide, boolean revoke, String notice, boolean problem) {
-        static final View STATUS = new View(false, false, null, false);
+    /** The buttons a viewer gets (the core's actions for them), and an optional line on top (a confirmation or a refusal). */
+    record View(Set<Action> actions, String notice, boolean problem) {
+        static final View STATUS = new View(Set.of(), null, false);
 
-        View withNotice(String text, boolean isProblem) {
-            return new View(decide, revoke, text, isProblem);
+        View {
+            actions = Set.copyOf(actions);
         }
     }
 
@@ -99,18 +102,25 @@ final class Cards {
             body.add(reach);
             blast.warnings().forEach(w -> body.add(text("Warning: " + w, true).put("color", "Warning")));
         }
-        if (!view.decide() && r.state() == State.PENDING) {
+        Set<Action> may = view.actions();
+        if (r.state() == State.PENDING && !may.contains(Action.APPROVE) && !may.contains(Action.CANCEL)) {
             body.add(text("Approvers see Approve and Deny on this card, or can write `approve " + r.id()
                     + "` to me.", true));
         }
 
         ArrayNode actions = F.arrayNode();
-        if (view.decide() && r.state() == State.PENDING) {
-            actions.add(execute(VERB_APPROVE, "Approve", r, "positive"));
-            actions.add(denyCard(r));
-        }
-        if (view.revoke() && (r.state() == State.ACTIVE || r.state() == State.ACTIVATING)) {
-            actions.add(execute(VERB_REVOKE, "Revoke now", r, "destructive"));
+        for (Action a : may) {
+            switch (a) {
+                case APPROVE -> actions.add(execute(VERB_APPROVE, "Approve", r, "positive"));
+                case DENY -> actions.add(denyCard(r, "Deny…", "Deny"));
+                case APPROVE_EXTENSION -> actions.add(execute(VERB_APPROVE, "Approve extension", r, "positive"));
+                case DENY_EXTENSION -> actions.add(denyCard(r, "Deny extension…", "Deny extension"));
+                case REVOKE -> actions.add(execute(VERB_REVOKE, "Revoke now", r, "destructive"));
+                case STOP_PENDING -> actions.add(execute(VERB_REVOKE, "Stop request", r, "destructive"));
+                case CANCEL -> actions.add(execute(VERB_CANCEL, "Cancel request", r, null));
+                case RELEASE -> actions.add(execute(VERB_RELEASE, "Release now", r, null));
+                case EXTEND -> actions.add(execute(VERB_EXTEND, "Extend 30m", r, null));
+            }
         }
         if (!actions.isEmpty()) {
             card.set("actions", actions);
@@ -164,10 +174,10 @@ final class Cards {
         };
     }
 
-    private static ObjectNode denyCard(AccessRequest r) {
+    private static ObjectNode denyCard(AccessRequest r, String title, String confirm) {
         ObjectNode show = F.objectNode();
         show.put("type", "Action.ShowCard");
-        show.put("title", "Deny…");
+        show.put("title", title);
         ObjectNode inner = show.putObject("card");
         inner.put("type", "AdaptiveCard");
         inner.put("version", "1.5");
@@ -179,7 +189,7 @@ final class Cards {
         input.put("isMultiline", true);
         input.put("maxLength", 500);
         inner.putArray("body").add(input);
-        inner.putArray("actions").add(execute(VERB_DENY, "Deny", r, "destructive"));
+        inner.putArray("actions").add(execute(VERB_DENY, confirm, r, "destructive"));
         return show;
     }
 

@@ -221,6 +221,7 @@ final class JitBot extends ActivityHandler {
             case Cards.VERB_EXTEND -> () -> service.extend(user, requestId, Cards.REMINDER_EXTENSION,
                     "asked from the reminder before expiry");
             case Cards.VERB_RELEASE -> () -> service.release(user, requestId);
+            case Cards.VERB_CANCEL -> () -> service.cancel(user, requestId);
             default -> () -> new Outcome.Refused(Refusal.Reason.INVALID_INPUT,
                     "This card's button `" + verb + "` is not one I know, so nothing changed.");
         };

@@ -54,8 +54,8 @@ class CardsTest {
             core.service.deny(TestPolicies.BOB, r.id(), "not now");
             AccessRequest denied = core.store.find(r.id()).orElseThrow();
 
-            ObjectNode card = Cards.request(denied, List.of("29:bob"), new Cards.View(true, true, null, false),
-                    core.clock.instant());
+            ObjectNode card = Cards.request(denied, List.of("29:bob"),
+                    new Cards.View(core.service.actionsFor(TestPolicies.BOB, denied), null, false), core.clock.instant());
 
             assertThat(card.has("refresh")).isFalse();
             assertThat(card.has("actions")).isFalse();
@@ -68,8 +68,9 @@ class CardsTest {
 
         @Test
         void pending_offersApproveAndDenyWithAReasonInput() {
-            ObjectNode card = Cards.request(pending(), List.of(), new Cards.View(true, false, null, false),
-                    core.clock.instant());
+            AccessRequest r = pending();
+            ObjectNode card = Cards.request(r, List.of(), new Cards.View(core.service.actionsFor(TestPolicies.BOB, r),
+                    null, false), core.clock.instant());
 
             JsonNode actions = card.path("actions");
             assertThat(actions.get(0).path("verb").asText()).isEqualTo("approve");
@@ -86,7 +87,8 @@ class CardsTest {
             core.service.approve(TestPolicies.BOB, r.id());
             AccessRequest active = core.store.find(r.id()).orElseThrow();
 
-            ObjectNode card = Cards.request(active, List.of(), new Cards.View(true, true, "Approved.", false),
+            ObjectNode card = Cards.request(active, List.of(),
+                    new Cards.View(core.service.actionsFor(TestPolicies.BOB, active), "Approved.", false),
                     core.clock.instant());
 
             assertThat(card.path("actions").size()).isEqualTo(1);

@@ -38,6 +38,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import dev.jitbot.core.testing.TestPolicies;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
@@ -139,8 +140,8 @@ class TeamsAdapterIT {
             assertThat(card.path("version").asText()).isEqualTo("1.5");
             assertThat(card.toString()).contains(pending.id().value()).contains("INC-4411 hotfix");
             assertThat(card.at("/refresh/action/verb").asText()).isEqualTo("refresh");
-            assertThat(strings(card.at("/refresh/userIds"))).contains(BOB.id(), CAROL.id())
-                    .doesNotContain(ALICE.id(), ERIN.id());
+            assertThat(strings(card.at("/refresh/userIds"))).as("the deciders, and the requester who may cancel")
+                    .contains(BOB.id(), CAROL.id(), ALICE.id()).doesNotContain(ERIN.id());
             assertThat(card.has("actions")).as("the shared card shows status only").isFalse();
             assertAllConnectorCallsCarryTheBearerToken();
             teams.reset();
@@ -654,6 +655,48 @@ class TeamsAdapterIT {
                     .contains("was denied by Bob: not during the freeze");
             assertThat(card(one("PUT", "/v3/conversations/" + APPROVALS + "/activities/" + CARD_ID)).toString())
                     .contains("denied by Bob");
+        }
+
+        @Test
+        void pendingExtension_isApprovedFromTheApproversRefreshedCard() throws Exception {
+            post(teams.install(APPROVALS, "channel", CAROL));
+            post(teams.message(ALICE, ALICE_CHAT, "personal", REQUEST));
+            AccessRequest pending = only(State.PENDING);
+            post(teams.invoke(BOB, "approve", pending.id().value(), null));
+            post(teams.message(ALICE, ALICE_CHAT, "personal", "extend " + pending.id() + " 30m because still fixing"));
+            assertThat(core.store.find(pending.id()).orElseThrow().extension()).isNotNull();
+
+            String refreshed = json(post(teams.invoke(BOB, "refresh", pending.id().value(), null)).body())
+                    .path("value").toString();
+            assertThat(refreshed).contains("\"title\":\"Approve extension\"").contains("Deny extension")
+                    .contains("\"verb\":\"revoke\"");
+
+            String approved = json(post(teams.invoke(BOB, "approve", pending.id().value(), null)).body())
+                    .path("value").toString();
+
+            AccessRequest extended = core.store.find(pending.id()).orElseThrow();
+            assertThat(extended.extension()).isNull();
+            assertThat(extended.duration()).isEqualTo(Duration.ofMinutes(75));
+            assertThat(approved).doesNotContain("Approve extension");
+        }
+
+        @Test
+        void onCall_stopsAPendingRequestFromTheirRefreshedCard() throws Exception {
+            core.policy.set(TestPolicies.withOncallMembers(core.policy.get(), "erin@contoso.com"));
+            post(teams.install(APPROVALS, "channel", CAROL));
+            post(teams.message(ALICE, ALICE_CHAT, "personal", REQUEST));
+            AccessRequest pending = only(State.PENDING);
+
+            String refreshed = json(post(teams.invoke(ERIN, "refresh", pending.id().value(), null)).body())
+                    .path("value").toString();
+            assertThat(refreshed).contains("\"title\":\"Stop request\"").doesNotContain("\"verb\":\"approve\"");
+
+            post(teams.invoke(ERIN, "revoke", pending.id().value(), "not during the freeze"));
+
+            AccessRequest stopped = core.store.find(pending.id()).orElseThrow();
+            assertThat(stopped.state()).isEqualTo(State.DENIED);
+            assertThat(stopped.endedBy().email()).isEqualTo("erin@contoso.com");
+            assertThat(core.provider.grants).isEmpty();
         }
 
         @Test

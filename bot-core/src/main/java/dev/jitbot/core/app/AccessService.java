@@ -61,6 +61,7 @@ public final class AccessService {
     private final Notifications notifications;
     private final ExpiryScheduler scheduler;
     private final Membership membership;
+    private final Permissions permissions;
     private final OnCall oncall;
     private final Clock clock;
     private final RandomGenerator random;
@@ -95,6 +96,7 @@ public final class AccessService {
         this.random = Objects.requireNonNull(random, "random");
         this.oncall = new OnCall(policy, Objects.requireNonNull(oncallSource, "oncallSource"), clock);
         this.membership = new Membership(policy, directory, oncall);
+        this.permissions = new Permissions(policy, membership);
         this.blastRadii = BlastRadii.offline(policy, clock);
     }
 
@@ -420,19 +422,12 @@ public final class AccessService {
                 .map(n -> n.owners().stream().sorted().toList()).orElse(List.of());
     }
 
-    /** True when the rule's {@code approvers:} says {@code owners} and {@code user} owns the request's workload. */
     private boolean approvesAsOwner(ChatUser user, Policy.Rule rule, AccessRequest r) {
-        if (rule.approvers().stream().noneMatch(a -> a.strip().equalsIgnoreCase(Policy.OWNERS)) || !r.onBehalf()) {
-            return false;
-        }
-        return policy.get().principal(r.principal().objectId())
-                .filter(n -> n.principal().objectId().equals(r.principal().objectId()))
-                .map(n -> n.ownedBy(user)).orElse(false);
+        return permissions.approvesAsOwner(user, rule, r);
     }
 
-
     private boolean isApprover(ChatUser user, Policy.Rule rule, AccessRequest r) {
-        return membership.isIn(user, rule.approvers()) || approvesAsOwner(user, rule, r);
+        return permissions.isApprover(user, rule, r);
     }
 
     private static Outcome.Refused alreadyOpen(Principal grantee, AccessRequest o) {
@@ -942,9 +937,14 @@ public final class AccessService {
         return new Outcome.History(actor.displayName(), audit.byActor(actorKey(actor), 50));
     }
 
-    /** True when {@code user} is in the on-call group: adapters use it to choose which buttons to show. */
+    /** True when {@code user} is in the on-call group (App Home shows them everything open). */
     public boolean isOncall(ChatUser user) {
         return membership.isOncall(user);
+    }
+
+    /** What {@code viewer} may do to {@code r} now: every button and hint an adapter draws comes from this. */
+    public java.util.Set<Permissions.Action> actionsFor(ChatUser viewer, AccessRequest r) {
+        return permissions.actionsFor(viewer, r);
     }
 
     /** True when {@code user} may approve {@code request} (not the requester, in the rule's approvers). */
@@ -993,11 +993,7 @@ public final class AccessService {
     }
 
     private boolean canSee(ChatUser actor, AccessRequest r) {
-        if (r.requester().samePerson(actor) || membership.isOncall(actor)) {
-            return true;
-        }
-        Optional<Policy.Rule> rule = policy.get().rule(r.ruleName());
-        return rule.isPresent() && isApprover(actor, rule.get(), r);
+        return permissions.maySee(actor, r);
     }
 
     private static Outcome.Refused unknown(RequestId id) {

@@ -83,4 +83,12 @@ public final class TestPolicies {
                 rules, base.principals(), base.users(), new Policy.OnCallSettings(provider, List.of(schedules), baseUrl,
                 provider.defaultKeyEnv(), null), base.remindBefore());
     }
+
+    /** {@code base} with its on-call group holding exactly {@code emails}. */
+    public static Policy withOncallMembers(Policy base, String... emails) {
+        Map<String, Policy.Group> groups = new java.util.HashMap<>(base.groups());
+        groups.put(base.oncallGroup(), new Policy.Group(base.oncallGroup(), Set.of(emails), null));
+        return new Policy(base.defaults(), base.scopeAliases(), groups, base.channels(), base.oncallGroup(),
+                base.rules(), base.principals(), base.users(), base.oncallSource(), base.remindBefore());
+    }
 }

@@ -1,0 +1,133 @@
+package dev.jitbot.core.app;
+
+import dev.jitbot.core.domain.AccessRequest;
+import dev.jitbot.core.domain.ChatUser;
+import dev.jitbot.core.domain.Policy;
+import dev.jitbot.core.domain.State;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * Who may do what to a request, as data: every button, App Home row, Teams refresh view and console hint is drawn
+ * from {@link #actionsFor}, so no adapter decides it. {@link AccessService} enforces the same rules when the action
+ * arrives (and checks what only a click may: that the approver's Entra account is live).
+ */
+public final class Permissions {
+
+    /** What a person can do to a request from a card or a list. */
+    public enum Action {
+        /** Count an approval of a pending request. */
+        APPROVE,
+        /** Turn a pending request down, with a reason. */
+        DENY,
+        /** Approve the extension an active grant waits for. */
+        APPROVE_EXTENSION,
+        /** Turn down the extension an active grant waits for. */
+        DENY_EXTENSION,
+        /** The requester withdraws their pending request. */
+        CANCEL,
+        /** The requester gives the access back early. */
+        RELEASE,
+        /** The requester asks for more time. */
+        EXTEND,
+        /** End a grant now (on-call, the rule's approvers, or the requester). */
+        REVOKE,
+        /** On-call stops a request nobody has decided yet. */
+        STOP_PENDING
+    }
+
+    private final Supplier<Policy> policy;
+    private final Membership membership;
+
+    public Permissions(Supplier<Policy> policy, Membership membership) {
+        this.policy = Objects.requireNonNull(policy, "policy");
+        this.membership = Objects.requireNonNull(membership, "membership");
+    }
+
+    /** What {@code viewer} may do to {@code r} as it is now (empty when nothing, or when they may not see it). */
+    public Set<Action> actionsFor(ChatUser viewer, AccessRequest r) {
+        Set<Action> out = EnumSet.noneOf(Action.class);
+        boolean requester = r.requester().samePerson(viewer);
+        boolean approver = !requester && isApprover(viewer, r);
+        boolean oncall = membership.isOncall(viewer);
+        switch (r.state()) {
+            case PENDING -> {
+                if (requester) {
+                    out.add(Action.CANCEL);
+                }
+                if (approver && !r.hasVoted(viewer)) {
+                    out.add(Action.APPROVE);
+                    out.add(Action.DENY);
+                }
+                if (oncall && !requester && !approver) {
+                    out.add(Action.STOP_PENDING);
+                }
+            }
+            case ACTIVATING, ACTIVE -> {
+                if (requester) {
+                    out.add(Action.RELEASE);
+                } else if (approver || oncall) {
+                    out.add(Action.REVOKE);
+                }
+                if (r.state() == State.ACTIVE && r.extension() == null && requester) {
+                    out.add(Action.EXTEND);
+                }
+                if (r.state() == State.ACTIVE && r.extension() != null && approver) {
+                    if (r.extension().votes().stream().noneMatch(v -> v.voter().samePerson(viewer))) {
+                        out.add(Action.APPROVE_EXTENSION);
+                    }
+                    out.add(Action.DENY_EXTENSION);
+                }
+            }
+            default -> {
+                // REVOKING and the final states: nothing left to decide.
+            }
+        }
+        return Collections.unmodifiableSet(out);
+    }
+
+    /**
+     * What a card that every member of a channel sees alike must carry (Slack messages are not per viewer; a Teams
+     * card whose viewers the roster cannot tell): the deciders' and on-call's actions for the request's state. The
+     * core still refuses anyone who presses one they may not use.
+     */
+    public static Set<Action> onSharedCard(AccessRequest r) {
+        return switch (r.state()) {
+            case PENDING -> EnumSet.of(Action.APPROVE, Action.DENY);
+            case ACTIVATING -> EnumSet.of(Action.REVOKE);
+            case ACTIVE -> r.extension() != null
+                    ? EnumSet.of(Action.APPROVE_EXTENSION, Action.DENY_EXTENSION, Action.REVOKE)
+                    : EnumSet.of(Action.REVOKE);
+            default -> EnumSet.noneOf(Action.class);
+        };
+    }
+
+    /** True when {@code user} may see {@code r}: its requester, on-call, or one of its rule's approvers. */
+    public boolean maySee(ChatUser user, AccessRequest r) {
+        return r.requester().samePerson(user) || membership.isOncall(user) || isApprover(user, r);
+    }
+
+    /** True when {@code user} is among the approvers of the rule {@code r} was filed under (the requester too). */
+    boolean isApprover(ChatUser user, AccessRequest r) {
+        Optional<Policy.Rule> rule = policy.get().rule(r.ruleName());
+        return rule.isPresent() && isApprover(user, rule.get(), r);
+    }
+
+    boolean isApprover(ChatUser user, Policy.Rule rule, AccessRequest r) {
+        return membership.isIn(user, rule.approvers()) || approvesAsOwner(user, rule, r);
+    }
+
+    /** True when the rule's {@code approvers:} says {@code owners} and {@code user} owns the request's workload. */
+    boolean approvesAsOwner(ChatUser user, Policy.Rule rule, AccessRequest r) {
+        if (rule.approvers().stream().noneMatch(a -> a.strip().equalsIgnoreCase(Policy.OWNERS)) || !r.onBehalf()) {
+            return false;
+        }
+        return policy.get().principal(r.principal().objectId())
+                .filter(n -> n.principal().objectId().equals(r.principal().objectId()))
+                .map(n -> n.ownedBy(user)).orElse(false);
+    }
+}
