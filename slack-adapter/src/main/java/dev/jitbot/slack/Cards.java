@@ -10,6 +10,8 @@ import static com.slack.api.model.block.element.BlockElements.button;
 import com.slack.api.model.block.LayoutBlock;
 import com.slack.api.model.block.composition.TextObject;
 import com.slack.api.model.block.element.BlockElement;
+import dev.jitbot.core.app.Permissions;
+import dev.jitbot.core.app.Permissions.Action;
 import dev.jitbot.core.app.Phrases;
 import dev.jitbot.core.domain.AccessRequest;
 import dev.jitbot.core.domain.BlastRadius;
@@ -84,17 +86,23 @@ final class Cards {
         return blocks;
     }
 
+    /** The buttons of the channel's card: one message all members see alike, so the core's shared-card actions. */
     private static List<BlockElement> buttons(AccessRequest r) {
         String id = r.id().value();
         List<BlockElement> out = new ArrayList<>();
-        if (r.state() == State.PENDING || (r.state() == State.ACTIVE && r.extension() != null)) {
-            out.add(button(b -> b.actionId(APPROVE).value(id).style("primary")
-                    .text(plainText(r.state() == State.PENDING ? "Approve" : "Approve extension"))));
-            out.add(button(b -> b.actionId(DENY).value(id).style("danger")
-                    .text(plainText(r.state() == State.PENDING ? "Deny" : "Deny extension"))));
-        }
-        if (r.state() == State.ACTIVE) {
-            out.add(button(b -> b.actionId(REVOKE).value(id).style("danger").text(plainText("Revoke"))));
+        for (Action a : Permissions.onSharedCard(r)) {
+            switch (a) {
+                case APPROVE -> out.add(button(b -> b.actionId(APPROVE).value(id).style("primary").text(plainText("Approve"))));
+                case DENY -> out.add(button(b -> b.actionId(DENY).value(id).style("danger").text(plainText("Deny"))));
+                case APPROVE_EXTENSION -> out.add(button(b -> b.actionId(APPROVE).value(id).style("primary")
+                        .text(plainText("Approve extension"))));
+                case DENY_EXTENSION -> out.add(button(b -> b.actionId(DENY).value(id).style("danger")
+                        .text(plainText("Deny extension"))));
+                case REVOKE -> out.add(button(b -> b.actionId(REVOKE).value(id).style("danger").text(plainText("Revoke"))));
+                default -> {
+                    // The requester's own actions (cancel, release, extend) live in their DMs and App Home.
+                }
+            }
         }
         return out;
     }

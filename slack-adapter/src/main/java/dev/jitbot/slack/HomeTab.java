@@ -11,6 +11,7 @@ import static com.slack.api.model.view.Views.view;
 
 import com.slack.api.model.block.LayoutBlock;
 import com.slack.api.model.view.View;
+import dev.jitbot.core.app.Permissions.Action;
 import dev.jitbot.core.app.Phrases;
 import dev.jitbot.core.domain.AccessRequest;
 import dev.jitbot.core.domain.Durations;
@@ -18,10 +19,13 @@ import dev.jitbot.core.domain.State;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
 
 /**
  * App Home: the person's own grants with time left and a Release button, the requests waiting for their
- * approval, and for on-call every active grant and pending request with a Revoke button.
+ * approval, and for on-call every active grant and pending request with the button the core gives them (Revoke,
+ * Deny, or Stop).
  */
 final class HomeTab {
 
@@ -33,8 +37,9 @@ final class HomeTab {
     private HomeTab() {
     }
 
+    /** @param actions the core's actions for the viewer on each request: the only source of the buttons drawn */
     static View build(List<AccessRequest> mine, List<AccessRequest> awaiting, List<AccessRequest> everyone,
-                      boolean oncall, java.util.function.Predicate<AccessRequest> mayDeny, Instant now) {
+                      boolean oncall, Function<AccessRequest, Set<Action>> actions, Instant now) {
         List<LayoutBlock> blocks = new ArrayList<>();
         blocks.add(header(h -> h.text(plainText("Your access"))));
         if (mine.isEmpty()) {
@@ -42,11 +47,12 @@ final class HomeTab {
                     + "`/jit` (a form) or `/jit request <role> on <scope> for <duration> because <reason>`.")))));
         }
         for (AccessRequest r : limit(mine, MAX_ROWS)) {
-            if (r.state() == State.ACTIVE) {
+            Set<Action> may = actions.apply(r);
+            if (r.state() == State.ACTIVE && may.contains(Action.RELEASE)) {
                 blocks.add(row(r, "*" + Cards.esc(r.label()) + "* `" + r.id() + "`\nActive until "
                         + Phrases.time(r.expiresAt()) + " · " + Cards.left(r, now) + " left", Cards.RELEASE, "Release",
                         "danger"));
-            } else if (r.state() == State.PENDING) {
+            } else if (r.state() == State.PENDING && may.contains(Action.CANCEL)) {
                 blocks.add(row(r, "*" + Cards.esc(r.label()) + "* `" + r.id() + "` for " + Durations.format(r.duration())
                         + "\nWaiting for approval (" + r.approvals() + " of " + r.approvalsNeeded() + ")",
                         Cards.CANCEL, "Cancel", null));
@@ -61,16 +67,16 @@ final class HomeTab {
             blocks.add(section(s -> s.text(markdownText("Nothing waits for you."))));
         }
         for (AccessRequest r : limit(awaiting, MAX_AWAITING)) {
-            String what = r.state() == State.ACTIVE && r.extension() != null
-                    ? "extension by " + Durations.format(r.extension().by()) + " of " : "";
+            boolean extension = r.extension() != null && actions.apply(r).contains(Action.APPROVE_EXTENSION);
+            String what = extension ? "extension by " + Durations.format(r.extension().by()) + " of " : "";
             blocks.add(section(s -> s.blockId("await-" + r.id()).text(markdownText(Cards.who(r.requester()) + " asks "
                     + what + "*" + Cards.esc(r.label()) + "* for " + Durations.format(r.duration()) + " `" + r.id()
                     + "`\n" + Cards.esc(r.justification())))));
             blocks.add(actions(a -> a.blockId("decide-" + r.id()).elements(List.of(
                     button(b -> b.actionId(Cards.APPROVE).value(r.id().value()).style("primary")
-                            .text(plainText("Approve"))),
+                            .text(plainText(extension ? "Approve extension" : "Approve"))),
                     button(b -> b.actionId(Cards.DENY).value(r.id().value()).style("danger")
-                            .text(plainText("Deny")))))));
+                            .text(plainText(extension ? "Deny extension" : "Deny")))))));
         }
         if (oncall) {
             blocks.add(divider());
@@ -83,11 +89,14 @@ final class HomeTab {
                         + Cards.left(r, now) + " left" : r.state().label();
                 String text = "*" + Cards.esc(r.label()) + "* for " + Cards.who(r.requester()) + " `" + r.id() + "`\n"
                         + state;
-                if (r.state() == State.ACTIVE || r.state() == State.ACTIVATING) {
+                Set<Action> may = actions.apply(r);
+                if (may.contains(Action.REVOKE)) {
                     blocks.add(row(r, text, Cards.REVOKE, "Revoke", "danger"));
-                } else if (r.state() == State.PENDING && mayDeny.test(r)) {
-                    // On-call may revoke anything, but only the rule's approvers may deny: the core decides.
+                } else if (may.contains(Action.DENY)) {
                     blocks.add(row(r, text, Cards.DENY, "Deny", "danger"));
+                } else if (may.contains(Action.STOP_PENDING)) {
+                    // Revoke of a pending request is on-call's stop: it ends it before anyone decides.
+                    blocks.add(row(r, text, Cards.REVOKE, "Stop", "danger"));
                 } else {
                     blocks.add(section(s -> s.text(markdownText(text))));
                 }

@@ -7,7 +7,7 @@ import dev.jitbot.core.domain.ChatUser;
 import dev.jitbot.core.domain.Durations;
 import dev.jitbot.core.domain.Outcome;
 import dev.jitbot.core.domain.State;
-import dev.jitbot.core.store.StoreException;
+import dev.jitbot.core.app.StoreException;
 import java.security.SecureRandom;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -243,9 +243,11 @@ final class Replies implements Outcome.Visitor<String> {
         return s.replace("`", "").replace("*", "");
     }
 
+    private static final java.util.regex.Pattern CORE_COMMAND = java.util.regex.Pattern.compile(
+            "`(" + String.join("|", dev.jitbot.core.domain.CommandParser.VERBS) + ")( |`)");
+
     /** Core sentences name commands without the slash; in Slack they are typed as {@code /jit …}. */
-    private static String slashed(String text) {
-        return text.replaceAll("`(request|list|show|approve|deny|cancel|release|extend|revoke|history|help)( |`)",
-                "`/jit $1$2");
+    static String slashed(String text) {
+        return CORE_COMMAND.matcher(text).replaceAll("`/jit $1$2");
     }
 }

@@ -116,15 +116,17 @@ final class RequestForm {
     }
 
     /** The modal that asks an approver why they deny. */
-    static View denyModal(String requestId, String label) {
-        LayoutBlock intro = section(s -> s.text(markdownText("Deny *" + Cards.esc(label) + "*? The requester sees "
+    /** The form that asks why; {@code stop}: on-call stopping a request they do not approve, not an approver's deny. */
+    static View denyModal(String requestId, String label, boolean stop) {
+        String verb = stop ? "Stop" : "Deny";
+        LayoutBlock intro = section(s -> s.text(markdownText(verb + " *" + Cards.esc(label) + "*? The requester sees "
                 + "your reason on the card and in a direct message.")));
         LayoutBlock reason = input(i -> i.blockId(REASON).label(plainText("Reason"))
                 .element(plainTextInput(e -> e.actionId(VALUE).multiline(true)
                         .placeholder(plainText("e.g. not during the change freeze")))));
         return view(v -> v.type("modal").callbackId(DENY_CALLBACK).privateMetadata(requestId)
-                .title(viewTitle(t -> t.type("plain_text").text("Deny " + requestId)))
-                .submit(viewSubmit(t -> t.type("plain_text").text("Deny")))
+                .title(viewTitle(t -> t.type("plain_text").text(verb + " " + requestId)))
+                .submit(viewSubmit(t -> t.type("plain_text").text(verb)))
                 .close(viewClose(t -> t.type("plain_text").text("Back")))
                 .blocks(List.of(intro, reason)));
     }

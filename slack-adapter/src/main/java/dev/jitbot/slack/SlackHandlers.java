@@ -10,6 +10,7 @@ import com.slack.api.methods.SlackApiException;
 import com.slack.api.model.event.AppHomeOpenedEvent;
 import com.slack.api.model.view.ViewState;
 import dev.jitbot.core.app.AccessService;
+import dev.jitbot.core.app.Permissions.Action;
 import dev.jitbot.core.domain.AccessRequest;
 import dev.jitbot.core.domain.ChatUser;
 import dev.jitbot.core.domain.Command;
@@ -25,6 +26,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.BiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -95,14 +97,16 @@ final class SlackHandlers {
                 if (request.isEmpty()) {
                     return replies.render(service.show(actor, id.orThrow()));
                 }
-                // A form only someone who may decide can use: the requester (or a bystander) hears why not now,
-                // instead of after typing a reason.
-                if (!service.canApprove(actor, request.get())) {
+                // A form only someone who may decide (or on-call, who may stop it) can use: the requester or a
+                // bystander hears why not now, instead of after typing a reason.
+                Set<Action> may = service.actionsFor(actor, request.get());
+                boolean stop = may.contains(Action.STOP_PENDING);
+                if (!stop && !may.contains(Action.DENY) && !may.contains(Action.DENY_EXTENSION)) {
                     return Replies.cannotDeny(request.get(), actor);
                 }
                 String label = request.get().label();
                 var opened = client.viewsOpen(r -> r.triggerId(p.getTriggerId())
-                        .view(RequestForm.denyModal(value, label)));
+                        .view(RequestForm.denyModal(value, label, stop)));
                 if (!opened.isOk()) {
                     throw new IllegalStateException("views.open answered " + opened.getError());
                 }
@@ -126,7 +130,10 @@ final class SlackHandlers {
             }
             Outcome o;
             try {
-                o = service.deny(actor, id.orThrow(), reason);
+                // On-call who approves nothing stops a pending request instead of denying it (the core's rule).
+                boolean stop = service.find(actor, id.orThrow())
+                        .map(r -> service.actionsFor(actor, r).contains(Action.STOP_PENDING)).orElse(false);
+                o = stop ? service.revoke(actor, id.orThrow(), reason) : service.deny(actor, id.orThrow(), reason);
             } catch (RuntimeException e) {
                 return ctx.ackWithErrors(Map.of(RequestForm.REASON, Replies.plain(replies.failure("deny", e))));
             }
@@ -231,7 +238,7 @@ final class SlackHandlers {
         boolean oncall = service.isOncall(actor);
         Outcome all = oncall ? service.handle(actor, new Command.ListRequests(Command.ListRequests.Filter.ALL)) : null;
         var view = HomeTab.build(rows(mine), service.awaitingDecisionBy(actor), rows(all), oncall,
-                r -> service.canApprove(actor, r), clock.instant());
+                r -> service.actionsFor(actor, r), clock.instant());
         try {
             var r = client.viewsPublish(q -> q.userId(userId).view(view));
             if (!r.isOk()) {

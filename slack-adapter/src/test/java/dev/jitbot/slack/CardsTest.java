@@ -142,7 +142,7 @@ class CardsTest {
 
         @Test
         void failure_ofTheStore_saysNothingChangedAndToTryAgain_withoutTheSqlDetail() {
-            String text = replies.failure("/jit request", new dev.jitbot.core.store.StoreException(
+            String text = replies.failure("/jit request", new dev.jitbot.core.app.StoreException(
                     "commit failed: Connection refused (SQLState 08001)", new java.sql.SQLException("refused")));
             assertThat(text).startsWith(":warning: jitbot cannot reach its database right now; nothing was changed — "
                     + "try again in a minute.").containsPattern("event id `E[0-9A-F]{8}`").doesNotContain("SQLState");

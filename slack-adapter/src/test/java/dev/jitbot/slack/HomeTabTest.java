@@ -39,7 +39,7 @@ class HomeTabTest {
 
     @Test
     void build_forBusyOncall_staysWithinSlacksHundredBlocksAndListsEachSection() {
-        View home = HomeTab.build(many(1000, 40, true), many(2000, 40, false), many(3000, 40, true), true, r -> true, T0);
+        View home = HomeTab.build(many(1000, 40, true), many(2000, 40, false), many(3000, 40, true), true, r -> java.util.EnumSet.allOf(dev.jitbot.core.app.Permissions.Action.class), T0);
 
         // views.publish answers invalid_blocks above 100, and the person would see no App Home at all.
         assertThat(home.getBlocks()).hasSizeLessThanOrEqualTo(100);

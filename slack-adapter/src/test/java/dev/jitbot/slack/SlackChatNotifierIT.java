@@ -46,6 +46,18 @@ class SlackChatNotifierIT {
         await().atMost(Duration.ofSeconds(10)).until(() -> rig.slack.findAll(
                 postRequestedFor(urlEqualTo("/api/chat.postMessage"))).size() == 3);
         assertThat(rig.slack.findAll(postRequestedFor(urlEqualTo("/api/chat.postMessage"))))
-                .allSatisfy(r -> assertThat(SlackRig.fields(r).get("text")).isEqualTo(SHOWN));
+                .extracting(r -> SlackRig.fields(r).get("text"))
+                .containsExactlyInAnyOrder(SHOWN, SHOWN, ":warning: " + SHOWN);
+    }
+
+    @Test
+    void coreCommands_inADirectMessage_areTheSlashCommandPeopleType() {
+        rig.module.notifier().directMessage(ALICE, "Contributor on rg-payments is yours until 14:35 UTC (45 min). "
+                + "Release early with `release JIT-7K3F`.");
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> rig.slack.findAll(
+                postRequestedFor(urlEqualTo("/api/chat.postMessage"))).size() == 1);
+        assertThat(SlackRig.fields(rig.slack.findAll(postRequestedFor(urlEqualTo("/api/chat.postMessage"))).get(0))
+                .get("text")).endsWith("Release early with `/jit release JIT-7K3F`.");
     }
 }

@@ -12,6 +12,7 @@ import dev.jitbot.core.domain.AccessRequest;
 import dev.jitbot.core.domain.AuditEvent;
 import dev.jitbot.core.domain.MessageRef;
 import dev.jitbot.core.domain.State;
+import dev.jitbot.core.testing.TestPolicies;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -420,6 +421,25 @@ class SlackLoopIT {
                     .findFirst().orElseThrow().get("view");
             assertThat(alice).contains("Your access").contains(pending.id().value()).contains("jit-cancel")
                     .doesNotContain("On-call");
+        }
+
+        @Test
+        void oncallWhoApprovesNothing_stopsAPendingRequestFromHome() throws Exception {
+            rig.policy.set(TestPolicies.withOncallMembers(rig.policy.get(), "erin@contoso.com"));
+            AccessRequest pending = requestContributor("home-stop");
+
+            rig.homeOpened(ERIN);
+            await().until(() -> rig.calls("views.publish").stream().anyMatch(c -> "U0ERIN".equals(c.get("user_id"))));
+            String erin = rig.calls("views.publish").stream().filter(c -> "U0ERIN".equals(c.get("user_id")))
+                    .findFirst().orElseThrow().get("view");
+            assertThat(erin).contains("On-call: everything open").contains("jit-revoke-" + pending.id())
+                    .contains("\"text\":\"Stop\"").doesNotContain("jit-approve");
+
+            rig.click(ERIN, Cards.REVOKE, pending.id().value(), null, null);
+
+            await().until(() -> rig.store.find(pending.id()).orElseThrow().state() == State.DENIED);
+            assertThat(rig.store.find(pending.id()).orElseThrow().endedBy().email()).isEqualTo("erin@contoso.com");
+            assertThat(rig.provider.grants).isEmpty();
         }
 
         @Test

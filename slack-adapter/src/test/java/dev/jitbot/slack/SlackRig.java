@@ -26,7 +26,7 @@ import dev.jitbot.core.app.WorkKind;
 import dev.jitbot.core.app.WorkRunner;
 import dev.jitbot.core.domain.MessageRef;
 import dev.jitbot.core.domain.RequestId;
-import dev.jitbot.core.store.StoreException;
+import dev.jitbot.core.app.StoreException;
 import dev.jitbot.core.domain.AccessRequest;
 import dev.jitbot.core.domain.ChatUser;
 import dev.jitbot.core.domain.Policy;

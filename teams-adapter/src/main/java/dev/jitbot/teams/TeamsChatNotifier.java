@@ -174,7 +174,9 @@ final class TeamsChatNotifier implements ChatNotifier {
     public void postToChannel(String channelId, String text) {
         ConversationReference ref = required(channelId);
         String conversationId = ref.getConversation().getId();
-        within(ref, connector -> join(connector.getConversations().sendToConversation(conversationId, text(ref, text))));
+        // An alert that needs a human: Teams shows the emoji itself (a Slack :shortcode: would show as typed).
+        within(ref, connector -> join(connector.getConversations().sendToConversation(conversationId,
+                text(ref, "\u26A0\uFE0F " + text))));
     }
 
     private ConversationReference required(String conversationId) {

@@ -6,7 +6,7 @@ import dev.jitbot.core.domain.AuditEvent;
 import dev.jitbot.core.domain.Durations;
 import dev.jitbot.core.domain.Outcome;
 import dev.jitbot.core.domain.State;
-import dev.jitbot.core.store.StoreException;
+import dev.jitbot.core.app.StoreException;
 import java.security.SecureRandom;
 import java.sql.SQLException;
 import java.time.Clock;

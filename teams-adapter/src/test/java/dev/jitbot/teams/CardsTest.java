@@ -149,7 +149,7 @@ class CardsTest {
 
         @Test
         void failure_ofTheStore_saysNothingChangedAndToTryAgain() {
-            String said = words.failure("handling your command", new dev.jitbot.core.store.StoreException(
+            String said = words.failure("handling your command", new dev.jitbot.core.app.StoreException(
                     "commit failed: Connection refused (SQLState 08001)", null));
 
             assertThat(said).startsWith("jitbot cannot reach its database right now; nothing was changed — try again "

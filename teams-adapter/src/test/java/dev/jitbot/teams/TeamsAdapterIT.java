@@ -700,6 +700,21 @@ class TeamsAdapterIT {
         }
 
         @Test
+        void overdueAlert_inTeams_carriesNoSlackShortcode() throws Exception {
+            post(teams.install(APPROVALS, "channel", CAROL));
+            post(teams.message(ALICE, ALICE_CHAT, "personal", REQUEST));
+            AccessRequest pending = only(State.PENDING);
+            post(teams.invoke(BOB, "approve", pending.id().value(), null));
+            teams.reset();
+
+            module.notifier().postToChannel(APPROVALS, dev.jitbot.core.app.Phrases.overdue(
+                    core.store.find(pending.id()).orElseThrow(), core.clock.instant()));
+
+            String said = text(one("POST", "/v3/conversations/" + APPROVALS + "/activities"));
+            assertThat(said).contains(pending.id().value()).doesNotContainPattern(":[a-z_]+:");
+        }
+
+        @Test
         void refresh_byApprover_showsApproveAndDenyButtons() throws Exception {
             post(teams.install(APPROVALS, "channel", CAROL));
             post(teams.message(ALICE, ALICE_CHAT, "personal", REQUEST));

@@ -97,7 +97,7 @@ public final class Phrases {
     }
 
     public static String overdue(AccessRequest r, Instant now) {
-        return ":warning: " + r.label() + " for " + r.principal().displayName() + " (" + r.id() + ") expired at "
+        return r.label() + " for " + r.principal().displayName() + " (" + r.id() + ") expired at "
                 + preciseTime(r.expiresAt()) + " and Azure has not confirmed its removal after "
                 + r.revokeAttempts() + " attempts (last error: " + r.note() + "). jitbot keeps retrying; check the "
                 + "role assignment on " + r.scope().id() + " by hand. Now " + preciseTime(now) + ".";

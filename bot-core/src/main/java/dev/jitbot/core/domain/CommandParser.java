@@ -1,6 +1,7 @@
 package dev.jitbot.core.domain;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -63,6 +64,13 @@ public final class CommandParser {
                     + "`, `list`, or `help` for everything I can do.");
         };
     }
+
+    /**
+     * The words that start a command (aliases left out), as core sentences quote them in backticks: an adapter that
+     * types commands differently (Slack's {@code /jit release …}) rewrites exactly these.
+     */
+    public static final List<String> VERBS = List.of("request", "list", "show", "approve", "deny", "cancel", "revoke",
+            "release", "extend", "history", "help");
 
     private static Parsed<Command> request(String rest) {
         String usage = " Write it as `" + USAGE_REQUEST + "`, e.g. `" + EXAMPLE_REQUEST + "`.";

@@ -1,5 +1,6 @@
 package dev.jitbot.core.store;
 
+import dev.jitbot.core.app.StoreException;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.jitbot.core.app.AuditLog;
 import dev.jitbot.core.domain.AuditEvent;

@@ -1,5 +1,6 @@
 package dev.jitbot.core.store;
 
+import dev.jitbot.core.app.StoreException;
 import dev.jitbot.core.app.Change;
 import dev.jitbot.core.app.Outbox;
 import dev.jitbot.core.app.Work;

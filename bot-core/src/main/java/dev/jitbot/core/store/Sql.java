@@ -1,5 +1,6 @@
 package dev.jitbot.core.store;
 
+import dev.jitbot.core.app.StoreException;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;

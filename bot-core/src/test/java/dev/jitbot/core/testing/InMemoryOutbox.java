@@ -217,7 +217,7 @@ public final class InMemoryOutbox implements Outbox {
 
     private void check() {
         if (down) {
-            throw new dev.jitbot.core.store.StoreException("database unreachable (test: outbox down)", null);
+            throw new dev.jitbot.core.app.StoreException("database unreachable (test: outbox down)", null);
         }
     }
 

@@ -1,4 +1,4 @@
-package dev.jitbot.core.store;
+package dev.jitbot.core.app;
 
 /** The database failed (unreachable, full, schema out of step): an infrastructure failure, never a refusal. */
 public final class StoreException extends RuntimeException {
