@@ -94,7 +94,7 @@ final class BenchArm implements AutoCloseable {
         server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 256);
         server.setHttpsConfigurator(new HttpsConfigurator(tls));
         // The latency is a sleep per call, so the pool must outnumber jitbot's Azure workers.
-        pool = Executors.newFixedThreadPool(64, Core.named("jitbot-bench-arm"));
+        pool = Executors.newFixedThreadPool(64, dev.jitbot.core.app.Threads.named("jitbot-bench-arm"));
         server.setExecutor(pool);
         server.createContext("/", this::handle);
         server.start();

@@ -301,7 +301,7 @@ final class BenchCommand extends Main.Env implements Callable<Integer> {
         Duration lead = Duration.ofSeconds(2).plus(shortfall.multipliedBy(4));
         Instant first = clock.instant().plus(lead);
         Instant filingStarted = clock.instant();
-        ExecutorService pool = Executors.newFixedThreadPool(REQUEST_THREADS, Core.named("jitbot-bench-request"));
+        ExecutorService pool = Executors.newFixedThreadPool(REQUEST_THREADS, dev.jitbot.core.app.Threads.named("jitbot-bench-request"));
         AtomicInteger behind = new AtomicInteger();
         List<Future<Outcome>> filed = new ArrayList<>();
         try {
@@ -422,7 +422,7 @@ final class BenchCommand extends Main.Env implements Callable<Integer> {
 
     /** {@code approvers} people approve one request at the same instant; the store's compare-and-set lets one win. */
     private int contention(Core core, SlowProvider provider, RequestId id) throws InterruptedException {
-        ExecutorService pool = Executors.newFixedThreadPool(approvers, Core.named("jitbot-bench-approver"));
+        ExecutorService pool = Executors.newFixedThreadPool(approvers, dev.jitbot.core.app.Threads.named("jitbot-bench-approver"));
         try {
             CountDownLatch ready = new CountDownLatch(approvers);
             CountDownLatch go = new CountDownLatch(1);
@@ -486,7 +486,7 @@ final class BenchCommand extends Main.Env implements Callable<Integer> {
 
     /** Gives the approvals section's grants back, so the database is left with nothing open. Not measured. */
     private void release(Core core, List<Owned> held) throws InterruptedException {
-        ExecutorService pool = Executors.newFixedThreadPool(REQUEST_THREADS, Core.named("jitbot-bench-release"));
+        ExecutorService pool = Executors.newFixedThreadPool(REQUEST_THREADS, dev.jitbot.core.app.Threads.named("jitbot-bench-release"));
         try {
             List<Future<Outcome>> released = new ArrayList<>();
             for (Owned o : held) {

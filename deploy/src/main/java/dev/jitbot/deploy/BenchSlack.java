@@ -33,7 +33,7 @@ final class BenchSlack implements AutoCloseable {
         this.emailByUser = Map.copyOf(emailByUser);
         System.setProperty("sun.net.httpserver.nodelay", "true");
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 256);
-        pool = Executors.newFixedThreadPool(16, Core.named("jitbot-bench-slack"));
+        pool = Executors.newFixedThreadPool(16, dev.jitbot.core.app.Threads.named("jitbot-bench-slack"));
         server.setExecutor(pool);
         server.createContext("/", this::handle);
         server.start();

@@ -153,7 +153,7 @@ final class BurstBench {
     }
 
     private List<Sent> burst(HttpClient http, URI endpoint, BenchSlack slack, List<Sent> plan) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(s.clientThreads(), Core.named("jitbot-bench-client"));
+        ExecutorService pool = Executors.newFixedThreadPool(s.clientThreads(), dev.jitbot.core.app.Threads.named("jitbot-bench-client"));
         AtomicInteger next = new AtomicInteger();
         Sent[] results = new Sent[plan.size()];
         try {

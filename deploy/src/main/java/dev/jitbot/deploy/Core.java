@@ -14,8 +14,6 @@ import dev.jitbot.core.domain.Policy;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.List;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
@@ -85,15 +83,6 @@ final class Core implements AutoCloseable {
 
     boolean started() {
         return started;
-    }
-
-    static ThreadFactory named(String prefix) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
     }
 
     /** Makes {@link #close()} close the backend too (for commands that open one just for this core). */

@@ -8,11 +8,9 @@ import dev.jitbot.core.domain.Durations;
 import dev.jitbot.core.domain.Outcome;
 import dev.jitbot.core.domain.State;
 import dev.jitbot.core.app.StoreException;
-import java.security.SecureRandom;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import org.slf4j.Logger;
@@ -26,7 +24,6 @@ import org.slf4j.LoggerFactory;
 final class Replies implements Outcome.Visitor<String> {
 
     private static final Logger log = LoggerFactory.getLogger(Replies.class);
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Clock clock;
 
@@ -43,7 +40,7 @@ final class Replies implements Outcome.Visitor<String> {
      * reached is the one failure worth naming: the transition was not written, so the person knows to try again.
      */
     String failure(String whatWasAttempted, Throwable error) {
-        String eventId = "E" + HexFormat.of().withUpperCase().toHexDigits(RANDOM.nextInt());
+        String eventId = dev.jitbot.core.domain.EventIds.next();
         if (databaseDown(error)) {
             log.error("{} failed: the database is unreachable [event {}]", UserText.forLog(whatWasAttempted), eventId,
                     error);

@@ -7,11 +7,9 @@ import dev.jitbot.core.domain.Durations;
 import dev.jitbot.core.domain.Outcome;
 import dev.jitbot.core.domain.State;
 import dev.jitbot.core.app.StoreException;
-import java.security.SecureRandom;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.List;
-import java.util.Locale;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,7 +21,6 @@ import org.slf4j.LoggerFactory;
 final class Words implements Outcome.Visitor<String> {
 
     private static final Logger log = LoggerFactory.getLogger(Words.class);
-    private static final SecureRandom RANDOM = new SecureRandom();
     private static final int MAX_ROWS = 25;
 
     private final Clock clock;
@@ -46,7 +43,7 @@ final class Words implements Outcome.Visitor<String> {
 
     /** A fresh event id, which a person's message and the log line (and audit event) about it both show. */
     static String eventId() {
-        return "E" + Integer.toHexString(RANDOM.nextInt()).toUpperCase(Locale.ROOT);
+        return dev.jitbot.core.domain.EventIds.next();
     }
 
     /** Why nothing was done for a turn whose sender the roster did not confirm, with the event id it was logged as. */

@@ -145,8 +145,8 @@ public final class AccessService {
             return extend(actor, e.id(), e.by(), e.justification());
         } else if (command instanceof Command.History h) {
             return history(actor, h.who());
-        } else if (command instanceof Command.Help) {
-            return new Outcome.Help(CommandParser.help());
+        } else if (command instanceof Command.Help h) {
+            return new Outcome.Help(CommandParser.help(h.topic()));
         }
         throw new IllegalArgumentException("unhandled command " + command);
     }

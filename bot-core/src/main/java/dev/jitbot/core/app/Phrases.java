@@ -16,10 +16,6 @@ public final class Phrases {
     private Phrases() {
     }
 
-    /** An id that a message to a person and the log line with the detail share, e.g. {@code E3F9A1C0B}. */
-    static String eventId(java.util.random.RandomGenerator random) {
-        return "E" + Long.toHexString(random.nextLong() & 0xffffffffL).toUpperCase(java.util.Locale.ROOT);
-    }
 
     public static String time(Instant t) {
         return HH_MM.format(t);

@@ -123,7 +123,7 @@ public final class Reconciler {
                 failed++;
                 // The provider's own exceptions are worded for people; anything else is shown by event id only.
                 String error = e instanceof AccessProviderException && e.getMessage() != null ? e.getMessage()
-                        : "unexpected error (event id " + Phrases.eventId(java.util.concurrent.ThreadLocalRandom.current())
+                        : "unexpected error (event id " + dev.jitbot.core.domain.EventIds.next()
                         + ")";
                 log.warn("could not revoke orphan {}: {}", a.assignmentId(), error, e);
                 lines.add("Could not revoke orphan " + what + " (" + error + "); the next run tries again.");

@@ -13,7 +13,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -404,7 +403,7 @@ public final class WorkHandlers {
         if (e instanceof AccessProviderException && e.getMessage() != null) {
             return e.getMessage();
         }
-        String eventId = Phrases.eventId(ThreadLocalRandom.current());
+        String eventId = dev.jitbot.core.domain.EventIds.next();
         log.error("Azure work on {} failed unexpectedly [{}]", r.id(), eventId, e);
         return "unexpected error (event id " + eventId + ")";
     }

@@ -13,9 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -166,7 +164,7 @@ public final class WorkRunner implements AutoCloseable {
         Lane(WorkKind.Lane lane, int workers) {
             this.lane = lane;
             this.free = new Semaphore(workers);
-            this.pool = Executors.newFixedThreadPool(workers, named("jitbot-" + lane.name().toLowerCase(
+            this.pool = Executors.newFixedThreadPool(workers, Threads.named("jitbot-" + lane.name().toLowerCase(
                     java.util.Locale.ROOT) + "-work"));
         }
 
@@ -221,14 +219,5 @@ public final class WorkRunner implements AutoCloseable {
                 wake();
             }
         }
-    }
-
-    private static ThreadFactory named(String prefix) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
     }
 }

@@ -2,15 +2,12 @@ package dev.jitbot.core.azure;
 
 import com.azure.core.exception.HttpResponseException;
 import com.azure.core.management.exception.ManagementException;
-import java.security.SecureRandom;
-import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Reads Azure's error answers: status, ARM error code, and the permission an AuthorizationFailed names. */
 final class AzureFailures {
 
-    private static final SecureRandom RANDOM = new SecureRandom();
     private static final Pattern ACTION = Pattern.compile("perform action '([^']+)'");
     private static final Pattern RULE = Pattern.compile("([A-Za-z]+Rule)\\b");
 
@@ -78,7 +75,7 @@ final class AzureFailures {
 
     /** An id that the chat message and the log line share, e.g. {@code AZ-3F9A1C0B}. */
     static String eventId() {
-        return "AZ-" + Integer.toHexString(RANDOM.nextInt()).toUpperCase(Locale.ROOT);
+        return dev.jitbot.core.domain.EventIds.next("AZ-");
     }
 
     /** "status 429 SubscriptionRequestsThrottled" for notes and audit details (Azure's message stays in the log). */

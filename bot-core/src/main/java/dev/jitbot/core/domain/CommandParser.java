@@ -214,6 +214,32 @@ public final class CommandParser {
         return Parsed.ok(new Command.Extend(id.orThrow(), d.orThrow(), why == null || why.isEmpty() ? null : why));
     }
 
+    /**
+     * The help on {@code topic} (a command such as {@code extend}; null or blank: everything): the lines about that
+     * command under the heading, or everything after a line that says the topic is unknown.
+     */
+    public static String help(String topic) {
+        String all = help();
+        if (topic == null || topic.isBlank()) {
+            return all;
+        }
+        String t = topic.strip().toLowerCase(Locale.ROOT).replaceFirst("^/?jit\\s+", "");
+        List<String> lines = all.lines().toList();
+        List<String> about = new java.util.ArrayList<>();
+        for (int i = 1; i < lines.size(); i++) {
+            String line = lines.get(i);
+            boolean names = line.startsWith("`" + t + " ") || line.startsWith("`" + t + "`")
+                    || line.contains("/ `" + t + " ");
+            if (names || (!about.isEmpty() && line.startsWith("    ") && about.get(about.size() - 1).startsWith("`" + t))) {
+                about.add(line);
+            }
+        }
+        if (about.isEmpty()) {
+            return "I have no help on `" + UserText.excerpt(topic.strip(), 40) + "`; here is everything.\n" + all;
+        }
+        return lines.get(0) + "\n" + String.join("\n", about);
+    }
+
     /** The help text, the same on every platform (adapters may add their own prefix such as {@code /jit}). */
     public static String help() {
         return String.join("\n",

@@ -170,11 +170,8 @@ public final class QuartzExpiryScheduler implements ExpiryScheduler {
         } catch (SchedulerException e) {
             throw new IllegalStateException("could not start the Quartz scheduler: " + e.getMessage(), e);
         }
-        ScheduledExecutorService s = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, settings.name() + "-sweeper");
-            t.setDaemon(true);
-            return t;
-        });
+        ScheduledExecutorService s = Executors.newSingleThreadScheduledExecutor(
+                dev.jitbot.core.app.Threads.named(settings.name() + "-sweeper"));
         long every = settings.sweepEvery().toMillis();
         s.scheduleWithFixedDelay(this::sweep, every, every, TimeUnit.MILLISECONDS);
         sweeper = s;

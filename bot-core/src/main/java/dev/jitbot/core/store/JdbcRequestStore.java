@@ -189,7 +189,7 @@ public final class JdbcRequestStore implements RequestStore {
             ps.setString(2, message.platform().name());
             ps.setString(3, message.channel());
             ps.setString(4, message.messageId());
-            ps.setString(5, message.kind());
+            ps.setString(5, message.kind().wireName());
             ps.executeUpdate();
         }
     }
@@ -203,7 +203,7 @@ public final class JdbcRequestStore implements RequestStore {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.add(new MessageRef(Platform.valueOf(rs.getString(1)), rs.getString(2), rs.getString(3),
-                            rs.getString(4)));
+                            MessageRef.Kind.fromWire(rs.getString(4))));
                 }
             }
             return out;

@@ -163,4 +163,28 @@ class CommandParserTest {
             assertThat(Durations.parse("10m\nforged").reason()).doesNotContain("\n").contains("10m forged");
         }
     }
+
+    @Nested
+    class Help_ {
+
+        @Test
+        void helpOnACommand_givesItsLinesUnderTheHeading() {
+            String said = CommandParser.help("extend");
+
+            assertThat(said).startsWith("*Just-in-time Azure access*\n`extend <id> <duration>")
+                    .doesNotContain("`cancel");
+        }
+
+        @Test
+        void helpOnRequest_keepsItsExample() {
+            assertThat(CommandParser.help("/jit request")).contains("`request ").contains("e.g. `")
+                    .doesNotContain("`list");
+        }
+
+        @Test
+        void helpOnSomethingUnknown_saysSoAndGivesEverything() {
+            assertThat(CommandParser.help("teleport")).startsWith("I have no help on `teleport`; here is everything.")
+                    .contains("`release <id>`");
+        }
+    }
 }
