@@ -1,5 +1,6 @@
 package dev.jitbot.deploy;
 
+import dev.jitbot.deploy.console.ConsoleSession;
 import dev.jitbot.core.app.AuditLog;
 import dev.jitbot.core.app.Directory;
 import dev.jitbot.core.domain.AccessRequest;

@@ -1,5 +1,9 @@
 package dev.jitbot.deploy;
 
+import dev.jitbot.deploy.console.ConsoleNotifier;
+import dev.jitbot.deploy.console.ConsoleOut;
+import dev.jitbot.deploy.console.ConsoleSession;
+import dev.jitbot.deploy.console.ConsoleText;
 import dev.jitbot.core.app.AccessProvider;
 import dev.jitbot.core.app.ChatNotifier;
 import dev.jitbot.core.app.Directory;

@@ -1,5 +1,7 @@
 package dev.jitbot.deploy;
 
+import dev.jitbot.deploy.console.ConsoleSession;
+import dev.jitbot.deploy.console.ConsoleText;
 import dev.jitbot.core.domain.AccessRequest;
 import dev.jitbot.core.domain.Outcome;
 import dev.jitbot.core.domain.Parsed;

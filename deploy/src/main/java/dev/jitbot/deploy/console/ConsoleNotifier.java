@@ -1,4 +1,4 @@
-package dev.jitbot.deploy;
+package dev.jitbot.deploy.console;
 
 import dev.jitbot.core.app.ChatNotifier;
 import dev.jitbot.core.domain.AccessRequest;
@@ -9,7 +9,7 @@ import java.util.Optional;
 import java.util.function.Consumer;
 
 /** The console's chat platform: cards, thread replies and direct messages become lines on the terminal. */
-final class ConsoleNotifier implements ChatNotifier {
+public final class ConsoleNotifier implements ChatNotifier {
 
     private final Consumer<String> out;
     private final ConsoleText text;
@@ -19,7 +19,7 @@ final class ConsoleNotifier implements ChatNotifier {
      * @param out  where lines go (synchronised by the caller)
      * @param seen told of every request a card shows, so {@code last} can name the newest
      */
-    ConsoleNotifier(Consumer<String> out, ConsoleText text, Consumer<AccessRequest> seen) {
+    public ConsoleNotifier(Consumer<String> out, ConsoleText text, Consumer<AccessRequest> seen) {
         this.out = out;
         this.text = text;
         this.seen = seen;

@@ -1,4 +1,4 @@
-package dev.jitbot.deploy;
+package dev.jitbot.deploy.console;
 
 import dev.jitbot.core.app.AccessService;
 import dev.jitbot.core.app.Phrases;
@@ -29,9 +29,9 @@ import java.util.regex.Pattern;
  * currently typing, prints what Slack would show as text. At end of input it waits until nothing is pending or
  * active, so a piped session shows every grant through to its revocation.
  */
-final class ConsoleSession {
+public final class ConsoleSession {
 
-    static final EnumSet<State> OPEN = EnumSet.of(State.PENDING, State.ACTIVATING, State.ACTIVE, State.REVOKING);
+    public static final EnumSet<State> OPEN = EnumSet.of(State.PENDING, State.ACTIVATING, State.ACTIVE, State.REVOKING);
     private static final Pattern AS = Pattern.compile("^/as\\s+(\\S+)\\s*$", Pattern.CASE_INSENSITIVE);
     private static final Pattern LAST = Pattern.compile("(?i)(\\$last\\b|(?<=^(?:/?jit\\s+)?(?:approve|deny|reject|cancel|"
             + "revoke|release|extend|show|info|history|audit)\\s)last\\b)");
@@ -48,7 +48,7 @@ final class ConsoleSession {
     private volatile RequestId last;
     private ChatUser user;
 
-    ConsoleSession(AccessService service, RequestStore store, Supplier<Policy> policy, ConsoleText text,
+    public ConsoleSession(AccessService service, RequestStore store, Supplier<Policy> policy, ConsoleText text,
                    ConsoleOut out, String firstUser, Duration poll) {
         this.service = Objects.requireNonNull(service, "service");
         this.store = Objects.requireNonNull(store, "store");
@@ -60,7 +60,7 @@ final class ConsoleSession {
     }
 
     /** Remembers the newest request the session has seen, for {@code last}. */
-    void seen(AccessRequest r) {
+    public void seen(AccessRequest r) {
         RequestId current = last;
         if (current == null || !current.equals(r.id())) {
             AccessRequest newest = current == null ? null : store.find(current).orElse(null);
@@ -70,7 +70,7 @@ final class ConsoleSession {
         }
     }
 
-    ChatUser user() {
+    public ChatUser user() {
         return user;
     }
 
@@ -79,7 +79,7 @@ final class ConsoleSession {
      *
      * @param echo print each line read after the prompt (piped input, so the transcript reads as a chat)
      */
-    void run(BufferedReader in, boolean echo, Runnable prompt) throws IOException, InterruptedException {
+    public void run(BufferedReader in, boolean echo, Runnable prompt) throws IOException, InterruptedException {
         String line;
         prompt.run();
         while ((line = in.readLine()) != null) {
@@ -99,7 +99,7 @@ final class ConsoleSession {
     }
 
     /** Runs one line typed by the current user. */
-    void handle(String line) {
+    public void handle(String line) {
         Matcher as = AS.matcher(line);
         if (as.matches()) {
             user = userFor(as.group(1));
@@ -198,7 +198,7 @@ final class ConsoleSession {
      * Who {@code name} is: an email as given, else the person the policy lists as {@code name@…}, else a console
      * user known only by that name.
      */
-    ChatUser userFor(String name) {
+    public ChatUser userFor(String name) {
         String n = name.strip().toLowerCase(Locale.ROOT);
         if (n.contains("@")) {
             return new ChatUser(Platform.CONSOLE, n.substring(0, n.indexOf('@')), n.substring(0, n.indexOf('@')), n);
@@ -219,7 +219,7 @@ final class ConsoleSession {
      * The policy as the console needs it: every channel also gets a console id ({@code #name}), and a policy
      * without channels gets {@code #approvals}, so request cards show up on the terminal.
      */
-    static Policy withConsoleChannels(Policy p) {
+    public static Policy withConsoleChannels(Policy p) {
         java.util.Map<String, Policy.Channel> channels = new java.util.LinkedHashMap<>();
         p.channels().forEach((name, c) -> {
             java.util.Map<Platform, String> ids = new java.util.EnumMap<>(Platform.class);

@@ -1,4 +1,4 @@
-package dev.jitbot.deploy;
+package dev.jitbot.deploy.console;
 
 import dev.jitbot.core.domain.RequestId;
 import java.time.Duration;
@@ -13,7 +13,7 @@ import java.util.function.Consumer;
  * The console's one output: lines from the person's commands and from the scheduler's threads, one at a time,
  * remembering when the last one went out (so the session can wait for the final confirmations).
  */
-final class ConsoleOut implements Consumer<String> {
+public final class ConsoleOut implements Consumer<String> {
 
     private static final Pattern CONFIRMATION = Pattern.compile("^\\[to [^]]+] .* revoked at .*\\((JIT-[0-9A-Z]+)\\)\\.$");
 
@@ -21,7 +21,7 @@ final class ConsoleOut implements Consumer<String> {
     private final Set<String> confirmed = ConcurrentHashMap.newKeySet();
     private volatile long lastNanos = System.nanoTime();
 
-    ConsoleOut(Consumer<String> sink) {
+    public ConsoleOut(Consumer<String> sink) {
         this.sink = Objects.requireNonNull(sink, "sink");
     }
 
@@ -36,12 +36,12 @@ final class ConsoleOut implements Consumer<String> {
     }
 
     /** True once the requester's revocation confirmation (the last thing a revocation prints) named {@code id}. */
-    boolean confirmed(RequestId id) {
+    public boolean confirmed(RequestId id) {
         return confirmed.contains(id.value());
     }
 
     /** How long nothing has been printed. */
-    Duration quietFor() {
+    public Duration quietFor() {
         return Duration.ofNanos(System.nanoTime() - lastNanos);
     }
 }

@@ -1,4 +1,4 @@
-package dev.jitbot.deploy;
+package dev.jitbot.deploy.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.jitbot.deploy;
+package dev.jitbot.deploy.console;
 
 import dev.jitbot.core.app.Phrases;
 import dev.jitbot.core.domain.AccessRequest;
@@ -14,23 +14,23 @@ import java.util.List;
  * Renders the core's outcomes and request cards as plain text lines: where Slack shows a button, the console
  * shows the command to type ({@code approve JIT-7K3F}).
  */
-final class ConsoleText implements Outcome.Visitor<String> {
+public final class ConsoleText implements Outcome.Visitor<String> {
 
     private final Clock clock;
     private volatile java.util.function.Function<AccessRequest, dev.jitbot.core.domain.BlastRadius> blast = r -> null;
 
-    ConsoleText(Clock clock) {
+    public ConsoleText(Clock clock) {
         this.clock = clock;
     }
 
     /** Draws the core's blast radius line on every card from now on. */
-    ConsoleText withBlastRadius(java.util.function.Function<AccessRequest, dev.jitbot.core.domain.BlastRadius> b) {
+    public ConsoleText withBlastRadius(java.util.function.Function<AccessRequest, dev.jitbot.core.domain.BlastRadius> b) {
         this.blast = java.util.Objects.requireNonNull(b, "blast");
         return this;
     }
 
     /** The request card: what is asked, by whom, where it stands, and the commands that act on it. */
-    String card(AccessRequest r) {
+    public String card(AccessRequest r) {
         List<String> lines = new ArrayList<>();
         lines.add("┌ " + r.id() + "  " + r.label() + " for " + Durations.format(r.duration()) + "  [" + status(r) + "]");
         lines.add("│ requested by " + r.requester().displayName()
