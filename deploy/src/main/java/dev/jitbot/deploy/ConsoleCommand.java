@@ -78,7 +78,8 @@ final class ConsoleCommand extends Main.Env implements Callable<Integer> {
             });
             try (Core core = new Core(backend, () -> consolePolicy, provider, directory, clock, List.of(notifier))) {
                 core.useInventory(azure.inventory());
-                text.withBlastRadius(core.service::blastRadius);
+                text.withBlastRadius(core.service::blastRadius).withViewerActions(r -> session[0] == null
+                        ? java.util.Set.of() : core.service.actionsFor(session[0].user(), r));
                 session[0] = new ConsoleSession(core.service, backend.requests(), () -> consolePolicy, text, say,
                         firstUser, Duration.ofMillis(250));
                 core.start();

@@ -1,11 +1,12 @@
 package dev.jitbot.deploy.console;
 
+import dev.jitbot.core.app.Permissions;
+import dev.jitbot.core.app.Permissions.Action;
 import dev.jitbot.core.app.Phrases;
 import dev.jitbot.core.domain.AccessRequest;
 import dev.jitbot.core.domain.AuditEvent;
 import dev.jitbot.core.domain.Durations;
 import dev.jitbot.core.domain.Outcome;
-import dev.jitbot.core.domain.State;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,6 +22,14 @@ public final class ConsoleText implements Outcome.Visitor<String> {
 
     public ConsoleText(Clock clock) {
         this.clock = clock;
+    }
+
+    private volatile java.util.function.Function<AccessRequest, java.util.Set<Action>> yours = r -> java.util.Set.of();
+
+    /** Adds what the person at the keyboard may do to each card (the core's {@code actionsFor}) from now on. */
+    public ConsoleText withViewerActions(java.util.function.Function<AccessRequest, java.util.Set<Action>> actions) {
+        this.yours = java.util.Objects.requireNonNull(actions, "actions");
+        return this;
     }
 
     /** Draws the core's blast radius line on every card from now on. */
@@ -68,16 +77,29 @@ public final class ConsoleText implements Outcome.Visitor<String> {
         };
     }
 
-    private static String buttons(AccessRequest r) {
-        if (r.state() == State.PENDING) {
-            return "`approve " + r.id() + "`  `deny " + r.id() + " <reason>`  `cancel " + r.id() + "` (requester)";
-        }
-        if (r.state() == State.ACTIVE) {
-            return (r.extension() != null ? "`approve " + r.id() + "` (extension)  " : "")
-                    + "`release " + r.id() + "` (requester)  `revoke " + r.id() + " <reason>` (on-call)  `extend "
-                    + r.id() + " 30m`";
-        }
-        return "";
+    /** The commands for the channel's deciders (the core's shared-card actions), then the viewer's own. */
+    private String buttons(AccessRequest r) {
+        java.util.Set<Action> shared = Permissions.onSharedCard(r);
+        java.util.Set<Action> mine = yours.apply(r);
+        String forDeciders = String.join("  ", shared.stream().map(a -> command(a, r)).toList());
+        String forYou = String.join("  ", mine.stream().filter(a -> !shared.contains(a)).map(a -> command(a, r)).toList());
+        return forDeciders + (forDeciders.isEmpty() || forYou.isEmpty() ? "" : " (approvers, on-call) · you: ")
+                + forYou;
+    }
+
+    private static String command(Action a, AccessRequest r) {
+        String id = r.id().value();
+        return switch (a) {
+            case APPROVE -> "`approve " + id + "`";
+            case DENY -> "`deny " + id + " <reason>`";
+            case APPROVE_EXTENSION -> "`approve " + id + "` (extension)";
+            case DENY_EXTENSION -> "`deny " + id + " <reason>` (extension)";
+            case CANCEL -> "`cancel " + id + "`";
+            case RELEASE -> "`release " + id + "`";
+            case EXTEND -> "`extend " + id + " 30m`";
+            case REVOKE -> "`revoke " + id + " <reason>`";
+            case STOP_PENDING -> "`revoke " + id + " <reason>` (stops it)";
+        };
     }
 
     @Override
