@@ -85,9 +85,7 @@ final class Replies implements Outcome.Visitor<String> {
     @Override
     public String approved(Outcome.Approved o) {
         AccessRequest r = o.request();
-        return ":ballot_box_with_check: Your approval of " + Cards.esc(r.label()) + " (`" + r.id() + "`) is counted: "
-                + r.approvals() + " of " + r.approvalsNeeded() + ". It needs "
-                + (r.approvalsNeeded() - r.approvals()) + " more.";
+        return ":ballot_box_with_check: " + Cards.esc(Phrases.approvalCounted(r));
     }
 
     /**

@@ -43,7 +43,9 @@ final class Cards {
         static final View STATUS = new View(Set.of(), null, false);
 
         View {
-            actions = Set.copyOf(actions);
+            // In the enum's order, so the buttons keep theirs (Approve before Deny).
+            actions = java.util.Collections.unmodifiableSet(actions.isEmpty()
+                    ? java.util.EnumSet.noneOf(Action.class) : java.util.EnumSet.copyOf(actions));
         }
     }
 

@@ -95,8 +95,7 @@ final class Words implements Outcome.Visitor<String> {
     @Override
     public String approved(Outcome.Approved o) {
         AccessRequest r = o.request();
-        return "Approval counted for " + r.label() + " (" + r.id() + "): " + r.approvals() + " of "
-                + r.approvalsNeeded() + ". It needs another approver before it is granted.";
+        return Phrases.approvalCounted(r);
     }
 
     /**

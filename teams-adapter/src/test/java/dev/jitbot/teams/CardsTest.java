@@ -113,6 +113,18 @@ class CardsTest {
         }
 
         @Test
+        void approvalCounted_saysHowManyMoreApproversAreMissing() {
+            core.policy.set(TestPolicies.design());
+            Outcome o = core.service.handle(TestPolicies.BOB, "request Owner on sub-prod for 30m because INC-77 outage");
+            AccessRequest r = ((Outcome.Requested) o).request();
+
+            String said = words.render(core.service.approve(TestPolicies.DAVE, r.id()));
+
+            assertThat(said).contains("1 of 2").contains("1 more, from another approver")
+                    .doesNotContain("another approver before");
+        }
+
+        @Test
         void help_usesTeamsMarkdown() {
             String said = words.render(core.service.handle(TestPolicies.ALICE, "help"));
 

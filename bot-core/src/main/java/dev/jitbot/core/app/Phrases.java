@@ -68,6 +68,14 @@ public final class Phrases {
                 + r.approvalsNeeded() + " approvals so far.";
     }
 
+    /** "Approval counted for Owner on sub-prod (JIT-42): 1 of 3; it needs 2 more, each from a different approver." */
+    public static String approvalCounted(AccessRequest r) {
+        long missing = Math.max(0, r.approvalsNeeded() - r.approvals());
+        return "Approval counted for " + r.label() + " (" + r.id() + "): " + r.approvals() + " of "
+                + r.approvalsNeeded() + "; it needs " + (missing == 1 ? "1 more, from another approver"
+                : missing + " more, each from a different approver") + ", before it is granted.";
+    }
+
     public static String denied(AccessRequest r) {
         return r.label() + " (" + r.id() + ") was denied by " + who(r) + (r.note() != null ? ": " + r.note() : ".")
                 + (r.note() != null && !r.note().endsWith(".") ? "." : "");

@@ -110,9 +110,7 @@ public final class ConsoleText implements Outcome.Visitor<String> {
     @Override
     public String approved(Outcome.Approved o) {
         AccessRequest r = o.request();
-        long missing = r.approvalsNeeded() - r.approvals();
-        return "Approval counted for " + r.id() + " (" + r.approvals() + " of " + r.approvalsNeeded() + "); "
-                + missing + " more needed from a different approver.";
+        return Phrases.approvalCounted(r);
     }
 
     @Override
