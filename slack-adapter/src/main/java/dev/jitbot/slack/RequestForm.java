@@ -21,6 +21,7 @@ import dev.jitbot.core.app.AccessService.Offer;
 import dev.jitbot.core.domain.Command;
 import dev.jitbot.core.domain.Durations;
 import dev.jitbot.core.domain.Parsed;
+import dev.jitbot.core.domain.Refusal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -28,8 +29,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * The request form {@code /jit} alone opens: only the roles and scopes the person is eligible for (from
@@ -77,6 +76,9 @@ final class RequestForm {
         List<OptionObject> durations = steps.stream()
                 .map(d -> option(plainText(Durations.format(d)), Durations.compact(d))).toList();
         boolean tickets = offers.stream().anyMatch(o -> o.ticketPattern() != null);
+        String exampleTicket = offers.stream().filter(o -> o.ticketPattern() != null).findFirst()
+                .map(o -> dev.jitbot.core.app.AccessService.exampleTicket(java.util.regex.Pattern.compile(o.ticketPattern())))
+                .orElse("");
         List<String> principals = offers.stream().flatMap(o -> o.principals().stream()).distinct().sorted().toList();
 
         List<LayoutBlock> blocks = new ArrayList<>();
@@ -97,8 +99,8 @@ final class RequestForm {
                         .placeholder(plainText("e.g. INC-4411 hotfix for the payments queue"))))));
         if (tickets) {
             blocks.add(input(i -> i.blockId(TICKET).optional(true).label(plainText("Ticket"))
-                    .hint(plainText("Needed where the choice says \"ticket\"."))
-                    .element(plainTextInput(e -> e.actionId(VALUE).placeholder(plainText("INC-1234"))))));
+                    .hint(plainText("Needed where the choice says \"ticket\"; an id in your reason counts too."))
+                    .element(plainTextInput(e -> e.actionId(VALUE).placeholder(plainText("e.g. " + exampleTicket))))));
         }
         if (!principals.isEmpty()) {
             List<OptionObject> whom = new ArrayList<>();
@@ -165,6 +167,8 @@ final class RequestForm {
                 }
             }
         }
+        // What the form itself must have (a choice, a duration it can read, a reason); every rule about them —
+        // the longest duration, the ticket, whom it may be for — is the core's, shown under the field it names.
         Duration duration = null;
         String typed = selected(values, DURATION);
         if (typed == null) {
@@ -175,32 +179,15 @@ final class RequestForm {
             errors.put(DURATION, d.reason().replace("`", ""));
         } else {
             duration = d.orThrow();
-            if (offer.isPresent() && duration.compareTo(offer.get().maxDuration()) > 0) {
-                errors.put(DURATION, offer.get().role() + " here may be held for at most "
-                        + Durations.format(offer.get().maxDuration()) + "; pick that or less.");
-            }
         }
         String justification = text(values, JUSTIFICATION);
         if (justification == null) {
             errors.put(JUSTIFICATION, "Say why you need it: approvers and the audit log need it.");
         }
         String ticket = text(values, TICKET);
-        if (offer.isPresent() && offer.get().ticketPattern() != null) {
-            String pattern = offer.get().ticketPattern();
-            if (ticket == null) {
-                errors.put(values.containsKey(TICKET) ? TICKET : OFFER, "This role needs a ticket id matching "
-                        + pattern + ", e.g. INC-1234.");
-            } else if (!matches(pattern, ticket)) {
-                errors.put(TICKET, "\"" + ticket + "\" does not match " + pattern + ", which this role needs.");
-            }
-        }
         String principal = selected(values, PRINCIPAL);
         if (principal != null && principal.equals(MYSELF)) {
             principal = null;
-        }
-        if (principal != null && offer.isPresent() && !offer.get().principals().contains(principal)) {
-            errors.put(PRINCIPAL, "You cannot request " + role + " for " + principal + "; choose Me or an identity "
-                    + "this rule allows.");
         }
         if (!errors.isEmpty()) {
             return new Submission(null, errors);
@@ -208,12 +195,20 @@ final class RequestForm {
         return new Submission(new Command.Request(role, scope, duration, justification, ticket, principal), Map.of());
     }
 
-    private static boolean matches(String pattern, String ticket) {
-        try {
-            return Pattern.compile(pattern).matcher(ticket).matches();
-        } catch (PatternSyntaxException e) {
-            return true; // the core checks again with the policy's own compiled pattern
-        }
+    /**
+     * The block of the form a core refusal belongs under: the field it names when the form has that block (a ticket
+     * may also be written into the reason), else the role-and-scope choice.
+     */
+    static String blockFor(Refusal.Field field, java.util.Set<String> blocks) {
+        String block = field == null ? OFFER : switch (field) {
+            case ROLE -> OFFER;
+            case SCOPE -> SCOPE;
+            case DURATION -> DURATION;
+            case JUSTIFICATION -> JUSTIFICATION;
+            case TICKET -> blocks.contains(TICKET) ? TICKET : JUSTIFICATION;
+            case PRINCIPAL -> PRINCIPAL;
+        };
+        return blocks.contains(block) ? block : OFFER;
     }
 
     private static String selected(Map<String, Map<String, ViewState.Value>> values, String block) {

@@ -160,7 +160,8 @@ final class SlackHandlers {
             // The core DMs the requester the receipt, the grant or the failure itself; only a refusal is news, and
             // it belongs on the form they can still correct.
             if (o instanceof Outcome.Refused refused) {
-                return ctx.ackWithErrors(Map.of(RequestForm.OFFER, replies.forField(refused)));
+                return ctx.ackWithErrors(Map.of(RequestForm.blockFor(refused.refusal().field(),
+                        p.getView().getState().getValues().keySet()), replies.forField(refused)));
             }
             return ctx.ack();
         });

@@ -59,18 +59,29 @@ class RequestFormTest {
     }
 
     @Test
-    void read_whenDurationIsOverTheRuleMaximumAndTicketIsMissing_saysWhatIsAllowed() {
+    void read_leavesTheRulesToTheCore_aDurationOverTheMaximumAndNoTicketStillMakeACommand() {
         select("offer", "Owner|sub-prod");
         select("duration", "2h");
-        type("justification", "x");
+        type("justification", "INC-77 outage");
         type("ticket", "");
-        values.put("ticket", values.get("ticket"));
 
-        Map<String, String> errors = RequestForm.read(values, OFFERS).errors();
+        RequestForm.Submission s = RequestForm.read(values, OFFERS);
 
-        assertThat(errors).containsOnlyKeys("duration", "ticket");
-        assertThat(errors.get("duration")).contains("at most 30 min");
-        assertThat(errors.get("ticket")).contains("INC-\\d+");
+        assertThat(s.errors()).isEmpty();
+        assertThat(s.command().duration()).isEqualTo(java.time.Duration.ofHours(2));
+        assertThat(s.command().ticket()).isNull();
+    }
+
+    @Test
+    void blockFor_putsACoreRefusalUnderTheFieldItNames_orUnderTheChoice() {
+        java.util.Set<String> blocks = java.util.Set.of("offer", "duration", "justification", "ticket");
+
+        assertThat(RequestForm.blockFor(dev.jitbot.core.domain.Refusal.Field.DURATION, blocks)).isEqualTo("duration");
+        assertThat(RequestForm.blockFor(dev.jitbot.core.domain.Refusal.Field.TICKET, blocks)).isEqualTo("ticket");
+        assertThat(RequestForm.blockFor(dev.jitbot.core.domain.Refusal.Field.TICKET, java.util.Set.of("offer",
+                "justification"))).isEqualTo("justification");
+        assertThat(RequestForm.blockFor(dev.jitbot.core.domain.Refusal.Field.SCOPE, blocks)).isEqualTo("offer");
+        assertThat(RequestForm.blockFor(null, blocks)).isEqualTo("offer");
     }
 
     @Test

@@ -346,23 +346,52 @@ class SlackLoopIT {
         }
 
         @Test
-        void submissionWithInvalidFields_getsAnErrorUnderEachField() throws Exception {
-            HttpResponse<String> r = rig.submit(BOB, RequestForm.CALLBACK, null, "{"
+        void submissionWithoutAReason_getsTheFormsErrorUnderIt_andFilesNothing() throws Exception {
+            JsonObject errors = errors(ownerForm("2h", "", "CHG-1"));
+
+            assertThat(errors.keySet()).containsExactly("justification");
+            assertThat(rig.store.findByState(List.of(State.values()))).isEmpty();
+        }
+
+        @Test
+        void submissionTheCoreRefuses_showsTheCoresSentenceUnderTheFieldItNames() throws Exception {
+            JsonObject tooLong = errors(ownerForm("2h", "INC-77 outage", ""));
+            assertThat(tooLong.keySet()).containsExactly("duration");
+            assertThat(tooLong.get("duration").getAsString()).contains("at most 30 min")
+                    .doesNotContain("`");
+
+            JsonObject badTicket = errors(ownerForm("30m", "outage", "CHG-1"));
+            assertThat(badTicket.keySet()).containsExactly("ticket");
+            assertThat(badTicket.get("ticket").getAsString()).contains("CHG-1").contains("INC-\\d+")
+                    .contains("ticket INC-1234");
+
+            assertThat(rig.store.findByState(List.of(State.values()))).isEmpty();
+        }
+
+        @Test
+        void ticketWrittenInTheReason_isEnoughWithoutTheTicketField() throws Exception {
+            HttpResponse<String> r = ownerForm("30m", "INC-77 outage", "");
+
+            assertThat(r.body()).doesNotContain("errors");
+            await().until(() -> !rig.inState(State.PENDING).isEmpty());
+            assertThat(rig.inState(State.PENDING).get(0).ticket()).isEqualTo("INC-77");
+        }
+
+        private HttpResponse<String> ownerForm(String duration, String why, String ticket) throws Exception {
+            return rig.submit(BOB, RequestForm.CALLBACK, null, "{"
                     + "\"offer\":{\"value\":{\"type\":\"static_select\",\"selected_option\":{\"value\":\"Owner|sub-prod\","
                     + "\"text\":{\"type\":\"plain_text\",\"text\":\"Owner\"}}}},"
-                    + "\"duration\":{\"value\":{\"type\":\"static_select\",\"selected_option\":{\"value\":\"2h\","
-                    + "\"text\":{\"type\":\"plain_text\",\"text\":\"2 h\"}}}},"
-                    + "\"justification\":{\"value\":{\"type\":\"plain_text_input\",\"value\":\"\"}},"
-                    + "\"ticket\":{\"value\":{\"type\":\"plain_text_input\",\"value\":\"CHG-1\"}}}");
+                    + "\"duration\":{\"value\":{\"type\":\"static_select\",\"selected_option\":{\"value\":\"" + duration
+                    + "\",\"text\":{\"type\":\"plain_text\",\"text\":\"" + duration + "\"}}}},"
+                    + "\"justification\":{\"value\":{\"type\":\"plain_text_input\",\"value\":\"" + why + "\"}},"
+                    + "\"ticket\":{\"value\":{\"type\":\"plain_text_input\",\"value\":\"" + ticket + "\"}}}");
+        }
 
+        private JsonObject errors(HttpResponse<String> r) {
             assertThat(r.statusCode()).isEqualTo(200);
             JsonObject body = com.google.gson.JsonParser.parseString(r.body()).getAsJsonObject();
             assertThat(body.get("response_action").getAsString()).isEqualTo("errors");
-            JsonObject errors = body.getAsJsonObject("errors");
-            assertThat(errors.keySet()).containsExactlyInAnyOrder("duration", "justification", "ticket");
-            assertThat(errors.get("duration").getAsString()).contains("at most 30 min");
-            assertThat(errors.get("ticket").getAsString()).contains("INC-\\d+");
-            assertThat(rig.store.findByState(List.of(State.values()))).isEmpty();
+            return body.getAsJsonObject("errors");
         }
 
         @Test

@@ -14,6 +14,8 @@ import dev.jitbot.core.domain.Parsed;
 import dev.jitbot.core.domain.Platform;
 import dev.jitbot.core.domain.Policy;
 import dev.jitbot.core.domain.Principal;
+import dev.jitbot.core.domain.Refusal;
+import dev.jitbot.core.domain.Refusal.Field;
 import dev.jitbot.core.domain.Refusal.Reason;
 import dev.jitbot.core.domain.RequestId;
 import dev.jitbot.core.domain.RoleRef;
@@ -155,32 +157,45 @@ public final class AccessService {
 
     /** Files a request; grants at once when the rule needs no approval. */
     public Outcome request(ChatUser actor, Command.Request typed) {
+        return file(actor, typed, false);
+    }
+
+    /**
+     * What would keep {@code typed} from being filed for {@code viewer} now (empty: it would be filed): the checks
+     * {@link #request} makes, in its order, without writing anything. A form shows each under the field it names.
+     */
+    public List<Refusal> check(ChatUser viewer, Command.Request typed) {
+        Outcome o = file(viewer, typed, true);
+        return o instanceof Outcome.Refused r ? List.of(r.refusal()) : List.of();
+    }
+
+    private Outcome file(ChatUser actor, Command.Request typed, boolean dryRun) {
         Policy p = policy.get();
         // The scope is not cleaned: AzureScope refuses what does not belong in one rather than rewriting it.
         Command.Request cmd = new Command.Request(UserText.clean(typed.role()), typed.scope(), typed.duration(),
                 UserText.clean(typed.justification()), blankToNull(UserText.clean(typed.ticket())),
                 blankToNull(UserText.clean(typed.principal())));
-        Optional<String> tooLong = UserText.tooLong("your reason", cmd.justification(), UserText.MAX_REASON,
-                "Keep it to a sentence or two and put the detail in the ticket.")
+        Optional<Outcome.Refused> tooLong = UserText.tooLong("your reason", cmd.justification(), UserText.MAX_REASON,
+                "Keep it to a sentence or two and put the detail in the ticket.").map(m -> refused(m, Field.JUSTIFICATION))
                 .or(() -> UserText.tooLong("that ticket id", cmd.ticket(), UserText.MAX_TICKET,
-                        "Give just the id, e.g. `ticket INC-4411`."))
+                        "Give just the id, e.g. `ticket INC-4411`.").map(m -> refused(m, Field.TICKET)))
                 .or(() -> UserText.tooLong("that role name", cmd.role(), MAX_NAME,
-                        "Name a role from the policy, e.g. `Contributor`."))
+                        "Name a role from the policy, e.g. `Contributor`.").map(m -> refused(m, Field.ROLE)))
                 .or(() -> UserText.tooLong("that principal name", cmd.principal(), MAX_NAME,
-                        "Name a principal from the policy by its alias."));
+                        "Name a principal from the policy by its alias.").map(m -> refused(m, Field.PRINCIPAL)));
         if (tooLong.isPresent()) {
-            return new Outcome.Refused(Reason.INVALID_INPUT, tooLong.get());
+            return tooLong.get();
         }
         Duration shortest = provider.shortestGrant();
         if (cmd.duration().compareTo(shortest) < 0) {
-            return new Outcome.Refused(Reason.INVALID_INPUT, ("pim".equals(provider.mode())
+            return refused(("pim".equals(provider.mode())
                     ? "PIM grants a role for at least " + Durations.format(shortest) + ", and jitbot uses PIM here"
                     : "jitbot grants a role for at least " + Durations.format(shortest))
-                    + "; ask for `for " + Durations.compact(shortest) + "` or more.");
+                    + "; ask for `for " + Durations.compact(shortest) + "` or more.", Field.DURATION);
         }
         if (cmd.justification() == null || cmd.justification().isBlank()) {
-            return new Outcome.Refused(Reason.INVALID_INPUT, "Say why with `because <reason>`: approvers and the "
-                    + "audit log need it. For example: `" + CommandParser.EXAMPLE_REQUEST + "`.");
+            return refused("Say why with `because <reason>`: approvers and the audit log need it. For example: `"
+                    + CommandParser.EXAMPLE_REQUEST + "`.", Field.JUSTIFICATION);
         }
         Parsed<AzureScope> scope = p.resolveScope(cmd.scope());
         if (!scope.isOk()) {
@@ -314,6 +329,9 @@ public final class AccessService {
         if (open.isPresent()) {
             return alreadyOpen(grantee, open.get());
         }
+        if (dryRun) {
+            return null;
+        }
 
         // On call now, for no longer than the rule lets on-call grant alone: approved without a vote. An unreadable
         // schedule counts as not on call, so the request waits for its approvers as it would without the rule.
@@ -438,6 +456,10 @@ public final class AccessService {
                 : "Wait for it to be decided, or `cancel " + o.id() + "` first."));
     }
 
+    private static Outcome.Refused refused(String message, Field field) {
+        return new Outcome.Refused(Reason.INVALID_INPUT, message, field);
+    }
+
     private static String blankToNull(String s) {
         return s == null || s.isEmpty() ? null : s;
     }
@@ -462,10 +484,15 @@ public final class AccessService {
     }
 
     private static String exampleTicket(Policy.Rule rule) {
-        String pattern = rule.ticket().pattern();
-        String guess = pattern.replace("\\d+", "1234").replace("\\d", "1").replace("[0-9]+", "1234")
+        return exampleTicket(rule.ticket());
+    }
+
+    /** A ticket id {@code pattern} accepts, e.g. {@code INC-1234} for {@code INC-\d+}, for hints and refusals. */
+    public static String exampleTicket(java.util.regex.Pattern pattern) {
+        String p = pattern.pattern();
+        String guess = p.replace("\\d+", "1234").replace("\\d", "1").replace("[0-9]+", "1234")
                 .replace("\\-", "-").replace("^", "").replace("$", "");
-        return rule.ticket().matcher(guess).matches() ? guess : "<id matching " + pattern + ">";
+        return pattern.matcher(guess).matches() ? guess : "<id matching " + p + ">";
     }
 
     private static String whereRoleIsGranted(Policy p, RoleRef role) {

@@ -170,6 +170,11 @@ public sealed interface Outcome {
             this(new Refusal(reason, message));
         }
 
+        /** A refusal about one field of a request, e.g. {@link Refusal.Field#JUSTIFICATION}. */
+        public Refused(Refusal.Reason reason, String message, Refusal.Field field) {
+            this(new Refusal(reason, message, field));
+        }
+
         public String message() {
             return refusal.message();
         }

@@ -2,8 +2,14 @@ package dev.jitbot.core.domain;
 
 import java.util.Objects;
 
-/** Why jitbot said no, in a sentence that tells the person what to do instead. */
-public record Refusal(Reason reason, String message) {
+/**
+ * Why jitbot said no, in a sentence that tells the person what to do instead, and the part of a request it is about
+ * ({@code field}, null when none), so a form can show it under that field.
+ */
+public record Refusal(Reason reason, String message, Field field) {
+
+    /** The part of a request a refusal is about. */
+    public enum Field { ROLE, SCOPE, DURATION, JUSTIFICATION, TICKET, PRINCIPAL }
 
     /** The kind of refusal, for metrics and tests; people read {@link #message()}. */
     public enum Reason {
@@ -28,5 +34,17 @@ public record Refusal(Reason reason, String message) {
     public Refusal {
         Objects.requireNonNull(reason, "reason");
         Objects.requireNonNull(message, "message");
+    }
+
+    /** A refusal about the field its reason implies (a scope nobody knows is about the scope), or none. */
+    public Refusal(Reason reason, String message) {
+        this(reason, message, switch (reason) {
+            case UNKNOWN_ROLE, NOT_ELIGIBLE -> Field.ROLE;
+            case UNKNOWN_SCOPE -> Field.SCOPE;
+            case OVER_MAX_DURATION -> Field.DURATION;
+            case TICKET_REQUIRED -> Field.TICKET;
+            case UNKNOWN_PRINCIPAL -> Field.PRINCIPAL;
+            default -> null;
+        });
     }
 }
