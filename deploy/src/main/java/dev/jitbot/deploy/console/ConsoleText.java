@@ -116,7 +116,7 @@ public final class ConsoleText implements Outcome.Visitor<String> {
     @Override
     public String activating(Outcome.Activating o) {
         AccessRequest r = o.request();
-        return "Approved: asking Azure for " + r.label() + " for " + r.principal().displayName() + " ("
+        return "Approved " + r.id() + ": asking Azure for " + r.label() + " for " + r.principal().displayName() + " ("
                 + Durations.format(r.duration()) + " from when Azure confirms); " + r.requester().displayName()
                 + " gets a message when it is theirs.";
     }

@@ -1,0 +1,187 @@
+package dev.jitbot.core.testing;
+
+import static dev.jitbot.core.testing.TestPolicies.ALICE;
+import static dev.jitbot.core.testing.TestPolicies.BOB;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.jitbot.core.app.Permissions;
+import dev.jitbot.core.app.Permissions.Action;
+import dev.jitbot.core.domain.AccessRequest;
+import dev.jitbot.core.domain.ChatUser;
+import dev.jitbot.core.domain.EndReason;
+import dev.jitbot.core.domain.Extension;
+import dev.jitbot.core.domain.Outcome;
+import dev.jitbot.core.domain.Principal;
+import dev.jitbot.core.domain.PrincipalType;
+import dev.jitbot.core.domain.Refusal;
+import dev.jitbot.core.domain.RequestId;
+import dev.jitbot.core.domain.RoleRef;
+import dev.jitbot.core.domain.State;
+import dev.jitbot.core.domain.Vote;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every renderer (Slack, Teams, the console) must show alike: each {@link Outcome} names its request, and each
+ * request card, in every {@link State} and for every kind of viewer, carries the request's facts and exactly the
+ * actions the core gives. A renderer's test extends this; a new outcome or state fails here until it has a sample,
+ * and a new action fails where a renderer does not draw it.
+ */
+public abstract class RenderingContract {
+
+    protected static final Instant T0 = Instant.parse("2026-11-25T10:00:00Z");
+    /** On call and approving nothing: the viewer who may stop a pending request but not decide it. */
+    protected static final ChatUser ERIN = TestPolicies.ERIN;
+    protected static final ChatUser NOBODY = new ChatUser(dev.jitbot.core.domain.Platform.SLACK, "U0ZED", "Zed",
+            "zed@contoso.com", null);
+
+    protected final CoreHarness core = new CoreHarness();
+
+    protected RenderingContract() {
+        core.policy.set(TestPolicies.withOncallMembers(core.policy.get(), "erin@contoso.com"));
+        core.clock.set(T0.plusSeconds(60));
+    }
+
+    /** What the renderer says for {@code o} (a reply, a DM, a card update's text). */
+    protected abstract String say(Outcome o);
+
+    /** The card for {@code r} as {@code viewer} sees it, drawn with {@code actions}, as text (JSON or plain). */
+    protected abstract String card(AccessRequest r, ChatUser viewer, Set<Action> actions);
+
+    /** The actions the card drawn by {@link #card} offers, read back from what the renderer drew. */
+    protected abstract Set<Action> drawn(AccessRequest r, ChatUser viewer, Set<Action> actions);
+
+    /**
+     * The actions a renderer's card for {@code viewer} carries: the viewer's own where the platform draws a card per
+     * viewer (Teams), the shared-card actions where everyone sees one message (Slack's channel card).
+     */
+    protected abstract Set<Action> actionsOnCard(AccessRequest r, ChatUser viewer);
+
+    // ------------------------------------------------------------------------------------------------ samples
+
+    /** One request in each state, filed under "operate payments" (one approval by leads). */
+    public static Map<State, AccessRequest> requests() {
+        AccessRequest pending = AccessRequest.pending(RequestId.parse("JIT-7K3F").orThrow(), ALICE,
+                new Principal(FakeDirectory.objectIdOf("alice@contoso.com"), PrincipalType.USER, "Alice"),
+                new RoleRef("Contributor", null), TestPolicies.RG_PAYMENTS, "rg-payments", Duration.ofMinutes(45),
+                "INC-4411 hotfix", "INC-4411", "operate payments", 1, T0, T0.plusSeconds(1800));
+        AccessRequest activating = pending.withVote(new Vote(BOB, Vote.Decision.APPROVE, T0, null))
+                .to(State.ACTIVATING);
+        AccessRequest active = activating.to(State.ACTIVE).withActivation(T0, "/subscriptions/s/roleAssignments/1");
+        AccessRequest revoking = active.to(State.REVOKING).withEnd(T0.plusSeconds(120), EndReason.RELEASED, ALICE, null);
+        Map<State, AccessRequest> out = new EnumMap<>(State.class);
+        out.put(State.PENDING, pending);
+        out.put(State.ACTIVATING, activating);
+        out.put(State.ACTIVE, active);
+        out.put(State.REVOKING, revoking);
+        out.put(State.ENDED, revoking.to(State.ENDED));
+        out.put(State.DENIED, pending.withVote(new Vote(BOB, Vote.Decision.DENY, T0, "not now")).to(State.DENIED)
+                .withEnd(T0, null, BOB, "not now"));
+        out.put(State.CANCELLED, pending.to(State.CANCELLED).withEnd(T0, null, ALICE, null));
+        out.put(State.LAPSED, pending.to(State.LAPSED).withEnd(T0.plusSeconds(1800), null, null, null));
+        out.put(State.FAILED, activating.to(State.FAILED).withNote("Azure answered 403 AuthorizationFailed"));
+        return out;
+    }
+
+    /** The active grant with an extension waiting for approval. */
+    public static AccessRequest extensionPending() {
+        return requests().get(State.ACTIVE).withExtension(new Extension(Duration.ofMinutes(30), "still fixing", T0,
+                List.of()));
+    }
+
+    /** One sample of every outcome. */
+    public static Map<Class<?>, Outcome> outcomes() {
+        Map<State, AccessRequest> r = requests();
+        Map<Class<?>, Outcome> out = new LinkedHashMap<>();
+        out.put(Outcome.Requested.class, new Outcome.Requested(r.get(State.PENDING)));
+        out.put(Outcome.Approved.class, new Outcome.Approved(r.get(State.PENDING)));
+        out.put(Outcome.Activating.class, new Outcome.Activating(r.get(State.ACTIVATING)));
+        out.put(Outcome.Failed.class, new Outcome.Failed(r.get(State.FAILED)));
+        out.put(Outcome.Denied.class, new Outcome.Denied(r.get(State.DENIED)));
+        out.put(Outcome.Cancelled.class, new Outcome.Cancelled(r.get(State.CANCELLED)));
+        out.put(Outcome.Ended.class, new Outcome.Ended(r.get(State.ENDED)));
+        out.put(Outcome.Revoking.class, new Outcome.Revoking(r.get(State.REVOKING)));
+        out.put(Outcome.ExtensionRequested.class, new Outcome.ExtensionRequested(extensionPending()));
+        out.put(Outcome.Extended.class, new Outcome.Extended(r.get(State.ACTIVE).extendedBy(Duration.ofMinutes(30))));
+        out.put(Outcome.Listing.class, new Outcome.Listing(List.of(r.get(State.PENDING), r.get(State.ACTIVE)), true));
+        out.put(Outcome.Details.class, new Outcome.Details(r.get(State.ACTIVE), List.of()));
+        out.put(Outcome.History.class, new Outcome.History("everyone", List.of()));
+        out.put(Outcome.Help.class, new Outcome.Help(dev.jitbot.core.domain.CommandParser.help()));
+        out.put(Outcome.Refused.class, new Outcome.Refused(Refusal.Reason.NOT_ELIGIBLE, "No rule grants Owner on "
+                + "rg-payments (JIT-7K3F)."));
+        return out;
+    }
+
+    static List<ChatUser> viewers() {
+        return List.of(ALICE, BOB, ERIN, NOBODY);
+    }
+
+    // ------------------------------------------------------------------------------------------------ the contract
+
+    @Test
+    void everyOutcome_hasASample() {
+        assertThat(outcomes().keySet()).containsExactlyInAnyOrderElementsOf(
+                Arrays.asList(Outcome.class.getPermittedSubclasses()));
+    }
+
+    @Test
+    void everyState_hasASample() {
+        assertThat(requests().keySet()).containsExactlyInAnyOrder(State.values());
+    }
+
+    @Test
+    void everyOutcome_namesItsRequestOrWhatItIsAbout() {
+        outcomes().forEach((type, o) -> {
+            String said = say(o);
+            assertThat(said).as(type.getSimpleName()).isNotBlank();
+            if (type == Outcome.History.class || type == Outcome.Help.class) {
+                return;
+            }
+            assertThat(said).as(type.getSimpleName()).contains("JIT-7K3F");
+        });
+    }
+
+    @Test
+    void everyCard_inEveryStateForEveryViewer_carriesTheFactsAndExactlyTheCoresActions() {
+        Map<State, AccessRequest> all = new EnumMap<>(requests());
+        for (AccessRequest r : all.values()) {
+            for (ChatUser viewer : viewers()) {
+                assertCard(r, viewer);
+            }
+        }
+        for (ChatUser viewer : viewers()) {
+            assertCard(extensionPending(), viewer);
+        }
+    }
+
+    @Test
+    void theCoreGivesEachViewerWhatTheRulesSay() {
+        AccessRequest pending = requests().get(State.PENDING);
+        assertThat(core.service.actionsFor(ALICE, pending)).containsExactly(Action.CANCEL);
+        assertThat(core.service.actionsFor(BOB, pending)).containsExactly(Action.APPROVE, Action.DENY);
+        assertThat(core.service.actionsFor(ERIN, pending)).containsExactly(Action.STOP_PENDING);
+        assertThat(core.service.actionsFor(NOBODY, pending)).isEmpty();
+        assertThat(core.service.actionsFor(BOB, extensionPending()))
+                .containsExactly(Action.APPROVE_EXTENSION, Action.DENY_EXTENSION, Action.REVOKE);
+    }
+
+    private void assertCard(AccessRequest r, ChatUser viewer) {
+        Set<Action> actions = actionsOnCard(r, viewer);
+        String what = r.state() + (r.extension() != null ? "+extension" : "") + " seen by " + viewer.displayName();
+        String card = card(r, viewer, actions);
+        assertThat(card).as(what).contains("JIT-7K3F").contains("Contributor").contains("rg-payments");
+        assertThat(drawn(r, viewer, actions)).as(what).containsExactlyInAnyOrderElementsOf(actions);
+    }
+
+    /** The shared card's actions: what a card every member sees alike must carry. */
+    protected static Set<Action> shared(AccessRequest r) {
+        return Permissions.onSharedCard(r);
+    }
+}

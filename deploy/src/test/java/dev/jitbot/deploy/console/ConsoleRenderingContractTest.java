@@ -1,0 +1,58 @@
+package dev.jitbot.deploy.console;
+
+import dev.jitbot.core.app.Permissions.Action;
+import dev.jitbot.core.domain.AccessRequest;
+import dev.jitbot.core.domain.ChatUser;
+import dev.jitbot.core.domain.Outcome;
+import dev.jitbot.core.testing.RenderingContract;
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** The console prints one card for the channel: the deciders' commands, then the typist's own. */
+class ConsoleRenderingContractTest extends RenderingContract {
+
+    private static final Pattern COMMAND = Pattern.compile("`([a-z]+) JIT-7K3F[^`]*`( \\((extension|stops it)\\))?");
+
+    private ConsoleText text(ChatUser viewer) {
+        return new ConsoleText(core.clock).withViewerActions(r -> core.service.actionsFor(viewer, r));
+    }
+
+    @Override
+    protected String say(Outcome o) {
+        return o.accept(new ConsoleText(core.clock));
+    }
+
+    @Override
+    protected String card(AccessRequest r, ChatUser viewer, Set<Action> actions) {
+        return text(viewer).card(r);
+    }
+
+    @Override
+    protected Set<Action> drawn(AccessRequest r, ChatUser viewer, Set<Action> actions) {
+        Set<Action> out = EnumSet.noneOf(Action.class);
+        Matcher m = COMMAND.matcher(text(viewer).card(r));
+        while (m.find()) {
+            String note = m.group(3) == null ? "" : m.group(3);
+            out.add(switch (m.group(1)) {
+                case "approve" -> note.equals("extension") ? Action.APPROVE_EXTENSION : Action.APPROVE;
+                case "deny" -> note.equals("extension") ? Action.DENY_EXTENSION : Action.DENY;
+                case "revoke" -> note.equals("stops it") ? Action.STOP_PENDING : Action.REVOKE;
+                case "cancel" -> Action.CANCEL;
+                case "release" -> Action.RELEASE;
+                case "extend" -> Action.EXTEND;
+                default -> throw new AssertionError("a command the core does not know: " + m.group());
+            });
+        }
+        return out;
+    }
+
+    @Override
+    protected Set<Action> actionsOnCard(AccessRequest r, ChatUser viewer) {
+        Set<Action> out = EnumSet.noneOf(Action.class);
+        out.addAll(shared(r));
+        out.addAll(core.service.actionsFor(viewer, r));
+        return out;
+    }
+}

@@ -1,0 +1,56 @@
+package dev.jitbot.slack;
+
+import com.slack.api.model.block.ActionsBlock;
+import com.slack.api.model.block.LayoutBlock;
+import com.slack.api.model.block.element.BlockElement;
+import com.slack.api.model.block.element.ButtonElement;
+import com.slack.api.util.json.GsonFactory;
+import dev.jitbot.core.app.Permissions.Action;
+import dev.jitbot.core.domain.AccessRequest;
+import dev.jitbot.core.domain.ChatUser;
+import dev.jitbot.core.domain.Outcome;
+import dev.jitbot.core.testing.RenderingContract;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+/** Slack's channel card is one message every member sees: it carries the core's shared-card actions. */
+class SlackRenderingContractTest extends RenderingContract {
+
+    @Override
+    protected String say(Outcome o) {
+        return new Replies(core.clock).render(o);
+    }
+
+    @Override
+    protected String card(AccessRequest r, ChatUser viewer, Set<Action> actions) {
+        return GsonFactory.createSnakeCase().toJson(Cards.card(r, core.clock.instant()));
+    }
+
+    @Override
+    protected Set<Action> drawn(AccessRequest r, ChatUser viewer, Set<Action> actions) {
+        List<LayoutBlock> blocks = Cards.card(r, core.clock.instant());
+        Set<Action> out = EnumSet.noneOf(Action.class);
+        for (LayoutBlock b : blocks) {
+            if (!(b instanceof ActionsBlock a)) {
+                continue;
+            }
+            for (BlockElement e : a.getElements()) {
+                ButtonElement button = (ButtonElement) e;
+                boolean extension = button.getText().getText().contains("extension");
+                out.add(switch (button.getActionId()) {
+                    case Cards.APPROVE -> extension ? Action.APPROVE_EXTENSION : Action.APPROVE;
+                    case Cards.DENY -> extension ? Action.DENY_EXTENSION : Action.DENY;
+                    case Cards.REVOKE -> Action.REVOKE;
+                    default -> throw new AssertionError("a button the core does not know: " + button.getActionId());
+                });
+            }
+        }
+        return out;
+    }
+
+    @Override
+    protected Set<Action> actionsOnCard(AccessRequest r, ChatUser viewer) {
+        return shared(r);
+    }
+}
