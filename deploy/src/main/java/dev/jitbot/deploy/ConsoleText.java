@@ -56,6 +56,7 @@ final class ConsoleText implements Outcome.Visitor<String> {
         return switch (r.state()) {
             case PENDING -> "pending: " + r.approvals() + " of " + r.approvalsNeeded() + " approvals, decide by "
                     + Phrases.time(r.decideBy());
+            case SCHEDULED -> "approved, starts at " + Phrases.starts(r);
             case ACTIVATING -> "granting in Azure";
             case ACTIVE -> "active until " + Phrases.preciseTime(r.expiresAt()) + ", "
                     + Durations.format(r.timeLeft(clock.instant()).withNanos(0)) + " left"
@@ -69,6 +70,9 @@ final class ConsoleText implements Outcome.Visitor<String> {
     }
 
     private static String buttons(AccessRequest r) {
+        if (r.state() == State.SCHEDULED) {
+            return "`cancel " + r.id() + "` (requester, until the start)";
+        }
         if (r.state() == State.PENDING) {
             return "`approve " + r.id() + "`  `deny " + r.id() + " <reason>`  `cancel " + r.id() + "` (requester)";
         }
@@ -82,7 +86,12 @@ final class ConsoleText implements Outcome.Visitor<String> {
 
     @Override
     public String requested(Outcome.Requested o) {
-        return Phrases.awaiting(o.request());
+        return Phrases.awaiting(o.request()) + (o.notice() != null ? " " + o.notice() : "");
+    }
+
+    @Override
+    public String scheduled(Outcome.Scheduled o) {
+        return Phrases.scheduled(o.request()) + (o.notice() != null ? " " + o.notice() : "");
     }
 
     @Override
