@@ -62,6 +62,7 @@ final class Core implements AutoCloseable {
         this.expiry = new ExpiryService(policy, backend.requests(), outbox, notifications, backend.scheduler(), clock);
         this.service = new AccessService(policy, backend.requests(), outbox, backend.audit(), provider, directory,
                 notifications, backend.scheduler(), clock, new SecureRandom(), oncall);
+        work.checkStartsWith(service::whyNotStartable);
     }
 
     /**

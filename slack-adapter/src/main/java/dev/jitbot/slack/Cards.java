@@ -19,6 +19,7 @@ import dev.jitbot.core.domain.ChatUser;
 import dev.jitbot.core.domain.Durations;
 import dev.jitbot.core.domain.EndReason;
 import dev.jitbot.core.domain.Platform;
+import dev.jitbot.core.domain.StartTime;
 import dev.jitbot.core.domain.State;
 import java.time.Duration;
 import java.time.Instant;
@@ -65,6 +66,9 @@ final class Cards {
         fields.add(markdownText("*Scope*\n" + esc(r.scopeLabel())
                 + (r.scopeLabel().equals(r.scope().id()) ? "" : "\n`" + r.scope().id() + "`")));
         fields.add(markdownText("*Duration*\n" + Durations.format(r.duration())));
+        if (r.startsAt() != null) {
+            fields.add(markdownText("*Starts*\n" + Phrases.starts(r)));
+        }
         fields.add(markdownText("*Approvals*\n" + approvals(r)));
         if (r.ticket() != null) {
             fields.add(markdownText("*Ticket*\n" + esc(r.ticket())));
@@ -123,7 +127,12 @@ final class Cards {
         return switch (r.state()) {
             case PENDING -> ":hourglass_flowing_sand: Waiting for " + (r.approvalsNeeded() - r.approvals())
                     + " more approval" + (r.approvalsNeeded() - r.approvals() == 1 ? "" : "s") + " until "
-                    + Phrases.time(r.decideBy()) + (r.approvals() > 0 ? " · approved so far by " + names(r.approvers()) : "");
+                    + (r.startsAt() != null ? StartTime.show(r.decideBy(), r.startZone()) : Phrases.time(r.decideBy()))
+                    + (r.approvals() > 0 ? " · approved so far by " + names(r.approvers()) : "")
+                    + (r.startsAt() != null ? " · starts at " + Phrases.starts(r) : "");
+            case SCHEDULED -> (r.approvalsNeeded() == 0 ? "Auto-approved by rule \"" + esc(r.ruleName()) + "\" · "
+                    : approvedBy) + ":calendar: Starts at " + Phrases.starts(r) + "; checked again then, and nothing "
+                    + "is granted before it.";
             case ACTIVATING -> approvedBy + "Granting in Azure…";
             case ACTIVE -> (r.approvalsNeeded() == 0 && r.autoApproval() == null ? "Auto-approved by rule \"" + esc(r.ruleName()) + "\" · " : approvedBy)
                     + ":large_green_circle: Active until " + Phrases.time(r.expiresAt()) + " (" + left(r, now) + " left)"
@@ -142,7 +151,7 @@ final class Cards {
 
     private static String icon(State s) {
         return switch (s) {
-            case PENDING -> ":lock:";
+            case PENDING, SCHEDULED -> ":lock:";
             case ACTIVATING, ACTIVE -> ":unlock:";
             case REVOKING, ENDED -> ":checkered_flag:";
             case DENIED, CANCELLED, LAPSED, FAILED -> ":no_entry_sign:";

@@ -56,6 +56,9 @@ final class HomeTab {
                 blocks.add(row(r, "*" + Cards.esc(r.label()) + "* `" + r.id() + "` for " + Durations.format(r.duration())
                         + "\nWaiting for approval (" + r.approvals() + " of " + r.approvalsNeeded() + ")",
                         Cards.CANCEL, "Cancel", null));
+            } else if (r.state() == State.SCHEDULED) {
+                blocks.add(row(r, "*" + Cards.esc(r.label()) + "* `" + r.id() + "` for " + Durations.format(r.duration())
+                        + "\nApproved · starts at " + Cards.esc(Phrases.starts(r)), Cards.CANCEL, "Cancel", null));
             } else {
                 blocks.add(section(s -> s.text(markdownText("*" + Cards.esc(r.label()) + "* `" + r.id() + "` — "
                         + r.state().label()))));

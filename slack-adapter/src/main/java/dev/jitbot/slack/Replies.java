@@ -79,7 +79,18 @@ final class Replies implements Outcome.Visitor<String> {
 
     @Override
     public String requested(Outcome.Requested o) {
-        return ":inbox_tray: " + Cards.esc(Phrases.awaiting(o.request())).replace("`cancel", "`/jit cancel");
+        return ":inbox_tray: " + Cards.esc(Phrases.awaiting(o.request())).replace("`cancel", "`/jit cancel")
+                + notice(o.notice());
+    }
+
+    @Override
+    public String scheduled(Outcome.Scheduled o) {
+        return ":calendar: " + Cards.esc(Phrases.scheduled(o.request())).replace("`cancel", "`/jit cancel")
+                + notice(o.notice());
+    }
+
+    private static String notice(String notice) {
+        return notice == null ? "" : "\n:information_source: " + Cards.esc(notice);
     }
 
     @Override
@@ -179,7 +190,9 @@ final class Replies implements Outcome.Visitor<String> {
     private static String line(AccessRequest r, Instant now) {
         return switch (r.state()) {
             case ACTIVE -> "active until " + Phrases.time(r.expiresAt()) + " (" + Cards.left(r, now) + " left)";
-            case PENDING -> "waiting for approval (" + r.approvals() + " of " + r.approvalsNeeded() + ")";
+            case PENDING -> "waiting for approval (" + r.approvals() + " of " + r.approvalsNeeded() + ")"
+                    + (r.startsAt() != null ? ", starts at " + Phrases.starts(r) : "");
+            case SCHEDULED -> "approved, starts at " + Phrases.starts(r);
             default -> r.state().label();
         };
     }

@@ -22,6 +22,7 @@ import dev.jitbot.core.domain.Command;
 import dev.jitbot.core.domain.Durations;
 import dev.jitbot.core.domain.Parsed;
 import dev.jitbot.core.domain.Refusal;
+import dev.jitbot.core.domain.StartTime;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -43,6 +44,7 @@ final class RequestForm {
     static final String OFFER = "offer";
     static final String SCOPE = "scope";
     static final String DURATION = "duration";
+    static final String START = "start";
     static final String JUSTIFICATION = "justification";
     static final String TICKET = "ticket";
     static final String PRINCIPAL = "principal";
@@ -94,6 +96,10 @@ final class RequestForm {
         blocks.add(input(i -> i.blockId(DURATION).label(plainText("For how long"))
                 .hint(plainText("Each role has its own maximum; the list stops at the longest."))
                 .element(staticSelect(e -> e.actionId(VALUE).placeholder(plainText("Duration")).options(durations)))));
+        blocks.add(input(i -> i.blockId(START).optional(true).label(plainText("Starting"))
+                .hint(plainText("Leave empty to start once approved. A later start such as 22:00, tomorrow 09:00 or "
+                        + "2026-12-02T09:00Z; without a zone it is your Slack time zone."))
+                .element(plainTextInput(e -> e.actionId(VALUE).placeholder(plainText("once approved"))))));
         blocks.add(input(i -> i.blockId(JUSTIFICATION).label(plainText("Why do you need it?"))
                 .element(plainTextInput(e -> e.actionId(VALUE).multiline(true)
                         .placeholder(plainText("e.g. INC-4411 hotfix for the payments queue"))))));
@@ -180,6 +186,16 @@ final class RequestForm {
         } else {
             duration = d.orThrow();
         }
+        StartTime start = null;
+        String from = text(values, START);
+        if (from != null) {
+            Parsed<StartTime> st = StartTime.parse(from.replaceFirst("(?i)^from\\s+", ""));
+            if (st.isOk()) {
+                start = st.orThrow();
+            } else {
+                errors.put(START, st.reason().replace("`from ", "").replace("`", ""));
+            }
+        }
         String justification = text(values, JUSTIFICATION);
         if (justification == null) {
             errors.put(JUSTIFICATION, "Say why you need it: approvers and the audit log need it.");
@@ -192,7 +208,8 @@ final class RequestForm {
         if (!errors.isEmpty()) {
             return new Submission(null, errors);
         }
-        return new Submission(new Command.Request(role, scope, duration, justification, ticket, principal), Map.of());
+        return new Submission(new Command.Request(role, scope, duration, justification, ticket, principal, start),
+                Map.of());
     }
 
     /**

@@ -17,7 +17,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Who a Slack user is: their email from {@code users.info} (scope {@code users:read.email}), cached for a while
+ * Who a Slack user is: their email from {@code users.info} (scope {@code users:read.email}) and the time zone of
+ * their profile ({@code tz}), cached for a while
  * so a busy approver does not cost a Web API call per click. The email is what policy and Entra know them by.
  */
 final class SlackUsers {
@@ -54,7 +55,8 @@ final class SlackUsers {
                     log.warn("users.info gave no email for {}; is the users:read.email scope granted?",
                             UserText.forLog(userId));
                 }
-                ChatUser user = new ChatUser(Platform.SLACK, userId, name, email);
+                // tz: the IANA zone of the user's Slack profile, in which a start without a zone is read.
+                ChatUser user = new ChatUser(Platform.SLACK, userId, name, email, null, u.getTz());
                 cache.put(userId, new Entry(user, now));
                 return user;
             }

@@ -54,6 +54,31 @@ class RequestFormTest {
     }
 
     @Test
+    void read_withAStart_carriesItAsTheTextGrammarWould() {
+        select("offer", "Contributor|rg-payments");
+        select("duration", "1h");
+        type("justification", "migration window");
+        type("start", "tomorrow 09:00");
+
+        RequestForm.Submission s = RequestForm.read(values, OFFERS);
+
+        assertThat(s.command().start()).isEqualTo(dev.jitbot.core.domain.StartTime.parse("tomorrow 09:00").orThrow());
+    }
+
+    @Test
+    void read_withAStartItCannotRead_saysHowToWriteOne() {
+        select("offer", "Contributor|rg-payments");
+        select("duration", "1h");
+        type("justification", "migration window");
+        type("start", "after lunch");
+
+        Map<String, String> errors = RequestForm.read(values, OFFERS).errors();
+
+        assertThat(errors).containsOnlyKeys("start");
+        assertThat(errors.get("start")).contains("22:00").contains("tomorrow 09:00");
+    }
+
+    @Test
     void read_whenNothingIsFilledIn_namesEachRequiredField() {
         assertThat(RequestForm.read(values, OFFERS).errors()).containsOnlyKeys("offer", "duration", "justification");
     }

@@ -124,6 +124,7 @@ final class SlackRig implements AutoCloseable {
         scheduler.bind(expiry);
         service = new AccessService(policy::get, store, outbox, audit, provider, directory, notifications, scheduler,
                 clock, new Random(7));
+        work.checkStartsWith(service::whyNotStartable);
         module = SlackModule.create(new SlackModule.Settings(BOT_TOKEN, SECRET, appToken, slack.baseUrl() + "/api/"),
                 service, audit, clock);
         notifications.register(module.notifier());

@@ -93,6 +93,9 @@ final class Cards {
         if (r.ticket() != null) {
             list.add(fact("Ticket", r.ticket()));
         }
+        if (r.startsAt() != null) {
+            list.add(fact("Starts", Phrases.starts(r)));
+        }
         list.add(fact("Approvals", r.autoApproval() != null ? "auto-approved: " + r.autoApproval()
                 : r.approvals() + " of " + r.approvalsNeeded()
                 + (r.approvers().isEmpty() ? "" : " (" + String.join(", ",
@@ -152,8 +155,12 @@ final class Cards {
     static String status(AccessRequest r, Instant now) {
         return switch (r.state()) {
             case PENDING -> "Waiting for " + (r.approvalsNeeded() - r.approvals()) + " more approval"
-                    + (r.approvalsNeeded() - r.approvals() == 1 ? "" : "s") + "; lapses at " + Phrases.time(r.decideBy())
-                    + ".";
+                    + (r.approvalsNeeded() - r.approvals() == 1 ? "" : "s") + "; lapses at "
+                    + (r.startsAt() != null ? dev.jitbot.core.domain.StartTime.show(r.decideBy(), r.startZone())
+                    : Phrases.time(r.decideBy())) + "." + (r.startsAt() != null ? " Starts at " + Phrases.starts(r)
+                    + "." : "");
+            case SCHEDULED -> "Approved; starts at " + Phrases.starts(r) + ". It is checked again then, and nothing "
+                    + "is granted before it.";
             case ACTIVATING -> "Approved; Azure is granting it now.";
             case ACTIVE -> "Active until " + Phrases.time(r.expiresAt()) + " (" + Durations.format(r.timeLeft(now))
                     + " left)." + (r.extension() != null ? " An extension by "
@@ -170,7 +177,7 @@ final class Cards {
     private static String statusColor(State s) {
         return switch (s) {
             case ACTIVE -> "Good";
-            case PENDING, ACTIVATING, REVOKING -> "Warning";
+            case PENDING, SCHEDULED, ACTIVATING, REVOKING -> "Warning";
             case FAILED, DENIED -> "Attention";
             default -> "Default";
         };

@@ -89,6 +89,36 @@ final class JitBot extends ActivityHandler {
 
     // ------------------------------------------------------------------------------------------------ messages
 
+    /**
+     * The sender's time zone as their client reports it, for starts typed without one: the activity's
+     * {@code localTimezone} (also spelled {@code localTimeZone}), else the {@code timezone} of its {@code clientInfo}
+     * entity. Null when the client says nothing (clients may leave both out); the core then reads UTC.
+     */
+    static String timeZoneOf(Activity a) {
+        if (a.getLocalTimezone() != null && !a.getLocalTimezone().isBlank()) {
+            return a.getLocalTimezone().strip();
+        }
+        for (var e : a.getProperties().entrySet()) {
+            if (e.getKey().equalsIgnoreCase("localTimezone") && e.getValue() != null && e.getValue().isTextual()
+                    && !e.getValue().asText().isBlank()) {
+                return e.getValue().asText().strip();
+            }
+        }
+        if (a.getEntities() != null) {
+            for (var entity : a.getEntities()) {
+                if (entity != null && "clientInfo".equalsIgnoreCase(entity.getType())) {
+                    for (var p : entity.getProperties().entrySet()) {
+                        if (p.getKey().equalsIgnoreCase("timezone") && p.getValue() != null
+                                && p.getValue().isTextual() && !p.getValue().asText().isBlank()) {
+                            return p.getValue().asText().strip();
+                        }
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
     @Override
     protected CompletableFuture<Void> onMessageActivity(TurnContext ctx) {
         Activity a = ctx.getActivity();
@@ -100,7 +130,7 @@ final class JitBot extends ActivityHandler {
         if (!(identity instanceof Roster.Identity.Known known)) {
             return reply(ctx, refusal(ctx, identity));
         }
-        ChatUser user = known.user();
+        ChatUser user = known.user().inZone(timeZoneOf(a));
         String reply;
         try {
             reply = words.render(service.handle(user, text));

@@ -88,8 +88,9 @@ final class Words implements Outcome.Visitor<String> {
     public String requested(Outcome.Requested o) {
         // The core also messages the requester the details (Phrases.awaiting): say only what that message does not.
         AccessRequest r = o.request();
-        return "Filed as " + r.id() + ": I asked the approvers in the approvals channel, and I'll message you at "
-                + "each step.";
+        return "Filed as " + r.id() + (r.startsAt() != null ? ", starting " + Phrases.starts(r) : "")
+                + ": I asked the approvers in the approvals channel, and I'll message you at each step."
+                + (o.notice() != null ? " " + o.notice() : "");
     }
 
     @Override
@@ -114,6 +115,11 @@ final class Words implements Outcome.Visitor<String> {
         return "Approved: Azure is granting " + r.label() + " (" + r.id() + ") now; I'll message "
                 + r.requester().displayName() + (r.onBehalf() ? " when " + r.principal().displayName() + " has it."
                 : " when it's theirs.");
+    }
+
+    @Override
+    public String scheduled(Outcome.Scheduled o) {
+        return Phrases.scheduled(o.request()) + (o.notice() != null ? " " + o.notice() : "");
     }
 
     @Override
@@ -215,7 +221,9 @@ final class Words implements Outcome.Visitor<String> {
         String when = switch (r.state()) {
             case ACTIVE -> "active until " + Phrases.time(r.expiresAt()) + " ("
                     + Durations.format(r.timeLeft(clock.instant())) + " left)";
-            case PENDING -> "waiting for approval (" + r.approvals() + " of " + r.approvalsNeeded() + ")";
+            case PENDING -> "waiting for approval (" + r.approvals() + " of " + r.approvalsNeeded() + ")"
+                    + (r.startsAt() != null ? ", starts at " + Phrases.starts(r) : "");
+            case SCHEDULED -> "approved, starts at " + Phrases.starts(r);
             default -> r.state().label();
         };
         return "- `" + r.id() + "` " + r.label() + " for " + r.requester().displayName() + " — " + when;

@@ -871,6 +871,52 @@ class TeamsAdapterIT {
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    @Nested
+    class ScheduledStarts {
+
+        static final String LATER = "request Contributor on rg-payments from 22:00 for 45m because INC-4411 window";
+
+        private String withZone(String activity, String field, String zone, boolean asClientInfo) throws Exception {
+            var a = (com.fasterxml.jackson.databind.node.ObjectNode) new com.fasterxml.jackson.databind.ObjectMapper()
+                    .readTree(activity);
+            if (asClientInfo) {
+                a.putArray("entities").addObject().put("type", "clientInfo").put("locale", "en-US")
+                        .put("country", "DE").put("platform", "Web").put(field, zone);
+            } else {
+                a.put(field, zone);
+            }
+            return a.toString();
+        }
+
+        @Test
+        void aStartWithoutZone_isReadInTheClientInfoTimezone_andShownBackWithIt() throws Exception {
+            assertThat(post(withZone(teams.message(ALICE, ALICE_CHAT, "personal", LATER), "timezone",
+                    "Europe/Berlin", true)).statusCode()).isEqualTo(202);
+
+            AccessRequest pending = only(State.PENDING);
+            assertThat(pending.startsAt()).hasToString("2026-11-25T21:00:00Z");
+            assertThat(pending.startZone()).isEqualTo("Europe/Berlin");
+            assertThat(text(one("POST", "/v3/conversations/" + ALICE_CHAT + "/activities/.+")))
+                    .contains("Filed as " + pending.id() + ", starting Wed 25 Nov 22:00 Europe/Berlin (21:00 UTC)");
+        }
+
+        @Test
+        void theActivitysLocalTimeZone_inEitherSpelling_isUsedToo() throws Exception {
+            assertThat(post(withZone(teams.message(ALICE, ALICE_CHAT, "personal", LATER), "localTimeZone",
+                    "Asia/Tokyo", false)).statusCode()).isEqualTo(202);
+
+            // 22:00 in Tokyo is 13:00 UTC.
+            assertThat(only(State.PENDING).startsAt()).hasToString("2026-11-25T13:00:00Z");
+        }
+
+        @Test
+        void noZoneFromTheClient_isUtc() throws Exception {
+            assertThat(post(teams.message(ALICE, ALICE_CHAT, "personal", LATER)).statusCode()).isEqualTo(202);
+
+            assertThat(only(State.PENDING).startZone()).isEqualTo("UTC");
+        }
+    }
+
     AccessRequest only(State state) {
         List<AccessRequest> found = core.store.findByState(List.of(state));
         assertThat(found).hasSize(1);

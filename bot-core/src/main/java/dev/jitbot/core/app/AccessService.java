@@ -19,6 +19,7 @@ import dev.jitbot.core.domain.Refusal.Field;
 import dev.jitbot.core.domain.Refusal.Reason;
 import dev.jitbot.core.domain.RequestId;
 import dev.jitbot.core.domain.RoleRef;
+import dev.jitbot.core.domain.StartTime;
 import dev.jitbot.core.domain.State;
 import dev.jitbot.core.domain.UserText;
 import dev.jitbot.core.domain.Vote;
@@ -47,7 +48,7 @@ public final class AccessService {
 
     private static final Logger log = LoggerFactory.getLogger(AccessService.class);
     private static final EnumSet<State> OPEN =
-            EnumSet.of(State.PENDING, State.ACTIVATING, State.ACTIVE, State.REVOKING);
+            EnumSet.of(State.PENDING, State.SCHEDULED, State.ACTIVATING, State.ACTIVE, State.REVOKING);
     private static final int CAS_ATTEMPTS = 64;
     /** Longest role or principal name read from a request; policy names are far shorter. */
     private static final int MAX_NAME = 200;
@@ -174,7 +175,7 @@ public final class AccessService {
         // The scope is not cleaned: AzureScope refuses what does not belong in one rather than rewriting it.
         Command.Request cmd = new Command.Request(UserText.clean(typed.role()), typed.scope(), typed.duration(),
                 UserText.clean(typed.justification()), blankToNull(UserText.clean(typed.ticket())),
-                blankToNull(UserText.clean(typed.principal())));
+                blankToNull(UserText.clean(typed.principal())), typed.start());
         Optional<Outcome.Refused> tooLong = UserText.tooLong("your reason", cmd.justification(), UserText.MAX_REASON,
                 "Keep it to a sentence or two and put the detail in the ticket.").map(m -> refused(m, Field.JUSTIFICATION))
                 .or(() -> UserText.tooLong("that ticket id", cmd.ticket(), UserText.MAX_TICKET,
@@ -197,6 +198,27 @@ public final class AccessService {
             return refused("Say why with `because <reason>`: approvers and the audit log need it. For example: `"
                     + CommandParser.EXAMPLE_REQUEST + "`.", Field.JUSTIFICATION);
         }
+        // A later start: read in the zone typed with it, else the requester's chat zone, else UTC; shown back with it.
+        StartTime.Resolved start = null;
+        if (cmd.start() != null) {
+            Instant at = clock.instant();
+            start = cmd.start().resolve(at, actor.timeZone());
+            String shown = StartTime.show(start.at(), StartTime.idOf(start.zone()));
+            if (!start.at().isAfter(at)) {
+                return new Outcome.Refused(Reason.INVALID_INPUT, "That start is " + shown + ": that is in the past; "
+                        + "did you mean " + start.tomorrowSameTime() + "? Write `from " + start.tomorrowSameTime()
+                        + "`, or leave out `from` to start as soon as it is approved."
+                        + (start.notice() != null ? " " + start.notice() : ""));
+            }
+            if (Duration.between(at, start.at()).compareTo(p.maxLead()) > 0) {
+                return new Outcome.Refused(Reason.INVALID_INPUT, "That start is " + shown + ", more than "
+                        + lead(p.maxLead()) + " ahead: jitbot schedules access at most " + lead(p.maxLead())
+                        + " ahead (policy `max_lead`), so the latest start now is "
+                        + StartTime.show(at.plus(p.maxLead()), StartTime.idOf(start.zone()))
+                        + ". Ask again closer to the time." + (start.notice() != null ? " " + start.notice() : ""));
+            }
+        }
+        final StartTime.Resolved startAt = start;
         Parsed<AzureScope> scope = p.resolveScope(cmd.scope());
         if (!scope.isOk()) {
             return new Outcome.Refused(Reason.UNKNOWN_SCOPE, scope.reason());
@@ -338,7 +360,10 @@ public final class AccessService {
         String auto = null;
         String oncallNote = "";
         if (chosen.approvals() > 0 && chosen.oncallApproval() != null && alias == null) {
-            if (cmd.duration().compareTo(chosen.oncallApproval().maxDuration()) > 0) {
+            if (startAt != null) {
+                // On call now says nothing about who is on call at the start; approvers decide a later start.
+                oncallNote = "; on-call auto-approval not tried: scheduled for later";
+            } else if (cmd.duration().compareTo(chosen.oncallApproval().maxDuration()) > 0) {
                 oncallNote = "; on-call auto-approval not tried: longer than its "
                         + Durations.format(chosen.oncallApproval().maxDuration());
             } else {
@@ -357,16 +382,29 @@ public final class AccessService {
         boolean approved = chosen.approvals() == 0 || autoApproval != null;
 
         Instant now = clock.instant();
+        boolean later = startAt != null;
+        String notice = later ? startAt.notice() : null;
         for (int i = 0; i < 20; i++) {
-            AccessRequest request = AccessRequest.pending(RequestId.random(random, 4 + i / 5), actor, principal,
-                    new RoleRef(roleName, null), scope.orThrow(), label, cmd.duration(), cmd.justification().strip(),
-                    ticket, chosen.name(), chosen.approvals(), now, now.plus(chosen.requestTtl()));
+            RequestId newId = RequestId.random(random, 4 + i / 5);
+            RoleRef grantedRole = new RoleRef(roleName, null);
+            // A later start gives approvers until the start (at least the rule's TTL) to decide.
+            AccessRequest request = later
+                    ? AccessRequest.pendingFrom(newId, actor, principal, grantedRole, scope.orThrow(), label,
+                    cmd.duration(), cmd.justification().strip(), ticket, chosen.name(), chosen.approvals(), now,
+                    max(now.plus(chosen.requestTtl()), startAt.at()), startAt.at(), StartTime.idOf(startAt.zone()))
+                    : AccessRequest.pending(newId, actor, principal, grantedRole, scope.orThrow(), label,
+                    cmd.duration(), cmd.justification().strip(), ticket, chosen.name(), chosen.approvals(), now,
+                    now.plus(chosen.requestTtl()));
             AuditEvent requested = event(actor, "requested", request, request.label() + " for "
                     + Durations.format(request.duration()) + " to " + principal.displayName() + " ("
                     + principal.objectId() + ", " + principal.type().armName() + "); rule \"" + chosen.name()
                     + "\"; because: " + request.justification() + (ticket != null ? "; ticket " + ticket : "")
+                    + (later ? "; from " + StartTime.iso(request.startsAt(), request.startZone())
+                    + (notice != null ? " (time zone " + (actor.timeZone() == null ? "typed" : "`"
+                    + UserText.excerpt(actor.timeZone(), 40) + "`") + " unknown; read as UTC)" : "") : "")
                     + oncallNote);
-            AccessRequest filed = !approved ? request : autoApproval == null ? request.to(State.ACTIVATING)
+            AccessRequest filed = !approved ? request : later ? request.to(State.SCHEDULED)
+                    : autoApproval == null ? request.to(State.ACTIVATING)
                     : request.withAutoApproval(autoApproval).to(State.ACTIVATING);
             Change.Builder change = Change.insert(filed).audit(requested)
                     .then(notifications.announce(filed, p.channelsFor(chosen)));
@@ -375,12 +413,19 @@ public final class AccessService {
                         autoApproval != null ? "auto-approved: " + autoApproval + " (rule \"" + chosen.name()
                                 + "\", auto_approve_if: oncall, up to "
                                 + Durations.format(chosen.oncallApproval().maxDuration()) + ")"
-                        : "auto-approved by rule \"" + chosen.name() + "\" (approvals: 0)"))
-                        .then(Work.activate(filed.id()));
+                        : "auto-approved by rule \"" + chosen.name() + "\" (approvals: 0)"
+                        + (later ? "; starts at " + StartTime.iso(filed.startsAt(), filed.startZone()) : "")));
+                if (later) {
+                    // Due at the start: the item re-checks the request there, then activates it (WorkHandlers).
+                    change.then(Work.activate(filed.id()).notBefore(filed.startsAt()))
+                            .then(notifications.tell(actor, filed, withNotice(Phrases.scheduled(filed), notice)));
+                } else {
+                    change.then(Work.activate(filed.id()));
+                }
             } else if (actor.platform() == Platform.API) {
                 change.then(notifications.tellOwners(ownersOf(p, filed), filed, Phrases.awaitingOwners(filed)));
             } else {
-                change.then(notifications.tell(actor, filed, Phrases.awaiting(filed)));
+                change.then(notifications.tell(actor, filed, withNotice(Phrases.awaiting(filed), notice)));
             }
             Outbox.Commit commit = outbox.commit(change.build());
             if (commit == Outbox.Commit.OPEN_DUPLICATE) {
@@ -393,11 +438,11 @@ public final class AccessService {
             }
             if (commit == Outbox.Commit.DONE) {
                 if (approved) {
-                    return new Outcome.Activating(filed);
+                    return later ? new Outcome.Scheduled(filed, notice) : new Outcome.Activating(filed);
                 }
                 ExpiryService.bestEffort(() -> scheduler.scheduleLapse(filed.id(), filed.decideBy()),
                         "schedule the lapse of", filed.id());
-                return new Outcome.Requested(filed);
+                return new Outcome.Requested(filed, notice);
             }
         }
         throw new IllegalStateException("could not allocate a request id");
@@ -458,6 +503,20 @@ public final class AccessService {
 
     private static Outcome.Refused refused(String message, Field field) {
         return new Outcome.Refused(Reason.INVALID_INPUT, message, field);
+    }
+
+    private static Instant max(Instant a, Instant b) {
+        return a.isAfter(b) ? a : b;
+    }
+
+    private static String withNotice(String text, String notice) {
+        return notice == null ? text : text + " " + notice;
+    }
+
+    /** "7 days", "36 h": how far ahead a start may lie, as people say it. */
+    private static String lead(Duration d) {
+        return d.toHours() % 24 == 0 && d.toDays() > 0 && d.toSeconds() % 3600 == 0
+                ? d.toDays() + (d.toDays() == 1 ? " day" : " days") : Durations.format(d);
     }
 
     private static String blankToNull(String s) {
@@ -532,17 +591,26 @@ public final class AccessService {
             }
             AccessRequest voted = r.withVote(new Vote(actor, Vote.Decision.APPROVE, clock.instant(), null));
             boolean quorum = voted.approvals() >= r.approvalsNeeded();
-            AccessRequest next = quorum ? voted.to(State.ACTIVATING) : voted;
+            // Approved before its start: it waits as scheduled, and is checked again at the start.
+            boolean later = quorum && r.startsAfter(clock.instant());
+            AccessRequest next = quorum ? voted.to(later ? State.SCHEDULED : State.ACTIVATING) : voted;
             Change.Builder change = Change.of(r, next)
-                    .audit(event(actor, "approved", next, "approval " + next.approvals() + " of " + r.approvalsNeeded()))
+                    .audit(event(actor, "approved", next, "approval " + next.approvals() + " of " + r.approvalsNeeded()
+                            + (later ? "; starts at " + StartTime.iso(r.startsAt(), r.startZone()) : "")))
                     .then(notifications.refresh(next));
-            if (quorum) {
+            if (later) {
+                change.then(Work.activate(id).notBefore(r.startsAt()))
+                        .then(notifications.tell(next.requester(), next, Phrases.scheduled(next)));
+            } else if (quorum) {
                 change.then(Work.activate(id));
             } else {
                 change.then(notifications.tell(next.requester(), next, Phrases.approvedSoFar(next, actor)));
             }
             if (outbox.commit(change.build()) != Outbox.Commit.DONE) {
                 continue;
+            }
+            if (later) {
+                return new Outcome.Scheduled(next);
             }
             if (quorum) {
                 // The lapse job is left to fire and find nothing pending: cancelling every job of the request
@@ -552,6 +620,74 @@ public final class AccessService {
             return new Outcome.Approved(next);
         }
         throw new IllegalStateException("too much contention approving " + id);
+    }
+
+    /**
+     * Why the scheduled request {@code r} may not start now, or empty when it still may: its rule is still in the
+     * policy and grants its role on its scope for its duration, its requester (and workload) is still eligible, its
+     * ticket still matches the rule's pattern, and enough of its approvers still count, which they do only while
+     * they are still approvers by an answer at most a minute old and their Entra account is live. The sentence
+     * finishes "jitbot did not grant it: …". Throws when the directory cannot be asked, so the check is retried.
+     */
+    public Optional<String> whyNotStartable(AccessRequest r) {
+        Policy p = policy.get();
+        Optional<Policy.Rule> found = p.rule(r.ruleName());
+        if (found.isEmpty()) {
+            return Optional.of("the rule \"" + r.ruleName() + "\" it was approved under is no longer in the policy.");
+        }
+        Policy.Rule rule = found.get();
+        if (!rule.covers(r.role(), r.scope())) {
+            return Optional.of("rule \"" + rule.name() + "\" no longer grants " + r.label() + ".");
+        }
+        String alias = null;
+        if (r.onBehalf()) {
+            Optional<Policy.NonHuman> nonHuman = p.principal(r.principal().objectId())
+                    .filter(n -> n.principal().objectId().equals(r.principal().objectId()));
+            if (nonHuman.isEmpty()) {
+                return Optional.of(r.principal().displayName() + " is no longer under `principals:` in the policy.");
+            }
+            alias = nonHuman.get().alias();
+            if (r.requester().platform() != Platform.API && !nonHuman.get().ownedBy(r.requester())) {
+                return Optional.of(r.requester().displayName() + " is no longer an owner of " + alias + ".");
+            }
+            if (r.requester().platform() != Platform.API && !rule.allowsPrincipal(alias)) {
+                return Optional.of("rule \"" + rule.name() + "\" no longer grants to " + alias + ".");
+            }
+        }
+        if (!mayRequest(r.requester(), rule, alias)) {
+            return Optional.of(r.requester().displayName() + " is no longer eligible: rule \"" + rule.name()
+                    + "\" allows " + String.join(", ", rule.requesters()) + ".");
+        }
+        if (r.duration().compareTo(rule.maxDuration()) > 0) {
+            return Optional.of("rule \"" + rule.name() + "\" now allows at most " + Durations.format(rule.maxDuration())
+                    + ", and it asked for " + Durations.format(r.duration()) + ".");
+        }
+        if (rule.ticket() != null && ticketFor(rule, r.ticket(), r.justification()) == null) {
+            return Optional.of("rule \"" + rule.name() + "\" now needs a ticket id matching `" + rule.ticket().pattern()
+                    + "`" + (r.ticket() != null ? ", and `" + r.ticket() + "` does not." : ", and it has none."));
+        }
+        int needed = Math.max(r.approvalsNeeded(), rule.approvals());
+        long counted = 0;
+        List<String> dropped = new ArrayList<>();
+        for (ChatUser voter : r.approvers()) {
+            boolean still = !voter.samePerson(r.requester())
+                    && (membership.isInNow(voter, rule.approvers(), LIVE_IDENTITY_MAX_AGE)
+                    || approvesAsOwner(voter, rule, r))
+                    && directory.whyNotLive(voter).isEmpty();
+            if (still) {
+                counted++;
+            } else {
+                dropped.add(voter.displayName());
+            }
+        }
+        if (counted < needed) {
+            return Optional.of("it needs " + needed + " approval" + (needed == 1 ? "" : "s") + " from "
+                    + String.join(", ", rule.approvers()) + " and " + (counted == 0 ? "none" : "only " + counted)
+                    + " still count" + (counted == 1 ? "s" : "")
+                    + (dropped.isEmpty() ? "." : ": " + String.join(", ", dropped) + (dropped.size() == 1
+                    ? " is" : " are") + " no longer an approver of it."));
+        }
+        return Optional.empty();
     }
 
     private Outcome approveExtension(ChatUser actor, AccessRequest r) {
@@ -645,11 +781,12 @@ public final class AccessService {
                 return new Outcome.Refused(Reason.NOT_ALLOWED, "Only " + r.requester().displayName()
                         + " can cancel " + id + "; approvers can `deny " + id + " <reason>` instead.");
             }
-            if (r.state() != State.PENDING) {
+            if (r.state() != State.PENDING && r.state() != State.SCHEDULED) {
                 return new Outcome.Refused(Reason.WRONG_STATE, id + " is " + r.state().label()
                         + ", so there is nothing to cancel" + (r.state() == State.ACTIVE
                         ? "; give the access back with `release " + id + "`." : "."));
             }
+            // A scheduled request's activation item, due at the start, finds it cancelled and does nothing.
             AccessRequest next = r.to(State.CANCELLED).withEnd(clock.instant(), null, actor, null);
             if (outbox.commit(Change.of(r, next).audit(event(actor, "cancelled", next, ""))
                     .then(notifications.refresh(next)).build()) != Outbox.Commit.DONE) {
@@ -740,6 +877,7 @@ public final class AccessService {
             case REVOKING, ENDED -> "already over";
             case FAILED -> "failed";
             case PENDING -> "pending";
+            case SCHEDULED -> "already approved and waiting for its start at " + Phrases.starts(r);
         };
         return new Outcome.Refused(Reason.WRONG_STATE, r.id() + " is " + where + ", so there is nothing to " + verb
                 + ". `show " + r.id() + "` has its history.");
@@ -788,7 +926,7 @@ public final class AccessService {
 
     private Outcome end(ChatUser actor, AccessRequest r, EndReason reason, String note) {
         for (int attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
-            if (r.state() == State.PENDING) {
+            if (r.state() == State.PENDING || r.state() == State.SCHEDULED) {
                 if (reason == EndReason.REVOKED && !r.requester().samePerson(actor) && membership.isOncall(actor)) {
                     // On-call can stop anything at once, including a request no approver has decided yet.
                     AccessRequest stopped = r.to(State.DENIED).withEnd(clock.instant(), null, actor,
@@ -804,6 +942,12 @@ public final class AccessService {
                     RequestId id = r.id();
                     ExpiryService.bestEffort(() -> scheduler.cancel(id), "cancel the lapse of", id);
                     return new Outcome.Denied(stopped);
+                }
+                if (r.state() == State.SCHEDULED) {
+                    return new Outcome.Refused(Reason.WRONG_STATE, r.id() + " is approved and starts at "
+                            + Phrases.starts(r) + ", so nothing is granted yet; " + (r.requester().samePerson(actor)
+                            ? "`cancel " + r.id() + "` withdraws it." : "its requester can `cancel " + r.id()
+                            + "`, and on-call can stop it with `revoke " + r.id() + " <reason>`."));
                 }
                 return new Outcome.Refused(Reason.WRONG_STATE, r.id() + " is still waiting for approval, so nothing "
                         + "is granted yet; " + (r.requester().samePerson(actor) ? "`cancel " + r.id() + "`"

@@ -133,7 +133,8 @@ public final class ExpiryService {
 
     /**
      * At start-up: everything the sweeper does, plus Azure work for any request that is activating or revoking
-     * without any queued (rows written before the outbox existed). Work a live replica holds is still queued, so
+     * without any queued (rows written before the outbox existed), and the activation at its start for a scheduled
+     * request without one. Work a live replica holds is still queued, so
      * nothing is sent twice.
      */
     public int recover() {
@@ -144,6 +145,15 @@ public final class ExpiryService {
                 Work w = r.state() == State.ACTIVATING ? Work.activate(r.id()) : Work.revoke(r.id());
                 n += guarded(r.id(), () -> outbox.commit(Change.about(r).then(w).build()));
                 log.info("{} was {} with no Azure work queued; queued {}", r.id(), r.state().label(), w.kind().wireName());
+            }
+        }
+        for (AccessRequest r : store.findByState(List.of(State.SCHEDULED))) {
+            // Its activation item, due at the start, is written with the approval; queue one if a row has none.
+            boolean queued = outbox.pending(r.id()).stream().anyMatch(i -> i.kind() == WorkKind.ACTIVATE);
+            if (!queued) {
+                Work w = r.startsAt() == null ? Work.activate(r.id()) : Work.activate(r.id()).notBefore(r.startsAt());
+                n += guarded(r.id(), () -> outbox.commit(Change.about(r).then(w).build()));
+                log.info("{} was scheduled with no activation queued; queued one for its start", r.id());
             }
         }
         return n;

@@ -67,6 +67,14 @@ public final class Permissions {
                     out.add(Action.STOP_PENDING);
                 }
             }
+            case SCHEDULED -> {
+                // Approved, waiting for its start: its requester may withdraw it, on-call may stop it.
+                if (requester) {
+                    out.add(Action.CANCEL);
+                } else if (oncall) {
+                    out.add(Action.STOP_PENDING);
+                }
+            }
             case ACTIVATING, ACTIVE -> {
                 if (requester) {
                     out.add(Action.RELEASE);

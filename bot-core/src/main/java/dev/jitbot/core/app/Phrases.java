@@ -34,6 +34,10 @@ public final class Phrases {
 
     /** "Contributor on rg-payments revoked at 14:35:02 UTC — expired". */
     public static String ended(AccessRequest r) {
+        if (r.endReason() == dev.jitbot.core.domain.EndReason.NOT_STARTED) {
+            return r.label() + " was not started at " + preciseTime(r.endedAt()) + ": " + r.note() + " Nothing was "
+                    + "granted (" + r.id() + ").";
+        }
         String why = r.endReason() == null ? "ended" : r.endReason().words();
         String by = r.endedBy() != null && r.endReason() != null
                 && r.endReason() != dev.jitbot.core.domain.EndReason.EXPIRED ? " by " + r.endedBy().displayName() : "";
@@ -42,9 +46,34 @@ public final class Phrases {
     }
 
     public static String awaiting(AccessRequest r) {
-        return "Requested " + r.label() + " for " + Durations.format(r.duration()) + " as " + r.id()
+        return "Requested " + r.label() + " for " + Durations.format(r.duration()) + startsPhrase(r) + " as " + r.id()
                 + ". It needs " + r.approvalsNeeded() + " approval" + (r.approvalsNeeded() == 1 ? "" : "s")
-                + " before " + time(r.decideBy()) + "; cancel with `cancel " + r.id() + "`.";
+                + " before " + (r.startsAt() != null ? dev.jitbot.core.domain.StartTime.show(r.decideBy(), r.startZone())
+                : time(r.decideBy())) + "; cancel with `cancel " + r.id() + "`.";
+    }
+
+    /** " starting Wed 2 Dec 09:00 Europe/Berlin (08:00 UTC)", or nothing for a request without a start. */
+    private static String startsPhrase(AccessRequest r) {
+        return r.startsAt() == null ? "" : " starting " + starts(r);
+    }
+
+    /** When a scheduled request starts, always with its zone: "Wed 2 Dec 09:00 Europe/Berlin (08:00 UTC)". */
+    public static String starts(AccessRequest r) {
+        return dev.jitbot.core.domain.StartTime.show(r.startsAt(), r.startZone());
+    }
+
+    /** "Contributor on rg-payments (JIT-42) is approved and starts at Wed 2 Dec 09:00 UTC ..." */
+    public static String scheduled(AccessRequest r) {
+        return r.label() + " (" + r.id() + ") is approved and starts at " + starts(r) + " for "
+                + Durations.format(r.duration()) + ". Before then jitbot checks again that the request still meets "
+                + "the policy; the " + Durations.format(r.duration()) + " run from when Azure grants it. Cancel "
+                + "until then with `cancel " + r.id() + "`.";
+    }
+
+    /** To the requester when the check at the start refused a scheduled request. */
+    public static String notStarted(AccessRequest r) {
+        return r.label() + " (" + r.id() + ") was due to start at " + starts(r) + ", but jitbot did not grant it: "
+                + r.note() + " Request it again if you still need it.";
     }
 
     /** To a workload's owners when it asked for access itself through the API. */

@@ -50,6 +50,7 @@ public final class WorkHandlers {
     private final Clock clock;
     private volatile Consumer<Duration> lagListener = d -> { };
     private volatile Consumer<WorkItem> retryListener = i -> { };
+    private volatile StartCheck startCheck = StartCheck.UNWIRED;
 
     public WorkHandlers(Supplier<Policy> policy, RequestStore store, Outbox outbox, AccessProvider provider,
                         Notifications notifications, ExpiryScheduler scheduler, AzureLimiter limiter, Clock clock) {
@@ -71,6 +72,12 @@ public final class WorkHandlers {
     /** Lets the runtime count retries (a metrics counter). */
     public void onRetry(Consumer<WorkItem> listener) {
         retryListener = Objects.requireNonNull(listener, "listener");
+    }
+
+    /** What a scheduled request is checked against at its start ({@link AccessService#whyNotStartable}). */
+    public WorkHandlers checkStartsWith(StartCheck check) {
+        startCheck = Objects.requireNonNull(check, "check");
+        return this;
     }
 
     /** The limiter every worker of this process shares. */
@@ -97,6 +104,10 @@ public final class WorkHandlers {
 
     private void activate(WorkItem item, AccessRequest r) {
         Instant now = clock.instant();
+        if (r.state() == State.SCHEDULED) {
+            start(item, r, now);
+            return;
+        }
         if (r.state() != State.ACTIVATING) {
             // Revoked or ended before Azure was asked: nothing to grant; a queued revoke cleans up.
             outbox.complete(item, null, null, now);
@@ -138,6 +149,57 @@ public final class WorkHandlers {
                 }
             }
         }
+    }
+
+    /**
+     * A scheduled request at its start: checked again (eligibility, votes, ticket), then in one commit either moved
+     * to ACTIVATING with a fresh activation item (the clock starts when Azure confirms), or ended with the reason
+     * told to the requester and shown on the card. Nothing reaches Azure before the start.
+     */
+    private void start(WorkItem item, AccessRequest r, Instant now) {
+        if (r.startsAt() != null && now.isBefore(r.startsAt())) {
+            // Claimed early (a clock behind another replica's): wait for the start without counting an attempt.
+            outbox.retry(item, r.startsAt(), null, null, now);
+            return;
+        }
+        Optional<String> whyNot;
+        try {
+            whyNot = startCheck.whyNot(r);
+        } catch (RuntimeException e) {
+            log.warn("could not check {} at its start; trying again: {}", r.id(), e.toString());
+            outbox.retry(item, now.plus(backoff(item.attempts())), "start check: " + e, null, now);
+            return;
+        }
+        for (int i = 0; i < CAS_ATTEMPTS; i++) {
+            AccessRequest cur = i == 0 ? r : store.find(r.id()).orElseThrow();
+            if (cur.state() != State.SCHEDULED) {
+                outbox.complete(item, null, null, clock.instant());
+                return;
+            }
+            Instant at = clock.instant();
+            Change change;
+            if (whyNot.isPresent()) {
+                AccessRequest ended = cur.to(State.ENDED).withEnd(at, EndReason.NOT_STARTED, null, whyNot.get());
+                change = Change.of(cur, ended)
+                        .audit(system(at, "start-refused", ended, whyNot.get()))
+                        .then(notifications.refresh(ended))
+                        .then(notifications.tell(ended.requester(), ended, Phrases.notStarted(ended)))
+                        .build();
+            } else {
+                AccessRequest activating = cur.to(State.ACTIVATING);
+                change = Change.of(cur, activating)
+                        .audit(system(at, "started", activating, "checked again at the start ("
+                                + activating.startsAt() + "): still eligible, " + activating.approvals()
+                                + " approval(s) still count"))
+                        .then(Work.activate(cur.id()))
+                        .then(notifications.refresh(activating))
+                        .build();
+            }
+            if (outbox.complete(item, change, null, at) != Outbox.Commit.CONFLICT) {
+                return;
+            }
+        }
+        throw new IllegalStateException("too much contention starting " + r.id());
     }
 
     /** The owners policy lists for the workload {@code r} grants to. */

@@ -20,6 +20,8 @@ import java.util.Objects;
  * @param revokeAttempts  failed revocation attempts so far
  * @param overdueAlerted  whether the "still not revoked" alert went out already
  * @param autoApproval    why it was approved without a vote, e.g. {@code on call in schedule Payments}, or null
+ * @param startsAt        when a scheduled request may activate at the earliest, or null for "as soon as approved"
+ * @param startZone       the time zone its start was read in and is shown back in (an IANA id or {@code UTC}), or null
  */
 public record AccessRequest(
         RequestId id,
@@ -48,7 +50,21 @@ public record AccessRequest(
         Extension extension,
         int revokeAttempts,
         boolean overdueAlerted,
-        String autoApproval) {
+        String autoApproval,
+        Instant startsAt,
+        String startZone) {
+
+    /** A request without a scheduled start. */
+    public AccessRequest(RequestId id, long version, State state, ChatUser requester, Principal principal, RoleRef role,
+                         AzureScope scope, String scopeLabel, Duration duration, String justification, String ticket,
+                         String ruleName, int approvalsNeeded, List<Vote> votes, Instant createdAt, Instant decideBy,
+                         Instant activatedAt, Instant expiresAt, Instant endedAt, EndReason endReason, ChatUser endedBy,
+                         String note, String assignmentId, Extension extension, int revokeAttempts,
+                         boolean overdueAlerted, String autoApproval) {
+        this(id, version, state, requester, principal, role, scope, scopeLabel, duration, justification, ticket,
+                ruleName, approvalsNeeded, votes, createdAt, decideBy, activatedAt, expiresAt, endedAt, endReason,
+                endedBy, note, assignmentId, extension, revokeAttempts, overdueAlerted, autoApproval, null, null);
+    }
 
     /** A request approved by votes (or by a rule with {@code approvals: 0}), not by an on-call check. */
     public AccessRequest(RequestId id, long version, State state, ChatUser requester, Principal principal, RoleRef role,
@@ -59,7 +75,7 @@ public record AccessRequest(
                          boolean overdueAlerted) {
         this(id, version, state, requester, principal, role, scope, scopeLabel, duration, justification, ticket,
                 ruleName, approvalsNeeded, votes, createdAt, decideBy, activatedAt, expiresAt, endedAt, endReason,
-                endedBy, note, assignmentId, extension, revokeAttempts, overdueAlerted, null);
+                endedBy, note, assignmentId, extension, revokeAttempts, overdueAlerted, null, null, null);
     }
 
     public AccessRequest {
@@ -79,6 +95,8 @@ public record AccessRequest(
         if (approvalsNeeded < 0) {
             throw new IllegalArgumentException("approvalsNeeded < 0");
         }
+        startZone = startsAt == null || startZone == null || startZone.isBlank() ? (startsAt == null ? null : "UTC")
+                : startZone;
     }
 
     /** A new pending request, version 0. */
@@ -89,6 +107,22 @@ public record AccessRequest(
         return new AccessRequest(id, 0, State.PENDING, requester, principal, role, scope, scopeLabel, duration,
                 justification, ticket, ruleName, approvalsNeeded, List.of(), now, decideBy, null, null, null, null,
                 null, null, null, null, 0, false);
+    }
+
+    /** A new pending request, version 0, that may activate no earlier than {@code startsAt} (shown in {@code zone}). */
+    public static AccessRequest pendingFrom(RequestId id, ChatUser requester, Principal principal, RoleRef role,
+                                            AzureScope scope, String scopeLabel, Duration duration,
+                                            String justification, String ticket, String ruleName,
+                                            int approvalsNeeded, Instant now, Instant decideBy, Instant startsAt,
+                                            String zone) {
+        return new AccessRequest(id, 0, State.PENDING, requester, principal, role, scope, scopeLabel, duration,
+                justification, ticket, ruleName, approvalsNeeded, List.of(), now, decideBy, null, null, null, null,
+                null, null, null, null, 0, false, null, Objects.requireNonNull(startsAt, "startsAt"), zone);
+    }
+
+    /** True when its start still lies ahead at {@code now}: approval then schedules it instead of granting it. */
+    public boolean startsAfter(Instant now) {
+        return startsAt != null && startsAt.isAfter(now);
     }
 
     /** "Contributor on rg-payments". */
@@ -235,7 +269,7 @@ public record AccessRequest(
             return new AccessRequest(b.id, b.version + 1, state, b.requester, b.principal, b.role, b.scope,
                     b.scopeLabel, duration, b.justification, b.ticket, b.ruleName, b.approvalsNeeded, votes,
                     b.createdAt, b.decideBy, activatedAt, expiresAt, endedAt, endReason, endedBy, note,
-                    assignmentId, extension, revokeAttempts, overdueAlerted, autoApproval);
+                    assignmentId, extension, revokeAttempts, overdueAlerted, autoApproval, b.startsAt, b.startZone);
         }
     }
 }

@@ -8,15 +8,22 @@ public sealed interface Command {
 
     /**
      * Ask for {@code role} on {@code scope} (an ARM id or a policy alias) for {@code duration}.
-     * {@code ticket} and {@code principal} (a non-human identity to grant instead of the requester) may be null.
+     * {@code ticket}, {@code principal} (a non-human identity to grant instead of the requester) and {@code start}
+     * (when a scheduled request should start; null for "as soon as approved") may be null.
      */
     record Request(String role, String scope, Duration duration, String justification, String ticket,
-                   String principal) implements Command {
+                   String principal, StartTime start) implements Command {
         public Request {
             Objects.requireNonNull(role, "role");
             Objects.requireNonNull(scope, "scope");
             Objects.requireNonNull(duration, "duration");
             Objects.requireNonNull(justification, "justification");
+        }
+
+        /** A request for as soon as it is approved. */
+        public Request(String role, String scope, Duration duration, String justification, String ticket,
+                       String principal) {
+            this(role, scope, duration, justification, ticket, principal, null);
         }
     }
 

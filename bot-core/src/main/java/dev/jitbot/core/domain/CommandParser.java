@@ -15,14 +15,14 @@ public final class CommandParser {
 
     public static final String EXAMPLE_REQUEST = "request Contributor on rg-payments for 45m because INC-4411 hotfix";
     public static final String USAGE_REQUEST =
-            "request <role> on <scope> for <duration> because <reason> [ticket <id>] [as <principal>]";
+            "request <role> on <scope> [from <time>] for <duration> because <reason> [ticket <id>] [as <principal>]";
 
     private static final Pattern LEADING_JIT = Pattern.compile("^/?jit\\b\\s*", Pattern.CASE_INSENSITIVE);
     // "as" is a word of its own ("because fix asap" names no principal "ap"); "for=" runs into its value.
     private static final Pattern TRAILING_AS = Pattern.compile("\\s+(?:as\\s+|for=\\s*)(\\S+)\\s*$",
             Pattern.CASE_INSENSITIVE);
     private static final Pattern TRAILING_TICKET = Pattern.compile("\\s+ticket\\s+(\\S+)\\s*$", Pattern.CASE_INSENSITIVE);
-    private static final Pattern KEYWORD = Pattern.compile("\\s(on|for|because|ticket|as)\\s", Pattern.CASE_INSENSITIVE);
+    private static final Pattern KEYWORD = Pattern.compile("\\s(on|from|for|because|ticket|as)\\s", Pattern.CASE_INSENSITIVE);
 
     private CommandParser() {
     }
@@ -104,6 +104,7 @@ public final class CommandParser {
         String role = null;
         String scope = null;
         String duration = null;
+        String from = null;
         Matcher m = KEYWORD.matcher(s);
         int start = 0;
         String current = "role";
@@ -114,6 +115,7 @@ public final class CommandParser {
                 case "role" -> role = value;
                 case "on" -> scope = value;
                 case "for" -> duration = value;
+                case "from" -> from = value;
                 case "ticket" -> ticket = ticket == null ? value : ticket;
                 case "as" -> principal = principal == null ? value : principal;
                 default -> { }
@@ -148,7 +150,15 @@ public final class CommandParser {
         if (ticket != null && ticket.isBlank()) {
             ticket = null;
         }
-        return Parsed.ok(new Command.Request(role, scope, d.orThrow(), justification, ticket, principal));
+        StartTime startTime = null;
+        if (from != null) {
+            Parsed<StartTime> st = StartTime.parse(from);
+            if (!st.isOk()) {
+                return Parsed.invalid(st.reason() + usage);
+            }
+            startTime = st.orThrow();
+        }
+        return Parsed.ok(new Command.Request(role, scope, d.orThrow(), justification, ticket, principal, startTime));
     }
 
     private static int indexOfKeyword(String s, String keyword) {
@@ -254,6 +264,8 @@ public final class CommandParser {
                 "`extend <id> <duration> [because <reason>]` — ask for more time",
                 "`revoke <id> [reason]` — end a grant now (on-call, approvers, or the requester)",
                 "`history [<id>|<person>]` — the audit trail",
-                "Durations: " + Durations.EXAMPLE + ". Scopes: a policy alias such as `rg-payments` or an ARM id.");
+                "Durations: " + Durations.EXAMPLE + ". Scopes: a policy alias such as `rg-payments` or an ARM id.",
+                "Later starts: " + StartTime.EXAMPLE + " (in your own time zone unless you name one); "
+                        + "`cancel <id>` works until the start.");
     }
 }

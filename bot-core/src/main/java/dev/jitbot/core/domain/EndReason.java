@@ -6,7 +6,9 @@ public enum EndReason {
     REVOKED("revoked"),
     RELEASED("released early"),
     /** Reconciliation found the assignment gone from Azure (removed outside jitbot, or ended by PIM). */
-    VANISHED("no longer in Azure");
+    VANISHED("no longer in Azure"),
+    /** A scheduled request the check at its start refused; nothing was ever granted (the note says why). */
+    NOT_STARTED("not started");
 
     private final String words;
 

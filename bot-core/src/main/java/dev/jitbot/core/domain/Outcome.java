@@ -17,6 +17,7 @@ public sealed interface Outcome {
         R requested(Requested o);
         R approved(Approved o);
         R activating(Activating o);
+        R scheduled(Scheduled o);
         R failed(Failed o);
         R denied(Denied o);
         R cancelled(Cancelled o);
@@ -31,11 +32,34 @@ public sealed interface Outcome {
         R refused(Refused o);
     }
 
-    /** A request now waits for approvers; the card went to the approvals channel. */
-    record Requested(AccessRequest request) implements Outcome {
+    /**
+     * A request now waits for approvers; the card went to the approvals channel. {@code notice} (may be null) is a
+     * note for the requester about how their words were read, e.g. an unknown time zone read as UTC.
+     */
+    record Requested(AccessRequest request, String notice) implements Outcome {
+        public Requested(AccessRequest request) {
+            this(request, null);
+        }
+
         @Override
         public <R> R accept(Visitor<R> v) {
             return v.requested(this);
+        }
+    }
+
+    /**
+     * The request is approved (quorum reached, or auto-approved) and waits for its start ({@code request.startsAt()}):
+     * nothing is granted before it, and at the start eligibility, votes and ticket are checked again.
+     * {@code notice} is as for {@link Requested}.
+     */
+    record Scheduled(AccessRequest request, String notice) implements Outcome {
+        public Scheduled(AccessRequest request) {
+            this(request, null);
+        }
+
+        @Override
+        public <R> R accept(Visitor<R> v) {
+            return v.scheduled(this);
         }
     }
 

@@ -25,17 +25,28 @@ public record Policy(
         Map<String, NonHuman> principals,
         Map<String, UserEntry> users,
         OnCallSettings oncallSource,
-        Duration remindBefore) {
+        Duration remindBefore,
+        Duration maxLead) {
 
     /** How long before a grant ends its requester is reminded, when the policy does not say. */
     public static final Duration DEFAULT_REMIND_BEFORE = Duration.ofMinutes(10);
+    /** How far ahead a request may be scheduled ({@code from …}), when the policy does not say. */
+    public static final Duration DEFAULT_MAX_LEAD = Duration.ofDays(7);
+
+    /** A policy with the default {@code max_lead}. */
+    public Policy(Defaults defaults, Map<String, AzureScope> scopeAliases, Map<String, Group> groups,
+                  Map<String, Channel> channels, String oncallGroup, List<Rule> rules, Map<String, NonHuman> principals,
+                  Map<String, UserEntry> users, OnCallSettings oncallSource, Duration remindBefore) {
+        this(defaults, scopeAliases, groups, channels, oncallGroup, rules, principals, users, oncallSource,
+                remindBefore, DEFAULT_MAX_LEAD);
+    }
 
     /** A policy without an on-call source and with the default reminder. */
     public Policy(Defaults defaults, Map<String, AzureScope> scopeAliases, Map<String, Group> groups,
                   Map<String, Channel> channels, String oncallGroup, List<Rule> rules, Map<String, NonHuman> principals,
                   Map<String, UserEntry> users) {
         this(defaults, scopeAliases, groups, channels, oncallGroup, rules, principals, users, null,
-                DEFAULT_REMIND_BEFORE);
+                DEFAULT_REMIND_BEFORE, DEFAULT_MAX_LEAD);
     }
 
     /** In a rule's {@code approvers:}: the owners of the workload the request grants to. */
@@ -45,6 +56,7 @@ public record Policy(
 
     public Policy {
         Objects.requireNonNull(remindBefore, "remindBefore (Duration.ZERO switches reminders off)");
+        Objects.requireNonNull(maxLead, "maxLead");
         Objects.requireNonNull(defaults, "defaults");
         scopeAliases = Map.copyOf(lowerKeys(scopeAliases));
         groups = Map.copyOf(groups);

@@ -38,7 +38,7 @@ final class PolicyReader {
     static final Duration LONGEST_GRANT = Duration.ofHours(24);
 
     static final List<String> TOP_KEYS = List.of("defaults", "scopes", "groups", "channels", "oncall", "rules",
-            "principals", "users", "custom_roles", "oncall_source", "remind_before");
+            "principals", "users", "custom_roles", "oncall_source", "remind_before", "max_lead");
     static final List<String> DEFAULT_KEYS = List.of("max_duration", "request_ttl", "approvals");
     static final List<String> RULE_KEYS = List.of("name", "role", "role_id", "scopes", "requesters", "approvers",
             "approvals", "max_duration", "request_ttl", "ticket", "channels", "principals", "auto_approve_if");
@@ -109,6 +109,7 @@ final class PolicyReader {
         oncallSourceDeclared = top.get("oncall_source") != null && !isNull(top.get("oncall_source"));
         Policy.OnCallSettings oncallSource = readOncallSource(top.get("oncall_source"), groups);
         Duration remindBefore = readRemindBefore(top.get("remind_before"));
+        Duration maxLead = readMaxLead(top.get("max_lead"));
         List<Policy.Rule> rules = List.of();
         Node rulesNode = top.get("rules");
         if (rulesNode == null) {
@@ -123,7 +124,7 @@ final class PolicyReader {
             return new PolicyLoader.Result(null, errors);
         }
         Policy policy = new Policy(defaults, aliases, groups, channels, oncall, rules, principals, users, oncallSource,
-                remindBefore);
+                remindBefore, maxLead);
         return new PolicyLoader.Result(new PolicyFile(source, policy, customRoles, lines), List.of());
     }
 
@@ -692,6 +693,29 @@ final class PolicyReader {
         }
         return new Policy.OnCallSettings(provider, schedules, baseUrl, keyEnv != null ? keyEnv
                 : provider.defaultKeyEnv(), group);
+    }
+
+    /** {@code max_lead:}: how far ahead a request may be scheduled with {@code from <time>}; 7 days when unset. */
+    private Duration readMaxLead(Node node) {
+        if (node == null || isNull(node)) {
+            return Policy.DEFAULT_MAX_LEAD;
+        }
+        String s = scalar(node, "max_lead");
+        if (s == null) {
+            return Policy.DEFAULT_MAX_LEAD;
+        }
+        lines.put("max_lead", line(node));
+        Parsed<Duration> d = Durations.parse(s);
+        if (!d.isOk()) {
+            error(node, "max_lead \"" + s + "\" is not a duration; write e.g. `max_lead: 7d` (how far ahead a request "
+                    + "may be scheduled with `from <time>`).");
+            return Policy.DEFAULT_MAX_LEAD;
+        }
+        if (d.orThrow().compareTo(Duration.ofDays(90)) > 0) {
+            error(node, "max_lead " + Durations.compact(d.orThrow()) + " is longer than 90d; eligibility and approvers "
+                    + "change long before that. Write e.g. `max_lead: 7d`.");
+        }
+        return d.orThrow();
     }
 
     /** {@code remind_before:}: how long before expiry the requester is reminded; {@code off} or 0 for never. */

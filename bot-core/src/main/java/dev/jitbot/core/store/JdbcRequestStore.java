@@ -44,7 +44,8 @@ public final class JdbcRequestStore implements RequestStore {
             "principal_id", "principal_type", "principal_name", "role_name", "role_definition_id", "scope_id",
             "scope_label", "duration", "justification", "ticket", "rule_name", "approvals_needed", "votes_json",
             "created_at", "decide_by", "activated_at", "expires_at", "ended_at", "end_reason", "ended_by_json", "note",
-            "assignment_id", "extension_json", "revoke_attempts", "overdue_alerted", "open_key", "auto_approval");
+            "assignment_id", "extension_json", "revoke_attempts", "overdue_alerted", "open_key", "auto_approval",
+            "starts_at", "start_zone");
 
     private static final String INSERT = "INSERT INTO access_requests (id, " + String.join(", ", COLUMNS)
             + ") VALUES (?" + ", ?".repeat(COLUMNS.size()) + ")";
@@ -122,7 +123,7 @@ public final class JdbcRequestStore implements RequestStore {
      * request is open and null once it ends.
      */
     static String openKey(AccessRequest r) {
-        boolean open = r.state() == State.PENDING || r.state().holdsAccess();
+        boolean open = r.state().isOpen();
         return open ? (r.principal().objectId() + "|" + r.role().name() + "|" + r.scope().id()).toLowerCase(Locale.ROOT)
                 : null;
     }
@@ -149,7 +150,7 @@ public final class JdbcRequestStore implements RequestStore {
 
     @Override
     public List<AccessRequest> findOpenFor(String principalObjectId) {
-        return query(SELECT + " WHERE principal_id = ? AND state IN ('PENDING', 'ACTIVATING', 'ACTIVE', 'REVOKING')"
+        return query(SELECT + " WHERE principal_id = ? AND state IN ('PENDING', 'SCHEDULED', 'ACTIVATING', 'ACTIVE', 'REVOKING')"
                 + " ORDER BY created_at, id", List.of(principalObjectId.toLowerCase(Locale.ROOT)),
                 "finding open requests of a principal");
     }
@@ -304,6 +305,8 @@ public final class JdbcRequestStore implements RequestStore {
         ps.setBoolean(i++, r.overdueAlerted());
         Sql.setString(ps, i++, openKey(r));
         Sql.setString(ps, i++, r.autoApproval());
+        Sql.setInstant(ps, i++, r.startsAt());
+        Sql.setString(ps, i++, r.startZone());
         return i;
     }
 
@@ -341,6 +344,8 @@ public final class JdbcRequestStore implements RequestStore {
                 RowJson.extension(rs.getString("extension_json")),
                 rs.getInt("revoke_attempts"),
                 rs.getBoolean("overdue_alerted"),
-                rs.getString("auto_approval"));
+                rs.getString("auto_approval"),
+                Sql.instant(rs, "starts_at"),
+                rs.getString("start_zone"));
     }
 }

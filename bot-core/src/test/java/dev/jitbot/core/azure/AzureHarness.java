@@ -53,6 +53,7 @@ final class AzureHarness {
         scheduler.bind(expiry);
         this.service = new AccessService(policy::get, store, outbox, audit, provider, directory, notifications, scheduler,
                 clock, new Random(42));
+        this.work.checkStartsWith(service::whyNotStartable);
         this.reconciler = new Reconciler(policy::get, store, outbox, audit, provider, notifications, clock);
     }
 

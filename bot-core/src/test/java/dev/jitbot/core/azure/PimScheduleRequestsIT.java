@@ -16,6 +16,7 @@ import dev.jitbot.core.domain.State;
 import dev.jitbot.core.testing.FakeDirectory;
 import dev.jitbot.core.testing.MutableClock;
 import dev.jitbot.core.testing.TestPolicies;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -59,6 +60,29 @@ class PimScheduleRequestsIT {
         List<AccessRequest> all = core.store.findByState(List.of(State.values()));
         assertThat(all).hasSize(1);
         return all.get(0);
+    }
+
+    @Test
+    void aScheduledGrant_sendsNothingBeforeItsStart_thenAdminAssignWhoseStartDateTimeIsTheStart() {
+        fakes.wm.stubFor(put(urlPathMatching(AzureFakes.path(RG, REQUESTS) + "[0-9a-f-]{36}"))
+                .willReturn(json(201, provisioned("n", "AdminAssign"))));
+
+        // Reader on rg-payments needs no approval in the test policy: scheduled at once.
+        assertThat(core.service.handle(TestPolicies.ALICE, "request Reader on rg-payments from 12:00 for 90m "
+                + "because INC-7 read the payment logs")).isInstanceOf(Outcome.Scheduled.class);
+        core.advance(Duration.ofMinutes(119));
+        fakes.wm.verify(0, putRequestedFor(urlPathMatching(AzureFakes.path(RG, REQUESTS) + ".*")));
+
+        core.advance(Duration.ofMinutes(1));
+
+        AccessRequest r = only();
+        assertThat(r.state()).isEqualTo(State.ACTIVE);
+        fakes.wm.verify(1, putRequestedFor(urlPathMatching(AzureFakes.path(RG, REQUESTS
+                + ArmNames.scheduleRequestName(r.id(), "assign"))))
+                .withRequestBody(matchingJsonPath("$.properties.requestType", equalTo("AdminAssign")))
+                .withRequestBody(matchingJsonPath("$.properties.scheduleInfo.startDateTime",
+                        matching("2026-11-25T12:00(:00(\\.0+)?)?Z")))
+                .withRequestBody(matchingJsonPath("$.properties.scheduleInfo.expiration.duration", equalTo("PT1H30M"))));
     }
 
     @Test

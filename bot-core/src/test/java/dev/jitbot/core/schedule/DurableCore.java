@@ -64,6 +64,7 @@ final class DurableCore implements AutoCloseable {
         this.scheduler.bind(expiry);
         this.service = new AccessService(() -> policy, store, outbox, audit, provider, directory, notifications, scheduler,
                 clock, new Random());
+        this.work.checkStartsWith(service::whyNotStartable);
         this.runner.start();
     }
 

@@ -186,6 +186,32 @@ abstract class ExpirySchedulingContract {
     class Restart {
 
         @Test
+        void aScheduledStart_survivesARestart_andGrantsOnlyAtTheStart() throws Exception {
+            core = new DurableCore(db, azure, settings(db));
+            java.time.Instant start = java.time.Instant.now().plusSeconds(4).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+            Outcome o = core.service.handle(TestPolicies.ALICE, "request Contributor on rg-payments from " + start
+                    + " for 2s because migration window");
+            RequestId id = ((Outcome.Requested) o).request().id();
+            assertThat(core.service.approve(TestPolicies.BOB, id)).isInstanceOf(Outcome.Scheduled.class);
+            core.close();
+            db.close();
+
+            db = TestDatabases.reopen(db);
+            core = new DurableCore(db, azure, settings(db));
+            core.scheduler.start();
+            assertThat(stored(id).state()).isEqualTo(State.SCHEDULED);
+
+            await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(20))
+                    .until(() -> stored(id).state() == State.ACTIVE || stored(id).state() == State.ENDED);
+            AccessRequest granted = stored(id);
+            assertThat(azure.grants).containsExactly(id);
+            assertThat(granted.activatedAt()).isAfterOrEqualTo(start);
+            System.out.printf("MEASURED %s: scheduled start %s, activated %d ms after it, across a restart%n", db(),
+                    start, Duration.between(start, granted.activatedAt()).toMillis());
+            awaitRevocationFinished(id);
+        }
+
+        @Test
         void grantsThatExpiredWhileNothingRan_areRevokedAtStart() throws Exception {
             // The first process grants and stores the expiry jobs, then stops before any fires (its scheduler
             // never leaves stand-by, so no job can race the shutdown).

@@ -73,6 +73,7 @@ public final class CoreHarness {
         this.scheduler.bind(expiry);
         this.service = new AccessService(policy::get, store, this.outbox, audit, provider, directory, notifications, scheduler,
                 clock, new Random(42), source != null ? source : oncall);
+        this.work.checkStartsWith(service::whyNotStartable);
         this.sync = new SyncWork(this.outbox, work, limiter, clock);
     }
 

@@ -56,7 +56,7 @@ public final class InMemoryRequestStore implements RequestStore {
     public synchronized List<AccessRequest> findOpenFor(String principalObjectId) {
         return rows.values().stream()
                 .filter(r -> r.principal().objectId().equalsIgnoreCase(principalObjectId)
-                        && (r.state() == State.PENDING || r.state().holdsAccess()))
+                        && r.state().isOpen())
                 .sorted(Comparator.comparing(AccessRequest::createdAt)).toList();
     }
 

@@ -78,6 +78,10 @@ public abstract class RenderingContract {
         AccessRequest revoking = active.to(State.REVOKING).withEnd(T0.plusSeconds(120), EndReason.RELEASED, ALICE, null);
         Map<State, AccessRequest> out = new EnumMap<>(State.class);
         out.put(State.PENDING, pending);
+        out.put(State.SCHEDULED, AccessRequest.pendingFrom(pending.id(), ALICE, pending.principal(), pending.role(),
+                pending.scope(), pending.scopeLabel(), pending.duration(), pending.justification(), pending.ticket(),
+                pending.ruleName(), 1, T0, T0.plusSeconds(7200), T0.plusSeconds(3600), "Europe/Berlin")
+                .withVote(new Vote(BOB, Vote.Decision.APPROVE, T0, null)).to(State.SCHEDULED));
         out.put(State.ACTIVATING, activating);
         out.put(State.ACTIVE, active);
         out.put(State.REVOKING, revoking);
@@ -102,6 +106,7 @@ public abstract class RenderingContract {
         Map<Class<?>, Outcome> out = new LinkedHashMap<>();
         out.put(Outcome.Requested.class, new Outcome.Requested(r.get(State.PENDING)));
         out.put(Outcome.Approved.class, new Outcome.Approved(r.get(State.PENDING)));
+        out.put(Outcome.Scheduled.class, new Outcome.Scheduled(r.get(State.SCHEDULED)));
         out.put(Outcome.Activating.class, new Outcome.Activating(r.get(State.ACTIVATING)));
         out.put(Outcome.Failed.class, new Outcome.Failed(r.get(State.FAILED)));
         out.put(Outcome.Denied.class, new Outcome.Denied(r.get(State.DENIED)));

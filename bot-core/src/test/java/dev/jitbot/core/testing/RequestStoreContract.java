@@ -124,6 +124,23 @@ public abstract class RequestStoreContract {
         }
 
         @Test
+        void aScheduledRequest_keepsItsStartAndZone_andCountsAsOpen() {
+            AccessRequest r = AccessRequest.pendingFrom(new RequestId("JIT-5CHD"), TestPolicies.ALICE,
+                    new Principal(FakeDirectory.objectIdOf("alice@contoso.com"), PrincipalType.USER, "Alice"),
+                    new RoleRef("Contributor", null), TestPolicies.RG_PAYMENTS, "rg-payments", Duration.ofHours(1),
+                    "window", null, "operate payments", 1, T0, T0.plus(Duration.ofHours(3)),
+                    Instant.parse("2026-11-25T21:00:00Z"), "Europe/Berlin");
+            assertThat(store.insert(r)).isTrue();
+            AccessRequest scheduled = r.withVote(new Vote(TestPolicies.BOB, Vote.Decision.APPROVE, T0, null))
+                    .to(State.SCHEDULED);
+
+            assertThat(store.compareAndSet(r, scheduled)).isTrue();
+
+            assertThat(store.find(r.id())).contains(scheduled);
+            assertThat(store.findOpenFor(r.principal().objectId())).containsExactly(scheduled);
+        }
+
+        @Test
         void insert_whenIdIsTaken_returnsFalseAndKeepsTheFirst() {
             AccessRequest first = pending("JIT-AAAA", TestPolicies.ALICE, T0);
             AccessRequest second = pending("JIT-AAAA", TestPolicies.BOB, T0.plusSeconds(1));

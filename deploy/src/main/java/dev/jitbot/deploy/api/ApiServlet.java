@@ -225,6 +225,7 @@ public final class ApiServlet extends HttpServlet {
             return;
         }
         boolean underWay = o instanceof Outcome.Requested || o instanceof Outcome.Activating
+                || o instanceof Outcome.Scheduled
                 || o instanceof Outcome.Revoking || o instanceof Outcome.ExtensionRequested;
         json(resp, underWay ? 202 : 200, view(r));
     }
@@ -233,6 +234,8 @@ public final class ApiServlet extends HttpServlet {
         if (o instanceof Outcome.Requested x) {
             return x.request();
         } else if (o instanceof Outcome.Activating x) {
+            return x.request();
+        } else if (o instanceof Outcome.Scheduled x) {
             return x.request();
         } else if (o instanceof Outcome.Approved x) {
             return x.request();

@@ -31,7 +31,8 @@ import java.util.regex.Pattern;
  */
 public final class ConsoleSession {
 
-    public static final EnumSet<State> OPEN = EnumSet.of(State.PENDING, State.ACTIVATING, State.ACTIVE, State.REVOKING);
+    public static final EnumSet<State> OPEN = EnumSet.of(State.PENDING, State.SCHEDULED, State.ACTIVATING,
+            State.ACTIVE, State.REVOKING);
     private static final Pattern AS = Pattern.compile("^/as\\s+(\\S+)\\s*$", Pattern.CASE_INSENSITIVE);
     private static final Pattern LAST = Pattern.compile("(?i)(\\$last\\b|(?<=^(?:/?jit\\s+)?(?:approve|deny|reject|cancel|"
             + "revoke|release|extend|show|info|history|audit)\\s)last\\b)");
@@ -185,6 +186,8 @@ public final class ConsoleSession {
         if (o instanceof Outcome.Requested x) {
             return x.request();
         } else if (o instanceof Outcome.Activating x) {
+            return x.request();
+        } else if (o instanceof Outcome.Scheduled x) {
             return x.request();
         } else if (o instanceof Outcome.Approved x) {
             return x.request();

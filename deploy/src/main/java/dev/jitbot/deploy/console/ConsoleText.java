@@ -65,6 +65,7 @@ public final class ConsoleText implements Outcome.Visitor<String> {
         return switch (r.state()) {
             case PENDING -> "pending: " + r.approvals() + " of " + r.approvalsNeeded() + " approvals, decide by "
                     + Phrases.time(r.decideBy());
+            case SCHEDULED -> "approved, starts at " + Phrases.starts(r);
             case ACTIVATING -> "granting in Azure";
             case ACTIVE -> "active until " + Phrases.preciseTime(r.expiresAt()) + ", "
                     + Durations.format(r.timeLeft(clock.instant()).withNanos(0)) + " left"
@@ -104,7 +105,12 @@ public final class ConsoleText implements Outcome.Visitor<String> {
 
     @Override
     public String requested(Outcome.Requested o) {
-        return Phrases.awaiting(o.request());
+        return Phrases.awaiting(o.request()) + (o.notice() != null ? " " + o.notice() : "");
+    }
+
+    @Override
+    public String scheduled(Outcome.Scheduled o) {
+        return Phrases.scheduled(o.request()) + (o.notice() != null ? " " + o.notice() : "");
     }
 
     @Override
