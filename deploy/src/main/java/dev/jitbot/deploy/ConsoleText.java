@@ -96,6 +96,11 @@ final class ConsoleText implements Outcome.Visitor<String> {
     @Override
     public String activating(Outcome.Activating o) {
         AccessRequest r = o.request();
+        if (r.isBreakGlass()) {
+            return "BREAK-GLASS: asking Azure for " + r.label() + " for " + r.principal().displayName() + " ("
+                    + Durations.format(r.duration()) + ") without approval; the security channel and on-call are "
+                    + "told, and someone else must review it (`review " + r.id() + " <note>`).";
+        }
         return "Approved: asking Azure for " + r.label() + " for " + r.principal().displayName() + " ("
                 + Durations.format(r.duration()) + " from when Azure confirms); " + r.requester().displayName()
                 + " gets a message when it is theirs.";
@@ -161,6 +166,13 @@ final class ConsoleText implements Outcome.Visitor<String> {
     public String history(Outcome.History o) {
         return o.events().isEmpty() ? "No history for " + o.subject() + "."
                 : "History of " + o.subject() + ":\n" + events(o.events());
+    }
+
+    @Override
+    public String reviewed(Outcome.Reviewed o) {
+        AccessRequest r = o.request();
+        return "Reviewed break-glass " + r.label() + " (" + r.id() + ") of " + r.requester().displayName() + ": "
+                + r.breakGlass().note();
     }
 
     @Override

@@ -20,6 +20,7 @@ import java.util.Objects;
  * @param revokeAttempts  failed revocation attempts so far
  * @param overdueAlerted  whether the "still not revoked" alert went out already
  * @param autoApproval    why it was approved without a vote, e.g. {@code on call in schedule Payments}, or null
+ * @param breakGlass      its review when it was granted as break-glass (no approval); null for every other request
  */
 public record AccessRequest(
         RequestId id,
@@ -48,7 +49,20 @@ public record AccessRequest(
         Extension extension,
         int revokeAttempts,
         boolean overdueAlerted,
-        String autoApproval) {
+        String autoApproval,
+        BreakGlass breakGlass) {
+
+    /** A request that is not break-glass. */
+    public AccessRequest(RequestId id, long version, State state, ChatUser requester, Principal principal, RoleRef role,
+                         AzureScope scope, String scopeLabel, Duration duration, String justification, String ticket,
+                         String ruleName, int approvalsNeeded, List<Vote> votes, Instant createdAt, Instant decideBy,
+                         Instant activatedAt, Instant expiresAt, Instant endedAt, EndReason endReason, ChatUser endedBy,
+                         String note, String assignmentId, Extension extension, int revokeAttempts,
+                         boolean overdueAlerted, String autoApproval) {
+        this(id, version, state, requester, principal, role, scope, scopeLabel, duration, justification, ticket,
+                ruleName, approvalsNeeded, votes, createdAt, decideBy, activatedAt, expiresAt, endedAt, endReason,
+                endedBy, note, assignmentId, extension, revokeAttempts, overdueAlerted, autoApproval, null);
+    }
 
     /** A request approved by votes (or by a rule with {@code approvals: 0}), not by an on-call check. */
     public AccessRequest(RequestId id, long version, State state, ChatUser requester, Principal principal, RoleRef role,
@@ -59,7 +73,7 @@ public record AccessRequest(
                          boolean overdueAlerted) {
         this(id, version, state, requester, principal, role, scope, scopeLabel, duration, justification, ticket,
                 ruleName, approvalsNeeded, votes, createdAt, decideBy, activatedAt, expiresAt, endedAt, endReason,
-                endedBy, note, assignmentId, extension, revokeAttempts, overdueAlerted, null);
+                endedBy, note, assignmentId, extension, revokeAttempts, overdueAlerted, null, null);
     }
 
     public AccessRequest {
@@ -175,6 +189,16 @@ public record AccessRequest(
         return copy().autoApproval(Objects.requireNonNull(why, "why")).build();
     }
 
+    /** True when it was granted as break-glass, without approval. */
+    public boolean isBreakGlass() {
+        return breakGlass != null;
+    }
+
+    /** Marks it break-glass, or records its review. */
+    public AccessRequest withBreakGlass(BreakGlass review) {
+        return copy().breakGlass(Objects.requireNonNull(review, "review")).build();
+    }
+
     private Builder copy() {
         return new Builder(this);
     }
@@ -196,6 +220,7 @@ public record AccessRequest(
         private int revokeAttempts;
         private boolean overdueAlerted;
         private String autoApproval;
+        private BreakGlass breakGlass;
 
         Builder(AccessRequest r) {
             base = r;
@@ -213,6 +238,7 @@ public record AccessRequest(
             revokeAttempts = r.revokeAttempts;
             overdueAlerted = r.overdueAlerted;
             autoApproval = r.autoApproval;
+            breakGlass = r.breakGlass;
         }
 
         Builder state(State v) { state = v; return this; }
@@ -229,13 +255,14 @@ public record AccessRequest(
         Builder revokeAttempts(int v) { revokeAttempts = v; return this; }
         Builder overdueAlerted(boolean v) { overdueAlerted = v; return this; }
         Builder autoApproval(String v) { autoApproval = v; return this; }
+        Builder breakGlass(BreakGlass v) { breakGlass = v; return this; }
 
         AccessRequest build() {
             AccessRequest b = base;
             return new AccessRequest(b.id, b.version + 1, state, b.requester, b.principal, b.role, b.scope,
                     b.scopeLabel, duration, b.justification, b.ticket, b.ruleName, b.approvalsNeeded, votes,
                     b.createdAt, b.decideBy, activatedAt, expiresAt, endedAt, endReason, endedBy, note,
-                    assignmentId, extension, revokeAttempts, overdueAlerted, autoApproval);
+                    assignmentId, extension, revokeAttempts, overdueAlerted, autoApproval, breakGlass);
         }
     }
 }

@@ -4,6 +4,7 @@ import dev.jitbot.core.app.AccessService;
 import dev.jitbot.core.app.RequestStore;
 import dev.jitbot.core.domain.AccessRequest;
 import dev.jitbot.core.domain.AzureScope;
+import dev.jitbot.core.domain.BreakGlass;
 import dev.jitbot.core.domain.ChatUser;
 import dev.jitbot.core.domain.EndReason;
 import dev.jitbot.core.domain.MessageRef;
@@ -44,7 +45,8 @@ public final class JdbcRequestStore implements RequestStore {
             "principal_id", "principal_type", "principal_name", "role_name", "role_definition_id", "scope_id",
             "scope_label", "duration", "justification", "ticket", "rule_name", "approvals_needed", "votes_json",
             "created_at", "decide_by", "activated_at", "expires_at", "ended_at", "end_reason", "ended_by_json", "note",
-            "assignment_id", "extension_json", "revoke_attempts", "overdue_alerted", "open_key", "auto_approval");
+            "assignment_id", "extension_json", "revoke_attempts", "overdue_alerted", "open_key", "auto_approval",
+            "break_glass", "reviewed_by_json", "reviewed_at", "review_note");
 
     private static final String INSERT = "INSERT INTO access_requests (id, " + String.join(", ", COLUMNS)
             + ") VALUES (?" + ", ?".repeat(COLUMNS.size()) + ")";
@@ -171,6 +173,12 @@ public final class JdbcRequestStore implements RequestStore {
         String key = requesterKey.strip().toLowerCase(Locale.ROOT);
         return query(SELECT + " WHERE requester_key = ? OR requester_chat_key = ? ORDER BY created_at DESC, id DESC"
                 + " FETCH FIRST " + Math.max(0, limit) + " ROWS ONLY", List.of(key, key), "finding requests of a person");
+    }
+
+    @Override
+    public List<AccessRequest> findBreakGlass(Instant since) {
+        return query(SELECT + " WHERE break_glass = TRUE AND created_at >= ? ORDER BY created_at DESC, id DESC",
+                List.of(since), "finding break-glass requests");
     }
 
     @Override
@@ -304,6 +312,11 @@ public final class JdbcRequestStore implements RequestStore {
         ps.setBoolean(i++, r.overdueAlerted());
         Sql.setString(ps, i++, openKey(r));
         Sql.setString(ps, i++, r.autoApproval());
+        BreakGlass bg = r.breakGlass();
+        ps.setBoolean(i++, bg != null);
+        Sql.setString(ps, i++, bg == null ? null : RowJson.user(bg.reviewer()));
+        Sql.setInstant(ps, i++, bg == null ? null : bg.reviewedAt());
+        Sql.setString(ps, i++, bg == null ? null : bg.note());
         return i;
     }
 
@@ -341,6 +354,8 @@ public final class JdbcRequestStore implements RequestStore {
                 RowJson.extension(rs.getString("extension_json")),
                 rs.getInt("revoke_attempts"),
                 rs.getBoolean("overdue_alerted"),
-                rs.getString("auto_approval"));
+                rs.getString("auto_approval"),
+                rs.getBoolean("break_glass") ? new BreakGlass(RowJson.user(rs.getString("reviewed_by_json")),
+                        Sql.instant(rs, "reviewed_at"), rs.getString("review_note")) : null);
     }
 }
