@@ -349,7 +349,10 @@ public record Policy(
     /** Channels whose cards show this rule's requests. */
     public List<Channel> channelsFor(Rule rule) {
         if (rule.channels().isEmpty()) {
-            return channels.values().stream().sorted(java.util.Comparator.comparing(Channel::name)).toList();
+            // The break-glass security channel is kept apart: it hears about a rule's requests only if the rule names it.
+            String security = breakGlass == null ? null : breakGlass.channel();
+            return channels.values().stream().filter(c -> !c.name().equals(security))
+                    .sorted(java.util.Comparator.comparing(Channel::name)).toList();
         }
         return rule.channels().stream().map(channels::get).filter(Objects::nonNull).toList();
     }
