@@ -24,6 +24,8 @@ public final class TestPolicies {
     public static final String PIPELINE_ID = "3a7f5c1e-2b4d-4e6f-8a9b-0c1d2e3f4a5b";
     public static final String SLACK_APPROVALS = "C0APPROVALS";
     public static final String TEAMS_APPROVALS = "19:approvals@thread.tacv2";
+    public static final String SLACK_SECURITY = "C0SECURITY";
+    public static final String TEAMS_SECURITY = "19:security@thread.tacv2";
 
     public static final ChatUser ALICE = slack("U0ALICE", "Alice", "alice@contoso.com");
     public static final ChatUser BOB = slack("U0BOB", "Bob", "bob@contoso.com");
@@ -67,6 +69,21 @@ public final class TestPolicies {
         return new Policy(new Policy.Defaults(Duration.ofHours(1), Duration.ofMinutes(30), 1),
                 Map.of("rg-payments", RG_PAYMENTS, "sub-prod", SUB_PROD), groups, channels, "oncall", rules,
                 principals, Map.of());
+    }
+
+    /**
+     * {@code base} with a security channel and {@code break_glass: { requesters: [engineers], roles: [Owner],
+     * scopes: [sub-prod], max_duration: 1h, for: 30m, channel: security }}.
+     */
+    public static Policy withBreakGlass(Policy base) {
+        Map<String, Policy.Channel> channels = new java.util.HashMap<>(base.channels());
+        channels.put("security", new Policy.Channel("security",
+                Map.of(Platform.SLACK, SLACK_SECURITY, Platform.TEAMS, TEAMS_SECURITY)));
+        return new Policy(base.defaults(), base.scopeAliases(), base.groups(), channels, base.oncallGroup(),
+                base.rules(), base.principals(), base.users(), base.oncallSource(), base.remindBefore(),
+                new Policy.BreakGlassRule(List.of("engineers"), List.of(RoleRef.named("Owner")),
+                        List.of(new ScopePattern(SUB_PROD.id())), Duration.ofHours(1), Duration.ofMinutes(30),
+                        "security", List.of(), 40));
     }
 
     /**
