@@ -31,7 +31,7 @@ final class CardViews {
      */
     ObjectNode base(ConnectorClient connector, String conversationId, AccessRequest r) {
         List<String> actors = actorIds(connector, conversationId, r);
-        Cards.View view = actors.isEmpty() ? new Cards.View(true, true, null, false) : Cards.View.STATUS;
+        Cards.View view = actors.isEmpty() ? new Cards.View(true, true, null, false, true) : Cards.View.STATUS;
         return Cards.request(r, actors, view, clock.instant(), service.blastRadius(r));
     }
 
@@ -41,15 +41,20 @@ final class CardViews {
             return List.of();
         }
         return roster.members(connector, conversationId).stream()
-                .filter(u -> mayDecide(u, r) || mayRevoke(u, r))
+                .filter(u -> mayDecide(u, r) || mayRevoke(u, r) || mayReview(u, r))
                 .map(ChatUser::id)
                 .toList();
     }
 
     /** The card as {@code viewer} should see it, with {@code notice} on top (a confirmation or a refusal). */
     ObjectNode personal(ChatUser viewer, AccessRequest r, List<String> refreshIds, String notice, boolean problem) {
-        Cards.View view = new Cards.View(mayDecide(viewer, r), mayRevoke(viewer, r), notice, problem);
+        Cards.View view = new Cards.View(mayDecide(viewer, r), mayRevoke(viewer, r), notice, problem,
+                mayReview(viewer, r));
         return Cards.request(r, refreshIds, view, clock.instant(), service.blastRadius(r));
+    }
+
+    private boolean mayReview(ChatUser u, AccessRequest r) {
+        return r.isBreakGlass() && service.whyNotReview(u, r).isEmpty();
     }
 
     private boolean mayDecide(ChatUser u, AccessRequest r) {

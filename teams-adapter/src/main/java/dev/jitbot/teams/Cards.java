@@ -25,6 +25,8 @@ final class Cards {
     static final String VERB_REFRESH = "refresh";
     static final String VERB_EXTEND = "extend";
     static final String VERB_RELEASE = "release";
+    /** Review a break-glass grant, with the note typed into the card. */
+    static final String VERB_REVIEW = "review";
     /** How much more time the reminder's Extend button asks for. */
     static final java.time.Duration REMINDER_EXTENSION = java.time.Duration.ofMinutes(30);
     /** Teams refreshes a card automatically for at most this many users. */
@@ -36,11 +38,16 @@ final class Cards {
     }
 
     /** Which buttons a viewer gets, and an optional line on top (a confirmation or a refusal). */
-    record View(boolean decide, boolean revoke, String notice, boolean problem) {
-        static final View STATUS = new View(false, false, null, false);
+    record View(boolean decide, boolean revoke, String notice, boolean problem, boolean review) {
+        static final View STATUS = new View(false, false, null, false, false);
+
+        /** A view without the Review button. */
+        View(boolean decide, boolean revoke, String notice, boolean problem) {
+            this(decide, revoke, notice, problem, false);
+        }
 
         View withNotice(String text, boolean isProblem) {
-            return new View(decide, revoke, text, isProblem);
+            return new View(decide, revoke, text, isProblem, review);
         }
     }
 
@@ -68,6 +75,13 @@ final class Cards {
             notice.put("weight", "Bolder");
             body.add(notice);
         }
+        if (r.isBreakGlass()) {
+            ObjectNode alarm = text("Break-glass: " + r.requester().displayName() + " granted " + r.label() + " to "
+                    + r.principal().displayName() + " without approval.", false);
+            alarm.put("color", "Attention");
+            alarm.put("weight", "Bolder");
+            body.add(alarm);
+        }
         ObjectNode title = text(r.label() + " for " + Durations.format(r.duration()), false);
         title.put("size", "Medium");
         title.put("weight", "Bolder");
@@ -88,7 +102,12 @@ final class Cards {
         if (r.ticket() != null) {
             list.add(fact("Ticket", r.ticket()));
         }
-        list.add(fact("Approvals", r.autoApproval() != null ? "auto-approved: " + r.autoApproval()
+        if (r.isBreakGlass()) {
+            list.add(fact("Review", r.breakGlass().reviewed() ? "reviewed by " + r.breakGlass().reviewer()
+                    .displayName() + " at " + Phrases.time(r.breakGlass().reviewedAt()) + ": " + r.breakGlass().note()
+                    : "unreviewed: someone other than " + r.requester().displayName() + " must review it"));
+        }
+        list.add(fact("Approvals", r.isBreakGlass() ? "none (break-glass)" : r.autoApproval() != null ? "auto-approved: " + r.autoApproval()
                 : r.approvals() + " of " + r.approvalsNeeded()
                 + (r.approvers().isEmpty() ? "" : " (" + String.join(", ",
                 r.approvers().stream().map(u -> u.displayName()).toList()) + ")")));
@@ -111,6 +130,9 @@ final class Cards {
         }
         if (view.revoke() && (r.state() == State.ACTIVE || r.state() == State.ACTIVATING)) {
             actions.add(execute(VERB_REVOKE, "Revoke now", r, "destructive"));
+        }
+        if (view.review() && r.isBreakGlass() && !r.breakGlass().reviewed()) {
+            actions.add(reviewCard(r));
         }
         if (!actions.isEmpty()) {
             card.set("actions", actions);
@@ -180,6 +202,26 @@ final class Cards {
         input.put("maxLength", 500);
         inner.putArray("body").add(input);
         inner.putArray("actions").add(execute(VERB_DENY, "Deny", r, "destructive"));
+        return show;
+    }
+
+    private static ObjectNode reviewCard(AccessRequest r) {
+        ObjectNode show = F.objectNode();
+        show.put("type", "Action.ShowCard");
+        show.put("title", "Review…");
+        ObjectNode inner = show.putObject("card");
+        inner.put("type", "AdaptiveCard");
+        inner.put("version", "1.5");
+        ObjectNode input = F.objectNode();
+        input.put("type", "Input.Text");
+        input.put("id", "note");
+        input.put("label", "What did you check? The requester and the audit log see this.");
+        input.put("placeholder", "e.g. confirmed with Alice, INC-4711 is real");
+        input.put("isMultiline", true);
+        input.put("isRequired", true);
+        input.put("maxLength", 1000);
+        inner.putArray("body").add(input);
+        inner.putArray("actions").add(execute(VERB_REVIEW, "Review", r, "positive"));
         return show;
     }
 
