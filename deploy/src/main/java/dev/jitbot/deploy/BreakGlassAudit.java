@@ -83,7 +83,7 @@ final class BreakGlassAudit extends AdminCommand implements Callable<Integer> {
                 + WHEN.format(b.reviewedAt()) + ": " + b.note()
                 : "UNREVIEWED for " + Durations.format(Duration.between(r.createdAt(), now).withNanos(0)
                 .truncatedTo(java.time.temporal.ChronoUnit.MINUTES)) + (overdue(r, now) ? " (over 24 h)" : "");
-        return String.join("  ", r.id().value(), WHEN.format(r.createdAt()), AccessService.actorKey(r.requester()),
+        return String.join("  ", r.id().value(), WHEN.format(r.createdAt()), requester(r),
                 r.label(), Durations.format(r.duration()), r.state().label(), review, "because: " + r.justification());
     }
 
@@ -94,7 +94,7 @@ final class BreakGlassAudit extends AdminCommand implements Callable<Integer> {
             ObjectNode o = out.addObject();
             o.put("id", r.id().value());
             o.put("createdAt", r.createdAt().toString());
-            o.put("requester", AccessService.actorKey(r.requester()));
+            o.put("requester", requester(r));
             o.put("role", r.role().name());
             o.put("scope", r.scope().id());
             o.put("scopeLabel", r.scopeLabel());
@@ -110,6 +110,12 @@ final class BreakGlassAudit extends AdminCommand implements Callable<Integer> {
             }
         }
         return m.writeValueAsString(out);
+    }
+
+    /** A person by their email (as the audit log names them), a workload by its policy name. */
+    private static String requester(AccessRequest r) {
+        return r.requester().platform() == dev.jitbot.core.domain.Platform.API ? r.requester().displayName()
+                : AccessService.actorKey(r.requester());
     }
 
     /** {@code 30d}, {@code 7d}, or any duration jitbot reads ({@code 24h}, {@code 90m}). */
