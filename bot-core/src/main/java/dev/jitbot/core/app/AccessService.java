@@ -669,6 +669,11 @@ public final class AccessService {
     }
 
     private Outcome.Refused checkApprover(ChatUser actor, AccessRequest r, Optional<Policy.Rule> rule, String verb) {
+        if (r.isBreakGlass()) {
+            return new Outcome.Refused(Reason.WRONG_STATE, r.id() + " is a break-glass grant: it needed no approval, "
+                    + "so there is nothing to " + verb + ". Review it with `review " + r.id() + " <note>`, or end it "
+                    + "with `revoke " + r.id() + " <reason>`.");
+        }
         if (r.requester().samePerson(actor)) {
             return new Outcome.Refused(Reason.SELF_APPROVAL, "You cannot " + verb + " your own request " + r.id()
                     + (rule.isPresent() && !rule.get().approvers().isEmpty()

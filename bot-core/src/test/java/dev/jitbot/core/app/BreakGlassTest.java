@@ -131,6 +131,23 @@ class BreakGlassTest {
         }
 
         @Test
+        void approvingOrDenyingABreakGlassGrant_pointsToReviewAndRevoke() {
+            AccessRequest r = broken();
+            Outcome approve = h.service.handle(CAROL, "approve " + r.id());
+            Outcome deny = h.service.handle(CAROL, "deny " + r.id() + " no");
+            assertThat(((Outcome.Refused) approve).message()).contains("needed no approval").contains("review " + r.id());
+            assertThat(((Outcome.Refused) deny).message()).contains("nothing to deny");
+            assertThat(h.store.find(r.id()).orElseThrow().state()).isEqualTo(State.ACTIVE);
+        }
+
+        @Test
+        void onCall_canRevokeABreakGlassGrant() {
+            AccessRequest r = broken();
+            assertThat(h.service.handle(CAROL, "revoke " + r.id() + " incident over")).isInstanceOf(Outcome.Revoking.class);
+            assertThat(h.provider.revokes).containsExactly(r.id());
+        }
+
+        @Test
         void aBreakGlassGrant_cannotBeExtended() {
             AccessRequest r = broken();
             Outcome o = h.service.handle(ALICE, "extend " + r.id() + " 30m");

@@ -48,7 +48,7 @@ class BreakGlassPolicyTest {
             assertThat(bg.maxDuration()).isEqualTo(Duration.ofHours(1));
             assertThat(bg.defaultDuration()).isEqualTo(Duration.ofMinutes(30));
             assertThat(r.file().policy().securityChannel()).map(Policy.Channel::name).contains("security");
-            assertThat(bg.line()).isEqualTo(11);
+            assertThat(bg.line()).as("the line its settings start on").isEqualTo(12);
         }
 
         @Test
@@ -63,7 +63,7 @@ class BreakGlassPolicyTest {
                     """);
             List<String> messages = r.errors().stream().map(f -> f.line() + ": " + f.message()).toList();
             assertThat(messages).anyMatch(m -> m.startsWith("12:") && m.contains("`nobody-group` is not a group"));
-            assertThat(messages).anyMatch(m -> m.startsWith("11:") && m.contains("no `roles`"));
+            assertThat(messages).anyMatch(m -> m.startsWith("12:") && m.contains("no `roles`"));
             assertThat(messages).anyMatch(m -> m.startsWith("13:") && m.contains("rg-unknown"));
             assertThat(messages).anyMatch(m -> m.startsWith("14:") && m.contains("longer than jitbot grants"));
             assertThat(messages).anyMatch(m -> m.startsWith("15:") && m.contains("`securty` is not under `channels:`")
