@@ -11,9 +11,13 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code audit verify} proves the hash chain unbroken; {@code audit export} writes it as JSON Lines. */
-@Command(name = "audit", description = "Verify or export the audit trail in the configured database.",
-        subcommands = {AuditCommand.Verify.class, AuditCommand.Export.class})
+/**
+ * {@code audit verify} proves the hash chain unbroken; {@code audit export} writes it as JSON Lines;
+ * {@code audit breakglass} lists break-glass grants and whether someone reviewed them.
+ */
+@Command(name = "audit", description = "Verify or export the audit trail, or list break-glass grants, in the "
+        + "configured database.",
+        subcommands = {AuditCommand.Verify.class, AuditCommand.Export.class, BreakGlassAudit.class})
 final class AuditCommand implements Runnable {
 
     @picocli.CommandLine.Spec

@@ -37,6 +37,8 @@ final class Cards {
     static final String CANCEL = "jit-cancel";
     /** Extend by {@link #REMINDER_EXTENSION} from the reminder DM. */
     static final String EXTEND = "jit-extend";
+    /** Review a break-glass grant, from its card in the security channel. */
+    static final String REVIEW = "jit-review";
     static final java.time.Duration REMINDER_EXTENSION = java.time.Duration.ofMinutes(30);
 
     /**
@@ -56,6 +58,12 @@ final class Cards {
     /** The card's blocks for the request as it is now, with the core's blast radius (null: none). */
     static List<LayoutBlock> card(AccessRequest r, Instant now, BlastRadius blast) {
         List<LayoutBlock> blocks = new ArrayList<>();
+        if (r.isBreakGlass()) {
+            // Calls on everyone in the security channel when posted; chat.update does not notify again.
+            blocks.add(section(s -> s.blockId("jit-breakglass").text(markdownText("<!here> :rotating_light: "
+                    + "*Break-glass*: " + who(r.requester()) + " granted " + esc(r.label()) + " to "
+                    + esc(r.principal().displayName()) + " *without approval*."))));
+        }
         blocks.add(section(s -> s.blockId("jit-title").text(markdownText(icon(r.state()) + " *" + esc(r.label())
                 + "* for " + Durations.format(r.duration()) + " · `" + r.id() + "`"))));
         List<TextObject> fields = new ArrayList<>();
@@ -83,6 +91,9 @@ final class Cards {
             blocks.add(context(c -> c.blockId("jit-blast").elements(List.of(markdownText(text)))));
         }
         blocks.add(context(c -> c.blockId("jit-status").elements(List.of(markdownText(status(r, now))))));
+        if (r.isBreakGlass()) {
+            blocks.add(context(c -> c.blockId("jit-review-status").elements(List.of(markdownText(review(r))))));
+        }
         List<BlockElement> buttons = buttons(r);
         if (!buttons.isEmpty()) {
             blocks.add(actions(a -> a.blockId("jit-actions").elements(buttons)));
@@ -103,6 +114,7 @@ final class Cards {
                 case DENY_EXTENSION -> out.add(button(b -> b.actionId(DENY).value(id).style("danger")
                         .text(plainText("Deny extension"))));
                 case REVOKE -> out.add(button(b -> b.actionId(REVOKE).value(id).style("danger").text(plainText("Revoke"))));
+                case REVIEW -> out.add(button(b -> b.actionId(REVIEW).value(id).style("primary").text(plainText("Review"))));
                 default -> {
                     // The requester's own actions (cancel, release, extend) live in their DMs and App Home.
                 }
@@ -118,6 +130,16 @@ final class Cards {
                 actions(a -> a.blockId("jit-reminder-actions").elements(List.of(
                         button(b -> b.actionId(EXTEND).value(id).style("primary").text(plainText("Extend 30m"))),
                         button(b -> b.actionId(RELEASE).value(id).text(plainText("Release now")))))));
+    }
+
+    /** Whether a break-glass grant was reviewed, by whom and with what note. */
+    static String review(AccessRequest r) {
+        if (!r.breakGlass().reviewed()) {
+            return ":eyes: *Unreviewed*: someone other than " + who(r.requester()) + " must review it (Review, or "
+                    + "`/jit review " + r.id() + " <note>`).";
+        }
+        return ":white_check_mark: Reviewed by " + who(r.breakGlass().reviewer()) + " at "
+                + Phrases.time(r.breakGlass().reviewedAt()) + ": " + clip(esc(r.breakGlass().note()), MAX_QUOTE);
     }
 
     /** One line that says where the request stands and what happens next. */
@@ -179,6 +201,11 @@ final class Cards {
 
     /** The plain text Slack shows in notifications and to screen readers. */
     static String fallback(AccessRequest r) {
+        if (r.isBreakGlass()) {
+            return "Break-glass: " + r.label() + " for " + Durations.format(r.duration()) + " taken without approval "
+                    + "by " + r.requester().displayName() + " (" + r.id() + "): " + r.state().label()
+                    + (r.breakGlass().reviewed() ? ", reviewed" : ", unreviewed");
+        }
         String end = r.state() == State.ENDED && r.endReason() == EndReason.EXPIRED ? " (expired)" : "";
         return r.label() + " for " + Durations.format(r.duration()) + " requested by " + r.requester().displayName()
                 + " (" + r.id() + "): " + r.state().label() + end;

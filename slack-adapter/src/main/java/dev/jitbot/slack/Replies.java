@@ -107,6 +107,11 @@ final class Replies implements Outcome.Visitor<String> {
     public String activating(Outcome.Activating o) {
         AccessRequest r = o.request();
         String what = Cards.esc(r.label()) + " (`" + r.id() + "`)";
+        if (r.isBreakGlass()) {
+            return ":rotating_light: Break-glass: Azure is granting " + what + " now, without approval, for "
+                    + Durations.format(r.duration()) + ". The security channel and on-call have been told, and "
+                    + "someone else will review it. Give it back as soon as you can: `/jit release " + r.id() + "`.";
+        }
         if (r.approvalsNeeded() == 0 || r.autoApproval() != null) {
             String whose = r.onBehalf() ? "when " + Cards.esc(r.principal().displayName()) + " has it"
                     : "when it's yours";
@@ -229,6 +234,13 @@ final class Replies implements Outcome.Visitor<String> {
                 sb.append(": ").append(Cards.esc(e.details()));
             }
         }
+    }
+
+    @Override
+    public String reviewed(Outcome.Reviewed o) {
+        AccessRequest r = o.request();
+        return ":white_check_mark: Reviewed break-glass " + Cards.esc(r.label()) + " (`" + r.id() + "`) of "
+                + Cards.esc(r.requester().displayName()) + ": " + Cards.esc(r.breakGlass().note());
     }
 
     @Override

@@ -41,6 +41,8 @@ final class RequestForm {
 
     static final String CALLBACK = "jit-request";
     static final String DENY_CALLBACK = "jit-deny-reason";
+    static final String REVIEW_CALLBACK = "jit-review-note";
+    static final String NOTE = "note";
     static final String OFFER = "offer";
     static final String SCOPE = "scope";
     static final String DURATION = "duration";
@@ -137,6 +139,21 @@ final class RequestForm {
                 .submit(viewSubmit(t -> t.type("plain_text").text(verb)))
                 .close(viewClose(t -> t.type("plain_text").text("Back")))
                 .blocks(List.of(intro, reason)));
+    }
+
+    /** The modal that asks a reviewer of a break-glass grant what they checked. */
+    static View reviewModal(String requestId, String label, String requester) {
+        LayoutBlock intro = section(s -> s.text(markdownText("Review the break-glass grant of *" + Cards.esc(label)
+                + "* by " + Cards.esc(requester) + ". Your note goes on the card, to the requester and into the "
+                + "audit log.")));
+        LayoutBlock note = input(i -> i.blockId(NOTE).label(plainText("What did you check?"))
+                .element(plainTextInput(e -> e.actionId(VALUE).multiline(true)
+                        .placeholder(plainText("e.g. confirmed with Alice, INC-4711 is real, access released")))));
+        return view(v -> v.type("modal").callbackId(REVIEW_CALLBACK).privateMetadata(requestId)
+                .title(viewTitle(t -> t.type("plain_text").text("Review " + requestId)))
+                .submit(viewSubmit(t -> t.type("plain_text").text("Review")))
+                .close(viewClose(t -> t.type("plain_text").text("Back")))
+                .blocks(List.of(intro, note)));
     }
 
     /** What a submission asks for, or one message per field that needs fixing. */

@@ -119,6 +119,12 @@ final class SlackChatNotifier implements ChatNotifier {
                 .channel(channelId).text(":warning: " + Replies.slashed(Cards.esc(text)))));
     }
 
+    @Override
+    public void alertEveryone(String channelId, String text) {
+        once("chat.postMessage (@here alert in " + channelId + ")", () -> client.chatPostMessage(q -> q
+                .channel(channelId).text("<!here> " + Cards.esc(text))));
+    }
+
     /** One Web API call; may throw what the Slack client throws. */
     @FunctionalInterface
     interface SlackCall<T> {

@@ -115,6 +115,59 @@ final class SlackHandlers {
             return ctx.ack();
         });
 
+        app.blockAction(Cards.REVIEW, (req, ctx) -> {
+            BlockActionPayload p = req.getPayload();
+            String value = p.getActions().get(0).getValue();
+            Respond respond = respondTo(p, ctx);
+            later(respond, answer("open the review form", () -> {
+                ChatUser actor = users.resolve(p.getUser().getId(), p.getUser().getName());
+                Parsed<RequestId> id = RequestId.parse(value);
+                if (!id.isOk()) {
+                    return replies.render(new Outcome.Refused(Refusal.Reason.INVALID_INPUT, id.reason()));
+                }
+                Optional<AccessRequest> request = service.find(actor, id.orThrow());
+                if (request.isEmpty()) {
+                    return replies.render(service.show(actor, id.orThrow()));
+                }
+                // The requester hears at once that they cannot review their own grant, before typing a note.
+                Optional<Outcome.Refused> no = service.whyNotReview(actor, request.get());
+                if (no.isPresent()) {
+                    return replies.render(no.get());
+                }
+                var opened = client.viewsOpen(r -> r.triggerId(p.getTriggerId()).view(RequestForm.reviewModal(value,
+                        request.get().label(), request.get().requester().displayName())));
+                if (!opened.isOk()) {
+                    throw new IllegalStateException("views.open answered " + opened.getError());
+                }
+                return null;
+            }));
+            return ctx.ack();
+        });
+
+        app.viewSubmission(RequestForm.REVIEW_CALLBACK, (req, ctx) -> {
+            var p = req.getPayload();
+            String note = RequestForm.text(p.getView().getState().getValues(), RequestForm.NOTE);
+            if (note == null) {
+                return ctx.ackWithErrors(Map.of(RequestForm.NOTE, "Say what you checked, so the audit log has it."));
+            }
+            ChatUser actor = users.resolve(p.getUser().getId(), p.getUser().getName());
+            Parsed<RequestId> id = RequestId.parse(p.getView().getPrivateMetadata());
+            if (!id.isOk()) {
+                return ctx.ackWithErrors(Map.of(RequestForm.NOTE, "This form lost track of its grant; close it and "
+                        + "press Review on the card again."));
+            }
+            Outcome o;
+            try {
+                o = service.review(actor, id.orThrow(), note);
+            } catch (RuntimeException e) {
+                return ctx.ackWithErrors(Map.of(RequestForm.NOTE, Replies.plain(replies.failure("review", e))));
+            }
+            if (o instanceof Outcome.Refused refused) {
+                return ctx.ackWithErrors(Map.of(RequestForm.NOTE, replies.forField(refused)));
+            }
+            return ctx.ack();
+        });
+
         app.viewSubmission(RequestForm.DENY_CALLBACK, (req, ctx) -> {
             var p = req.getPayload();
             Map<String, Map<String, ViewState.Value>> values = p.getView().getState().getValues();

@@ -42,6 +42,7 @@ class SlackRenderingContractTest extends RenderingContract {
                     case Cards.APPROVE -> extension ? Action.APPROVE_EXTENSION : Action.APPROVE;
                     case Cards.DENY -> extension ? Action.DENY_EXTENSION : Action.DENY;
                     case Cards.REVOKE -> Action.REVOKE;
+                    case Cards.REVIEW -> Action.REVIEW;
                     default -> throw new AssertionError("a button the core does not know: " + button.getActionId());
                 });
             }

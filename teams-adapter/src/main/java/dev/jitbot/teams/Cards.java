@@ -28,6 +28,8 @@ final class Cards {
     static final String VERB_EXTEND = "extend";
     static final String VERB_RELEASE = "release";
     static final String VERB_CANCEL = "cancel";
+    /** Review a break-glass grant, with the note typed into the card. */
+    static final String VERB_REVIEW = "review";
     /** How much more time the reminder's Extend button asks for. */
     static final java.time.Duration REMINDER_EXTENSION = java.time.Duration.ofMinutes(30);
     /** Teams refreshes a card automatically for at most this many users. */
@@ -73,6 +75,13 @@ final class Cards {
             notice.put("weight", "Bolder");
             body.add(notice);
         }
+        if (r.isBreakGlass()) {
+            ObjectNode alarm = text("Break-glass: " + r.requester().displayName() + " granted " + r.label() + " to "
+                    + r.principal().displayName() + " without approval.", false);
+            alarm.put("color", "Attention");
+            alarm.put("weight", "Bolder");
+            body.add(alarm);
+        }
         ObjectNode title = text(r.label() + " for " + Durations.format(r.duration()), false);
         title.put("size", "Medium");
         title.put("weight", "Bolder");
@@ -96,7 +105,12 @@ final class Cards {
         if (r.startsAt() != null) {
             list.add(fact("Starts", Phrases.starts(r)));
         }
-        list.add(fact("Approvals", r.autoApproval() != null ? "auto-approved: " + r.autoApproval()
+        if (r.isBreakGlass()) {
+            list.add(fact("Review", r.breakGlass().reviewed() ? "reviewed by " + r.breakGlass().reviewer()
+                    .displayName() + " at " + Phrases.time(r.breakGlass().reviewedAt()) + ": " + r.breakGlass().note()
+                    : "unreviewed: someone other than " + r.requester().displayName() + " must review it"));
+        }
+        list.add(fact("Approvals", r.isBreakGlass() ? "none (break-glass)" : r.autoApproval() != null ? "auto-approved: " + r.autoApproval()
                 : r.approvals() + " of " + r.approvalsNeeded()
                 + (r.approvers().isEmpty() ? "" : " (" + String.join(", ",
                 r.approvers().stream().map(u -> u.displayName()).toList()) + ")")));
@@ -125,6 +139,7 @@ final class Cards {
                 case CANCEL -> actions.add(execute(VERB_CANCEL, "Cancel request", r, null));
                 case RELEASE -> actions.add(execute(VERB_RELEASE, "Release now", r, null));
                 case EXTEND -> actions.add(execute(VERB_EXTEND, "Extend 30m", r, null));
+                case REVIEW -> actions.add(reviewCard(r));
             }
         }
         if (!actions.isEmpty()) {
@@ -199,6 +214,26 @@ final class Cards {
         input.put("maxLength", 500);
         inner.putArray("body").add(input);
         inner.putArray("actions").add(execute(VERB_DENY, confirm, r, "destructive"));
+        return show;
+    }
+
+    private static ObjectNode reviewCard(AccessRequest r) {
+        ObjectNode show = F.objectNode();
+        show.put("type", "Action.ShowCard");
+        show.put("title", "Review…");
+        ObjectNode inner = show.putObject("card");
+        inner.put("type", "AdaptiveCard");
+        inner.put("version", "1.5");
+        ObjectNode input = F.objectNode();
+        input.put("type", "Input.Text");
+        input.put("id", "note");
+        input.put("label", "What did you check? The requester and the audit log see this.");
+        input.put("placeholder", "e.g. confirmed with Alice, INC-4711 is real");
+        input.put("isMultiline", true);
+        input.put("isRequired", true);
+        input.put("maxLength", 1000);
+        inner.putArray("body").add(input);
+        inner.putArray("actions").add(execute(VERB_REVIEW, "Review", r, "positive"));
         return show;
     }
 

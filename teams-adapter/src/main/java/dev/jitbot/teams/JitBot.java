@@ -236,6 +236,7 @@ final class JitBot extends ActivityHandler {
             return message("This card names no request I know, so nothing changed. `list` shows yours.");
         }
         String reason = data.path("reason").asText("").strip();
+        String note = data.path("note").asText("").strip();
         Roster.Identity identity = ctx.getTurnState().get(IDENTITY);
         if (!(identity instanceof Roster.Identity.Known known)) {
             return message(refusal(ctx, identity));
@@ -252,6 +253,7 @@ final class JitBot extends ActivityHandler {
                     "asked from the reminder before expiry");
             case Cards.VERB_RELEASE -> () -> service.release(user, requestId);
             case Cards.VERB_CANCEL -> () -> service.cancel(user, requestId);
+            case Cards.VERB_REVIEW -> () -> service.review(user, requestId, note);
             default -> () -> new Outcome.Refused(Refusal.Reason.INVALID_INPUT,
                     "This card's button `" + verb + "` is not one I know, so nothing changed.");
         };

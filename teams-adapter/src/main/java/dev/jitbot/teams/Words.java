@@ -106,6 +106,11 @@ final class Words implements Outcome.Visitor<String> {
     @Override
     public String activating(Outcome.Activating o) {
         AccessRequest r = o.request();
+        if (r.isBreakGlass()) {
+            return "Break-glass: Azure is granting " + r.label() + " (" + r.id() + ") now, without approval, for "
+                    + Durations.format(r.duration()) + ". The security channel and on-call have been told, and "
+                    + "someone else will review it. Give it back as soon as you can: `release " + r.id() + "`.";
+        }
         if (r.approvalsNeeded() == 0 || r.autoApproval() != null) {
             return (r.autoApproval() != null ? "Auto-approved (" + r.autoApproval() + ")" : "Approved by the rule")
                     + ": Azure is granting " + r.label() + " (" + r.id() + ") now. I'll message you "
@@ -204,6 +209,13 @@ final class Words implements Outcome.Visitor<String> {
             return "No audit events for " + o.subject() + " yet.";
         }
         return "**History of " + o.subject() + "**\n\n" + events(o.events());
+    }
+
+    @Override
+    public String reviewed(Outcome.Reviewed o) {
+        AccessRequest r = o.request();
+        return "Reviewed break-glass " + r.label() + " (" + r.id() + ") of " + r.requester().displayName() + ": "
+                + r.breakGlass().note();
     }
 
     @Override

@@ -157,6 +157,13 @@ final class FakeTeams implements AutoCloseable {
         return a.toString();
     }
 
+    /** An Action.Execute whose card input {@code field} (e.g. a review's {@code note}) holds {@code value}. */
+    String invokeWith(User from, String verb, String requestId, String field, String value) {
+        ObjectNode a = (ObjectNode) json(invoke(from, verb, requestId, null));
+        ((ObjectNode) a.at("/value/action/data")).put(field, value);
+        return a.toString();
+    }
+
     String invoke(User from, String verb, String requestId, String reason) {
         ObjectNode a = base("invoke", from, "19:approvals@thread.tacv2;messageid=" + CARD_ID, "channel");
         a.put("name", "adaptiveCard/action").put("replyToId", CARD_ID);

@@ -854,6 +854,55 @@ class TeamsAdapterIT {
         }
     }
 
+    // ------------------------------------------------------------------------------------------------ break-glass
+
+    @Nested
+    class BreakGlass {
+
+        static final String SECURITY = dev.jitbot.core.testing.TestPolicies.TEAMS_SECURITY;
+
+        @Test
+        void breakglass_grantsWithoutApproval_postsToTheSecurityChannel_andOnlySomeoneElseReviews() throws Exception {
+            core.policy.set(dev.jitbot.core.testing.TestPolicies.withBreakGlass(
+                    dev.jitbot.core.testing.TestPolicies.design()));
+            assertThat(post(teams.install(SECURITY, "channel", CAROL)).statusCode()).isEqualTo(202);
+            teams.reset();
+
+            assertThat(post(teams.message(ALICE, ALICE_CHAT, "personal",
+                    "breakglass Owner on sub-prod for 20m because INC-4711 payments down")).statusCode()).isEqualTo(202);
+
+            AccessRequest r = only(State.ACTIVE);
+            assertThat(r.isBreakGlass()).isTrue();
+            assertThat(r.votes()).isEmpty();
+            assertThat(r.duration()).isEqualTo(Duration.ofMinutes(20));
+            assertThat(core.provider.grants).containsExactly(r.id());
+            assertThat(text(one("POST", "/v3/conversations/" + ALICE_CHAT + "/activities/.+")))
+                    .contains("Break-glass").contains("without approval");
+            JsonNode card = card(one("POST", "/v3/conversations/" + SECURITY + "/activities"));
+            assertThat(card.toString()).contains("Break-glass: Alice granted Owner on sub-prod")
+                    .contains("unreviewed: someone other than Alice must review it");
+            assertThat(strings(card.at("/refresh/userIds"))).contains(CAROL.id()).doesNotContain(ERIN.id());
+
+            ObjectNode self = json(post(teams.invokeWith(ALICE, "review", r.id().value(), "note", "all fine")).body());
+            assertThat(self.path("value").toString()).contains("You cannot review your own break-glass grant "
+                    + r.id()).doesNotContain("\"verb\":\"review\"");
+            assertThat(core.store.find(r.id()).orElseThrow().breakGlass().reviewed()).isFalse();
+
+            ObjectNode carolsCard = json(post(teams.invoke(CAROL, "refresh", r.id().value(), null)).body());
+            assertThat(carolsCard.path("value").toString()).contains("\"verb\":\"review\"")
+                    .contains("\"id\":\"note\"");
+
+            ObjectNode reviewed = json(post(teams.invokeWith(CAROL, "review", r.id().value(), "note",
+                    "confirmed on the bridge")).body());
+            assertThat(reviewed.path("value").toString()).contains("reviewed by Carol")
+                    .contains("confirmed on the bridge").doesNotContain("\"verb\":\"review\"");
+            AccessRequest after = core.store.find(r.id()).orElseThrow();
+            assertThat(after.breakGlass().reviewer().email()).isEqualTo("carol@contoso.com");
+            assertThat(core.audit.forRequest(r.id())).extracting(dev.jitbot.core.domain.AuditEvent::action)
+                    .contains("breakglass-granted", "breakglass-reviewed");
+        }
+    }
+
     // ------------------------------------------------------------------------------------------------ helpers
 
     HttpResponse<String> post(String activity) throws Exception {

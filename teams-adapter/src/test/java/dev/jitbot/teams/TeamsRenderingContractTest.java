@@ -38,6 +38,7 @@ class TeamsRenderingContractTest extends RenderingContract {
                 case Cards.VERB_CANCEL -> Action.CANCEL;
                 case Cards.VERB_RELEASE -> Action.RELEASE;
                 case Cards.VERB_EXTEND -> Action.EXTEND;
+                case Cards.VERB_REVIEW -> Action.REVIEW;
                 default -> throw new AssertionError("a button the core does not know: " + a);
             });
         }

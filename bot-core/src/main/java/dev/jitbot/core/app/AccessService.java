@@ -69,6 +69,7 @@ public final class AccessService {
     private final Clock clock;
     private final RandomGenerator random;
     private volatile BlastRadii blastRadii;
+    private final BreakGlassDesk breakGlass;
 
     /**
      * @param store  reads requests; every write goes through {@code outbox}
@@ -99,8 +100,10 @@ public final class AccessService {
         this.random = Objects.requireNonNull(random, "random");
         this.oncall = new OnCall(policy, Objects.requireNonNull(oncallSource, "oncallSource"), clock);
         this.membership = new Membership(policy, directory, oncall);
-        this.permissions = new Permissions(policy, membership);
         this.blastRadii = BlastRadii.offline(policy, clock);
+        this.breakGlass = new BreakGlassDesk(policy, store, outbox, provider, directory, notifications, membership,
+                clock, random);
+        this.permissions = new Permissions(policy, membership, breakGlass::mayReview);
     }
 
     /** Where request cards get their blast radius from (the runtime wires Azure's role definitions in). */
@@ -146,12 +149,38 @@ public final class AccessService {
             return release(actor, r.id());
         } else if (command instanceof Command.Extend e) {
             return extend(actor, e.id(), e.by(), e.justification());
+        } else if (command instanceof Command.BreakGlass b) {
+            return breakGlass(actor, b);
+        } else if (command instanceof Command.Review r) {
+            return review(actor, r.id(), r.note());
         } else if (command instanceof Command.History h) {
             return history(actor, h.who());
         } else if (command instanceof Command.Help h) {
             return new Outcome.Help(CommandParser.help(h.topic()));
         }
         throw new IllegalArgumentException("unhandled command " + command);
+    }
+
+    // ---------------------------------------------------------------------------------------------- break-glass
+
+    /**
+     * Grants at once without approval under the policy's {@code break_glass:}, announced in the security channel and
+     * to every on-call member; the grant stays unreviewed until someone other than the requester reviews it.
+     */
+    public Outcome breakGlass(ChatUser actor, Command.BreakGlass command) {
+        Objects.requireNonNull(actor, "actor");
+        return breakGlass.breakGlass(actor, Objects.requireNonNull(command, "command"));
+    }
+
+    /** Reviews a break-glass grant with a note; never by its requester, and only once. */
+    public Outcome review(ChatUser actor, RequestId id, String note) {
+        Objects.requireNonNull(actor, "actor");
+        return breakGlass.review(actor, Objects.requireNonNull(id, "id"), note);
+    }
+
+    /** Why {@code user} may not review {@code request} now (for a Review button before it opens a form). */
+    public Optional<Outcome.Refused> whyNotReview(ChatUser user, AccessRequest request) {
+        return breakGlass.whyNot(user, request);
     }
 
     // ---------------------------------------------------------------------------------------------- request
@@ -799,6 +828,11 @@ public final class AccessService {
     }
 
     private Outcome.Refused checkApprover(ChatUser actor, AccessRequest r, Optional<Policy.Rule> rule, String verb) {
+        if (r.isBreakGlass()) {
+            return new Outcome.Refused(Reason.WRONG_STATE, r.id() + " is a break-glass grant: it needed no approval, "
+                    + "so there is nothing to " + verb + ". Review it with `review " + r.id() + " <note>`, or end it "
+                    + "with `revoke " + r.id() + " <reason>`.");
+        }
         if (r.requester().samePerson(actor)) {
             return new Outcome.Refused(Reason.SELF_APPROVAL, "You cannot " + verb + " your own request " + r.id()
                     + (rule.isPresent() && !rule.get().approvers().isEmpty()
@@ -991,6 +1025,11 @@ public final class AccessService {
             if (!r.requester().samePerson(actor)) {
                 return new Outcome.Refused(Reason.NOT_ALLOWED, "Only " + r.requester().displayName()
                         + " can extend " + id + ".");
+            }
+            if (r.isBreakGlass()) {
+                return new Outcome.Refused(Reason.NOT_ALLOWED, "A break-glass grant cannot be extended; when " + id
+                        + " ends, `request` the role the usual way, or break the glass again if it is still an "
+                        + "emergency.");
             }
             if (r.state() != State.ACTIVE) {
                 return new Outcome.Refused(Reason.WRONG_STATE, id + " is " + r.state().label()

@@ -35,6 +35,11 @@ public interface ChatNotifier {
         directMessage(user, text + " `extend " + request.id() + " 30m` · `release " + request.id() + "`");
     }
 
+    /** Posts a message to a channel that calls on everyone there ({@code @here} where the platform has it). */
+    default void alertEveryone(String channelId, String text) {
+        postToChannel(channelId, text);
+    }
+
     /** Posts a plain message to a channel: alerts that need a human. */
     void postToChannel(String channelId, String text);
 }

@@ -38,6 +38,11 @@ public final class Notifications {
 
     // ------------------------------------------------------------------------------------------ what to send
 
+    /** Whether the platform is switched on here. */
+    public boolean isOn(Platform platform) {
+        return notifier(platform).isPresent();
+    }
+
     /** A card for each of the rule's channels on each platform that has an id for it. */
     public List<Work> announce(AccessRequest r, List<Policy.Channel> channels) {
         List<Work> out = new ArrayList<>();
@@ -169,6 +174,11 @@ public final class Notifications {
             }
             case DM -> notifier(w.user().platform()).ifPresent(n -> n.directMessage(w.user(), w.text()));
             case ALERT -> notifier(w.platform()).ifPresent(n -> n.postToChannel(w.channel(), w.text()));
+            case REVIEW_REMIND -> {
+                if (current.isBreakGlass() && !current.breakGlass().reviewed()) {
+                    notifier(w.platform()).ifPresent(n -> n.alertEveryone(w.channel(), w.text()));
+                }
+            }
             case REMIND -> {
                 if (stillDue(w, current)) {
                     notifier(w.user().platform()).ifPresent(n -> n.remind(w.user(), current, Phrases.reminder(current)));

@@ -37,15 +37,24 @@ public final class Permissions {
         /** End a grant now (on-call, the rule's approvers, or the requester). */
         REVOKE,
         /** On-call stops a request nobody has decided yet. */
-        STOP_PENDING
+        STOP_PENDING,
+        /** Someone other than its requester reviews a break-glass grant, with a note. */
+        REVIEW
     }
 
     private final Supplier<Policy> policy;
     private final Membership membership;
+    private final java.util.function.Predicate<ChatUser> reviewer;
 
     public Permissions(Supplier<Policy> policy, Membership membership) {
+        this(policy, membership, u -> false);
+    }
+
+    /** @param reviewer who may review break-glass grants (policy {@code break_glass.reviewers}, else on-call) */
+    public Permissions(Supplier<Policy> policy, Membership membership, java.util.function.Predicate<ChatUser> reviewer) {
         this.policy = Objects.requireNonNull(policy, "policy");
         this.membership = Objects.requireNonNull(membership, "membership");
+        this.reviewer = Objects.requireNonNull(reviewer, "reviewer");
     }
 
     /** What {@code viewer} may do to {@code r} as it is now (empty when nothing, or when they may not see it). */
@@ -81,7 +90,8 @@ public final class Permissions {
                 } else if (approver || oncall) {
                     out.add(Action.REVOKE);
                 }
-                if (r.state() == State.ACTIVE && r.extension() == null && requester) {
+                // A break-glass grant is not extended: its requester asks again, loudly.
+                if (r.state() == State.ACTIVE && r.extension() == null && requester && !r.isBreakGlass()) {
                     out.add(Action.EXTEND);
                 }
                 if (r.state() == State.ACTIVE && r.extension() != null && approver) {
@@ -95,6 +105,9 @@ public final class Permissions {
                 // REVOKING and the final states: nothing left to decide.
             }
         }
+        if (r.isBreakGlass() && !r.breakGlass().reviewed() && !requester && reviewer.test(viewer)) {
+            out.add(Action.REVIEW);
+        }
         return Collections.unmodifiableSet(out);
     }
 
@@ -104,6 +117,15 @@ public final class Permissions {
      * core still refuses anyone who presses one they may not use.
      */
     public static Set<Action> onSharedCard(AccessRequest r) {
+        Set<Action> out = EnumSet.noneOf(Action.class);
+        out.addAll(bySharedState(r));
+        if (r.isBreakGlass() && !r.breakGlass().reviewed()) {
+            out.add(Action.REVIEW);
+        }
+        return Collections.unmodifiableSet(out);
+    }
+
+    private static Set<Action> bySharedState(AccessRequest r) {
         return switch (r.state()) {
             case PENDING -> EnumSet.of(Action.APPROVE, Action.DENY);
             case ACTIVATING -> EnumSet.of(Action.REVOKE);
@@ -114,9 +136,13 @@ public final class Permissions {
         };
     }
 
-    /** True when {@code user} may see {@code r}: its requester, on-call, or one of its rule's approvers. */
+    /**
+     * True when {@code user} may see {@code r}: its requester, on-call, or one of its rule's approvers (for a
+     * break-glass grant, which has no rule: its reviewers).
+     */
     public boolean maySee(ChatUser user, AccessRequest r) {
-        return r.requester().samePerson(user) || membership.isOncall(user) || isApprover(user, r);
+        return r.requester().samePerson(user) || membership.isOncall(user)
+                || (r.isBreakGlass() ? reviewer.test(user) : isApprover(user, r));
     }
 
     /** True when {@code user} is among the approvers of the rule {@code r} was filed under (the requester too). */

@@ -39,6 +39,9 @@ public interface RequestStore {
     /** Requests that {@code requesterKey} (a chat key or email) made, newest first, at most {@code limit}. */
     List<AccessRequest> findByRequester(String requesterKey, int limit);
 
+    /** Break-glass requests created at or after {@code since}, newest first. */
+    List<AccessRequest> findBreakGlass(Instant since);
+
     /** Remembers a chat message posted about a request. */
     void addMessage(RequestId id, MessageRef message);
 

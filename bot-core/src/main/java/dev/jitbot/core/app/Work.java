@@ -9,7 +9,7 @@ import java.util.Objects;
 /**
  * One piece of follow-up work, written in the same transaction as the transition that causes it.
  *
- * @param platform  the chat platform for {@code post-card}, {@code alert} (null for Azure work and for work on
+ * @param platform  the chat platform for {@code post-card}, {@code alert}, {@code review-remind} (null for Azure work and for work on
  *                  every card of the request)
  * @param channel   the platform's channel id for {@code post-card} and {@code alert}
  * @param user      who a {@code dm} goes to
@@ -64,6 +64,16 @@ public record Work(WorkKind kind, RequestId requestId, Platform platform, String
     public static Work alert(RequestId id, Platform platform, String channel, String text) {
         return new Work(WorkKind.ALERT, id, Objects.requireNonNull(platform, "platform"),
                 Objects.requireNonNull(channel, "channel"), null, Objects.requireNonNull(text, "text"), null);
+    }
+
+    /**
+     * A post to {@code channel} at {@code at} saying {@code text}, sent only if the break-glass grant is still
+     * unreviewed then.
+     */
+    public static Work reviewReminder(RequestId id, Platform platform, String channel, String text, Instant at) {
+        return new Work(WorkKind.REVIEW_REMIND, id, Objects.requireNonNull(platform, "platform"),
+                Objects.requireNonNull(channel, "channel"), null, Objects.requireNonNull(text, "text"),
+                Objects.requireNonNull(at, "at"));
     }
 
     /** The same work, not to run before {@code at}. */

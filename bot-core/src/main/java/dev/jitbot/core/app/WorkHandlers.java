@@ -513,7 +513,10 @@ public final class WorkHandlers {
             outbox.complete(item, null, null, now);
             return;
         }
-        if (item.createdAt().plus(CHAT_GIVE_UP).isBefore(now)) {
+        // Counted from when the item was due: a reminder written a day ahead is not stale the moment it first fails.
+        Instant due = item.work().notBefore() != null && item.work().notBefore().isAfter(item.createdAt())
+                ? item.work().notBefore() : item.createdAt();
+        if (due.plus(CHAT_GIVE_UP).isBefore(now)) {
             log.error("{} was not delivered in {} h and is dropped: {}", what, CHAT_GIVE_UP.toHours(), e.toString());
             outbox.complete(item, null, null, now);
             return;

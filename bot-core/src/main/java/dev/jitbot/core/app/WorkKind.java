@@ -17,7 +17,9 @@ public enum WorkKind {
     DM(Lane.CHAT, 1),
     THREAD_REPLY(Lane.CHAT, 1),
     /** The DM before a grant ends, with buttons to extend or release it; due at expiry minus remind_before. */
-    REMIND(Lane.CHAT, 1);
+    REMIND(Lane.CHAT, 1),
+    /** The post in the security channel when a break-glass grant is still unreviewed a day later. */
+    REVIEW_REMIND(Lane.CHAT, 1);
 
     /**
      * Items of one request in the same chain run one at a time, in order: a card is posted before it is updated or
@@ -31,6 +33,7 @@ public enum WorkKind {
             case ALERT -> "alert";
             // Its own chain: a reminder waits until shortly before expiry and must not hold up the DMs after it.
             case REMIND -> "remind";
+            case REVIEW_REMIND -> "review";
         };
     }
 

@@ -22,6 +22,7 @@ import java.util.Objects;
  * @param autoApproval    why it was approved without a vote, e.g. {@code on call in schedule Payments}, or null
  * @param startsAt        when a scheduled request may activate at the earliest, or null for "as soon as approved"
  * @param startZone       the time zone its start was read in and is shown back in (an IANA id or {@code UTC}), or null
+ * @param breakGlass      its review when it was granted as break-glass (no approval); null for every other request
  */
 public record AccessRequest(
         RequestId id,
@@ -52,9 +53,10 @@ public record AccessRequest(
         boolean overdueAlerted,
         String autoApproval,
         Instant startsAt,
-        String startZone) {
+        String startZone,
+        BreakGlass breakGlass) {
 
-    /** A request without a scheduled start. */
+    /** A request without a scheduled start that is not break-glass. */
     public AccessRequest(RequestId id, long version, State state, ChatUser requester, Principal principal, RoleRef role,
                          AzureScope scope, String scopeLabel, Duration duration, String justification, String ticket,
                          String ruleName, int approvalsNeeded, List<Vote> votes, Instant createdAt, Instant decideBy,
@@ -63,7 +65,7 @@ public record AccessRequest(
                          boolean overdueAlerted, String autoApproval) {
         this(id, version, state, requester, principal, role, scope, scopeLabel, duration, justification, ticket,
                 ruleName, approvalsNeeded, votes, createdAt, decideBy, activatedAt, expiresAt, endedAt, endReason,
-                endedBy, note, assignmentId, extension, revokeAttempts, overdueAlerted, autoApproval, null, null);
+                endedBy, note, assignmentId, extension, revokeAttempts, overdueAlerted, autoApproval, null, null, null);
     }
 
     /** A request approved by votes (or by a rule with {@code approvals: 0}), not by an on-call check. */
@@ -75,7 +77,7 @@ public record AccessRequest(
                          boolean overdueAlerted) {
         this(id, version, state, requester, principal, role, scope, scopeLabel, duration, justification, ticket,
                 ruleName, approvalsNeeded, votes, createdAt, decideBy, activatedAt, expiresAt, endedAt, endReason,
-                endedBy, note, assignmentId, extension, revokeAttempts, overdueAlerted, null, null, null);
+                endedBy, note, assignmentId, extension, revokeAttempts, overdueAlerted, null, null, null, null);
     }
 
     public AccessRequest {
@@ -117,7 +119,7 @@ public record AccessRequest(
                                             String zone) {
         return new AccessRequest(id, 0, State.PENDING, requester, principal, role, scope, scopeLabel, duration,
                 justification, ticket, ruleName, approvalsNeeded, List.of(), now, decideBy, null, null, null, null,
-                null, null, null, null, 0, false, null, Objects.requireNonNull(startsAt, "startsAt"), zone);
+                null, null, null, null, 0, false, null, Objects.requireNonNull(startsAt, "startsAt"), zone, null);
     }
 
     /** True when its start still lies ahead at {@code now}: approval then schedules it instead of granting it. */
@@ -209,6 +211,16 @@ public record AccessRequest(
         return copy().autoApproval(Objects.requireNonNull(why, "why")).build();
     }
 
+    /** True when it was granted as break-glass, without approval. */
+    public boolean isBreakGlass() {
+        return breakGlass != null;
+    }
+
+    /** Marks it break-glass, or records its review. */
+    public AccessRequest withBreakGlass(BreakGlass review) {
+        return copy().breakGlass(Objects.requireNonNull(review, "review")).build();
+    }
+
     private Builder copy() {
         return new Builder(this);
     }
@@ -230,6 +242,7 @@ public record AccessRequest(
         private int revokeAttempts;
         private boolean overdueAlerted;
         private String autoApproval;
+        private BreakGlass breakGlass;
 
         Builder(AccessRequest r) {
             base = r;
@@ -247,6 +260,7 @@ public record AccessRequest(
             revokeAttempts = r.revokeAttempts;
             overdueAlerted = r.overdueAlerted;
             autoApproval = r.autoApproval;
+            breakGlass = r.breakGlass;
         }
 
         Builder state(State v) { state = v; return this; }
@@ -263,13 +277,15 @@ public record AccessRequest(
         Builder revokeAttempts(int v) { revokeAttempts = v; return this; }
         Builder overdueAlerted(boolean v) { overdueAlerted = v; return this; }
         Builder autoApproval(String v) { autoApproval = v; return this; }
+        Builder breakGlass(BreakGlass v) { breakGlass = v; return this; }
 
         AccessRequest build() {
             AccessRequest b = base;
             return new AccessRequest(b.id, b.version + 1, state, b.requester, b.principal, b.role, b.scope,
                     b.scopeLabel, duration, b.justification, b.ticket, b.ruleName, b.approvalsNeeded, votes,
                     b.createdAt, b.decideBy, activatedAt, expiresAt, endedAt, endReason, endedBy, note,
-                    assignmentId, extension, revokeAttempts, overdueAlerted, autoApproval, b.startsAt, b.startZone);
+                    assignmentId, extension, revokeAttempts, overdueAlerted, autoApproval, b.startsAt, b.startZone,
+                    breakGlass);
         }
     }
 }

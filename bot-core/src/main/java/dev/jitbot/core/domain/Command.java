@@ -27,6 +27,21 @@ public sealed interface Command {
         }
     }
 
+    /**
+     * Break the glass: {@code role} on {@code scope} at once, without approval, announced in the security channel and
+     * reviewed afterwards. {@code duration} null means the policy's {@code break_glass.for}.
+     */
+    record BreakGlass(String role, String scope, Duration duration, String reason) implements Command {
+        public BreakGlass {
+            Objects.requireNonNull(role, "role");
+            Objects.requireNonNull(scope, "scope");
+            Objects.requireNonNull(reason, "reason");
+        }
+    }
+
+    /** Review a break-glass grant someone else made, with a note on what was checked. */
+    record Review(RequestId id, String note) implements Command { }
+
     /** Active grants and pending requests: the caller's own, everyone's, or the default for who is asking. */
     record ListRequests(Filter filter) implements Command {
         public enum Filter { DEFAULT, MINE, ALL }

@@ -17,6 +17,13 @@ public final class CommandParser {
     public static final String USAGE_REQUEST =
             "request <role> on <scope> [from <time>] for <duration> because <reason> [ticket <id>] [as <principal>]";
 
+    public static final String EXAMPLE_BREAKGLASS = "breakglass Owner on sub-prod because INC-4711 payments down";
+    public static final String USAGE_BREAKGLASS = "breakglass <role> on <scope> [for <duration>] because <reason>";
+    public static final String EXAMPLE_REVIEW = "review JIT-7K3F checked with Alice, INC-4711 is real";
+
+    private static final Pattern BREAKGLASS = Pattern.compile(
+            "^(?<role>.+?)\\s+on\\s+(?<scope>\\S+)(?:\\s+for\\s+(?<dur>\\S+))?\\s+because\\s+(?<why>.+)$",
+            Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
     private static final Pattern LEADING_JIT = Pattern.compile("^/?jit\\b\\s*", Pattern.CASE_INSENSITIVE);
     // "as" is a word of its own ("because fix asap" names no principal "ap"); "for=" runs into its value.
     private static final Pattern TRAILING_AS = Pattern.compile("\\s+(?:as\\s+|for=\\s*)(\\S+)\\s*$",
@@ -58,6 +65,8 @@ public final class CommandParser {
                     .map(p -> new Command.Revoke(p.id, p.text));
             case "release" -> withId(verb, rest, "release JIT-7K3F").map(id -> new Command.Release(id));
             case "extend" -> extend(rest);
+            case "breakglass", "break-glass" -> breakGlass(rest);
+            case "review" -> idAndText(verb, rest, EXAMPLE_REVIEW).map(p -> new Command.Review(p.id, p.text));
             case "history", "audit" -> Parsed.ok(new Command.History(rest.isEmpty() ? null : rest.split("\\s+")[0]));
             case "help", "?" -> Parsed.ok(new Command.Help(rest.isEmpty() ? null : rest.toLowerCase(Locale.ROOT)));
             default -> Parsed.invalid("I don't know `" + UserText.excerpt(words[0], 40) + "`. Try `" + EXAMPLE_REQUEST
@@ -70,7 +79,7 @@ public final class CommandParser {
      * types commands differently (Slack's {@code /jit release …}) rewrites exactly these.
      */
     public static final List<String> VERBS = List.of("request", "list", "show", "approve", "deny", "cancel", "revoke",
-            "release", "extend", "history", "help");
+            "release", "extend", "history", "help", "breakglass", "review");
 
     private static Parsed<Command> request(String rest) {
         String usage = " Write it as `" + USAGE_REQUEST + "`, e.g. `" + EXAMPLE_REQUEST + "`.";
@@ -159,6 +168,34 @@ public final class CommandParser {
             startTime = st.orThrow();
         }
         return Parsed.ok(new Command.Request(role, scope, d.orThrow(), justification, ticket, principal, startTime));
+    }
+
+    private static Parsed<Command> breakGlass(String rest) {
+        String usage = " Write it as `" + USAGE_BREAKGLASS + "`, e.g. `" + EXAMPLE_BREAKGLASS + "`.";
+        if (rest.isEmpty()) {
+            return Parsed.invalid("Say which role you need, where and why." + usage);
+        }
+        if (indexOfKeyword(" " + rest + " ", "because") < 0) {
+            return Parsed.invalid("Say why with `because <reason>`: the security channel and the audit log need it."
+                    + usage);
+        }
+        Matcher m = BREAKGLASS.matcher(rest.strip());
+        if (!m.matches()) {
+            return Parsed.invalid("Say which role and where with `<role> on <scope>` before `because`." + usage);
+        }
+        Duration duration = null;
+        if (m.group("dur") != null) {
+            Parsed<Duration> d = Durations.parse(m.group("dur"));
+            if (!d.isOk()) {
+                return Parsed.invalid(d.reason() + usage);
+            }
+            duration = d.orThrow();
+        }
+        String why = m.group("why").strip();
+        if (why.isEmpty()) {
+            return Parsed.invalid("Say why with `because <reason>`." + usage);
+        }
+        return Parsed.ok(new Command.BreakGlass(m.group("role").strip(), m.group("scope").strip(), duration, why));
     }
 
     private static int indexOfKeyword(String s, String keyword) {
@@ -264,6 +301,8 @@ public final class CommandParser {
                 "`extend <id> <duration> [because <reason>]` — ask for more time",
                 "`revoke <id> [reason]` — end a grant now (on-call, approvers, or the requester)",
                 "`history [<id>|<person>]` — the audit trail",
+                "`" + USAGE_BREAKGLASS + "` — emergency access at once, without approval, announced to security",
+                "`review <id> <note>` — review someone else's break-glass grant",
                 "Durations: " + Durations.EXAMPLE + ". Scopes: a policy alias such as `rg-payments` or an ARM id.",
                 "Later starts: " + StartTime.EXAMPLE + " (in your own time zone unless you name one); "
                         + "`cancel <id>` works until the start.");

@@ -29,6 +29,7 @@ public sealed interface Outcome {
         R details(Details o);
         R history(History o);
         R help(Help o);
+        R reviewed(Reviewed o);
         R refused(Refused o);
     }
 
@@ -169,6 +170,14 @@ public sealed interface Outcome {
 
         public History {
             events = List.copyOf(events);
+        }
+    }
+
+    /** A break-glass grant was reviewed; {@code request.breakGlass()} says by whom and what they noted. */
+    record Reviewed(AccessRequest request) implements Outcome {
+        @Override
+        public <R> R accept(Visitor<R> v) {
+            return v.reviewed(this);
         }
     }
 

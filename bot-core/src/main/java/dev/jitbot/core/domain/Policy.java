@@ -26,7 +26,16 @@ public record Policy(
         Map<String, UserEntry> users,
         OnCallSettings oncallSource,
         Duration remindBefore,
-        Duration maxLead) {
+        Duration maxLead,
+        BreakGlassRule breakGlass) {
+
+    /** A policy without {@code break_glass:}. */
+    public Policy(Defaults defaults, Map<String, AzureScope> scopeAliases, Map<String, Group> groups,
+                  Map<String, Channel> channels, String oncallGroup, List<Rule> rules, Map<String, NonHuman> principals,
+                  Map<String, UserEntry> users, OnCallSettings oncallSource, Duration remindBefore, Duration maxLead) {
+        this(defaults, scopeAliases, groups, channels, oncallGroup, rules, principals, users, oncallSource,
+                remindBefore, maxLead, null);
+    }
 
     /** How long before a grant ends its requester is reminded, when the policy does not say. */
     public static final Duration DEFAULT_REMIND_BEFORE = Duration.ofMinutes(10);
@@ -38,7 +47,7 @@ public record Policy(
                   Map<String, Channel> channels, String oncallGroup, List<Rule> rules, Map<String, NonHuman> principals,
                   Map<String, UserEntry> users, OnCallSettings oncallSource, Duration remindBefore) {
         this(defaults, scopeAliases, groups, channels, oncallGroup, rules, principals, users, oncallSource,
-                remindBefore, DEFAULT_MAX_LEAD);
+                remindBefore, DEFAULT_MAX_LEAD, null);
     }
 
     /** A policy without an on-call source and with the default reminder. */
@@ -46,7 +55,7 @@ public record Policy(
                   Map<String, Channel> channels, String oncallGroup, List<Rule> rules, Map<String, NonHuman> principals,
                   Map<String, UserEntry> users) {
         this(defaults, scopeAliases, groups, channels, oncallGroup, rules, principals, users, null,
-                DEFAULT_REMIND_BEFORE, DEFAULT_MAX_LEAD);
+                DEFAULT_REMIND_BEFORE, DEFAULT_MAX_LEAD, null);
     }
 
     /** In a rule's {@code approvers:}: the owners of the workload the request grants to. */
@@ -235,6 +244,50 @@ public record Policy(
         }
     }
 
+    /**
+     * {@code break_glass:}: who may grant themselves a role at once, without approval, and where that is announced.
+     * Kept apart from {@code rules:} so no rule can turn into one by accident.
+     *
+     * @param requesters   group names or people who may break the glass (workloads as {@code principal:<alias>})
+     * @param roles        the roles it may grant
+     * @param scopes       where (aliases resolved, patterns as in rules)
+     * @param maxDuration  the longest grant
+     * @param defaultDuration what a request without {@code for} gets
+     * @param channel      the name of the security channel under {@code channels:} (null: none, which lint flags)
+     * @param reviewers    who may review a use (empty: the on-call group); never the requester
+     * @param line         where the section starts in the policy file
+     */
+    public record BreakGlassRule(List<String> requesters, List<RoleRef> roles, List<ScopePattern> scopes,
+                                 Duration maxDuration, Duration defaultDuration, String channel,
+                                 List<String> reviewers, int line) {
+        /** How long an unreviewed break-glass grant waits before the security channel is reminded. */
+        public static final Duration REVIEW_REMINDER = Duration.ofHours(24);
+
+        public BreakGlassRule {
+            Objects.requireNonNull(maxDuration, "maxDuration");
+            Objects.requireNonNull(defaultDuration, "defaultDuration");
+            requesters = List.copyOf(requesters);
+            roles = List.copyOf(roles);
+            scopes = List.copyOf(scopes);
+            reviewers = List.copyOf(reviewers);
+        }
+
+        /** The policy's spelling of {@code role}, when break-glass may grant it. */
+        public Optional<RoleRef> role(String name) {
+            return roles.stream().filter(r -> r.name().equalsIgnoreCase(name.strip())).findFirst();
+        }
+
+        public boolean coversScope(AzureScope scope) {
+            return scopes.stream().anyMatch(p -> p.covers(scope));
+        }
+    }
+
+    /** The security channel break-glass grants are announced in, when the policy names one that exists. */
+    public Optional<Channel> securityChannel() {
+        return breakGlass == null || breakGlass.channel() == null ? Optional.empty()
+                : Optional.ofNullable(channels.get(breakGlass.channel()));
+    }
+
     /** A static directory entry for tenants without Graph access: email → Entra object id. */
     public record UserEntry(String email, String objectId, String displayName) { }
 
@@ -308,7 +361,10 @@ public record Policy(
     /** Channels whose cards show this rule's requests. */
     public List<Channel> channelsFor(Rule rule) {
         if (rule.channels().isEmpty()) {
-            return channels.values().stream().sorted(java.util.Comparator.comparing(Channel::name)).toList();
+            // The break-glass security channel is kept apart: it hears about a rule's requests only if the rule names it.
+            String security = breakGlass == null ? null : breakGlass.channel();
+            return channels.values().stream().filter(c -> !c.name().equals(security))
+                    .sorted(java.util.Comparator.comparing(Channel::name)).toList();
         }
         return rule.channels().stream().map(channels::get).filter(Objects::nonNull).toList();
     }

@@ -103,8 +103,32 @@ public final class PolicyLint {
             }
         });
 
+        breakGlass(file, out);
+
         out.sort(Comparator.comparingInt(Finding::line));
         return List.copyOf(out);
+    }
+
+    /** Longest break-glass grant that passes without a warning. */
+    public static final Duration LONG_BREAK_GLASS = Duration.ofHours(1);
+
+    /** Break-glass that nobody hears about, or that lasts longer than an incident's first hour. */
+    private static void breakGlass(PolicyFile file, List<Finding> out) {
+        Policy.BreakGlassRule bg = file.policy().breakGlass();
+        if (bg == null) {
+            return;
+        }
+        if (file.policy().securityChannel().isEmpty()) {
+            out.add(Finding.warning(file.source(), file.line("break_glass.channel", bg.line()),
+                    "break_glass has no security channel, so a grant without approval would go unseen; add "
+                            + "`channel: security` and `security: { slack: C0SECURITY }` under `channels:`."));
+        }
+        if (bg.maxDuration().compareTo(LONG_BREAK_GLASS) > 0) {
+            out.add(Finding.warning(file.source(), file.line("break_glass.max_duration", bg.line()),
+                    "break_glass: max_duration " + Durations.compact(bg.maxDuration()) + " is over 1h; emergency "
+                            + "access without approval should cover the first hour, then go through a normal "
+                            + "request. Write `max_duration: 1h` or less."));
+        }
     }
 
     /** What {@code jitbot check} prints: the errors of a file that did not load, else its warnings. */

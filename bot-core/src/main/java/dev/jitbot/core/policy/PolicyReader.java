@@ -38,7 +38,7 @@ final class PolicyReader {
     static final Duration LONGEST_GRANT = Duration.ofHours(24);
 
     static final List<String> TOP_KEYS = List.of("defaults", "scopes", "groups", "channels", "oncall", "rules",
-            "principals", "users", "custom_roles", "oncall_source", "remind_before", "max_lead");
+            "principals", "users", "custom_roles", "oncall_source", "remind_before", "max_lead", "break_glass");
     static final List<String> DEFAULT_KEYS = List.of("max_duration", "request_ttl", "approvals");
     static final List<String> RULE_KEYS = List.of("name", "role", "role_id", "scopes", "requesters", "approvers",
             "approvals", "max_duration", "request_ttl", "ticket", "channels", "principals", "auto_approve_if");
@@ -61,7 +61,7 @@ final class PolicyReader {
 
     private final String source;
     private final List<Finding> errors = new ArrayList<>();
-    private final Map<String, Integer> lines = new HashMap<>();
+    final Map<String, Integer> lines = new HashMap<>();
     /** Every group and principal the file declares, loaded or not, so a broken one is reported once, not per use. */
     private final Set<String> declaredGroups = new HashSet<>();
     private final Set<String> declaredPrincipals = new HashSet<>();
@@ -119,12 +119,14 @@ final class PolicyReader {
         } else {
             rules = readRules(rulesNode, defaults, aliases, groups, channels, principals);
         }
+        Policy.BreakGlassRule breakGlass = new BreakGlassReader(this).read(top.get("break_glass"), aliases, groups,
+                channels);
         if (!errors.isEmpty()) {
             errors.sort(java.util.Comparator.comparingInt(Finding::line).thenComparingInt(Finding::column));
             return new PolicyLoader.Result(null, errors);
         }
         Policy policy = new Policy(defaults, aliases, groups, channels, oncall, rules, principals, users, oncallSource,
-                remindBefore, maxLead);
+                remindBefore, maxLead, breakGlass);
         return new PolicyLoader.Result(new PolicyFile(source, policy, customRoles, lines), List.of());
     }
 
@@ -803,7 +805,7 @@ final class PolicyReader {
 
     // ---- values -------------------------------------------------------------------------------------------
 
-    private ScopePattern scopePattern(Node at, String where, String typed, Map<String, AzureScope> aliases) {
+    ScopePattern scopePattern(Node at, String where, String typed, Map<String, AzureScope> aliases) {
         AzureScope alias = aliases.get(typed);
         if (alias == null) {
             alias = aliases.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(typed))
@@ -846,7 +848,7 @@ final class PolicyReader {
         return d;
     }
 
-    private Duration duration(Node node, String what, String path) {
+    Duration duration(Node node, String what, String path) {
         if (node == null) {
             return null;
         }
@@ -900,7 +902,7 @@ final class PolicyReader {
     }
 
     /** Group names, emails or chat keys that must each name something. */
-    private List<String> refs(Node node, String what, Map<String, Policy.Group> groups) {
+    List<String> refs(Node node, String what, Map<String, Policy.Group> groups) {
         List<String> out = new ArrayList<>();
         for (Node item : items(node)) {
             String ref = scalar(item, what);
@@ -1026,7 +1028,7 @@ final class PolicyReader {
     // ---- nodes --------------------------------------------------------------------------------------------
 
     /** A mapping's entries by key, in order, with duplicate and unknown keys reported. */
-    private final class Fields {
+    final class Fields {
         private final Map<String, NodeTuple> tuples = new LinkedHashMap<>();
 
         Node get(String key) {
@@ -1057,7 +1059,7 @@ final class PolicyReader {
     }
 
     /** The entries of a mapping; {@code allowed} null accepts any key (named entries rather than settings). */
-    private Fields fields(Node node, String where, String keyKind, List<String> allowed) {
+    Fields fields(Node node, String where, String keyKind, List<String> allowed) {
         if (node == null || isNull(node)) {
             return new Fields();
         }
@@ -1095,7 +1097,7 @@ final class PolicyReader {
         return out;
     }
 
-    private List<Node> items(Node node) {
+    List<Node> items(Node node) {
         if (node == null || isNull(node)) {
             return List.of();
         }
@@ -1106,7 +1108,7 @@ final class PolicyReader {
     }
 
     /** A single value as text, or null (with an error) when the node is a list or mapping or empty. */
-    private String scalar(Node node, String what) {
+    String scalar(Node node, String what) {
         if (node instanceof ScalarNode && !isNull(node)) {
             return ((ScalarNode) node).getValue().strip();
         }
@@ -1126,11 +1128,11 @@ final class PolicyReader {
         return list == null ? List.of() : list;
     }
 
-    private static boolean isNull(Node node) {
+    static boolean isNull(Node node) {
         return node instanceof ScalarNode && node.getTag().equals(Tag.NULL);
     }
 
-    private static String describe(Node node) {
+    static String describe(Node node) {
         if (node instanceof SequenceNode) {
             return "list";
         }
@@ -1140,7 +1142,7 @@ final class PolicyReader {
         return "single value";
     }
 
-    private void error(Node at, String message) {
+    void error(Node at, String message) {
         errors.add(Finding.error(source, at == null ? 1 : line(at), at == null ? 0 : at.getStartMark().getColumn() + 1,
                 clipQuoted(message)));
     }
@@ -1170,11 +1172,11 @@ final class PolicyReader {
                 : value.substring(0, QUOTE_MAX) + "…(" + value.length() + " characters)";
     }
 
-    private static int line(Node node) {
+    static int line(Node node) {
         return node.getStartMark().getLine() + 1;
     }
 
-    private static String list(Iterable<String> names) {
+    static String list(Iterable<String> names) {
         List<String> out = new ArrayList<>();
         names.forEach(n -> out.add("`" + n + "`"));
         return String.join(", ", out);

@@ -4,6 +4,7 @@ import dev.jitbot.core.app.AccessService;
 import dev.jitbot.core.app.RequestStore;
 import dev.jitbot.core.domain.AccessRequest;
 import dev.jitbot.core.domain.AzureScope;
+import dev.jitbot.core.domain.BreakGlass;
 import dev.jitbot.core.domain.ChatUser;
 import dev.jitbot.core.domain.EndReason;
 import dev.jitbot.core.domain.MessageRef;
@@ -45,7 +46,7 @@ public final class JdbcRequestStore implements RequestStore {
             "scope_label", "duration", "justification", "ticket", "rule_name", "approvals_needed", "votes_json",
             "created_at", "decide_by", "activated_at", "expires_at", "ended_at", "end_reason", "ended_by_json", "note",
             "assignment_id", "extension_json", "revoke_attempts", "overdue_alerted", "open_key", "auto_approval",
-            "starts_at", "start_zone");
+            "starts_at", "start_zone", "break_glass", "reviewed_by_json", "reviewed_at", "review_note");
 
     private static final String INSERT = "INSERT INTO access_requests (id, " + String.join(", ", COLUMNS)
             + ") VALUES (?" + ", ?".repeat(COLUMNS.size()) + ")";
@@ -172,6 +173,12 @@ public final class JdbcRequestStore implements RequestStore {
         String key = requesterKey.strip().toLowerCase(Locale.ROOT);
         return query(SELECT + " WHERE requester_key = ? OR requester_chat_key = ? ORDER BY created_at DESC, id DESC"
                 + " FETCH FIRST " + Math.max(0, limit) + " ROWS ONLY", List.of(key, key), "finding requests of a person");
+    }
+
+    @Override
+    public List<AccessRequest> findBreakGlass(Instant since) {
+        return query(SELECT + " WHERE break_glass = TRUE AND created_at >= ? ORDER BY created_at DESC, id DESC",
+                List.of(since), "finding break-glass requests");
     }
 
     @Override
@@ -307,6 +314,11 @@ public final class JdbcRequestStore implements RequestStore {
         Sql.setString(ps, i++, r.autoApproval());
         Sql.setInstant(ps, i++, r.startsAt());
         Sql.setString(ps, i++, r.startZone());
+        BreakGlass bg = r.breakGlass();
+        ps.setBoolean(i++, bg != null);
+        Sql.setString(ps, i++, bg == null ? null : RowJson.user(bg.reviewer()));
+        Sql.setInstant(ps, i++, bg == null ? null : bg.reviewedAt());
+        Sql.setString(ps, i++, bg == null ? null : bg.note());
         return i;
     }
 
@@ -346,6 +358,8 @@ public final class JdbcRequestStore implements RequestStore {
                 rs.getBoolean("overdue_alerted"),
                 rs.getString("auto_approval"),
                 Sql.instant(rs, "starts_at"),
-                rs.getString("start_zone"));
+                rs.getString("start_zone"),
+                rs.getBoolean("break_glass") ? new BreakGlass(RowJson.user(rs.getString("reviewed_by_json")),
+                        Sql.instant(rs, "reviewed_at"), rs.getString("review_note")) : null);
     }
 }

@@ -23,6 +23,50 @@ class CommandParserTest {
     }
 
     @Nested
+    class BreakGlass {
+
+        @Test
+        void parse_breakglassWithoutDuration_leavesItToThePolicy() {
+            Command.BreakGlass b = (Command.BreakGlass) ok("/jit breakglass Owner on sub-prod because INC-4711 "
+                    + "payments down");
+            assertThat(b.role()).isEqualTo("Owner");
+            assertThat(b.scope()).isEqualTo("sub-prod");
+            assertThat(b.duration()).isNull();
+            assertThat(b.reason()).isEqualTo("INC-4711 payments down");
+        }
+
+        @Test
+        void parse_breakglassWithDuration_andTheHyphenatedVerb() {
+            Command.BreakGlass b = (Command.BreakGlass) ok("break-glass User Access Administrator on "
+                    + "/subscriptions/5f0c6a4e-1b2c-4d3e-8f90-a1b2c3d4e5f6 for 20m because on fire");
+            assertThat(b.role()).isEqualTo("User Access Administrator");
+            assertThat(b.duration()).isEqualTo(Duration.ofMinutes(20));
+        }
+
+        @Test
+        void parse_breakglassWithoutReasonOrScope_saysWhatToWrite() {
+            assertThat(bad("breakglass Owner on sub-prod")).contains("because <reason>")
+                    .contains(CommandParser.USAGE_BREAKGLASS);
+            assertThat(bad("breakglass Owner because outage")).contains("<role> on <scope>");
+            assertThat(bad("breakglass Owner on sub-prod for soon because x")).contains(CommandParser.USAGE_BREAKGLASS);
+        }
+
+        @Test
+        void parse_review_readsTheIdAndTheNote() {
+            Command.Review r = (Command.Review) ok("review jit-7k3f confirmed with Alice");
+            assertThat(r.id().value()).isEqualTo("JIT-7K3F");
+            assertThat(r.note()).isEqualTo("confirmed with Alice");
+            assertThat(((Command.Review) ok("review JIT-7K3F")).note()).isNull();
+            assertThat(bad("review")).contains("needs a request id");
+        }
+
+        @Test
+        void help_listsBreakglassAndReview() {
+            assertThat(CommandParser.help()).contains(CommandParser.USAGE_BREAKGLASS).contains("`review <id> <note>`");
+        }
+    }
+
+    @Nested
     class Request {
 
         @Test

@@ -84,6 +84,12 @@ public final class InMemoryRequestStore implements RequestStore {
     }
 
     @Override
+    public synchronized List<AccessRequest> findBreakGlass(Instant since) {
+        return rows.values().stream().filter(r -> r.isBreakGlass() && !r.createdAt().isBefore(since))
+                .sorted(Comparator.comparing(AccessRequest::createdAt).reversed()).toList();
+    }
+
+    @Override
     public void addMessage(RequestId id, MessageRef message) {
         messages.computeIfAbsent(id, k -> java.util.Collections.synchronizedList(new ArrayList<>())).add(message);
     }

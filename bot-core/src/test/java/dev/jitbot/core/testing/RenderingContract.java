@@ -100,6 +100,15 @@ public abstract class RenderingContract {
                 List.of()));
     }
 
+    /** An active break-glass grant nobody has reviewed yet. */
+    public static AccessRequest breakGlassUnreviewed() {
+        AccessRequest p = requests().get(State.PENDING);
+        return AccessRequest.pending(p.id(), ALICE, p.principal(), p.role(), p.scope(), p.scopeLabel(), p.duration(),
+                "INC-4411 payments down", null, "break-glass", 0, T0, T0.plusSeconds(60))
+                .withBreakGlass(dev.jitbot.core.domain.BreakGlass.UNREVIEWED).to(State.ACTIVATING).to(State.ACTIVE)
+                .withActivation(T0, "/subscriptions/s/roleAssignments/2");
+    }
+
     /** One sample of every outcome. */
     public static Map<Class<?>, Outcome> outcomes() {
         Map<State, AccessRequest> r = requests();
@@ -118,6 +127,8 @@ public abstract class RenderingContract {
         out.put(Outcome.Listing.class, new Outcome.Listing(List.of(r.get(State.PENDING), r.get(State.ACTIVE)), true));
         out.put(Outcome.Details.class, new Outcome.Details(r.get(State.ACTIVE), List.of()));
         out.put(Outcome.History.class, new Outcome.History("everyone", List.of()));
+        out.put(Outcome.Reviewed.class, new Outcome.Reviewed(breakGlassUnreviewed().withBreakGlass(
+                dev.jitbot.core.domain.BreakGlass.reviewedBy(ERIN, T0.plusSeconds(300), "checked with Alice"))));
         out.put(Outcome.Help.class, new Outcome.Help(dev.jitbot.core.domain.CommandParser.help()));
         out.put(Outcome.Refused.class, new Outcome.Refused(Refusal.Reason.NOT_ELIGIBLE, "No rule grants Owner on "
                 + "rg-payments (JIT-7K3F)."));
@@ -163,6 +174,7 @@ public abstract class RenderingContract {
         }
         for (ChatUser viewer : viewers()) {
             assertCard(extensionPending(), viewer);
+            assertCard(breakGlassUnreviewed(), viewer);
         }
     }
 
@@ -175,6 +187,8 @@ public abstract class RenderingContract {
         assertThat(core.service.actionsFor(NOBODY, pending)).isEmpty();
         assertThat(core.service.actionsFor(BOB, extensionPending()))
                 .containsExactly(Action.APPROVE_EXTENSION, Action.DENY_EXTENSION, Action.REVOKE);
+        assertThat(core.service.actionsFor(ERIN, breakGlassUnreviewed())).containsExactly(Action.REVOKE, Action.REVIEW);
+        assertThat(core.service.actionsFor(ALICE, breakGlassUnreviewed())).containsExactly(Action.RELEASE);
     }
 
     private void assertCard(AccessRequest r, ChatUser viewer) {

@@ -141,6 +141,23 @@ public abstract class RequestStoreContract {
         }
 
         @Test
+        void breakGlass_unreviewedThenReviewed_comesBackAsStored_andIsFoundAsBreakGlass() {
+            AccessRequest unreviewed = pending("JIT-BG01", TestPolicies.ALICE, T0)
+                    .withBreakGlass(dev.jitbot.core.domain.BreakGlass.UNREVIEWED).to(State.ACTIVATING);
+            assertThat(store.insert(unreviewed)).isTrue();
+            assertThat(store.insert(pending("JIT-BG02", TestPolicies.BOB, T0))).isTrue();
+            assertThat(store.find(unreviewed.id())).contains(unreviewed);
+
+            AccessRequest reviewed = unreviewed.withBreakGlass(dev.jitbot.core.domain.BreakGlass.reviewedBy(
+                    TestPolicies.CAROL, T0.plusSeconds(90), "checked with Alice: \"INC-4711\" ✓"));
+            assertThat(store.compareAndSet(unreviewed, reviewed)).isTrue();
+
+            assertThat(store.find(reviewed.id())).contains(reviewed);
+            assertThat(store.findBreakGlass(T0.minusSeconds(1))).containsExactly(reviewed);
+            assertThat(store.findBreakGlass(T0.plusSeconds(1))).isEmpty();
+        }
+
+        @Test
         void insert_whenIdIsTaken_returnsFalseAndKeepsTheFirst() {
             AccessRequest first = pending("JIT-AAAA", TestPolicies.ALICE, T0);
             AccessRequest second = pending("JIT-AAAA", TestPolicies.BOB, T0.plusSeconds(1));

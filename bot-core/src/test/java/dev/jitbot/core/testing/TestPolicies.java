@@ -24,6 +24,8 @@ public final class TestPolicies {
     public static final String PIPELINE_ID = "3a7f5c1e-2b4d-4e6f-8a9b-0c1d2e3f4a5b";
     public static final String SLACK_APPROVALS = "C0APPROVALS";
     public static final String TEAMS_APPROVALS = "19:approvals@thread.tacv2";
+    public static final String SLACK_SECURITY = "C0SECURITY";
+    public static final String TEAMS_SECURITY = "19:security@thread.tacv2";
 
     public static final ChatUser ALICE = slack("U0ALICE", "Alice", "alice@contoso.com");
     public static final ChatUser BOB = slack("U0BOB", "Bob", "bob@contoso.com");
@@ -70,6 +72,21 @@ public final class TestPolicies {
     }
 
     /**
+     * {@code base} with a security channel and {@code break_glass: { requesters: [engineers], roles: [Owner],
+     * scopes: [sub-prod], max_duration: 1h, for: 30m, channel: security }}.
+     */
+    public static Policy withBreakGlass(Policy base) {
+        Map<String, Policy.Channel> channels = new java.util.HashMap<>(base.channels());
+        channels.put("security", new Policy.Channel("security",
+                Map.of(Platform.SLACK, SLACK_SECURITY, Platform.TEAMS, TEAMS_SECURITY)));
+        return new Policy(base.defaults(), base.scopeAliases(), base.groups(), channels, base.oncallGroup(),
+                base.rules(), base.principals(), base.users(), base.oncallSource(), base.remindBefore(), base.maxLead(),
+                new Policy.BreakGlassRule(List.of("engineers"), List.of(RoleRef.named("Owner")),
+                        List.of(new ScopePattern(SUB_PROD.id())), Duration.ofHours(1), Duration.ofMinutes(30),
+                        "security", List.of(), 40));
+    }
+
+    /**
      * {@code base} with an {@code oncall_source} of {@code provider} at {@code baseUrl} (null: its public API) naming
      * {@code schedules}, and rule {@code rule} saying {@code auto_approve_if: { oncall: true, max_duration: cap }}.
      */
@@ -81,7 +98,7 @@ public final class TestPolicies {
                 new Policy.OnCallApproval(cap))).toList();
         return new Policy(base.defaults(), base.scopeAliases(), base.groups(), base.channels(), base.oncallGroup(),
                 rules, base.principals(), base.users(), new Policy.OnCallSettings(provider, List.of(schedules), baseUrl,
-                provider.defaultKeyEnv(), null), base.remindBefore());
+                provider.defaultKeyEnv(), null), base.remindBefore(), base.maxLead(), base.breakGlass());
     }
 
     /** {@code base} with its on-call group holding exactly {@code emails}. */
@@ -89,6 +106,7 @@ public final class TestPolicies {
         Map<String, Policy.Group> groups = new java.util.HashMap<>(base.groups());
         groups.put(base.oncallGroup(), new Policy.Group(base.oncallGroup(), Set.of(emails), null));
         return new Policy(base.defaults(), base.scopeAliases(), groups, base.channels(), base.oncallGroup(),
-                base.rules(), base.principals(), base.users(), base.oncallSource(), base.remindBefore());
+                base.rules(), base.principals(), base.users(), base.oncallSource(), base.remindBefore(), base.maxLead(),
+                base.breakGlass());
     }
 }

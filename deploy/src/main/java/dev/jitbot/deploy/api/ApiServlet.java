@@ -98,6 +98,16 @@ public final class ApiServlet extends HttpServlet {
         Matcher action = ACTION.matcher(path);
         if (path.equals("/requests") && method.equals("POST")) {
             fileRequest(actor, body(req), resp);
+        } else if (path.equals("/breakglass") && method.equals("POST")) {
+            JsonNode b = body(req);
+            String duration = text(b, "duration", false);
+            String reason = text(b, "reason", false);
+            if (reason == null || reason.isBlank()) {
+                throw new BadRequest("`reason` is missing: break-glass needs role, scope and reason, e.g. "
+                        + "{\"role\":\"Owner\",\"scope\":\"sub-prod\",\"reason\":\"INC-4711 payments down\"}.");
+            }
+            answer(resp, service.breakGlass(actor, new Command.BreakGlass(text(b, "role", true),
+                    text(b, "scope", true), duration == null ? null : duration(duration), reason)));
         } else if (path.equals("/requests") && method.equals("GET")) {
             Outcome o = service.list(actor, Command.ListRequests.Filter.MINE);
             if (o instanceof Outcome.Listing l) {
@@ -255,6 +265,8 @@ public final class ApiServlet extends HttpServlet {
             return x.request();
         } else if (o instanceof Outcome.Failed x) {
             return x.request();
+        } else if (o instanceof Outcome.Reviewed x) {
+            return x.request();
         }
         return null;
     }
@@ -309,6 +321,15 @@ public final class ApiServlet extends HttpServlet {
         }
         if (r.note() != null) {
             o.put("note", r.note());
+        }
+        if (r.isBreakGlass()) {
+            ObjectNode bg = o.putObject("breakGlass");
+            bg.put("reviewed", r.breakGlass().reviewed());
+            if (r.breakGlass().reviewed()) {
+                bg.put("reviewedBy", r.breakGlass().reviewer().displayName());
+                bg.put("reviewedAt", r.breakGlass().reviewedAt().toString());
+                bg.put("note", r.breakGlass().note());
+            }
         }
         ObjectNode a = o.putObject("approvals");
         a.put("have", r.approvals());

@@ -100,6 +100,7 @@ public final class ConsoleText implements Outcome.Visitor<String> {
             case EXTEND -> "`extend " + id + " 30m`";
             case REVOKE -> "`revoke " + id + " <reason>`";
             case STOP_PENDING -> "`revoke " + id + " <reason>` (stops it)";
+            case REVIEW -> "`review " + id + " <note>`";
         };
     }
 
@@ -122,6 +123,11 @@ public final class ConsoleText implements Outcome.Visitor<String> {
     @Override
     public String activating(Outcome.Activating o) {
         AccessRequest r = o.request();
+        if (r.isBreakGlass()) {
+            return "BREAK-GLASS: asking Azure for " + r.label() + " for " + r.principal().displayName() + " ("
+                    + Durations.format(r.duration()) + ") without approval; the security channel and on-call are "
+                    + "told, and someone else must review it (`review " + r.id() + " <note>`).";
+        }
         return "Approved " + r.id() + ": asking Azure for " + r.label() + " for " + r.principal().displayName() + " ("
                 + Durations.format(r.duration()) + " from when Azure confirms); " + r.requester().displayName()
                 + " gets a message when it is theirs.";
@@ -187,6 +193,13 @@ public final class ConsoleText implements Outcome.Visitor<String> {
     public String history(Outcome.History o) {
         return o.events().isEmpty() ? "No history for " + o.subject() + "."
                 : "History of " + o.subject() + ":\n" + events(o.events());
+    }
+
+    @Override
+    public String reviewed(Outcome.Reviewed o) {
+        AccessRequest r = o.request();
+        return "Reviewed break-glass " + r.label() + " (" + r.id() + ") of " + r.requester().displayName() + ": "
+                + r.breakGlass().note();
     }
 
     @Override

@@ -42,6 +42,7 @@ class ConsoleRenderingContractTest extends RenderingContract {
                 case "cancel" -> Action.CANCEL;
                 case "release" -> Action.RELEASE;
                 case "extend" -> Action.EXTEND;
+                case "review" -> Action.REVIEW;
                 default -> throw new AssertionError("a command the core does not know: " + m.group());
             });
         }

@@ -1,0 +1,302 @@
+package dev.jitbot.core.app;
+
+import dev.jitbot.core.domain.AccessRequest;
+import dev.jitbot.core.domain.AuditEvent;
+import dev.jitbot.core.domain.AzureScope;
+import dev.jitbot.core.domain.BreakGlass;
+import dev.jitbot.core.domain.ChatUser;
+import dev.jitbot.core.domain.Command;
+import dev.jitbot.core.domain.CommandParser;
+import dev.jitbot.core.domain.Durations;
+import dev.jitbot.core.domain.Outcome;
+import dev.jitbot.core.domain.Parsed;
+import dev.jitbot.core.domain.Platform;
+import dev.jitbot.core.domain.Policy;
+import dev.jitbot.core.domain.Principal;
+import dev.jitbot.core.domain.Refusal.Reason;
+import dev.jitbot.core.domain.RequestId;
+import dev.jitbot.core.domain.RoleRef;
+import dev.jitbot.core.domain.State;
+import dev.jitbot.core.domain.UserText;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Supplier;
+import java.util.random.RandomGenerator;
+
+/**
+ * Break-glass, kept apart from the rules: a person (or workload) the policy's {@code break_glass:} names takes a role
+ * at once, without approval, and loudly: one commit writes the grant, its marked audit events, the card in the
+ * security channel, a DM to every on-call member and the reminder due a day later if nobody has reviewed it. A review
+ * is a compare-and-set of its own, by anyone allowed other than the requester.
+ */
+final class BreakGlassDesk {
+
+    private static final int CAS_ATTEMPTS = 64;
+
+    private final Supplier<Policy> policy;
+    private final RequestStore store;
+    private final Outbox outbox;
+    private final AccessProvider provider;
+    private final Directory directory;
+    private final Notifications notifications;
+    private final Membership membership;
+    private final Clock clock;
+    private final RandomGenerator random;
+
+    BreakGlassDesk(Supplier<Policy> policy, RequestStore store, Outbox outbox, AccessProvider provider,
+                   Directory directory, Notifications notifications, Membership membership, Clock clock,
+                   RandomGenerator random) {
+        this.policy = Objects.requireNonNull(policy, "policy");
+        this.store = Objects.requireNonNull(store, "store");
+        this.outbox = Objects.requireNonNull(outbox, "outbox");
+        this.provider = Objects.requireNonNull(provider, "provider");
+        this.directory = Objects.requireNonNull(directory, "directory");
+        this.notifications = Objects.requireNonNull(notifications, "notifications");
+        this.membership = Objects.requireNonNull(membership, "membership");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.random = Objects.requireNonNull(random, "random");
+    }
+
+    // ---------------------------------------------------------------------------------------------- grant
+
+    Outcome breakGlass(ChatUser actor, Command.BreakGlass typed) {
+        Policy p = policy.get();
+        Policy.BreakGlassRule bg = p.breakGlass();
+        if (bg == null) {
+            return new Outcome.Refused(Reason.NOT_ELIGIBLE, "This policy has no `break_glass:` section, so there is "
+                    + "no emergency access. Use `" + CommandParser.EXAMPLE_REQUEST + "` and ask on-call to approve.");
+        }
+        String role = UserText.clean(typed.role());
+        String reason = UserText.clean(typed.reason());
+        Optional<String> tooLong = UserText.tooLong("your reason", reason, UserText.MAX_REASON,
+                "Keep it to a sentence or two and put the detail in the incident.")
+                .or(() -> UserText.tooLong("that role name", role, 200, "Name a role, e.g. `Owner`."));
+        if (tooLong.isPresent()) {
+            return new Outcome.Refused(Reason.INVALID_INPUT, tooLong.get());
+        }
+        if (reason == null || reason.isBlank()) {
+            return new Outcome.Refused(Reason.INVALID_INPUT, "Say why with `because <reason>`: the security channel "
+                    + "reads it. For example: `" + CommandParser.EXAMPLE_BREAKGLASS + "`.");
+        }
+        if (!membership.isIn(actor, bg.requesters())) {
+            return new Outcome.Refused(Reason.NOT_ELIGIBLE, "You may not break the glass: `break_glass:` in "
+                    + "policy.yaml lets only " + String.join(", ", bg.requesters()) + ". Ask on-call for access the "
+                    + "usual way (`" + CommandParser.EXAMPLE_REQUEST + "`), or the platform owners to add you.");
+        }
+        Optional<RoleRef> grantable = bg.role(role);
+        if (grantable.isEmpty()) {
+            return new Outcome.Refused(Reason.UNKNOWN_ROLE, "Break-glass does not grant `" + role + "`; it grants "
+                    + String.join(", ", bg.roles().stream().map(RoleRef::name).toList()) + ". For anything else, "
+                    + "`request` it and ask on-call to approve.");
+        }
+        Parsed<AzureScope> scope = p.resolveScope(typed.scope());
+        if (!scope.isOk()) {
+            return new Outcome.Refused(Reason.UNKNOWN_SCOPE, scope.reason());
+        }
+        String label = p.labelFor(scope.orThrow());
+        if (!bg.coversScope(scope.orThrow())) {
+            return new Outcome.Refused(Reason.NOT_ELIGIBLE, "Break-glass does not reach " + label + "; it covers "
+                    + String.join(", ", bg.scopes().stream().map(p::labelFor).toList()) + ". For anything else, "
+                    + "`request` it and ask on-call to approve.");
+        }
+        Duration duration = typed.duration() != null ? typed.duration() : bg.defaultDuration();
+        if (duration.compareTo(bg.maxDuration()) > 0) {
+            return new Outcome.Refused(Reason.OVER_MAX_DURATION, "Break-glass grants at most "
+                    + Durations.format(bg.maxDuration()) + "; ask for `for " + Durations.compact(bg.maxDuration())
+                    + "` or less, and `extend` through a normal request if the incident runs longer.");
+        }
+        Duration shortest = provider.shortestGrant();
+        if (duration.compareTo(shortest) < 0) {
+            return new Outcome.Refused(Reason.INVALID_INPUT, "jitbot grants a role for at least "
+                    + Durations.format(shortest) + " here; ask for `for " + Durations.compact(shortest) + "` or more.");
+        }
+
+        Principal principal;
+        if (actor.platform() == Platform.API) {
+            Optional<Policy.NonHuman> self = p.principal(actor.aadObjectId());
+            if (self.isEmpty()) {
+                return new Outcome.Refused(Reason.UNKNOWN_PRINCIPAL, "The caller (object id " + actor.aadObjectId()
+                        + ") is not under `principals:` in policy.yaml; add it there and list `principal:<alias>` in "
+                        + "`break_glass.requesters`.");
+            }
+            principal = self.get().principal();
+        } else {
+            Parsed<Principal> user = directory.user(actor);
+            if (!user.isOk()) {
+                return new Outcome.Refused(Reason.UNKNOWN_USER, user.reason());
+            }
+            principal = user.orThrow();
+        }
+        Principal grantee = principal;
+        Optional<AccessRequest> open = openFor(grantee, grantable.get(), scope.orThrow());
+        if (open.isPresent()) {
+            return alreadyOpen(grantee, open.get());
+        }
+
+        Instant now = clock.instant();
+        for (int i = 0; i < 20; i++) {
+            AccessRequest request = AccessRequest.pending(RequestId.random(random, 4 + i / 5), actor, principal,
+                    new RoleRef(grantable.get().name(), grantable.get().definitionId()), scope.orThrow(), label,
+                    duration, reason.strip(), null, BreakGlass.RULE, 0, now, now)
+                    .withBreakGlass(BreakGlass.UNREVIEWED).to(State.ACTIVATING);
+            Change.Builder change = Change.insert(request)
+                    .audit(event(actor, now, "requested", request, "BREAK-GLASS " + request.label() + " for "
+                            + Durations.format(duration) + " to " + principal.displayName() + " ("
+                            + principal.objectId() + ", " + principal.type().armName() + "); because: " + reason))
+                    .audit(event(actor, now, "breakglass-granted", request, "granted at once without approval under "
+                            + "break_glass (line " + bg.line() + "); unreviewed"))
+                    .then(Work.activate(request.id()));
+            Optional<Policy.Channel> channel = p.securityChannel();
+            channel.ifPresent(c -> change.then(notifications.announce(request, List.of(c))));
+            change.then(notifications.tellOwners(oncallToTell(p, actor), request, dmToOncall(request)));
+            Instant due = now.plus(Policy.BreakGlassRule.REVIEW_REMINDER);
+            channel.ifPresent(c -> c.ids().forEach((platform, id) -> {
+                if (notifications.isOn(platform)) {
+                    change.then(Work.reviewReminder(request.id(), platform, id, reminder(request), due));
+                }
+            }));
+            Outbox.Commit commit = outbox.commit(change.build());
+            if (commit == Outbox.Commit.OPEN_DUPLICATE) {
+                return openFor(grantee, grantable.get(), scope.orThrow()).<Outcome>map(o -> alreadyOpen(grantee, o))
+                        .orElseGet(() -> new Outcome.Refused(Reason.WRONG_STATE, grantee.displayName()
+                                + " already has an open request for " + request.label() + "; `list` shows it."));
+            }
+            if (commit == Outbox.Commit.DONE) {
+                return new Outcome.Activating(request);
+            }
+        }
+        throw new IllegalStateException("could not allocate a request id");
+    }
+
+    private Optional<AccessRequest> openFor(Principal grantee, RoleRef role, AzureScope scope) {
+        return store.findOpenFor(grantee.objectId()).stream()
+                .filter(o -> o.role().sameRole(role) && o.scope().id().equalsIgnoreCase(scope.id())).findFirst();
+    }
+
+    private static Outcome.Refused alreadyOpen(Principal grantee, AccessRequest o) {
+        return new Outcome.Refused(Reason.WRONG_STATE, grantee.displayName() + " already has " + o.label() + " as "
+                + o.id() + " (" + o.state().label() + "); break-glass adds nothing. " + (o.state() == State.PENDING
+                ? "`cancel " + o.id() + "` first if you need it now." : "`show " + o.id() + "` has its details."));
+    }
+
+    /** Every member of the on-call group the policy names, but the requester, who knows already. */
+    private static List<String> oncallToTell(Policy p, ChatUser actor) {
+        List<String> out = new ArrayList<>();
+        if (p.oncallGroup() == null) {
+            return out;
+        }
+        p.group(p.oncallGroup()).ifPresent(g -> g.members().stream().sorted()
+                .filter(m -> !m.equals(actor.email()) && !m.equalsIgnoreCase(actor.key()))
+                .forEach(out::add));
+        return out;
+    }
+
+    static String dmToOncall(AccessRequest r) {
+        return "Break-glass: " + r.requester().displayName() + " granted " + r.label() + " for "
+                + Durations.format(r.duration()) + " to " + r.principal().displayName() + " without approval ("
+                + r.id() + "): " + r.justification() + ". Review it with `review " + r.id() + " <note>`, or end it "
+                + "with `revoke " + r.id() + " <reason>`.";
+    }
+
+    static String reminder(AccessRequest r) {
+        return "Break-glass " + r.id() + " (" + r.label() + " by " + r.requester().displayName() + ", "
+                + Phrases.time(r.createdAt()) + " on " + r.createdAt().toString().substring(0, 10)
+                + ") is still unreviewed after 24 h. Someone other than " + r.requester().displayName()
+                + " should review it: `review " + r.id() + " <note>`.";
+    }
+
+    // ---------------------------------------------------------------------------------------------- review
+
+    /** Why {@code actor} may not review {@code r} now, or empty when they may. */
+    Optional<Outcome.Refused> whyNot(ChatUser actor, AccessRequest r) {
+        if (!r.isBreakGlass()) {
+            return Optional.of(new Outcome.Refused(Reason.WRONG_STATE, r.id() + " is not a break-glass grant; only "
+                    + "those are reviewed. `show " + r.id() + "` has its history."));
+        }
+        if (r.requester().samePerson(actor)) {
+            return Optional.of(new Outcome.Refused(Reason.SELF_APPROVAL, "You cannot review your own break-glass "
+                    + "grant " + r.id() + "; " + reviewersWords(policy.get()) + " must, so it stays unreviewed until "
+                    + "then."));
+        }
+        if (!mayReview(actor)) {
+            return Optional.of(new Outcome.Refused(Reason.NOT_APPROVER, "Only " + reviewersWords(policy.get())
+                    + " may review break-glass grants such as " + r.id() + "."));
+        }
+        if (r.breakGlass().reviewed()) {
+            BreakGlass b = r.breakGlass();
+            return Optional.of(new Outcome.Refused(Reason.ALREADY_VOTED, r.id() + " was already reviewed by "
+                    + b.reviewer().displayName() + " at " + Phrases.time(b.reviewedAt())
+                    + (b.note() != null ? ": " + b.note() : ".")));
+        }
+        return Optional.empty();
+    }
+
+    /** Whether {@code actor} is among the break-glass reviewers: {@code break_glass.reviewers}, else on-call. */
+    boolean mayReview(ChatUser actor) {
+        Policy p = policy.get();
+        List<String> reviewers = reviewers(p);
+        return reviewers.isEmpty() || membership.isIn(actor, reviewers);
+    }
+
+    private static List<String> reviewers(Policy p) {
+        if (p.breakGlass() != null && !p.breakGlass().reviewers().isEmpty()) {
+            return p.breakGlass().reviewers();
+        }
+        return p.oncallGroup() == null ? List.of() : List.of(p.oncallGroup());
+    }
+
+    private static String reviewersWords(Policy p) {
+        List<String> r = reviewers(p);
+        return r.isEmpty() ? "someone else" : "someone in " + String.join(", ", r) + " other than the requester";
+    }
+
+    Outcome review(ChatUser actor, RequestId id, String typedNote) {
+        String note = UserText.clean(typedNote);
+        note = note == null || note.isBlank() ? null : note.strip();
+        Optional<String> tooLong = UserText.tooLong("that note", note, UserText.MAX_REASON,
+                "Keep it to a sentence or two.");
+        if (tooLong.isPresent()) {
+            return new Outcome.Refused(Reason.INVALID_INPUT, tooLong.get());
+        }
+        for (int attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
+            Optional<AccessRequest> found = store.find(id);
+            if (found.isEmpty() || !(found.get().requester().samePerson(actor) || mayReview(actor)
+                    || membership.isOncall(actor))) {
+                return new Outcome.Refused(Reason.UNKNOWN_REQUEST, "I know no request " + id + " that you can see. "
+                        + "`list` shows yours; ids look like `JIT-7K3F`.");
+            }
+            AccessRequest r = found.get();
+            Optional<Outcome.Refused> no = whyNot(actor, r);
+            if (no.isPresent()) {
+                return no.get();
+            }
+            if (note == null) {
+                return new Outcome.Refused(Reason.INVALID_INPUT, "Say what you checked, e.g. `" + "review " + id
+                        + " confirmed with " + r.requester().displayName() + ", incident is real`.");
+            }
+            Instant now = clock.instant();
+            AccessRequest next = r.withBreakGlass(BreakGlass.reviewedBy(actor, now, note));
+            if (outbox.commit(Change.of(r, next)
+                    .audit(event(actor, now, "breakglass-reviewed", next, note))
+                    .then(notifications.refresh(next))
+                    .then(notifications.replyOnCards(next, "Reviewed by " + actor.displayName() + ": " + note))
+                    .then(notifications.tell(next.requester(), next, "Your break-glass " + next.label() + " ("
+                            + next.id() + ") was reviewed by " + actor.displayName() + ": " + note))
+                    .build()) == Outbox.Commit.DONE) {
+                return new Outcome.Reviewed(next);
+            }
+        }
+        throw new IllegalStateException("too much contention reviewing " + id);
+    }
+
+    private static AuditEvent event(ChatUser actor, Instant at, String action, AccessRequest r, String details) {
+        String key = AccessService.actorKey(actor);
+        return AuditEvent.of(at, key, actor.platform(), action, r.id(),
+                (actor.email() != null && !key.equals(actor.email()) ? actor.email() + "; " : "") + details);
+    }
+}
