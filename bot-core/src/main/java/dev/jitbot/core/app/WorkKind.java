@@ -17,7 +17,9 @@ public enum WorkKind {
     DM(Lane.CHAT, 1),
     THREAD_REPLY(Lane.CHAT, 1),
     /** The DM before a grant ends, with buttons to extend or release it; due at expiry minus remind_before. */
-    REMIND(Lane.CHAT, 1);
+    REMIND(Lane.CHAT, 1),
+    /** A report card for a channel that belongs to no request (the scheduled scan and review); no request id. */
+    DIGEST(Lane.CHAT, 2);
 
     /**
      * Items of one request in the same chain run one at a time, in order: a card is posted before it is updated or
@@ -31,6 +33,7 @@ public enum WorkKind {
             case ALERT -> "alert";
             // Its own chain: a reminder waits until shortly before expiry and must not hold up the DMs after it.
             case REMIND -> "remind";
+            case DIGEST -> "digest";
         };
     }
 
