@@ -171,9 +171,12 @@ public final class SecurityReports {
                 new Digest.Fact("Never requested", Integer.toString(r.unused().size())),
                 new Digest.Fact("Rules never used", Integer.toString(r.unusedRules().size())),
                 new Digest.Fact("Rules to shorten", Integer.toString(r.oversized().size())));
-        List<String> lines = EligibilityReview.lines(r, source);
+        List<String> lines = new ArrayList<>(EligibilityReview.lines(r, source));
+        // The rules to delete or shorten first (they name the policy lines), the single combinations after.
+        List<String> body = new ArrayList<>(lines.subList(1, lines.size()));
+        body.sort(java.util.Comparator.comparing(l -> l.strip().startsWith("never requested:")));
         List<String> items = new ArrayList<>();
-        for (String l : lines.subList(1, lines.size())) {
+        for (String l : body) {
             if (items.size() == MAX_LINES) {
                 items.add("and " + (lines.size() - 1 - MAX_LINES) + " more lines");
                 break;
