@@ -272,4 +272,29 @@ class ScanJarIT {
             arm.wm.resetScenarios();
         }
     }
+
+    @Test
+    void azureFailingAfterTheFirstPage_printsNothingOnStdout_andOneLineOnStderr_exit1() throws Exception {
+        String list = "/+subscriptions/" + SUB + "/providers/Microsoft\\.Authorization/roleAssignments";
+        // The first page arrives; the second never does (Azure answers 500 to it and to the SDK's retries).
+        var firstPage = arm.wm.stubFor(get(urlPathMatching(list)).atPriority(2).willReturn(okJson("{\"value\":["
+                + assignment(OWNER_ID, "/subscriptions/" + SUB, OWNER, USER, "User", null) + "],\"nextLink\":\""
+                + arm.baseUrl() + "/subscriptions/" + SUB + "/providers/Microsoft.Authorization/roleAssignments?"
+                + "api-version=2022-04-01&$skiptoken=page2\"}")));
+        var secondPage = arm.wm.stubFor(get(urlPathMatching(list)).withQueryParam("$skiptoken", com.github.tomakehurst.wiremock.client
+                .WireMock.equalTo("page2")).atPriority(1).willReturn(aResponse().withStatus(500)
+                .withHeader("Content-Type", "application/json")
+                .withBody("{\"error\":{\"code\":\"InternalServerError\",\"message\":\"try again later\"}}")));
+        try (JarProcess jitbot = scan("--format", "json")) {
+            assertThat(jitbot.waitFor(Duration.ofSeconds(120))).as(jitbot.all()).isEqualTo(1);
+            assertThat(jitbot.out()).as(jitbot.all()).isEmpty();
+            assertThat(jitbot.err()).as(jitbot.all()).anyMatch(l -> l.startsWith("The scan stopped: listing role "
+                    + "assignments at /subscriptions/" + SUB + ": Azure did not answer")
+                    && l.endsWith("Nothing was changed; run it again later."));
+            assertThat(arm.wm.getAllServeEvents()).anyMatch(e -> e.getRequest().getUrl().contains("skiptoken=page2"));
+        } finally {
+            arm.wm.removeStub(firstPage);
+            arm.wm.removeStub(secondPage);
+        }
+    }
 }
