@@ -150,6 +150,41 @@ final class BenchArm implements AutoCloseable {
         return n == null ? 0 : n.get();
     }
 
+    /** How many role assignments one page of a listing holds, as ARM pages them. */
+    static final int PAGE = 1000;
+
+    /**
+     * Puts {@code n} role assignments under the subscription for the scan bench, as an estate that grew by hand
+     * looks: a tenth standing Owners of users on the subscription, three tenths Contributors of groups on resource
+     * groups, a tenth jitbot's own tagged Readers, the rest Readers of users on resource groups.
+     */
+    void seedStanding(String subscription, int n) {
+        String sub = "/subscriptions/" + subscription;
+        for (int i = 0; i < n; i++) {
+            int kind = i % 10;
+            String scope = kind == 0 ? sub : sub + "/resourceGroups/rg-" + (i % 50);
+            String role = kind == 0 ? "8e3af657-a8ff-443c-a75c-2fe8c4bcb635"
+                    : kind <= 3 ? "b24988ac-6180-42a0-ab88-20f7382dd24c" : READER;
+            String name = java.util.UUID.nameUUIDFromBytes(("bench-scan-" + i).getBytes(StandardCharsets.UTF_8))
+                    .toString();
+            String principal = java.util.UUID.nameUUIDFromBytes(("bench-principal-" + (i % 700))
+                    .getBytes(StandardCharsets.UTF_8)).toString();
+            ObjectNode stored = JSON.createObjectNode();
+            ObjectNode p = stored.putObject("properties");
+            p.put("scope", scope).put("roleDefinitionId", sub + "/providers/Microsoft.Authorization/roleDefinitions/"
+                    + role).put("principalId", principal).put("principalType", kind >= 1 && kind <= 3 ? "Group" : "User");
+            if (kind == 4) {
+                p.put("description", "jitbot:JIT-BENCH" + Integer.toString(i % 1000, 32).toUpperCase(Locale.ROOT)
+                        .replace('I', '1').replace('L', '1').replace('O', '0').replace('U', 'V')
+                        + " expires 2030-01-01T00:00:00Z");
+            }
+            stored.put("id", scope + "/providers/Microsoft.Authorization/roleAssignments/" + name)
+                    .put("type", "Microsoft.Authorization/roleAssignments").put("name", name);
+            byId.put((scope + MARK + "/" + name).toLowerCase(Locale.ROOT), new Assignment(scope, principal,
+                    Instant.now(), stored));
+        }
+    }
+
     /** PUTs on role assignments that got past the throttle. */
     long puts() {
         return puts.get();
@@ -172,6 +207,36 @@ final class BenchArm implements AutoCloseable {
                         + "/v2.0\",\"authorization_endpoint\":\"" + base + "/oauth2/v2.0/authorize\"}");
                 return;
             }
+            if (method.equals("GET") && (lower.endsWith("/providers/microsoft.authorization/roleeligibilityscheduleinstances")
+                    || lower.endsWith("/providers/microsoft.authorization/roleassignmentscheduleinstances"))) {
+                pause(latency);
+                send(ex, 200, "{\"value\":[]}");
+                return;
+            }
+            int def = lower.indexOf("/providers/microsoft.authorization/roledefinitions/");
+            if (method.equals("GET") && def >= 0) {
+                pause(latency);
+                String guid = lower.substring(lower.lastIndexOf('/') + 1);
+                java.util.Optional<dev.jitbot.core.domain.RoleDefinition> known = dev.jitbot.core.domain.KnownRoles.ALL
+                        .stream().filter(r -> r.guid().equals(guid)).findFirst();
+                if (known.isEmpty()) {
+                    send(ex, 404, armError("RoleDefinitionDoesNotExist", "The specified role definition with ID '"
+                            + guid + "' does not exist."));
+                    return;
+                }
+                dev.jitbot.core.domain.RoleDefinition r = known.get();
+                ObjectNode d = JSON.createObjectNode().put("id", path).put("name", guid)
+                        .put("type", "Microsoft.Authorization/roleDefinitions");
+                ObjectNode props = d.putObject("properties").put("roleName", r.name()).put("type", "BuiltInRole");
+                props.putArray("assignableScopes").add("/");
+                ObjectNode perm = props.putArray("permissions").addObject();
+                r.actions().forEach(perm.putArray("actions")::add);
+                r.notActions().forEach(perm.putArray("notActions")::add);
+                r.dataActions().forEach(perm.putArray("dataActions")::add);
+                perm.putArray("notDataActions");
+                send(ex, 200, d.toString());
+                return;
+            }
             if (method.equals("GET") && lower.endsWith("/providers/microsoft.authorization/roledefinitions")) {
                 pause(latency);
                 send(ex, 200, "{\"value\":[{\"properties\":{\"roleName\":\"Reader\",\"type\":\"BuiltInRole\","
@@ -186,7 +251,7 @@ final class BenchArm implements AutoCloseable {
                 return;
             }
             roleAssignments(ex, method, path.substring(0, at), path.substring(at + MARK.length())
-                    .replaceAll("^/", ""), body);
+                    .replaceAll("^/", ""), body, ex.getRequestURI().getRawQuery());
         } catch (RuntimeException e) {
             send(ex, 500, armError("InternalServerError", e.toString()));
         } finally {
@@ -194,21 +259,42 @@ final class BenchArm implements AutoCloseable {
         }
     }
 
-    private void roleAssignments(HttpExchange ex, String method, String scope, String name, byte[] body)
-            throws IOException {
+    private void roleAssignments(HttpExchange ex, String method, String scope, String name, byte[] body,
+                                 String query) throws IOException {
         String subscription = scope.split("/")[2].toLowerCase(Locale.ROOT);
         String key = (scope + MARK + "/" + name).toLowerCase(Locale.ROOT);
         pause(latency);
         if (method.equals("GET")) {
             if (name.isEmpty()) {
+                // Pages of PAGE, in a stable order, with ARM's nextLink ($skiptoken) to the next one.
                 String within = scope.toLowerCase(Locale.ROOT);
-                StringBuilder list = new StringBuilder("{\"value\":[");
+                List<String> ids = new ArrayList<>();
                 byId.forEach((id, a) -> {
                     if (a.deleted == null && (a.scope.toLowerCase(Locale.ROOT) + "/").startsWith(within + "/")) {
-                        list.append(list.charAt(list.length() - 1) == '[' ? "" : ",").append(a.body);
+                        ids.add(id);
                     }
                 });
-                send(ex, 200, list.append("]}").toString());
+                java.util.Collections.sort(ids);
+                int from = 0;
+                String rest = query == null ? "" : query;
+                java.util.regex.Matcher skip = java.util.regex.Pattern.compile("(^|&)\\$skiptoken=(\\d+)").matcher(rest);
+                if (skip.find()) {
+                    from = Integer.parseInt(skip.group(2));
+                    rest = rest.replaceAll("(^|&)\\$skiptoken=\\d+", "");
+                }
+                StringBuilder list = new StringBuilder("{\"value\":[");
+                int to = Math.min(ids.size(), from + PAGE);
+                for (int i = from; i < to; i++) {
+                    list.append(i == from ? "" : ",").append(byId.get(ids.get(i)).body);
+                }
+                list.append("]");
+                if (to < ids.size()) {
+                    list.append(",\"nextLink\":\"").append(baseUrl()).append(scope).append(MARK.replace(
+                            "microsoft.authorization/roleassignments", "Microsoft.Authorization/roleAssignments"))
+                            .append("?").append(rest.isEmpty() ? "" : rest.replaceAll("^&", "") + "&")
+                            .append("$skiptoken=").append(to).append("\"");
+                }
+                send(ex, 200, list.append("}").toString());
                 return;
             }
             Assignment a = byId.get(key);

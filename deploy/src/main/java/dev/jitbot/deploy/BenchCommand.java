@@ -68,7 +68,7 @@ import picocli.CommandLine.Option;
                 + "chain, an accepted request never granted)."})
 final class BenchCommand extends Main.Env implements Callable<Integer> {
 
-    private static final List<String> SECTIONS = List.of("expiry", "approvals", "audit", "burst");
+    private static final List<String> SECTIONS = List.of("expiry", "approvals", "audit", "burst", "scan");
     private static final List<String> CORE_SECTIONS = List.of("expiry", "approvals", "audit");
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
             new com.fasterxml.jackson.databind.ObjectMapper();
@@ -140,8 +140,12 @@ final class BenchCommand extends Main.Env implements Callable<Integer> {
 
     @Option(names = "--only", split = ",", paramLabel = "SECTION",
             description = "run these sections only, e.g. --only burst or --only expiry,audit: expiry, approvals, "
-                    + "audit, burst")
+                    + "audit, burst, scan")
     List<String> only;
+
+    @Option(names = "--scan-assignments", defaultValue = "5000", paramLabel = "N",
+            description = "role assignments under the fake subscription that `--only scan` lists and rates (default 5000)")
+    int scanAssignments;
 
     @Option(names = "--json", description = "print one JSON object per section (one line each) instead of the table")
     boolean json;
@@ -174,7 +178,82 @@ final class BenchCommand extends Main.Env implements Callable<Integer> {
         if (exit != Main.REFUSED && runs("burst")) {
             exit = Math.max(exit, burst(config.database(), configured));
         }
+        if (exit != Main.REFUSED && runs("scan")) {
+            exit = Math.max(exit, scan());
+        }
         return exit;
+    }
+
+    // ------------------------------------------------------------------------------------------------ scan
+
+    /**
+     * {@code jitbot scan}'s work, in this process, against the fake ARM over HTTPS with the real SDK clients: list
+     * {@code --scan-assignments} role assignments (pages of 1,000) and the PIM instances under one subscription, read
+     * the role definitions, and rate every assignment. Run twice: the first pays for the token, TLS and definitions.
+     */
+    private int scan() throws Exception {
+        section("scan", scanAssignments + " role assignments under one subscription, listed in pages of "
+                + BenchArm.PAGE + " over HTTPS from the fake ARM (" + millis(latency) + " a call) by the real ARM "
+                + "SDK clients, classified and rated as `jitbot scan` does");
+        Path temp = Files.createTempDirectory("jitbot-bench-scan-");
+        try (BenchArm arm = new BenchArm(temp, new BenchArm.Throttle(armBurst, armRefill), latency)) {
+            arm.seedStanding(BurstBench.SUBSCRIPTION, scanAssignments);
+            // This JVM calls the fake itself: trust its certificate (nothing here has used TLS yet).
+            System.setProperty("javax.net.ssl.trustStore", arm.keystore.toString());
+            System.setProperty("javax.net.ssl.trustStorePassword", BenchArm.PASSWORD);
+            System.setProperty("javax.net.ssl.trustStoreType", "PKCS12");
+            java.util.Map<String, String> azureEnv = new java.util.HashMap<>(arm.env());
+            dev.jitbot.core.azure.AzureAccess access = dev.jitbot.core.azure.AzureAccess.create(
+                    dev.jitbot.core.azure.AzureSettings.fromEnvironment(azureEnv), clock);
+            Policy policy = dev.jitbot.core.policy.PolicyLoader.parse(String.join("\n",
+                    "groups:", "  engineers: { members: [alice@contoso.com] }",
+                    "rules:", "  - name: read the bench subscription", "    role: Reader",
+                    "    scopes: [/subscriptions/" + BurstBench.SUBSCRIPTION + "]", "    requesters: [engineers]",
+                    "    approvals: 0", ""), "bench-policy.yaml").orThrow().policy();
+            dev.jitbot.core.app.StandingAccessScan scan = new dev.jitbot.core.app.StandingAccessScan(() -> policy,
+                    access.inventory().orElseThrow(), new dev.jitbot.core.policy.PolicyDirectory(() -> policy), clock);
+            long t0 = System.nanoTime();
+            dev.jitbot.core.app.StandingAccessScan.Report cold = scan.run();
+            Duration first = Duration.ofNanos(System.nanoTime() - t0);
+            long t1 = System.nanoTime();
+            dev.jitbot.core.app.StandingAccessScan.Report report = scan.run();
+            Duration warm = Duration.ofNanos(System.nanoTime() - t1);
+            long tl = System.nanoTime();
+            access.inventory().orElseThrow().list(policy.managedScopes());
+            Duration listing = Duration.ofNanos(System.nanoTime() - tl);
+            // Printing is part of a scan too: the JSON of every finding, as `--format json` writes it.
+            long t2 = System.nanoTime();
+            int chars = ScanCommand.json(report).length();
+            Duration printing = Duration.ofNanos(System.nanoTime() - t2);
+            if (report.findings().size() != scanAssignments || cold.findings().size() != scanAssignments) {
+                row("NOT all listed", report.findings().size() + " of " + scanAssignments + " assignments; not "
+                        + "readable: " + report.notReadable());
+                return 1;
+            }
+            var kinds = report.byKind();
+            var risks = report.standingByRisk();
+            row("first scan", seconds(first) + "  (token, TLS, role definitions, " + scanAssignments
+                    + " assignments)");
+            row("scan of " + scanAssignments + " assignments", seconds(warm) + String.format(Locale.ROOT,
+                    "  (%.0f assignments/s, definitions cached)", scanAssignments / Math.max(warm.toNanos() / 1e9,
+                            1e-9)));
+            row("of which listing", seconds(listing) + "  (" + ((scanAssignments + BenchArm.PAGE - 1) / BenchArm.PAGE)
+                    + " pages of role assignments, 2 PIM listings)");
+            row("JSON of the findings", millis(printing) + " for " + chars + " characters");
+            row("found", kinds.get(dev.jitbot.core.app.StandingAccessScan.Kind.STANDING) + " standing ("
+                    + risks.get(dev.jitbot.core.app.StandingAccessScan.Risk.CRITICAL) + " critical, "
+                    + risks.get(dev.jitbot.core.app.StandingAccessScan.Risk.HIGH) + " high), "
+                    + kinds.get(dev.jitbot.core.app.StandingAccessScan.Kind.JITBOT) + " jitbot");
+            number("assignments", scanAssignments);
+            number("first_scan_ms", first.toMillis());
+            number("scan_ms", warm.toMillis());
+            number("listing_ms", listing.toMillis());
+            number("json_ms", printing.toMillis());
+            return 0;
+        } finally {
+            endSection();
+            deleteTree(temp);
+        }
     }
 
     // ------------------------------------------------------------------------------------------------ burst
@@ -219,8 +298,8 @@ final class BenchCommand extends Main.Env implements Callable<Integer> {
     private String checkOptions() {
         for (String section : only == null ? List.<String>of() : only) {
             if (!SECTIONS.contains(section.strip().toLowerCase(Locale.ROOT))) {
-                return "--only " + section + " is not a section; use --only expiry, --only approvals, --only audit "
-                        + "or --only burst (or several: --only expiry,audit).";
+                return "--only " + section + " is not a section; use --only expiry, --only approvals, --only audit, "
+                        + "--only burst or --only scan (or several: --only expiry,audit).";
             }
         }
         if (burstRequests < 1 || burstSenders < 1 || burstThreads < 1 || armBurst < 1 || armRefill <= 0
@@ -229,8 +308,8 @@ final class BenchCommand extends Main.Env implements Callable<Integer> {
                     + "--burst-short 0s (none) or at least 1m (jitbot grants nothing shorter), and --burst-warmup at "
                     + "least 0.";
         }
-        if (grants < 1 || requests < 1 || auditRows < 1) {
-            return "--grants, --requests and --audit-rows must each be at least 1.";
+        if (grants < 1 || requests < 1 || auditRows < 1 || scanAssignments < 1) {
+            return "--grants, --requests, --audit-rows and --scan-assignments must each be at least 1.";
         }
         if (approvers < 2) {
             return "--approvers must be at least 2: it is how many people approve one request at once.";

@@ -361,6 +361,11 @@ final class Metrics {
                 counted("post", () -> delegate.postToChannel(channelId, text));
             }
 
+            @Override
+            public void postDigest(String channelId, dev.jitbot.core.app.Digest digest) {
+                counted("post", () -> delegate.postDigest(channelId, digest));
+            }
+
             private void counted(String operation, Runnable call) {
                 try {
                     call.run();

@@ -97,6 +97,7 @@ final class ServeCommand extends Main.Env implements java.util.concurrent.Callab
             log.info("API on at {} for audience {} (tenant {})", HttpServer.API_PATH, api.get().audience(),
                     api.get().tenant());
         }
+        scheduleReports(config, core, policy.get(), azure, b, clock);
         // Closed before the chat modules: the workers stop delivering before the notifiers go away.
         closing.add(core);
         core.start();
@@ -105,6 +106,37 @@ final class ServeCommand extends Main.Env implements java.util.concurrent.Callab
         Pieces.reconcileInBackground(config, core, policy::get);
         stopped.await();
         return 0;
+    }
+
+    /** Quartz task names of the reports policy.yaml schedules. */
+    static final String SCAN_TASK = "scan-digest";
+    static final String REVIEW_TASK = "review-digest";
+
+    /**
+     * Schedules (or unschedules) the weekly scan digest and the monthly eligibility review as {@code scan:} and
+     * {@code review:} say, on the clustered job store, before the scheduler starts: so they run on one replica and
+     * a restart keeps their next time.
+     */
+    static void scheduleReports(Config config, Core core, Policy p, Pieces.Azure azure, Backend b, Clock clock) {
+        if (!(b.scheduler() instanceof dev.jitbot.core.schedule.QuartzExpiryScheduler quartz)) {
+            return;
+        }
+        dev.jitbot.core.app.StandingAccessScan scan = azure.inventory() == null ? null
+                : new dev.jitbot.core.app.StandingAccessScan(core.policy, azure.inventory(), azure.directory(), clock);
+        dev.jitbot.core.app.SecurityReports reports = new dev.jitbot.core.app.SecurityReports(core.policy, scan,
+                new dev.jitbot.core.app.EligibilityReview(core.policy, b.requests(), clock), core.outbox,
+                core.notifications, clock, config.policyFile().getFileName().toString());
+        Policy.Reports r = p.reports();
+        if (r.scan() != null) {
+            quartz.every(SCAN_TASK, r.scan().every(), reports::postScan);
+        } else {
+            quartz.stopEvery(SCAN_TASK);
+        }
+        if (r.review() != null) {
+            quartz.every(REVIEW_TASK, r.review().every(), reports::postReview);
+        } else {
+            quartz.stopEvery(REVIEW_TASK);
+        }
     }
 
     /**

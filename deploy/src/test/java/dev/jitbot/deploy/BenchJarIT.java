@@ -89,6 +89,27 @@ class BenchJarIT {
     }
 
     @Test
+    void scan_withJson_printsOneObjectWithItsTime_andTheTableOneRowPerNumber() throws Exception {
+        try (JarProcess jitbot = JarProcess.start(work, Map.of(), List.of(), "bench", "--only", "scan", "--json",
+                "--scan-assignments", "1200")) {
+            assertThat(jitbot.waitFor(Duration.ofMinutes(3))).as(jitbot.all()).isZero();
+            assertThat(jitbot.out()).as(jitbot.all()).hasSize(1);
+            var scan = new com.fasterxml.jackson.databind.ObjectMapper().readTree(jitbot.out().get(0));
+            assertThat(scan.path("section").asText()).isEqualTo("scan");
+            assertThat(scan.path("assignments").asInt()).isEqualTo(1200);
+            assertThat(scan.has("scan_ms")).as(scan.toString()).isTrue();
+            // Two pages of 1,000: every assignment was listed and rated.
+            assertThat(scan.path("rows").path("found").asText()).isEqualTo("1080 standing (120 critical, 360 high), "
+                    + "120 jitbot");
+        }
+        try (JarProcess jitbot = JarProcess.start(work, Map.of(), List.of(), "bench", "--only", "scan",
+                "--scan-assignments", "10")) {
+            assertThat(jitbot.waitFor(Duration.ofMinutes(3))).as(jitbot.all()).isZero();
+            assertThat(jitbot.out()).as(jitbot.all()).anyMatch(l -> l.matches("\\s+scan of 10 assignments\\s+.*"));
+        }
+    }
+
+    @Test
     void bench_withUnknownSection_refusesWithExit2() throws Exception {
         try (JarProcess jitbot = JarProcess.start(work, Map.of(), List.of(), "bench", "--only", "everything")) {
             int exit = jitbot.waitFor(Duration.ofSeconds(60));

@@ -64,6 +64,36 @@ class ScanJarIT {
     @BeforeEach
     void mixedSubscription() throws Exception {
         arm.wm.resetRequests();
+        stubMixedSubscription(arm);
+        Path policy = work.resolve("policy.yaml");
+        Files.writeString(policy, String.join("\n",
+                "defaults: { max_duration: 1h, request_ttl: 30m, approvals: 1 }",
+                "scopes:",
+                "  sub-prod: /subscriptions/" + SUB,
+                "  rg-payments: /subscriptions/" + SUB + "/resourceGroups/rg-payments",
+                "groups:",
+                "  engineers: { members: [alice@contoso.com, bob@contoso.com] }",
+                "  oncall: { members: [carol@contoso.com, dave@contoso.com] }",
+                "oncall: oncall",
+                "rules:",
+                "  - name: read production",
+                "    role: Reader",
+                "    scopes: [sub-prod]",
+                "    requesters: [engineers]",
+                "    approvals: 0",
+                "  - name: operate the other subscription",
+                "    role: Contributor",
+                "    scopes: [/subscriptions/" + SUB2 + "/resourceGroups/rg-other]",
+                "    requesters: [engineers]",
+                "    approvers: [oncall]",
+                ""));
+        env = new HashMap<>(arm.env());
+        env.put("JITBOT_POLICY", policy.toString());
+        env.put("JITBOT_DB_URL", "jdbc:h2:file:" + work.resolve("data/jitbot").toAbsolutePath());
+    }
+
+    /** The fake subscription's role assignments, PIM instances, definitions and the unreadable second one. */
+    static void stubMixedSubscription(ArmFake arm) {
         String sub = "/subscriptions/" + SUB;
         String rg = sub + "/resourceGroups/rg-payments";
         arm.wm.stubFor(get(urlPathMatching("/+subscriptions/" + SUB + "/providers/Microsoft\\.Authorization/roleAssignments"))
@@ -95,43 +125,18 @@ class ScanJarIT {
                 .willReturn(aResponse().withStatus(403).withHeader("Content-Type", "application/json")
                         .withBody("{\"error\":{\"code\":\"AuthorizationFailed\",\"message\":\"The client does not have "
                                 + "authorization to perform action 'Microsoft.Authorization/roleAssignments/read'\"}}")));
-        definition(OWNER, "Owner", "BuiltInRole", "[\"*\"]", "[]", "[]");
-        definition(CONTRIBUTOR, "Contributor", "BuiltInRole", "[\"*\"]",
+        definition(arm, OWNER, "Owner", "BuiltInRole", "[\"*\"]", "[]", "[]");
+        definition(arm, CONTRIBUTOR, "Contributor", "BuiltInRole", "[\"*\"]",
                 "[\"Microsoft.Authorization/*/Delete\",\"Microsoft.Authorization/*/Write\"]", "[]");
-        definition(READER, "Reader", "BuiltInRole", "[\"*/read\"]", "[]", "[]");
-        definition(CUSTOM, "Platform Breakglass", "CustomRole", "[\"*\"]", "[]", "[]");
+        definition(arm, READER, "Reader", "BuiltInRole", "[\"*/read\"]", "[]", "[]");
+        definition(arm, CUSTOM, "Platform Breakglass", "CustomRole", "[\"*\"]", "[]", "[]");
         arm.wm.stubFor(get(urlPathMatching("/v1\\.0/servicePrincipals/" + MI)).willReturn(okJson("{\"id\":\"" + MI
                 + "\",\"appId\":\"" + MI + "\",\"displayName\":\"payments-api\",\"servicePrincipalType\":"
                 + "\"ManagedIdentity\"}")));
 
-        Path policy = work.resolve("policy.yaml");
-        Files.writeString(policy, String.join("\n",
-                "defaults: { max_duration: 1h, request_ttl: 30m, approvals: 1 }",
-                "scopes:",
-                "  sub-prod: /subscriptions/" + SUB,
-                "  rg-payments: /subscriptions/" + SUB + "/resourceGroups/rg-payments",
-                "groups:",
-                "  engineers: { members: [alice@contoso.com, bob@contoso.com] }",
-                "  oncall: { members: [carol@contoso.com, dave@contoso.com] }",
-                "oncall: oncall",
-                "rules:",
-                "  - name: read production",
-                "    role: Reader",
-                "    scopes: [sub-prod]",
-                "    requesters: [engineers]",
-                "    approvals: 0",
-                "  - name: operate the other subscription",
-                "    role: Contributor",
-                "    scopes: [/subscriptions/" + SUB2 + "/resourceGroups/rg-other]",
-                "    requesters: [engineers]",
-                "    approvers: [oncall]",
-                ""));
-        env = new HashMap<>(arm.env());
-        env.put("JITBOT_POLICY", policy.toString());
-        env.put("JITBOT_DB_URL", "jdbc:h2:file:" + work.resolve("data/jitbot").toAbsolutePath());
     }
 
-    private static String assignment(String id, String scope, String role, String principal, String type,
+    static String assignment(String id, String scope, String role, String principal, String type,
                                      String description) {
         return "{\"id\":\"" + id + "\",\"name\":\"" + id.substring(id.lastIndexOf('/') + 1) + "\",\"type\":"
                 + "\"Microsoft.Authorization/roleAssignments\",\"properties\":{\"scope\":\"" + scope + "\","
@@ -140,7 +145,7 @@ class ScanJarIT {
                 + (description != null ? ",\"description\":\"" + description + "\"" : "") + "}}";
     }
 
-    private static void definition(String guid, String name, String type, String actions, String notActions,
+    static void definition(ArmFake arm, String guid, String name, String type, String actions, String notActions,
                                    String dataActions) {
         arm.wm.stubFor(get(urlPathMatching("/+subscriptions/" + SUB + "/providers/Microsoft\\.Authorization/"
                 + "roleDefinitions/" + guid)).willReturn(okJson("{\"id\":\"/subscriptions/" + SUB + AUTH
@@ -265,6 +270,31 @@ class ScanJarIT {
             assertThat(jitbot.err()).anyMatch(l -> l.contains("Retry-After"));
         } finally {
             arm.wm.resetScenarios();
+        }
+    }
+
+    @Test
+    void azureFailingAfterTheFirstPage_printsNothingOnStdout_andOneLineOnStderr_exit1() throws Exception {
+        String list = "/+subscriptions/" + SUB + "/providers/Microsoft\\.Authorization/roleAssignments";
+        // The first page arrives; the second never does (Azure answers 500 to it and to the SDK's retries).
+        var firstPage = arm.wm.stubFor(get(urlPathMatching(list)).atPriority(2).willReturn(okJson("{\"value\":["
+                + assignment(OWNER_ID, "/subscriptions/" + SUB, OWNER, USER, "User", null) + "],\"nextLink\":\""
+                + arm.baseUrl() + "/subscriptions/" + SUB + "/providers/Microsoft.Authorization/roleAssignments?"
+                + "api-version=2022-04-01&$skiptoken=page2\"}")));
+        var secondPage = arm.wm.stubFor(get(urlPathMatching(list)).withQueryParam("$skiptoken", com.github.tomakehurst.wiremock.client
+                .WireMock.equalTo("page2")).atPriority(1).willReturn(aResponse().withStatus(500)
+                .withHeader("Content-Type", "application/json")
+                .withBody("{\"error\":{\"code\":\"InternalServerError\",\"message\":\"try again later\"}}")));
+        try (JarProcess jitbot = scan("--format", "json")) {
+            assertThat(jitbot.waitFor(Duration.ofSeconds(120))).as(jitbot.all()).isEqualTo(1);
+            assertThat(jitbot.out()).as(jitbot.all()).isEmpty();
+            assertThat(jitbot.err()).as(jitbot.all()).anyMatch(l -> l.startsWith("The scan stopped: listing role "
+                    + "assignments at /subscriptions/" + SUB + ": Azure did not answer")
+                    && l.endsWith("Nothing was changed; run it again later."));
+            assertThat(arm.wm.getAllServeEvents()).anyMatch(e -> e.getRequest().getUrl().contains("skiptoken=page2"));
+        } finally {
+            arm.wm.removeStub(firstPage);
+            arm.wm.removeStub(secondPage);
         }
     }
 }

@@ -123,6 +123,32 @@ final class Cards {
         return out;
     }
 
+    /**
+     * A report card (the scheduled scan's digest, the eligibility review): the title, the counts as fields, one
+     * section per line, and the closing sentence. Every text is escaped: findings quote names from Azure.
+     */
+    static List<LayoutBlock> digest(dev.jitbot.core.app.Digest d) {
+        List<LayoutBlock> blocks = new ArrayList<>();
+        blocks.add(section(s -> s.blockId("jit-digest-title").text(markdownText(":shield: *" + esc(d.title()) + "*"))));
+        if (!d.facts().isEmpty()) {
+            List<TextObject> fields = new ArrayList<>();
+            // Slack allows ten fields in a section.
+            d.facts().stream().limit(10).forEach(f -> fields.add(markdownText("*" + esc(f.label()) + "*\n"
+                    + esc(f.value()))));
+            blocks.add(section(s -> s.blockId("jit-digest-counts").fields(fields)));
+        }
+        int i = 0;
+        for (String item : d.items()) {
+            String id = "jit-digest-" + (i++);
+            blocks.add(section(s -> s.blockId(id).text(markdownText(clip(esc(item), MAX_QUOTE)))));
+        }
+        if (!d.footer().isEmpty()) {
+            blocks.add(context(c -> c.blockId("jit-digest-footer").elements(List.of(markdownText(
+                    clip(esc(d.footer()), MAX_QUOTE))))));
+        }
+        return blocks;
+    }
+
     /** The DM before a grant ends: the sentence and the two buttons, Extend 30m and Release now. */
     static List<LayoutBlock> reminder(AccessRequest r, String text) {
         String id = r.id().value();

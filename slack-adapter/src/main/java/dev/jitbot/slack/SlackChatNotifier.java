@@ -125,6 +125,13 @@ final class SlackChatNotifier implements ChatNotifier {
                 .channel(channelId).text("<!here> " + Cards.esc(text))));
     }
 
+    @Override
+    public void postDigest(String channelId, dev.jitbot.core.app.Digest digest) {
+        once("chat.postMessage (digest in " + channelId + ")", () -> client.chatPostMessage(q -> q
+                .channel(channelId).text(Cards.clip(Cards.esc(digest.title()), Cards.MAX_QUOTE))
+                .blocks(Cards.digest(digest))));
+    }
+
     /** One Web API call; may throw what the Slack client throws. */
     @FunctionalInterface
     interface SlackCall<T> {

@@ -160,6 +160,25 @@ final class Cards {
         return card;
     }
 
+    /** A report card (the scheduled scan's digest, the eligibility review): title, counts as facts, lines, footer. */
+    static ObjectNode digest(dev.jitbot.core.app.Digest d) {
+        ObjectNode card = F.objectNode();
+        card.put("type", "AdaptiveCard");
+        card.put("$schema", "http://adaptivecards.io/schemas/adaptive-card.json");
+        card.put("version", "1.5");
+        ArrayNode body = card.putArray("body");
+        body.add(text(d.title(), false).put("weight", "Bolder").put("size", "Medium"));
+        if (!d.facts().isEmpty()) {
+            ArrayNode facts = body.addObject().put("type", "FactSet").putArray("facts");
+            d.facts().forEach(f -> facts.add(fact(f.label(), f.value())));
+        }
+        d.items().forEach(i -> body.add(text("• " + i, false)));
+        if (!d.footer().isEmpty()) {
+            body.add(text(d.footer(), true));
+        }
+        return card;
+    }
+
     static Attachment attachment(ObjectNode card) {
         Attachment a = new Attachment();
         a.setContentType(CONTENT_TYPE);

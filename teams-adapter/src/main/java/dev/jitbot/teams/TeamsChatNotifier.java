@@ -179,6 +179,24 @@ final class TeamsChatNotifier implements ChatNotifier {
                 text(ref, "\u26A0\uFE0F " + text))));
     }
 
+    /** The report card as an Adaptive Card in the channel; like a request card, it needs jitbot added to the team. */
+    @Override
+    public void postDigest(String channelId, dev.jitbot.core.app.Digest digest) {
+        Optional<ConversationReference> ref = refs.forConversation(channelId);
+        if (ref.isEmpty()) {
+            log.warn("teams: no conversation reference for {}, so the digest \"{}\" was not posted there; add jitbot "
+                    + "to that team (or say something to it in that channel) once", channelId, digest.title());
+            return;
+        }
+        String conversationId = ref.get().getConversation().getId();
+        within(ref.get(), connector -> {
+            Activity card = message(ref.get());
+            card.setAttachments(List.of(Cards.attachment(Cards.digest(digest))));
+            card.setSummary(digest.title());
+            return join(connector.getConversations().sendToConversation(conversationId, card));
+        });
+    }
+
     private ConversationReference required(String conversationId) {
         return refs.forConversation(conversationId).orElseThrow(() -> new IllegalStateException(
                 "no stored Teams conversation reference for " + conversationId));

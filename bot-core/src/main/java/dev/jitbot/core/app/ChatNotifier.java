@@ -42,4 +42,12 @@ public interface ChatNotifier {
 
     /** Posts a plain message to a channel: alerts that need a human. */
     void postToChannel(String channelId, String text);
+
+    /**
+     * Posts a report card (the scheduled scan's digest, the eligibility review) to a channel. Platforms with cards
+     * lay it out; the default posts its text.
+     */
+    default void postDigest(String channelId, Digest digest) {
+        postToChannel(channelId, digest.text());
+    }
 }

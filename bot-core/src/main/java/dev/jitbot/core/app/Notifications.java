@@ -131,7 +131,24 @@ public final class Notifications {
         return out;
     }
 
+    /** A report card in the channel on every platform that is on and has an id for it. */
+    public List<Work> digest(Policy.Channel channel, Digest digest) {
+        List<Work> out = new ArrayList<>();
+        channel.ids().forEach((platform, channelId) -> {
+            if (notifier(platform).isPresent()) {
+                out.add(Work.digest(platform, channelId, digest));
+            }
+        });
+        return out;
+    }
+
     // ------------------------------------------------------------------------------------------ delivery
+
+    /** Delivers a {@code digest}, which belongs to no request. */
+    void deliverDigest(Work w) {
+        Digest d = Digest.fromJson(w.text());
+        notifier(w.platform()).ifPresent(n -> n.postDigest(w.channel(), d));
+    }
 
     /**
      * Delivers one chat item for {@code current} (the request as stored now).

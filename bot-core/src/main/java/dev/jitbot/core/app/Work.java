@@ -9,11 +9,13 @@ import java.util.Objects;
 /**
  * One piece of follow-up work, written in the same transaction as the transition that causes it.
  *
+ * @param requestId the request the work is about; null only for a {@code digest}, which belongs to no request
  * @param platform  the chat platform for {@code post-card}, {@code alert}, {@code review-remind} (null for Azure work and for work on
  *                  every card of the request)
  * @param channel   the platform's channel id for {@code post-card} and {@code alert}
  * @param user      who a {@code dm} goes to
  * @param text      what a {@code dm}, {@code thread-reply} or {@code alert} says (cards are drawn at delivery); for
+ *                  {@code digest}, the {@link Digest} as JSON; for
  *                  {@code remind}, the expiry it warns of (ISO-8601), so a grant ended or moved since is not reminded
  * @param notBefore when it may run first; null means at once
  */
@@ -22,7 +24,19 @@ public record Work(WorkKind kind, RequestId requestId, Platform platform, String
 
     public Work {
         Objects.requireNonNull(kind, "kind");
-        Objects.requireNonNull(requestId, "requestId");
+        if (kind == WorkKind.DIGEST) {
+            if (requestId != null) {
+                throw new IllegalArgumentException("a digest belongs to no request, was given " + requestId);
+            }
+        } else {
+            Objects.requireNonNull(requestId, "requestId");
+        }
+    }
+
+    /** A report card ({@code text} is {@link Digest#toJson()}) for one channel of one platform, about no request. */
+    public static Work digest(Platform platform, String channel, Digest digest) {
+        return new Work(WorkKind.DIGEST, null, Objects.requireNonNull(platform, "platform"),
+                Objects.requireNonNull(channel, "channel"), null, Objects.requireNonNull(digest, "digest").toJson(), null);
     }
 
     public static Work activate(RequestId id) {

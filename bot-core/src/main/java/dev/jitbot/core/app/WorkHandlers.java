@@ -87,6 +87,10 @@ public final class WorkHandlers {
 
     /** Runs one claimed item to its end: completed, retried later, or dropped as pointless. */
     public void run(WorkItem item) {
+        if (item.kind() == WorkKind.DIGEST) {
+            digest(item);
+            return;
+        }
         Optional<AccessRequest> found = store.find(item.work().requestId());
         if (found.isEmpty()) {
             outbox.complete(item, null, null, clock.instant());
@@ -505,9 +509,21 @@ public final class WorkHandlers {
         outbox.complete(item, null, posted.orElse(null), now);
     }
 
+    private void digest(WorkItem item) {
+        Instant now = clock.instant();
+        try {
+            notifications.deliverDigest(item.work());
+        } catch (RuntimeException e) {
+            chatFailed(item, e, now);
+            return;
+        }
+        outbox.complete(item, null, null, now);
+    }
+
     private void chatFailed(WorkItem item, RuntimeException e, Instant now) {
         ChatDeliveryException d = e instanceof ChatDeliveryException c ? c : null;
-        String what = item.kind().wireName() + " for " + item.work().requestId();
+        String what = item.kind().wireName() + (item.work().requestId() != null ? " for " + item.work().requestId()
+                : " to " + item.work().channel());
         if (d != null && d.permanent()) {
             log.error("{} cannot be delivered and is dropped: {}", what, d.getMessage());
             outbox.complete(item, null, null, now);

@@ -19,7 +19,9 @@ public enum WorkKind {
     /** The DM before a grant ends, with buttons to extend or release it; due at expiry minus remind_before. */
     REMIND(Lane.CHAT, 1),
     /** The post in the security channel when a break-glass grant is still unreviewed a day later. */
-    REVIEW_REMIND(Lane.CHAT, 1);
+    REVIEW_REMIND(Lane.CHAT, 1),
+    /** A report card for a channel that belongs to no request (the scheduled scan and review); no request id. */
+    DIGEST(Lane.CHAT, 2);
 
     /**
      * Items of one request in the same chain run one at a time, in order: a card is posted before it is updated or
@@ -34,6 +36,7 @@ public enum WorkKind {
             // Its own chain: a reminder waits until shortly before expiry and must not hold up the DMs after it.
             case REMIND -> "remind";
             case REVIEW_REMIND -> "review";
+            case DIGEST -> "digest";
         };
     }
 

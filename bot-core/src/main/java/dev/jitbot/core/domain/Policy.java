@@ -27,7 +27,17 @@ public record Policy(
         OnCallSettings oncallSource,
         Duration remindBefore,
         Duration maxLead,
-        BreakGlassRule breakGlass) {
+        BreakGlassRule breakGlass,
+        Reports reports) {
+
+    /** A policy without {@code scan:} or {@code review:} schedules. */
+    public Policy(Defaults defaults, Map<String, AzureScope> scopeAliases, Map<String, Group> groups,
+                  Map<String, Channel> channels, String oncallGroup, List<Rule> rules, Map<String, NonHuman> principals,
+                  Map<String, UserEntry> users, OnCallSettings oncallSource, Duration remindBefore, Duration maxLead,
+                  BreakGlassRule breakGlass) {
+        this(defaults, scopeAliases, groups, channels, oncallGroup, rules, principals, users, oncallSource,
+                remindBefore, maxLead, breakGlass, Reports.NONE);
+    }
 
     /** A policy without {@code break_glass:}. */
     public Policy(Defaults defaults, Map<String, AzureScope> scopeAliases, Map<String, Group> groups,
@@ -66,6 +76,7 @@ public record Policy(
     public Policy {
         Objects.requireNonNull(remindBefore, "remindBefore (Duration.ZERO switches reminders off)");
         Objects.requireNonNull(maxLead, "maxLead");
+        reports = reports == null ? Reports.NONE : reports;
         Objects.requireNonNull(defaults, "defaults");
         scopeAliases = Map.copyOf(lowerKeys(scopeAliases));
         groups = Map.copyOf(groups);
@@ -105,6 +116,31 @@ public record Policy(
             return (user.email() != null && members.contains(user.email()))
                     || members.contains(user.key().toLowerCase(Locale.ROOT))
                     || (user.aadObjectId() != null && members.contains(user.aadObjectId()));
+        }
+    }
+
+    /**
+     * The reports jitbot posts on its own: {@code scan:} (the standing-access digest, weekly by default) and
+     * {@code review:} (the eligibility review, monthly by default). Either may be null: not scheduled.
+     */
+    public record Reports(Schedule scan, Schedule review) {
+        public static final Reports NONE = new Reports(null, null);
+        public static final Duration SCAN_EVERY = Duration.ofDays(7);
+        public static final Duration REVIEW_EVERY = Duration.ofDays(30);
+        public static final Duration REVIEW_SINCE = Duration.ofDays(90);
+    }
+
+    /**
+     * One scheduled report.
+     *
+     * @param every   how often it runs
+     * @param channel the key under {@code channels:} it is posted to
+     * @param since   the window it looks back over (the review's {@code since:}; null for the scan)
+     */
+    public record Schedule(Duration every, String channel, Duration since) {
+        public Schedule {
+            Objects.requireNonNull(every, "every");
+            Objects.requireNonNull(channel, "channel");
         }
     }
 

@@ -38,7 +38,10 @@ final class PolicyReader {
     static final Duration LONGEST_GRANT = Duration.ofHours(24);
 
     static final List<String> TOP_KEYS = List.of("defaults", "scopes", "groups", "channels", "oncall", "rules",
-            "principals", "users", "custom_roles", "oncall_source", "remind_before", "max_lead", "break_glass");
+            "principals", "users", "custom_roles", "oncall_source", "remind_before", "max_lead", "break_glass", "scan",
+            "review");
+    static final List<String> SCAN_KEYS = List.of("every", "channel");
+    static final List<String> REVIEW_KEYS = List.of("every", "channel", "since");
     static final List<String> DEFAULT_KEYS = List.of("max_duration", "request_ttl", "approvals");
     static final List<String> RULE_KEYS = List.of("name", "role", "role_id", "scopes", "requesters", "approvers",
             "approvals", "max_duration", "request_ttl", "ticket", "channels", "principals", "auto_approve_if");
@@ -110,6 +113,9 @@ final class PolicyReader {
         Policy.OnCallSettings oncallSource = readOncallSource(top.get("oncall_source"), groups);
         Duration remindBefore = readRemindBefore(top.get("remind_before"));
         Duration maxLead = readMaxLead(top.get("max_lead"));
+        Policy.Reports reports = new Policy.Reports(
+                readSchedule(top.get("scan"), "scan", SCAN_KEYS, Policy.Reports.SCAN_EVERY, channels, "7d"),
+                readSchedule(top.get("review"), "review", REVIEW_KEYS, Policy.Reports.REVIEW_EVERY, channels, "30d"));
         List<Policy.Rule> rules = List.of();
         Node rulesNode = top.get("rules");
         if (rulesNode == null) {
@@ -126,7 +132,7 @@ final class PolicyReader {
             return new PolicyLoader.Result(null, errors);
         }
         Policy policy = new Policy(defaults, aliases, groups, channels, oncall, rules, principals, users, oncallSource,
-                remindBefore, maxLead, breakGlass);
+                remindBefore, maxLead, breakGlass, reports);
         return new PolicyLoader.Result(new PolicyFile(source, policy, customRoles, lines), List.of());
     }
 
@@ -721,6 +727,83 @@ final class PolicyReader {
     }
 
     /** {@code remind_before:}: how long before expiry the requester is reminded; {@code off} or 0 for never. */
+    /**
+     * {@code scan:} or {@code review:}: how often, and the channel the card goes to. Present (even empty) means
+     * scheduled, at {@code every} by default; absent means not.
+     */
+    private Policy.Schedule readSchedule(Node node, String key, List<String> keys, Duration every,
+                                         Map<String, Policy.Channel> channels, String example) {
+        if (node == null) {
+            return null;
+        }
+        String shape = "`" + key + ": { every: " + example + ", channel: security" + ("review".equals(key)
+                ? ", since: 90d" : "") + " }`";
+        if (isNull(node)) {
+            error(node, key + ": needs at least the channel its card goes to, e.g. " + shape + ".");
+            return null;
+        }
+        Fields f = fields(node, key, "key", keys);
+        if (f == null) {
+            return null;
+        }
+        lines.put(key, line(node));
+        Duration often = every;
+        if (f.get("every") != null) {
+            often = period(f.get("every"), key + ": every", key + ".every", example);
+        }
+        Duration since = "review".equals(key) ? Policy.Reports.REVIEW_SINCE : null;
+        if (f.get("since") != null) {
+            since = period(f.get("since"), key + ": since", key + ".since", "90d");
+        }
+        Node channelNode = f.get("channel");
+        if (channelNode == null) {
+            error(node, key + ": has no `channel`; name the key under `channels:` its card goes to, e.g. " + shape
+                    + (channels.isEmpty() ? " (and declare it under `channels:` with its Slack and Teams ids)." : "."));
+            return null;
+        }
+        String channel = scalar(channelNode, key + ": channel");
+        if (channel == null) {
+            return null;
+        }
+        lines.put(key + ".channel", line(channelNode));
+        if (!channels.containsKey(channel)) {
+            error(channelNode, key + ": channel `" + channel + "` is not under `channels:`"
+                    + suggestion(channel, channels.keySet()) + "; add it there with its Slack and Teams ids"
+                    + (channels.isEmpty() ? "." : ", or use one of " + list(channels.keySet()) + "."));
+            return null;
+        }
+        return often == null || since == null && "review".equals(key) ? null
+                : new Policy.Schedule(often, channel, since);
+    }
+
+    /** A period such as {@code 7d}, {@code 2w}, {@code 12h} or {@code 30m}: at least a minute, at most a year. */
+    private Duration period(Node node, String what, String path, String example) {
+        lines.put(path, line(node));
+        String s = scalar(node, what);
+        if (s == null) {
+            return null;
+        }
+        String t = s.toLowerCase(java.util.Locale.ROOT);
+        Duration d = null;
+        if (t.matches("\\d{1,4}d")) {
+            d = Duration.ofDays(Long.parseLong(t.substring(0, t.length() - 1)));
+        } else if (t.matches("\\d{1,3}w")) {
+            d = Duration.ofDays(7 * Long.parseLong(t.substring(0, t.length() - 1)));
+        } else {
+            Parsed<Duration> p = Durations.parse(t);
+            d = p.isOk() ? p.orThrow() : null;
+        }
+        if (d == null) {
+            error(node, what + " \"" + s + "\" is not a period; write e.g. " + example + ", 2w, 12h or 30m.");
+            return null;
+        }
+        if (d.compareTo(Duration.ofMinutes(1)) < 0 || d.compareTo(Duration.ofDays(366)) > 0) {
+            error(node, what + " \"" + s + "\" is out of range; write a period from 1m to 366d, e.g. " + example + ".");
+            return null;
+        }
+        return d;
+    }
+
     private Duration readRemindBefore(Node node) {
         if (node == null || isNull(node)) {
             return Policy.DEFAULT_REMIND_BEFORE;

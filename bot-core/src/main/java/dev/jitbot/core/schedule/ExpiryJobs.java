@@ -87,9 +87,52 @@ final class ExpiryJobs {
         }
     }
 
-    /** Builds the jobs around the bound {@link ExpiryService}. */
+    /** The data-map key holding a periodic task's name. */
+    static final String TASK = "task";
+    /** The job group of periodic tasks (the scheduled scan and review). */
+    static final String PERIODIC = "periodic";
+
+    /**
+     * A task that repeats (the scheduled scan, the review): runs what this process registered under its name. Not
+     * concurrent: a slow scan is never overtaken by the next one.
+     */
+    @DisallowConcurrentExecution
+    static final class PeriodicJob implements Job {
+        private final String task;
+        private final Runnable run;
+
+        PeriodicJob(String task, Runnable run) {
+            this.task = task;
+            this.run = run;
+        }
+
+        @Override
+        public void execute(JobExecutionContext context) throws JobExecutionException {
+            if (run == null) {
+                log.warn("periodic task {} fired but this process has nothing registered for it; skipped", task);
+                return;
+            }
+            try {
+                run.run();
+            } catch (RuntimeException e) {
+                // The next period tries again; one failed report must not unschedule the rest.
+                log.error("periodic task {} failed; it runs again at its next time", task, e);
+            }
+        }
+    }
+
+    /** Builds the jobs around the bound {@link ExpiryService} and the registered periodic tasks. */
     static final class Factory implements JobFactory {
         private volatile ExpiryService expiry;
+        private final java.util.Map<String, Runnable> periodic = new java.util.concurrent.ConcurrentHashMap<>();
+
+        void register(String task, Runnable run) {
+            periodic.put(task, Objects.requireNonNull(run, "run"));
+        }
+
+        void unregister(String task) {
+            periodic.remove(task);
+        }
 
         void bind(ExpiryService expiry) {
             this.expiry = Objects.requireNonNull(expiry, "expiry");
@@ -102,6 +145,10 @@ final class ExpiryJobs {
                 throw new SchedulerException("QuartzExpiryScheduler.bind(ExpiryService) was not called before start");
             }
             Class<? extends Job> type = bundle.getJobDetail().getJobClass();
+            if (type == PeriodicJob.class) {
+                String task = bundle.getJobDetail().getJobDataMap().getString(TASK);
+                return new PeriodicJob(task, task == null ? null : periodic.get(task));
+            }
             if (type == ExpireGrantJob.class) {
                 return new ExpireGrantJob(service);
             }

@@ -266,6 +266,66 @@ public final class QuartzExpiryScheduler implements ExpiryScheduler {
         }
     }
 
+    /**
+     * Runs {@code run} every {@code interval} on one node of the cluster, surviving restarts: the trigger lives in
+     * the job store. A trigger already stored with the same interval is kept (so a restart does not push the next
+     * run back); a new or changed one first fires one {@code interval} from now. A run missed while every node was
+     * down fires once, soon after the next start. Call before {@link #start()} on every node, so whichever node
+     * fires it has the task.
+     */
+    public void every(String task, Duration interval, Runnable run) {
+        Objects.requireNonNull(task, "task");
+        Objects.requireNonNull(interval, "interval");
+        jobs.register(task, run);
+        org.quartz.TriggerKey key = org.quartz.TriggerKey.triggerKey(task, ExpiryJobs.PERIODIC);
+        try {
+            Trigger existing = scheduler.getTrigger(key);
+            if (existing instanceof org.quartz.SimpleTrigger st && st.getRepeatInterval() == interval.toMillis()
+                    && st.getNextFireTime() != null) {
+                log.info("periodic task {} every {} kept; next run at {}", task, interval,
+                        st.getNextFireTime().toInstant());
+                return;
+            }
+            JobDetail job = JobBuilder.newJob(ExpiryJobs.PeriodicJob.class)
+                    .withIdentity(task, ExpiryJobs.PERIODIC)
+                    .usingJobData(ExpiryJobs.TASK, task)
+                    .build();
+            Instant first = Instant.now().plus(interval);
+            Trigger trigger = TriggerBuilder.newTrigger()
+                    .withIdentity(key)
+                    .forJob(job)
+                    .startAt(Date.from(first))
+                    .withSchedule(SimpleScheduleBuilder.simpleSchedule().withIntervalInMilliseconds(interval.toMillis())
+                            .repeatForever().withMisfireHandlingInstructionNowWithExistingCount())
+                    .build();
+            scheduler.scheduleJob(job, Set.of(trigger), true);
+            log.info("periodic task {} scheduled every {}; first run at {}", task, interval, first);
+        } catch (SchedulerException e) {
+            throw new IllegalStateException("could not schedule the periodic task " + task + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Removes a periodic task (its policy section is gone), on every node. */
+    public void stopEvery(String task) {
+        jobs.unregister(task);
+        try {
+            scheduler.deleteJob(JobKey.jobKey(task, ExpiryJobs.PERIODIC));
+        } catch (SchedulerException e) {
+            throw new IllegalStateException("could not remove the periodic task " + task + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** When the periodic task next runs, if it is scheduled. */
+    public java.util.Optional<Instant> nextRun(String task) {
+        try {
+            Trigger t = scheduler.getTrigger(org.quartz.TriggerKey.triggerKey(task, ExpiryJobs.PERIODIC));
+            return t == null || t.getNextFireTime() == null ? java.util.Optional.empty()
+                    : java.util.Optional.of(t.getNextFireTime().toInstant());
+        } catch (SchedulerException e) {
+            throw new IllegalStateException("could not read the periodic task " + task + ": " + e.getMessage(), e);
+        }
+    }
+
     /** When each kind of job for {@code id} will next fire (for tests and {@code /jit show}); empty kinds left out. */
     public List<String> scheduled(RequestId id) {
         List<String> out = new ArrayList<>();

@@ -137,7 +137,7 @@ public final class JdbcOutbox implements Outbox {
 
     @Override
     public Commit complete(WorkItem item, Change change, MessageRef posted, Instant now) {
-        Commit result = inGroup(item.work().requestId().value(), (c, events) -> {
+        Commit result = inGroup(keyOf(item), (c, events) -> {
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM work_items WHERE id = ? AND lease_owner = ?")) {
                 ps.setLong(1, item.id());
                 ps.setString(2, owner);
@@ -158,7 +158,7 @@ public final class JdbcOutbox implements Outbox {
 
     @Override
     public Commit retry(WorkItem item, Instant due, String error, Change change, Instant now) {
-        return inGroup(item.work().requestId().value(), (c, events) -> {
+        return inGroup(keyOf(item), (c, events) -> {
             String sql = "UPDATE work_items SET lease_owner = NULL, lease_until = NULL, due_at = ?"
                     + (error != null ? ", last_error = ?" : ", attempts = attempts - 1")
                     + " WHERE id = ? AND lease_owner = ?";
@@ -288,7 +288,7 @@ public final class JdbcOutbox implements Outbox {
                     + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)")) {
                 for (Work w : change.work()) {
                     Instant created = change.events().isEmpty() ? createdAt : change.events().get(0).at();
-                    ps.setString(1, w.requestId().value());
+                    Sql.setString(ps, 1, w.requestId() == null ? null : w.requestId().value());
                     ps.setString(2, w.kind().name());
                     ps.setString(3, w.kind().lane().name());
                     ps.setInt(4, w.kind().priority());
@@ -325,7 +325,8 @@ public final class JdbcOutbox implements Outbox {
 
     private static WorkItem read(ResultSet rs) throws SQLException {
         String platform = rs.getString("platform");
-        Work w = new Work(WorkKind.valueOf(rs.getString("kind")), new RequestId(rs.getString("request_id")),
+        String requestId = rs.getString("request_id");
+        Work w = new Work(WorkKind.valueOf(rs.getString("kind")), requestId == null ? null : new RequestId(requestId),
                 platform == null ? null : Platform.valueOf(platform), rs.getString("channel"),
                 RowJson.user(rs.getString("user_json")), rs.getString("body"), null);
         return new WorkItem(rs.getLong("id"), w, rs.getInt("attempts"), Sql.instant(rs, "created_at"),
@@ -367,6 +368,11 @@ public final class JdbcOutbox implements Outbox {
     private interface TxBody {
         /** Writes on {@code c}; audit events go to {@code events}, to be appended only if this returns DONE. */
         Commit run(Connection c, List<AuditEvent> events) throws SQLException;
+    }
+
+    /** A digest belongs to no request: its writes group with the other request-less ones. */
+    private static String keyOf(WorkItem item) {
+        return item.work().requestId() == null ? "" : item.work().requestId().value();
     }
 
     private static String keyOf(Change change) {

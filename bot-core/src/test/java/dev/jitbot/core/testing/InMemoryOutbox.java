@@ -93,6 +93,7 @@ public final class InMemoryOutbox implements Outbox {
                             && (r.bucket == null || !skipBuckets.contains(r.bucket))
                             && items.values().stream().noneMatch(e -> e.item.id() < r.item.id()
                             && e.item.kind().chain().equals(r.item.kind().chain())
+                            && e.item.work().requestId() != null
                             && e.item.work().requestId().equals(r.item.work().requestId())))
                     .sorted(Comparator.<Row>comparingInt(r -> r.item.kind().priority())
                             .thenComparing(r -> r.item.dueAt()).thenComparingLong(r -> r.item.id()))
@@ -170,7 +171,7 @@ public final class InMemoryOutbox implements Outbox {
         synchronized (store) {
             int before = items.size();
             items.values().removeIf(r -> r.item.id() != item.id() && r.item.kind() == WorkKind.UPDATE_CARD
-                    && r.leaseUntil == null && r.item.work().requestId().equals(item.work().requestId()));
+                        && r.leaseUntil == null && java.util.Objects.equals(r.item.work().requestId(), item.work().requestId()));
             return before - items.size();
         }
     }
@@ -178,7 +179,7 @@ public final class InMemoryOutbox implements Outbox {
     @Override
     public List<WorkItem> pending(RequestId id) {
         synchronized (store) {
-            return items.values().stream().map(r -> r.item).filter(i -> i.work().requestId().equals(id)).toList();
+            return items.values().stream().map(r -> r.item).filter(i -> id.equals(i.work().requestId())).toList();
         }
     }
 
@@ -252,7 +253,7 @@ public final class InMemoryOutbox implements Outbox {
         }
         if (change.expedite() && subject != null) {
             for (Row r : items.values()) {
-                if (r.leaseUntil == null && r.item.work().requestId().equals(subject.id())
+                if (r.leaseUntil == null && subject.id().equals(r.item.work().requestId())
                         && r.item.kind().lane() == WorkKind.Lane.AZURE && r.item.kind() != WorkKind.REVOKE) {
                     r.bucket = null;
                     r.item = new WorkItem(r.item.id(), r.item.work(), r.item.attempts(), r.item.createdAt(), now,

@@ -83,7 +83,7 @@ public final class TestPolicies {
                 base.rules(), base.principals(), base.users(), base.oncallSource(), base.remindBefore(), base.maxLead(),
                 new Policy.BreakGlassRule(List.of("engineers"), List.of(RoleRef.named("Owner")),
                         List.of(new ScopePattern(SUB_PROD.id())), Duration.ofHours(1), Duration.ofMinutes(30),
-                        "security", List.of(), 40));
+                        "security", List.of(), 40), base.reports());
     }
 
     /**
@@ -98,7 +98,8 @@ public final class TestPolicies {
                 new Policy.OnCallApproval(cap))).toList();
         return new Policy(base.defaults(), base.scopeAliases(), base.groups(), base.channels(), base.oncallGroup(),
                 rules, base.principals(), base.users(), new Policy.OnCallSettings(provider, List.of(schedules), baseUrl,
-                provider.defaultKeyEnv(), null), base.remindBefore(), base.maxLead(), base.breakGlass());
+                provider.defaultKeyEnv(), null), base.remindBefore(), base.maxLead(), base.breakGlass(),
+                base.reports());
     }
 
     /** {@code base} with its on-call group holding exactly {@code emails}. */
@@ -107,6 +108,6 @@ public final class TestPolicies {
         groups.put(base.oncallGroup(), new Policy.Group(base.oncallGroup(), Set.of(emails), null));
         return new Policy(base.defaults(), base.scopeAliases(), groups, base.channels(), base.oncallGroup(),
                 base.rules(), base.principals(), base.users(), base.oncallSource(), base.remindBefore(), base.maxLead(),
-                base.breakGlass());
+                base.breakGlass(), base.reports());
     }
 }
