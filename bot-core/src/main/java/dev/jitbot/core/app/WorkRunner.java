@@ -59,6 +59,8 @@ public final class WorkRunner implements AutoCloseable {
     private final Condition wake = lock.newCondition();
     private volatile boolean woken;
     private volatile boolean stopped;
+    /** Opened by {@link #close()}: ends the heartbeat's wait without an interrupt. */
+    private final java.util.concurrent.CountDownLatch closing = new java.util.concurrent.CountDownLatch(1);
     private final List<Thread> threads = new ArrayList<>();
     private volatile java.util.function.BiConsumer<WorkItem, Duration> finished = (i, d) -> { };
 
@@ -120,7 +122,9 @@ public final class WorkRunner implements AutoCloseable {
     private void heartbeat() {
         while (!stopped) {
             try {
-                Thread.sleep(settings.renewEvery().toMillis());
+                if (closing.await(settings.renewEvery().toMillis(), TimeUnit.MILLISECONDS)) {
+                    return;
+                }
                 outbox.renew(List.copyOf(running.values()), clock.instant());
             } catch (InterruptedException e) {
                 return;
@@ -133,8 +137,22 @@ public final class WorkRunner implements AutoCloseable {
     @Override
     public void close() {
         stopped = true;
+        closing.countDown();
         wake();
-        threads.forEach(Thread::interrupt);
+        // Asked to stop, not interrupted: an interrupt inside an embedded H2 call closes H2's file under every
+        // other user of the database (a restart in the same JVM then finds it closed). Interrupt only a thread that
+        // does not finish its current call in time.
+        for (Thread t : threads) {
+            try {
+                t.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            if (t.isAlive()) {
+                t.interrupt();
+            }
+        }
         for (Lane lane : lanes.values()) {
             lane.pool.shutdown();
         }
@@ -173,6 +191,9 @@ public final class WorkRunner implements AutoCloseable {
                 try {
                     free.acquire();
                     free.release();
+                    if (stopped) {
+                        return;
+                    }
                     int slots = free.availablePermits();
                     Instant now = clock.instant();
                     List<String> paused = lane == WorkKind.Lane.AZURE ? handlers.limiter().paused(now) : List.of();
