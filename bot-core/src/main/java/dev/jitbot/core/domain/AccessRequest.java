@@ -20,6 +20,8 @@ import java.util.Objects;
  * @param revokeAttempts  failed revocation attempts so far
  * @param overdueAlerted  whether the "still not revoked" alert went out already
  * @param autoApproval    why it was approved without a vote, e.g. {@code on call in schedule Payments}, or null
+ * @param bundle          the members when this request is a bundle (its role and scope are then the first member's),
+ *                        or null for a single role on a single scope
  */
 public record AccessRequest(
         RequestId id,
@@ -48,7 +50,20 @@ public record AccessRequest(
         Extension extension,
         int revokeAttempts,
         boolean overdueAlerted,
-        String autoApproval) {
+        String autoApproval,
+        BundleGrant bundle) {
+
+    /** A request for one role on one scope. */
+    public AccessRequest(RequestId id, long version, State state, ChatUser requester, Principal principal, RoleRef role,
+                         AzureScope scope, String scopeLabel, Duration duration, String justification, String ticket,
+                         String ruleName, int approvalsNeeded, List<Vote> votes, Instant createdAt, Instant decideBy,
+                         Instant activatedAt, Instant expiresAt, Instant endedAt, EndReason endReason, ChatUser endedBy,
+                         String note, String assignmentId, Extension extension, int revokeAttempts,
+                         boolean overdueAlerted, String autoApproval) {
+        this(id, version, state, requester, principal, role, scope, scopeLabel, duration, justification, ticket,
+                ruleName, approvalsNeeded, votes, createdAt, decideBy, activatedAt, expiresAt, endedAt, endReason,
+                endedBy, note, assignmentId, extension, revokeAttempts, overdueAlerted, autoApproval, null);
+    }
 
     /** A request approved by votes (or by a rule with {@code approvals: 0}), not by an on-call check. */
     public AccessRequest(RequestId id, long version, State state, ChatUser requester, Principal principal, RoleRef role,
@@ -91,9 +106,40 @@ public record AccessRequest(
                 null, null, null, null, 0, false);
     }
 
-    /** "Contributor on rg-payments". */
+    /** "Contributor on rg-payments"; for a bundle "bundle incident-payments (Contributor on rg-payments, …)". */
     public String label() {
-        return role.name() + " on " + scopeLabel;
+        return bundle == null ? role.name() + " on " + scopeLabel
+                : "bundle " + bundle.name() + " (" + bundle.memberLabels() + ")";
+    }
+
+    /** True when this request grants several (role, scope) pairs together. */
+    public boolean isBundle() {
+        return bundle != null;
+    }
+
+    /** True when this request grants {@code other} on {@code where} (itself, or as one of its bundle's members). */
+    public boolean grants(RoleRef other, AzureScope where) {
+        return bundle == null ? role.sameRole(other) && scope.id().equalsIgnoreCase(where.id())
+                : bundle.members().stream().anyMatch(m -> m.grants(other, where));
+    }
+
+    /**
+     * What one Azure call is about: this request itself, or for a bundle one view per member with the member's
+     * role, scope and assignment id (the bundle stays attached so providers name each member's assignment apart).
+     */
+    public List<AccessRequest> grantsToMake() {
+        if (bundle == null) {
+            return List.of(this);
+        }
+        return bundle.members().stream().map(m -> new AccessRequest(id, version, state, requester, principal,
+                m.role(), m.scope(), m.scopeLabel(), duration, justification, ticket, m.ruleName(), approvalsNeeded,
+                votes, createdAt, decideBy, activatedAt, expiresAt, endedAt, endReason, endedBy, note,
+                m.assignmentId(), extension, revokeAttempts, overdueAlerted, autoApproval, bundle)).toList();
+    }
+
+    /** The same request with its bundle's members as given (their assignment ids and refusals). */
+    public AccessRequest withBundle(BundleGrant next) {
+        return copy().bundle(Objects.requireNonNull(next, "next")).build();
     }
 
     /** Distinct people who approved. */
@@ -196,6 +242,7 @@ public record AccessRequest(
         private int revokeAttempts;
         private boolean overdueAlerted;
         private String autoApproval;
+        private BundleGrant bundle;
 
         Builder(AccessRequest r) {
             base = r;
@@ -213,6 +260,7 @@ public record AccessRequest(
             revokeAttempts = r.revokeAttempts;
             overdueAlerted = r.overdueAlerted;
             autoApproval = r.autoApproval;
+            bundle = r.bundle;
         }
 
         Builder state(State v) { state = v; return this; }
@@ -229,13 +277,14 @@ public record AccessRequest(
         Builder revokeAttempts(int v) { revokeAttempts = v; return this; }
         Builder overdueAlerted(boolean v) { overdueAlerted = v; return this; }
         Builder autoApproval(String v) { autoApproval = v; return this; }
+        Builder bundle(BundleGrant v) { bundle = v; return this; }
 
         AccessRequest build() {
             AccessRequest b = base;
             return new AccessRequest(b.id, b.version + 1, state, b.requester, b.principal, b.role, b.scope,
                     b.scopeLabel, duration, b.justification, b.ticket, b.ruleName, b.approvalsNeeded, votes,
                     b.createdAt, b.decideBy, activatedAt, expiresAt, endedAt, endReason, endedBy, note,
-                    assignmentId, extension, revokeAttempts, overdueAlerted, autoApproval);
+                    assignmentId, extension, revokeAttempts, overdueAlerted, autoApproval, bundle);
         }
     }
 }

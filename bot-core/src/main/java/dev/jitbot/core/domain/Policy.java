@@ -25,7 +25,8 @@ public record Policy(
         Map<String, NonHuman> principals,
         Map<String, UserEntry> users,
         OnCallSettings oncallSource,
-        Duration remindBefore) {
+        Duration remindBefore,
+        Map<String, Bundle> bundles) {
 
     /** How long before a grant ends its requester is reminded, when the policy does not say. */
     public static final Duration DEFAULT_REMIND_BEFORE = Duration.ofMinutes(10);
@@ -36,6 +37,14 @@ public record Policy(
                   Map<String, UserEntry> users) {
         this(defaults, scopeAliases, groups, channels, oncallGroup, rules, principals, users, null,
                 DEFAULT_REMIND_BEFORE);
+    }
+
+    /** A policy without bundles. */
+    public Policy(Defaults defaults, Map<String, AzureScope> scopeAliases, Map<String, Group> groups,
+                  Map<String, Channel> channels, String oncallGroup, List<Rule> rules, Map<String, NonHuman> principals,
+                  Map<String, UserEntry> users, OnCallSettings oncallSource, Duration remindBefore) {
+        this(defaults, scopeAliases, groups, channels, oncallGroup, rules, principals, users, oncallSource,
+                remindBefore, Map.of());
     }
 
     /** In a rule's {@code approvers:}: the owners of the workload the request grants to. */
@@ -52,6 +61,41 @@ public record Policy(
         rules = List.copyOf(rules);
         principals = Map.copyOf(lowerKeys(principals));
         users = Map.copyOf(lowerKeys(users));
+        bundles = Map.copyOf(lowerKeys(bundles == null ? Map.of() : bundles));
+    }
+
+    /**
+     * {@code bundles:}: a name for several (role, scope) pairs requested, approved, granted and revoked together.
+     * Each member must be covered by a rule; which rule is decided per requester when they ask.
+     */
+    public record Bundle(String name, List<BundleMember> members, int line) {
+        public Bundle {
+            Objects.requireNonNull(name, "name");
+            members = List.copyOf(members);
+        }
+
+        /** "Contributor on rg-payments, Reader on sub-prod". */
+        public String memberLabels() {
+            return String.join(", ", members.stream().map(BundleMember::label).toList());
+        }
+    }
+
+    /** One (role, scope) pair of a bundle, with the scope as the policy names it. */
+    public record BundleMember(RoleRef role, AzureScope scope, String scopeLabel) {
+        public BundleMember {
+            Objects.requireNonNull(role, "role");
+            Objects.requireNonNull(scope, "scope");
+            Objects.requireNonNull(scopeLabel, "scopeLabel");
+        }
+
+        public String label() {
+            return role.name() + " on " + scopeLabel;
+        }
+    }
+
+    /** The bundle with this name (case-insensitive). */
+    public Optional<Bundle> bundle(String name) {
+        return name == null ? Optional.empty() : Optional.ofNullable(bundles.get(name.strip().toLowerCase(Locale.ROOT)));
     }
 
     private static <V> Map<String, V> lowerKeys(Map<String, V> m) {

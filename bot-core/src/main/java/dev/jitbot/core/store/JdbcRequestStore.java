@@ -44,7 +44,8 @@ public final class JdbcRequestStore implements RequestStore {
             "principal_id", "principal_type", "principal_name", "role_name", "role_definition_id", "scope_id",
             "scope_label", "duration", "justification", "ticket", "rule_name", "approvals_needed", "votes_json",
             "created_at", "decide_by", "activated_at", "expires_at", "ended_at", "end_reason", "ended_by_json", "note",
-            "assignment_id", "extension_json", "revoke_attempts", "overdue_alerted", "open_key", "auto_approval");
+            "assignment_id", "extension_json", "revoke_attempts", "overdue_alerted", "open_key", "auto_approval", "bundle_name",
+            "members_json");
 
     private static final String INSERT = "INSERT INTO access_requests (id, " + String.join(", ", COLUMNS)
             + ") VALUES (?" + ", ?".repeat(COLUMNS.size()) + ")";
@@ -99,11 +100,60 @@ public final class JdbcRequestStore implements RequestStore {
 
     /** Inserts a new row on the caller's connection (and transaction). */
     static void insert(Connection c, AccessRequest request) throws SQLException {
+        refuseOpenElsewhere(c, request);
         try (PreparedStatement ps = c.prepareStatement(INSERT)) {
             ps.setString(1, request.id().value());
             bind(ps, 2, request);
             ps.executeUpdate();
         }
+        if (request.isBundle()) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO request_members (request_id, member_index, open_key) VALUES (?, ?, ?)")) {
+                List<String> keys = memberKeys(request);
+                for (int i = 0; i < keys.size(); i++) {
+                    ps.setString(1, request.id().value());
+                    ps.setInt(2, i);
+                    Sql.setString(ps, 3, open(request) ? keys.get(i) : null);
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+        }
+    }
+
+    /**
+     * The unique indexes keep open keys apart within {@code access_requests} and within {@code request_members};
+     * this keeps a new single request off an open bundle member and a new bundle's members off open single
+     * requests, throwing the unique-violation state the callers already answer with "already open".
+     */
+    private static void refuseOpenElsewhere(Connection c, AccessRequest request) throws SQLException {
+        if (!open(request)) {
+            return;
+        }
+        List<String> keys = request.isBundle() ? memberKeys(request) : List.of(openKey(request));
+        String sql = request.isBundle()
+                ? "SELECT 1 FROM access_requests WHERE open_key IN (" + "?, ".repeat(keys.size() - 1) + "?)"
+                : "SELECT 1 FROM request_members WHERE open_key = ?";
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < keys.size(); i++) {
+                ps.setString(i + 1, keys.get(i));
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    throw new SQLException("an open request already holds " + keys, Sql.UNIQUE_VIOLATION);
+                }
+            }
+        }
+    }
+
+    private static boolean open(AccessRequest r) {
+        return r.state() == State.PENDING || r.state().holdsAccess();
+    }
+
+    /** The open keys of a bundle's members, in member order. */
+    private static List<String> memberKeys(AccessRequest r) {
+        return r.bundle().members().stream().map(m -> (r.principal().objectId() + "|" + m.role().name() + "|"
+                + m.scope().id()).toLowerCase(Locale.ROOT)).toList();
     }
 
     /** The compare-and-set on the caller's connection (and transaction); true when this write won. */
@@ -113,8 +163,18 @@ public final class JdbcRequestStore implements RequestStore {
             ps.setString(i++, previous.id().value());
             ps.setString(i++, previous.state().name());
             ps.setLong(i, previous.version());
-            return ps.executeUpdate() == 1;
+            if (ps.executeUpdate() != 1) {
+                return false;
+            }
         }
+        if (next.isBundle() && open(previous) && !open(next)) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE request_members SET open_key = NULL WHERE request_id = ?")) {
+                ps.setString(1, next.id().value());
+                ps.executeUpdate();
+            }
+        }
+        return true;
     }
 
     /**
@@ -122,8 +182,8 @@ public final class JdbcRequestStore implements RequestStore {
      * request is open and null once it ends.
      */
     static String openKey(AccessRequest r) {
-        boolean open = r.state() == State.PENDING || r.state().holdsAccess();
-        return open ? (r.principal().objectId() + "|" + r.role().name() + "|" + r.scope().id()).toLowerCase(Locale.ROOT)
+        // A bundle's members hold their keys in request_members.
+        return open(r) && !r.isBundle() ? (r.principal().objectId() + "|" + r.role().name() + "|" + r.scope().id()).toLowerCase(Locale.ROOT)
                 : null;
     }
 
@@ -304,6 +364,8 @@ public final class JdbcRequestStore implements RequestStore {
         ps.setBoolean(i++, r.overdueAlerted());
         Sql.setString(ps, i++, openKey(r));
         Sql.setString(ps, i++, r.autoApproval());
+        Sql.setString(ps, i++, r.bundle() == null ? null : r.bundle().name());
+        Sql.setString(ps, i++, RowJson.bundle(r.bundle()));
         return i;
     }
 
@@ -341,6 +403,7 @@ public final class JdbcRequestStore implements RequestStore {
                 RowJson.extension(rs.getString("extension_json")),
                 rs.getInt("revoke_attempts"),
                 rs.getBoolean("overdue_alerted"),
-                rs.getString("auto_approval"));
+                rs.getString("auto_approval"),
+                RowJson.bundle(rs.getString("members_json")));
     }
 }
