@@ -231,6 +231,6 @@ final class ConsoleSession {
             channels.put("approvals", new Policy.Channel("approvals", java.util.Map.of(Platform.CONSOLE, "#approvals")));
         }
         return new Policy(p.defaults(), p.scopeAliases(), p.groups(), channels, p.oncallGroup(), p.rules(),
-                p.principals(), p.users());
+                p.principals(), p.users(), p.oncallSource(), p.remindBefore(), p.bundles());
     }
 }

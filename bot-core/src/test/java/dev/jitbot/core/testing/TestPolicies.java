@@ -70,6 +70,18 @@ public final class TestPolicies {
     }
 
     /**
+     * {@code base} with bundle {@code incident-payments}: Contributor on rg-payments (one lead, at most 2 h) and
+     * Reader on sub-prod (auto-approved, 8 h).
+     */
+    public static Policy withBundle(Policy base) {
+        return new Policy(base.defaults(), base.scopeAliases(), base.groups(), base.channels(), base.oncallGroup(),
+                base.rules(), base.principals(), base.users(), base.oncallSource(), base.remindBefore(), Map.of(
+                "incident-payments", new Policy.Bundle("incident-payments", List.of(
+                        new Policy.BundleMember(new RoleRef("Contributor", null), RG_PAYMENTS, "rg-payments"),
+                        new Policy.BundleMember(new RoleRef("Reader", null), SUB_PROD, "sub-prod")), 1)));
+    }
+
+    /**
      * {@code base} with an {@code oncall_source} of {@code provider} at {@code baseUrl} (null: its public API) naming
      * {@code schedules}, and rule {@code rule} saying {@code auto_approve_if: { oncall: true, max_duration: cap }}.
      */
