@@ -24,6 +24,8 @@ public final class PolicyLint {
 
     /** Longest grant that passes without a warning. */
     public static final Duration LONG_GRANT = Duration.ofHours(8);
+    /** Longest grant on-call auto-approval may make without a warning. */
+    public static final Duration ONCALL_CAP = Duration.ofHours(1);
 
     /** Roles that can change what anyone may do, or change everything: too broad for a whole subscription. */
     private static final List<String> BROAD_ROLES = List.of("Owner", "Contributor", "User Access Administrator",
@@ -71,6 +73,20 @@ public final class PolicyLint {
                         where + ": max_duration " + Durations.compact(rule.maxDuration()) + " is longer than 8h; "
                                 + "right-size before you make it eligible: a shorter grant, a narrower role or "
                                 + "scope."));
+            }
+
+            if (rule.oncallApproval() != null && rule.approvals() > 0) {
+                int line = file.line(path + ".auto_approve_if", rule.line());
+                Duration cap = rule.oncallApproval().maxDuration();
+                if (isPrivileged(role)) {
+                    out.add(Finding.warning(file.source(), line, where + ": " + role + " is auto-approved for whoever "
+                            + "is on call (auto_approve_if: oncall); a privileged role should wait for an approver, "
+                            + "so remove `auto_approve_if` from this rule."));
+                } else if (cap.compareTo(ONCALL_CAP) > 0) {
+                    out.add(Finding.warning(file.source(), line, where + ": auto_approve_if: oncall grants up to "
+                            + Durations.compact(cap) + " without a vote; cap it at 1h or less with "
+                            + "`auto_approve_if: { oncall: true, max_duration: 1h }`."));
+                }
             }
 
             approvable(file, rule, path, where, out);
