@@ -103,6 +103,20 @@ class BundleTest {
         }
 
         @Test
+        void typos_getTheBundleGrammarBack() {
+            assertThat(((Outcome.Refused) h.service.handle(ALICE, "request bundle for 1h because x")).message())
+                    .startsWith("Say which bundle").contains("request bundle <name> for <duration>");
+            assertThat(((Outcome.Refused) h.service.handle(ALICE,
+                    "request bundle incident-payments on rg-payments for 1h because x")).message())
+                    .startsWith("A bundle names its own scopes, so leave out `on rg-payments`.");
+            assertThat(((Outcome.Refused) h.service.handle(ALICE,
+                    "request bundle incident-payments for 1h because x as deploy-pipeline")).message())
+                    .startsWith("Bundles are granted to the person who asks");
+            assertThat(((Outcome.Refused) h.service.handle(ALICE, "request bundle incident-payments because x"))
+                    .message()).startsWith("Say how long you need it");
+        }
+
+        @Test
         void offers_listOnlyBundlesEligibleInEveryMember() {
             assertThat(h.service.bundleOffers(ALICE)).extracting(AccessService.BundleOffer::name)
                     .containsExactly("incident-payments");
