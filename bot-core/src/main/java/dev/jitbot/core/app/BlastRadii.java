@@ -60,6 +60,11 @@ public final class BlastRadii {
 
     /** What the request's role can do on its scope, and what the policy's lint says of its rule. */
     public BlastRadius of(AccessRequest r) {
+        if (r.isBundle()) {
+            // A bundle's card shows its riskiest member: the first risky one, else the first.
+            List<BlastRadius> members = r.grantsToMake().stream().map(this::of).toList();
+            return members.stream().filter(BlastRadius::risky).findFirst().orElse(members.get(0));
+        }
         List<String> warnings = warnings(r);
         Optional<RoleDefinition> def = definition(r);
         return def.map(d -> BlastRadius.of(d, r.scope().kind(), warnings))
