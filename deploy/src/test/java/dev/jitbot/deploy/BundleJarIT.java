@@ -38,7 +38,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Bundles through the built jar in rbac mode: signed Slack slash commands against the real servlet, ARM on HTTPS
+ * Bundles through the built jar in rbac mode (and once in pim mode): signed Slack slash commands against the real servlet, ARM on HTTPS
  * WireMock spoken to by the real Azure SDK. A bundle of three is one card and three PUTs; when Azure answers the
  * second PUT with 403, the other two are DELETEd and the card says which member failed and why.
  */
@@ -135,7 +135,12 @@ class BundleJarIT {
     }
 
     private JarProcess start() throws Exception {
+        return start("rbac");
+    }
+
+    private JarProcess start(String mode) throws Exception {
         Map<String, String> env = new HashMap<>(arm.env());
+        env.put("JITBOT_AZURE_MODE", mode);
         env.put("JITBOT_HTTP_PORT", Integer.toString(port));
         env.put("JITBOT_DB_URL", "jdbc:h2:file:" + work.resolve("data/jitbot").toAbsolutePath());
         env.put("JITBOT_POLICY", work.resolve("policy.yaml").toString());
@@ -219,6 +224,34 @@ class BundleJarIT {
             assertThat(dms("U0ALICE")).anySatisfy(t -> assertThat(t).contains("Azure did not grant bundle "
                     + "incident-payments").contains(id).contains("Reader on sub-prod failed"));
             System.out.println("bundle rollback: " + putUrls.size() + " PUTs, " + deleted.size() + " DELETEs");
+        }
+    }
+
+    @Test
+    void pimMode_assignsEveryMemberWithItsOwnScheduleRequest_andReleaseRemovesThemAll() throws Exception {
+        arm.close();
+        ArmState pim = new ArmState();
+        arm = new ArmFake(Files.createDirectories(work.resolve("pim")), pim);
+        role("Contributor", CONTRIBUTOR);
+        role("Key Vault Secrets User", KV_SECRETS_USER);
+        try (JarProcess jitbot = start("pim")) {
+            String id = fileAndApprove(jitbot);
+
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(updates()).as(jitbot.all())
+                    .anySatisfy(u -> assertThat(u).contains("Active until")));
+            List<ArmState.Call> assigns = pim.calls().stream().filter(c -> "AdminAssign".equals(c.requestType()))
+                    .toList();
+            assertThat(assigns).hasSize(3).allSatisfy(c -> assertThat(c.status()).isEqualTo(201))
+                    .allSatisfy(c -> assertThat(c.requestId()).isEqualTo(id));
+            assertThat(assigns).extracting(ArmState.Call::name).doesNotHaveDuplicates();
+            assertThat(pim.lives()).hasSize(3).allSatisfy(l -> assertThat(l.to).isNull());
+
+            assertThat(slash("U0ALICE", "alice", "release " + id).statusCode()).isEqualTo(200);
+
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(pim.calls().stream()
+                    .filter(c -> "AdminRemove".equals(c.requestType()) && c.status() == 201)).as(jitbot.all())
+                    .hasSize(3));
+            assertThat(pim.lives()).allSatisfy(l -> assertThat(l.to).isNotNull());
         }
     }
 

@@ -103,6 +103,14 @@ class BundleTest {
         }
 
         @Test
+        void blastRadius_isAMembersOne_notTheBundleGoingRound() {
+            AccessRequest r = requested("request bundle incident-payments for 1h because INC-7 payments down");
+
+            // The card of every bundle asks this; a member view carries its bundle, so it must not recurse.
+            assertThat(h.service.blastRadius(r).line()).contains("on one resource group");
+        }
+
+        @Test
         void typos_getTheBundleGrammarBack() {
             assertThat(((Outcome.Refused) h.service.handle(ALICE, "request bundle for 1h because x")).message())
                     .startsWith("Say which bundle").contains("request bundle <name> for <duration>");
