@@ -112,7 +112,10 @@ public record AccessRequest(
                 : "bundle " + bundle.name() + " (" + bundle.memberLabels() + ")";
     }
 
-    /** True when this request grants several (role, scope) pairs together. */
+    /**
+     * True when this request grants several (role, scope) pairs together; also true for each view
+     * {@link #grantsToMake()} returns, whose role and scope are then one member's.
+     */
     public boolean isBundle() {
         return bundle != null;
     }

@@ -195,6 +195,22 @@ class BundleTest {
         }
 
         @Test
+        void extend_isApprovedAsTheBundleWas_andCappedAtTheShortestMember() {
+            AccessRequest r = requested("request bundle incident-payments for 1h because INC-7 fix");
+            h.service.approve(BOB, r.id());
+            AccessRequest active = h.store.find(r.id()).orElseThrow();
+
+            assertThat(h.service.extend(ALICE, r.id(), Duration.ofMinutes(90), "more"))
+                    .isInstanceOf(Outcome.Refused.class);
+            assertThat(h.service.extend(ALICE, r.id(), Duration.ofMinutes(30), "more"))
+                    .isInstanceOf(Outcome.ExtensionRequested.class);
+            assertThat(h.service.approve(BOB, r.id())).isInstanceOf(Outcome.Extended.class);
+
+            assertThat(h.store.find(r.id()).orElseThrow().expiresAt())
+                    .isEqualTo(active.expiresAt().plus(Duration.ofMinutes(30)));
+        }
+
+        @Test
         void approver_mustMayApproveEveryMemberRule() {
             Policy p = h.policy.get();
             // Carol (oncall) may approve Owner on sub-prod but not Contributor on rg-payments (leads only) when she
