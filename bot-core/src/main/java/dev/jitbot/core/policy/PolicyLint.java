@@ -92,6 +92,10 @@ public final class PolicyLint {
             approvable(file, rule, path, where, out);
         }
 
+        for (Policy.Bundle bundle : policy.bundles().values()) {
+            unapprovableBundle(file, bundle, out);
+        }
+
         file.customRoles().values().forEach(role -> {
             List<String> actions = role.actions();
             for (int k = 0; k < actions.size(); k++) {
@@ -184,6 +188,36 @@ public final class PolicyLint {
                     + String.join(", ", stuck) + ": nobody approves their own request, which leaves "
                     + (approvers.size() - 1) + " of the " + rule.approvals() + " approvals needed; add approvers or "
                     + "lower `approvals`."));
+        }
+    }
+
+    /**
+     * Warns when nobody may approve every member of a bundle: its approvers are those of every member rule that
+     * needs approval, so member rules without a shared approver make a bundle nobody can approve. Only where the
+     * people are countable (no Entra groups, no {@code owners}).
+     */
+    private static void unapprovableBundle(PolicyFile file, Policy.Bundle bundle, List<Finding> out) {
+        Policy policy = file.policy();
+        Set<String> common = null;
+        List<String> lists = new ArrayList<>();
+        for (Policy.BundleMember m : bundle.members()) {
+            Policy.Rule rule = policy.rules().stream().filter(r -> r.covers(m.role(), m.scope())).findFirst()
+                    .orElse(null);
+            if (rule == null || rule.approvals() == 0) {
+                continue;
+            }
+            if (PolicyReader.countPeople(rule.approvers(), policy.groups()).isEmpty()) {
+                return;
+            }
+            Set<String> people = people(policy, rule.approvers());
+            common = common == null ? people : new TreeSet<>(common.stream().filter(people::contains).toList());
+            lists.add("\"" + rule.name() + "\": " + (rule.approvers().isEmpty() ? "nobody"
+                    : String.join(", ", rule.approvers())));
+        }
+        if (common != null && common.isEmpty()) {
+            out.add(Finding.warning(file.source(), file.line("bundles." + bundle.name(), bundle.line()),
+                    "bundle \"" + bundle.name() + "\": nobody may approve every member (" + String.join("; ", lists)
+                            + "), so nobody can approve it; give its member rules an approver in common."));
         }
     }
 

@@ -75,4 +75,24 @@ class BundlePolicyTest {
                 .contains("`nowhere` is not under `scopes:`")
                 .contains("Reader on sub-prod is listed twice");
     }
+
+    @Test
+    void lint_bundleWhoseMemberRulesShareNoApprover_warnsOnItsLine() {
+        PolicyLoader.Result r = PolicyLoader.parse(HEAD + """
+                  - name: owner
+                    role: Owner
+                    scopes: [sub-prod]
+                    requesters: [engineers]
+                    approvers: [alice@contoso.com]
+                bundles:
+                  ok: [Contributor on rg-payments, Reader on sub-prod]
+                  stuck: [Contributor on rg-payments, Owner on sub-prod]
+                """, "policy.yaml");
+
+        assertThat(PolicyLint.lint(r.orThrow())).extracting(Finding::message)
+                .filteredOn(m -> m.startsWith("bundle"))
+                .containsExactly("bundle \"stuck\": nobody may approve every member (\"operate payments\": leads; "
+                        + "\"owner\": alice@contoso.com), so nobody can approve it; give its member rules an approver "
+                        + "in common.");
+    }
 }
