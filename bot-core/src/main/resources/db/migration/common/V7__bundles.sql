@@ -4,9 +4,9 @@
 ALTER TABLE access_requests ADD COLUMN bundle_name VARCHAR(200);
 ALTER TABLE access_requests ADD COLUMN members_json VARCHAR;
 
--- One open grant per principal, role and scope holds for bundle members too: each member of an open bundle holds
--- its key here (the same key as access_requests.open_key), null once the bundle ends. A bundle's own open_key stays
--- null; a single request and a bundle member for the same key are kept apart by a check in the same transaction.
+-- One open grant per principal, role and scope, across single requests and bundle members: every open request
+-- holds the key of each grant it makes here (a single request one, a bundle one per member; the same key as
+-- access_requests.open_key), null once it ends, under one unique index. A bundle's own open_key stays null.
 CREATE TABLE request_members (
     request_id   VARCHAR(20)   NOT NULL,
     member_index INTEGER       NOT NULL,
@@ -16,3 +16,6 @@ CREATE TABLE request_members (
 
 CREATE UNIQUE INDEX ux_request_members_open_key ON request_members (open_key);
 CREATE INDEX ix_request_members_request ON request_members (request_id);
+
+INSERT INTO request_members (request_id, member_index, open_key)
+SELECT id, 0, open_key FROM access_requests WHERE open_key IS NOT NULL;

@@ -100,49 +100,23 @@ public final class JdbcRequestStore implements RequestStore {
 
     /** Inserts a new row on the caller's connection (and transaction). */
     static void insert(Connection c, AccessRequest request) throws SQLException {
-        refuseOpenElsewhere(c, request);
         try (PreparedStatement ps = c.prepareStatement(INSERT)) {
             ps.setString(1, request.id().value());
             bind(ps, 2, request);
             ps.executeUpdate();
         }
-        if (request.isBundle()) {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT INTO request_members (request_id, member_index, open_key) VALUES (?, ?, ?)")) {
-                List<String> keys = memberKeys(request);
-                for (int i = 0; i < keys.size(); i++) {
-                    ps.setString(1, request.id().value());
-                    ps.setInt(2, i);
-                    Sql.setString(ps, 3, open(request) ? keys.get(i) : null);
-                    ps.addBatch();
-                }
-                ps.executeBatch();
-            }
-        }
-    }
-
-    /**
-     * The unique indexes keep open keys apart within {@code access_requests} and within {@code request_members};
-     * this keeps a new single request off an open bundle member and a new bundle's members off open single
-     * requests, throwing the unique-violation state the callers already answer with "already open".
-     */
-    private static void refuseOpenElsewhere(Connection c, AccessRequest request) throws SQLException {
-        if (!open(request)) {
-            return;
-        }
-        List<String> keys = request.isBundle() ? memberKeys(request) : List.of(openKey(request));
-        String sql = request.isBundle()
-                ? "SELECT 1 FROM access_requests WHERE open_key IN (" + "?, ".repeat(keys.size() - 1) + "?)"
-                : "SELECT 1 FROM request_members WHERE open_key = ?";
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
+        // Every grant's key, a single request's and each bundle member's, under the one unique index of
+        // request_members: a single request and a bundle member for the same key can never both be open.
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO request_members (request_id, member_index, open_key) VALUES (?, ?, ?)")) {
+            List<String> keys = grantKeys(request);
             for (int i = 0; i < keys.size(); i++) {
-                ps.setString(i + 1, keys.get(i));
+                ps.setString(1, request.id().value());
+                ps.setInt(2, i);
+                Sql.setString(ps, 3, open(request) ? keys.get(i) : null);
+                ps.addBatch();
             }
-            try (ResultSet rs = ps.executeQuery()) {
-                if (rs.next()) {
-                    throw new SQLException("an open request already holds " + keys, Sql.UNIQUE_VIOLATION);
-                }
-            }
+            ps.executeBatch();
         }
     }
 
@@ -150,10 +124,10 @@ public final class JdbcRequestStore implements RequestStore {
         return r.state() == State.PENDING || r.state().holdsAccess();
     }
 
-    /** The open keys of a bundle's members, in member order. */
-    private static List<String> memberKeys(AccessRequest r) {
-        return r.bundle().members().stream().map(m -> (r.principal().objectId() + "|" + m.role().name() + "|"
-                + m.scope().id()).toLowerCase(Locale.ROOT)).toList();
+    /** The keys of what a request grants: its own, or each bundle member's in member order. */
+    private static List<String> grantKeys(AccessRequest r) {
+        return r.grantsToMake().stream().map(g -> (g.principal().objectId() + "|" + g.role().name() + "|"
+                + g.scope().id()).toLowerCase(Locale.ROOT)).toList();
     }
 
     /** The compare-and-set on the caller's connection (and transaction); true when this write won. */
@@ -167,7 +141,7 @@ public final class JdbcRequestStore implements RequestStore {
                 return false;
             }
         }
-        if (next.isBundle() && open(previous) && !open(next)) {
+        if (open(previous) && !open(next)) {
             try (PreparedStatement ps = c.prepareStatement(
                     "UPDATE request_members SET open_key = NULL WHERE request_id = ?")) {
                 ps.setString(1, next.id().value());
