@@ -70,9 +70,14 @@ final class Cards {
         fields.add(markdownText("*Requester*\n" + who(r.requester())));
         fields.add(markdownText("*Principal*\n" + esc(r.principal().displayName())
                 + (r.onBehalf() ? " (" + r.principal().type().armName() + ")" : "")));
-        fields.add(markdownText("*Role*\n" + esc(r.role().name())));
-        fields.add(markdownText("*Scope*\n" + esc(r.scopeLabel())
-                + (r.scopeLabel().equals(r.scope().id()) ? "" : "\n`" + r.scope().id() + "`")));
+        if (r.isBundle()) {
+            fields.add(markdownText("*Bundle*\n" + esc(r.bundle().name()) + " (" + r.bundle().members().size()
+                    + " roles)"));
+        } else {
+            fields.add(markdownText("*Role*\n" + esc(r.role().name())));
+            fields.add(markdownText("*Scope*\n" + esc(r.scopeLabel())
+                    + (r.scopeLabel().equals(r.scope().id()) ? "" : "\n`" + r.scope().id() + "`")));
+        }
         fields.add(markdownText("*Duration*\n" + Durations.format(r.duration())));
         if (r.startsAt() != null) {
             fields.add(markdownText("*Starts*\n" + Phrases.starts(r)));
@@ -82,6 +87,12 @@ final class Cards {
             fields.add(markdownText("*Ticket*\n" + esc(r.ticket())));
         }
         blocks.add(section(s -> s.blockId("jit-fields").fields(fields)));
+        if (r.isBundle()) {
+            String members = clip(r.bundle().members().stream().map(m -> (m.refusal() != null ? ":x: " : "• ")
+                    + esc(m.label()) + (m.scopeLabel().equals(m.scope().id()) ? "" : " `" + m.scope().id() + "`")
+                    + (m.refusal() != null ? " — failed" : "")).collect(Collectors.joining("\n")), MAX_QUOTE);
+            blocks.add(section(s -> s.blockId("jit-members").text(markdownText("*Members*\n" + members))));
+        }
         blocks.add(section(s -> s.blockId("jit-why").text(markdownText("*Justification*\n"
                 + clip(esc(r.justification()), MAX_QUOTE)))));
         if (blast != null) {

@@ -17,6 +17,7 @@ import com.slack.api.model.block.LayoutBlock;
 import com.slack.api.model.block.composition.OptionObject;
 import com.slack.api.model.view.View;
 import com.slack.api.model.view.ViewState;
+import dev.jitbot.core.app.AccessService.BundleOffer;
 import dev.jitbot.core.app.AccessService.Offer;
 import dev.jitbot.core.domain.Command;
 import dev.jitbot.core.domain.Durations;
@@ -53,6 +54,8 @@ final class RequestForm {
     static final String REASON = "reason";
     static final String VALUE = "value";
     static final String MYSELF = "-myself-";
+    /** How a bundle's choice starts in the role-and-scope select: {@code bundle|incident-payments}. */
+    static final String BUNDLE = "bundle|";
     private static final List<Duration> STEPS = List.of(Duration.ofMinutes(15), Duration.ofMinutes(30),
             Duration.ofMinutes(45), Duration.ofHours(1), Duration.ofMinutes(90), Duration.ofHours(2),
             Duration.ofHours(3), Duration.ofHours(4), Duration.ofHours(6), Duration.ofHours(8));
@@ -62,7 +65,18 @@ final class RequestForm {
 
     /** The modal for someone with at least one offer. */
     static View modal(List<Offer> offers) {
+        return modal(offers, List.of());
+    }
+
+    /** The modal for someone with at least one offer or bundle: bundles are choices of their own, members listed. */
+    static View modal(List<Offer> offers, List<BundleOffer> bundles) {
         List<OptionObject> choices = new ArrayList<>();
+        for (BundleOffer b : bundles) {
+            String text = "Bundle " + b.name() + ": " + b.members().size() + " roles · up to "
+                    + Durations.format(b.maxDuration()) + (b.approvals() == 0 ? ", no approval" : ", "
+                    + b.approvals() + " approval" + (b.approvals() == 1 ? "" : "s"));
+            choices.add(option(plainText(shorten(text, 75)), shorten(BUNDLE + b.name(), 150)));
+        }
         boolean patterns = false;
         for (Offer o : offers) {
             for (String scope : o.scopes()) {
@@ -73,10 +87,12 @@ final class RequestForm {
                 choices.add(option(plainText(shorten(text, 75)), shorten(o.role() + "|" + scope, 150)));
             }
         }
-        Duration max = offers.stream().map(Offer::maxDuration).max(Duration::compareTo).orElse(Duration.ofHours(1));
+        Duration max = java.util.stream.Stream.concat(offers.stream().map(Offer::maxDuration),
+                bundles.stream().map(BundleOffer::maxDuration)).max(Duration::compareTo).orElse(Duration.ofHours(1));
         TreeSet<Duration> steps = new TreeSet<>();
         STEPS.stream().filter(d -> d.compareTo(max) <= 0).forEach(steps::add);
         offers.forEach(o -> steps.add(o.maxDuration()));
+        bundles.forEach(b -> steps.add(b.maxDuration()));
         List<OptionObject> durations = steps.stream()
                 .map(d -> option(plainText(Durations.format(d)), Durations.compact(d))).toList();
         boolean tickets = offers.stream().anyMatch(o -> o.ticketPattern() != null);
@@ -90,6 +106,12 @@ final class RequestForm {
                 + "see your justification on the request card."))));
         blocks.add(input(i -> i.blockId(OFFER).label(plainText("Role and scope"))
                 .element(staticSelect(e -> e.actionId(VALUE).placeholder(plainText("Choose")).options(choices)))));
+        if (!bundles.isEmpty()) {
+            String listed = String.join("\n", bundles.stream().map(b -> "*" + Cards.esc(b.name()) + "*: "
+                    + Cards.esc(String.join(", ", b.members()))).toList());
+            blocks.add(context(c -> c.elements(List.of(markdownText(shorten("Bundles grant all their roles "
+                    + "together:\n" + listed, 2900))))));
+        }
         if (patterns) {
             blocks.add(input(i -> i.blockId(SCOPE).optional(true).label(plainText("Exact scope"))
                     .hint(plainText("Only for choices with * : the ARM id of the resource group or resource."))
@@ -157,15 +179,32 @@ final class RequestForm {
     }
 
     /** What a submission asks for, or one message per field that needs fixing. */
-    record Submission(Command.Request command, Map<String, String> errors) {
+    record Submission(Command.Request command, Command.RequestBundle bundle, Map<String, String> errors) {
+        Submission(Command.Request command, Map<String, String> errors) {
+            this(command, null, errors);
+        }
+
         boolean ok() {
             return errors.isEmpty();
+        }
+
+        /** What to hand the core: the single request or the bundle. */
+        Command toCommand() {
+            return bundle != null ? bundle : command;
         }
     }
 
     static Submission read(Map<String, Map<String, ViewState.Value>> values, List<Offer> offers) {
-        Map<String, String> errors = new LinkedHashMap<>();
+        return read(values, offers, List.of());
+    }
+
+    static Submission read(Map<String, Map<String, ViewState.Value>> values, List<Offer> offers,
+                           List<BundleOffer> bundles) {
         String choice = selected(values, OFFER);
+        if (choice != null && choice.startsWith(BUNDLE)) {
+            return readBundle(values, choice.substring(BUNDLE.length()), bundles);
+        }
+        Map<String, String> errors = new LinkedHashMap<>();
         String role = null;
         String scope = null;
         Optional<Offer> offer = Optional.empty();
@@ -243,6 +282,37 @@ final class RequestForm {
             case PRINCIPAL -> PRINCIPAL;
         };
         return blocks.contains(block) ? block : OFFER;
+    }
+
+    private static Submission readBundle(Map<String, Map<String, ViewState.Value>> values, String name,
+                                         List<BundleOffer> bundles) {
+        Map<String, String> errors = new LinkedHashMap<>();
+        Optional<BundleOffer> bundle = bundles.stream().filter(b -> b.name().equalsIgnoreCase(name)).findFirst();
+        if (bundle.isEmpty()) {
+            errors.put(OFFER, "The policy no longer offers you bundle " + name + "; close the form and open it again "
+                    + "with /jit.");
+        }
+        Duration duration = null;
+        String typed = selected(values, DURATION);
+        Parsed<Duration> d = Durations.parse(typed != null ? typed : text(values, DURATION));
+        if (!d.isOk()) {
+            errors.put(DURATION, d.reason().replace("`", ""));
+        } else {
+            duration = d.orThrow();
+        }
+        String justification = text(values, JUSTIFICATION);
+        if (justification == null) {
+            errors.put(JUSTIFICATION, "Say why you need it: approvers and the audit log need it.");
+        }
+        String principal = selected(values, PRINCIPAL);
+        if (principal != null && !principal.equals(MYSELF)) {
+            errors.put(PRINCIPAL, "Bundles are granted to you only; choose Me, or request the roles one by one.");
+        }
+        if (!errors.isEmpty()) {
+            return new Submission(null, errors);
+        }
+        return new Submission(null, new Command.RequestBundle(name, duration, justification, text(values, TICKET)),
+                Map.of());
     }
 
     private static String selected(Map<String, Map<String, ViewState.Value>> values, String block) {

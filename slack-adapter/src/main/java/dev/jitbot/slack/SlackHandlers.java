@@ -199,13 +199,14 @@ final class SlackHandlers {
         app.viewSubmission(RequestForm.CALLBACK, (req, ctx) -> {
             var p = req.getPayload();
             ChatUser actor = users.resolve(p.getUser().getId(), p.getUser().getName());
-            RequestForm.Submission s = RequestForm.read(p.getView().getState().getValues(), service.offers(actor));
+            RequestForm.Submission s = RequestForm.read(p.getView().getState().getValues(), service.offers(actor),
+                    service.bundleOffers(actor));
             if (!s.ok()) {
                 return ctx.ackWithErrors(s.errors());
             }
             Outcome o;
             try {
-                o = service.handle(actor, s.command());
+                o = service.handle(actor, s.toCommand());
             } catch (RuntimeException e) {
                 return ctx.ackWithErrors(Map.of(RequestForm.OFFER,
                         Replies.plain(replies.failure("request access from the form", e))));
@@ -269,13 +270,14 @@ final class SlackHandlers {
     /** Opens the request form, or says why there is none; null when the form opened. */
     private String openForm(ChatUser actor, String triggerId) throws IOException {
         List<AccessService.Offer> offers = service.offers(actor);
-        if (offers.isEmpty()) {
+        List<AccessService.BundleOffer> bundles = service.bundleOffers(actor);
+        if (offers.isEmpty() && bundles.isEmpty()) {
             return ":no_entry_sign: The policy lets you request nothing yet"
                     + (actor.email() == null ? " (I could not read your email from Slack)" : "")
                     + ". Ask the platform owners to add you to a rule in policy.yaml.";
         }
         try {
-            var opened = client.viewsOpen(r -> r.triggerId(triggerId).view(RequestForm.modal(offers)));
+            var opened = client.viewsOpen(r -> r.triggerId(triggerId).view(RequestForm.modal(offers, bundles)));
             if (!opened.isOk()) {
                 throw new IllegalStateException("views.open answered " + opened.getError());
             }

@@ -42,6 +42,27 @@ class CardsTest {
                 .replace("\\u0026", "&");
     }
 
+    @Test
+    void bundleCard_listsEveryMember_andMarksTheOneAzureRefused() {
+        AccessRequest one = pending();
+        dev.jitbot.core.domain.BundleGrant bundle = new dev.jitbot.core.domain.BundleGrant("incident-payments",
+                java.util.List.of(
+                        new dev.jitbot.core.domain.BundleGrant.Member(new RoleRef("Contributor", null),
+                                TestPolicies.RG_PAYMENTS, "rg-payments", "operate payments", null, null),
+                        new dev.jitbot.core.domain.BundleGrant.Member(new RoleRef("Reader", null),
+                                TestPolicies.SUB_PROD, "sub-prod", "read production", null, "no write permission")));
+        AccessRequest r = one.withBundle(bundle).to(State.ACTIVATING).to(State.FAILED)
+                .withEnd(T0, null, null, "Reader on sub-prod failed: no write permission");
+
+        String json = json(r, T0);
+
+        assertThat(json).contains("bundle incident-payments (Contributor on rg-payments, Reader on sub-prod)")
+                .contains("*Members*\\n• Contributor on rg-payments")
+                .contains(":x: Reader on sub-prod")
+                .contains("Azure did not grant it: Reader on sub-prod failed: no write permission")
+                .doesNotContain("*Role*");
+    }
+
     @Nested
     class Card {
 

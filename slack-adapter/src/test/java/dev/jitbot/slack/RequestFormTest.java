@@ -137,4 +137,31 @@ class RequestFormTest {
                 .contains("\"value\":\"2h\"").doesNotContain("\"value\":\"3h\"").contains("\"block_id\":\"ticket\"")
                 .contains("deploy-pipeline").doesNotContain("\"block_id\":\"scope\"");
     }
+
+    static final List<dev.jitbot.core.app.AccessService.BundleOffer> BUNDLES = List.of(
+            new dev.jitbot.core.app.AccessService.BundleOffer("incident-payments",
+                    List.of("Contributor on rg-payments", "Reader on sub-prod"), Duration.ofHours(2), 1));
+
+    @Test
+    void modal_offersBundlesAsChoices_withTheirMembersListed() {
+        String json = com.slack.api.util.json.GsonFactory.createSnakeCase()
+                .toJson(RequestForm.modal(OFFERS.subList(0, 1), BUNDLES));
+        assertThat(json).contains("bundle|incident-payments").contains("Bundle incident-payments: 2 roles")
+                .contains("Contributor on rg-payments, Reader on sub-prod");
+    }
+
+    @Test
+    void read_aBundleChoice_buildsABundleRequest_cappedAtItsShortestMember() {
+        select("offer", "bundle|incident-payments");
+        select("duration", "3h");
+        type("justification", "INC-7 payments down");
+
+        assertThat(RequestForm.read(values, OFFERS, BUNDLES).errors().get("duration"))
+                .contains("at most 2 h");
+
+        select("duration", "1h");
+        RequestForm.Submission s = RequestForm.read(values, OFFERS, BUNDLES);
+        assertThat(s.toCommand()).isEqualTo(new dev.jitbot.core.domain.Command.RequestBundle("incident-payments",
+                Duration.ofHours(1), "INC-7 payments down", null));
+    }
 }

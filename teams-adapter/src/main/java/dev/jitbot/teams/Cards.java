@@ -97,7 +97,14 @@ final class Cards {
         if (r.onBehalf()) {
             list.add(fact("For", r.principal().displayName() + " (" + r.principal().type().armName() + ")"));
         }
-        list.add(fact("Scope", r.scope().id()));
+        if (r.isBundle()) {
+            // One fact per member, so the approver sees every role and scope the bundle grants.
+            for (var m : r.bundle().members()) {
+                list.add(fact(m.role().name(), m.scope().id() + (m.refusal() != null ? " (failed)" : "")));
+            }
+        } else {
+            list.add(fact("Scope", r.scope().id()));
+        }
         list.add(fact("Why", r.justification()));
         if (r.ticket() != null) {
             list.add(fact("Ticket", r.ticket()));

@@ -22,6 +22,22 @@ class CardsTest {
         return ((Outcome.Requested) o).request();
     }
 
+    @Test
+    void bundleCard_namesTheBundleAndListsEveryMemberAsAFact() {
+        core.policy.set(TestPolicies.withBundle(core.policy.get()));
+        Outcome o = core.service.handle(TestPolicies.ALICE,
+                "request bundle incident-payments for 1h because INC-7 payments down");
+        AccessRequest r = ((Outcome.Requested) o).request();
+
+        ObjectNode card = Cards.request(r, List.of(), Cards.View.STATUS, core.clock.instant());
+
+        assertThat(card.toString()).contains("bundle incident-payments (Contributor on rg-payments, Reader on "
+                + "sub-prod) for 1 h")
+                .contains("{\"title\":\"Contributor\",\"value\":\"" + TestPolicies.RG_PAYMENTS.id() + "\"}")
+                .contains("{\"title\":\"Reader\",\"value\":\"" + TestPolicies.SUB_PROD.id() + "\"}")
+                .doesNotContain("\"title\":\"Scope\"");
+    }
+
     @Nested
     class SharedCard {
 

@@ -903,6 +903,92 @@ class TeamsAdapterIT {
         }
     }
 
+    // ------------------------------------------------------------------------------------------------ reminders
+
+    @Nested
+    class Reminders {
+
+        /** Alice's Contributor for 45 min, approved by Bob on the card; the connector's log starts empty. */
+        private AccessRequest activeContributor() throws Exception {
+            assertThat(post(teams.install(APPROVALS, "channel", CAROL)).statusCode()).isEqualTo(202);
+            assertThat(post(teams.message(ALICE, ALICE_CHAT, "personal", REQUEST)).statusCode()).isEqualTo(202);
+            AccessRequest pending = only(State.PENDING);
+            assertThat(post(teams.invoke(BOB, "approve", pending.id().value(), null)).statusCode()).isEqualTo(200);
+            teams.reset();
+            return core.store.find(pending.id()).orElseThrow();
+        }
+
+        private List<LoggedRequest> reminders() {
+            return all("POST", "/v3/conversations/" + ALICE_CHAT + "/activities").stream()
+                    .filter(r -> r.getBodyAsString().contains("Extend 30m")).toList();
+        }
+
+        /** An Action.Execute of {@code verb} on the reminder, from Alice's personal chat where it arrived. */
+        private String fromTheReminder(String verb, AccessRequest r) {
+            ObjectNode a = FakeTeams.json(teams.invoke(ALICE, verb, r.id().value(), null));
+            a.putObject("conversation").put("id", ALICE_CHAT).put("conversationType", "personal")
+                    .put("tenantId", FakeTeams.TENANT);
+            a.put("replyToId", "1700000000999");
+            return a.toString();
+        }
+
+        @Test
+        void reminder_reachesThePersonalChatTenMinutesBeforeExpiry_withExtendAndReleaseAsActionExecute()
+                throws Exception {
+            AccessRequest active = activeContributor();
+
+            core.advance(Duration.ofMinutes(34));
+            assertThat(reminders()).isEmpty();
+            core.advance(Duration.ofMinutes(1));
+
+            JsonNode card = card(reminders().stream().reduce((x, y) -> y).orElseThrow());
+            assertThat(reminders()).hasSize(1);
+            assertThat(card.path("body").toString()).contains("Contributor on rg-payments (" + active.id()
+                    + ") ends at");
+            assertThat(card.path("actions")).hasSize(2);
+            assertThat(card.at("/actions/0/type").asText()).isEqualTo("Action.Execute");
+            assertThat(card.at("/actions/0/verb").asText()).isEqualTo("extend");
+            assertThat(card.at("/actions/0/title").asText()).isEqualTo("Extend 30m");
+            assertThat(card.at("/actions/1/type").asText()).isEqualTo("Action.Execute");
+            assertThat(card.at("/actions/1/verb").asText()).isEqualTo("release");
+            assertThat(card.at("/actions/1/title").asText()).isEqualTo("Release now");
+            assertThat(card.at("/actions/0/data/requestId").asText()).isEqualTo(active.id().value());
+            assertAllConnectorCallsCarryTheBearerToken();
+        }
+
+        @Test
+        void extend_fromTheReminder_runsTheExtensionFlow_andWaitsForTheApprovers() throws Exception {
+            AccessRequest active = activeContributor();
+            core.advance(Duration.ofMinutes(35));
+            assertThat(reminders()).hasSize(1);
+
+            HttpResponse<String> invoke = post(fromTheReminder("extend", active));
+
+            assertThat(invoke.statusCode()).isEqualTo(200);
+            AccessRequest asked = core.store.find(active.id()).orElseThrow();
+            assertThat(asked.extension()).isNotNull();
+            assertThat(asked.extension().by()).isEqualTo(Duration.ofMinutes(30));
+            assertThat(asked.expiresAt()).as("not extended before an approver says so").isEqualTo(active.expiresAt());
+            assertThat(core.audit.forRequest(active.id())).extracting(e -> e.action()).contains("extension-requested");
+            assertThat(json(invoke.body()).toString()).contains("30 min");
+
+            assertThat(post(teams.invoke(BOB, "approve", active.id().value(), null)).statusCode()).isEqualTo(200);
+            assertThat(core.store.find(active.id()).orElseThrow().expiresAt())
+                    .isEqualTo(active.expiresAt().plus(Duration.ofMinutes(30)));
+        }
+
+        @Test
+        void release_fromTheReminder_endsTheGrant() throws Exception {
+            AccessRequest active = activeContributor();
+            core.advance(Duration.ofMinutes(35));
+
+            assertThat(post(fromTheReminder("release", active)).statusCode()).isEqualTo(200);
+
+            assertThat(core.store.find(active.id()).orElseThrow().state()).isEqualTo(State.ENDED);
+            assertThat(core.provider.revokes).containsExactly(active.id());
+        }
+    }
+
     // ------------------------------------------------------------------------------------------------ helpers
 
     HttpResponse<String> post(String activity) throws Exception {

@@ -70,6 +70,7 @@ public final class AccessService {
     private final RandomGenerator random;
     private volatile BlastRadii blastRadii;
     private final BreakGlassDesk breakGlass;
+    private final BundleRequests bundles;
 
     /**
      * @param store  reads requests; every write goes through {@code outbox}
@@ -103,6 +104,8 @@ public final class AccessService {
         this.blastRadii = BlastRadii.offline(policy, clock);
         this.breakGlass = new BreakGlassDesk(policy, store, outbox, provider, directory, notifications, membership,
                 clock, random);
+        this.bundles = new BundleRequests(policy, store, outbox, directory, membership, notifications, scheduler, clock,
+                random, provider);
         this.permissions = new Permissions(policy, membership, breakGlass::mayReview);
     }
 
@@ -133,6 +136,8 @@ public final class AccessService {
         Objects.requireNonNull(actor, "actor");
         if (command instanceof Command.Request r) {
             return request(actor, r);
+        } else if (command instanceof Command.RequestBundle b) {
+            return request(actor, b);
         } else if (command instanceof Command.ListRequests l) {
             return list(actor, l.filter());
         } else if (command instanceof Command.Show s) {
@@ -184,6 +189,15 @@ public final class AccessService {
     }
 
     // ---------------------------------------------------------------------------------------------- request
+
+    /**
+     * Files a bundle request: every member of the policy bundle as one request under the strictest of the member
+     * rules the requester is eligible under; a member they are not eligible for is named in the refusal.
+     */
+    public Outcome request(ChatUser actor, Command.RequestBundle typed) {
+        Objects.requireNonNull(actor, "actor");
+        return bundles.request(actor, typed);
+    }
 
     /** Files a request; grants at once when the rule needs no approval. */
     public Outcome request(ChatUser actor, Command.Request typed) {
@@ -374,8 +388,7 @@ public final class AccessService {
         // grant would share it and the first one's expiry would take both away.
         final Principal grantee = principal;
         Optional<AccessRequest> open = store.findOpenFor(grantee.objectId()).stream()
-                .filter(o -> o.role().sameRole(role)
-                        && o.scope().id().equalsIgnoreCase(scope.orThrow().id()))
+                .filter(o -> o.grants(role, scope.orThrow()))
                 .findFirst();
         if (open.isPresent()) {
             return alreadyOpen(grantee, open.get());
@@ -460,7 +473,7 @@ public final class AccessService {
             if (commit == Outbox.Commit.OPEN_DUPLICATE) {
                 // Another request for the same grant won the race between the check above and this write.
                 return store.findOpenFor(grantee.objectId()).stream()
-                        .filter(o -> o.role().sameRole(role) && o.scope().id().equalsIgnoreCase(scope.orThrow().id()))
+                        .filter(o -> o.grants(role, scope.orThrow()))
                         .findFirst().<Outcome>map(o -> alreadyOpen(grantee, o))
                         .orElseGet(() -> new Outcome.Refused(Reason.WRONG_STATE, grantee.displayName()
                                 + " already has an open request for " + roleName + " on " + label + "; `list` shows it."));
@@ -522,6 +535,24 @@ public final class AccessService {
         return permissions.isApprover(user, rule, r);
     }
 
+    /**
+     * The rule a request is decided under: its own, or for a bundle the strictest of its member rules (empty when
+     * the rule, or any member rule, is no longer in the policy).
+     */
+    private Optional<Policy.Rule> ruleOf(AccessRequest r) {
+        return r.isBundle() ? BundleRequests.strictest(policy.get(), r) : policy.get().rule(r.ruleName());
+    }
+
+    /** The approver groups a live-identity check must find the approver in now: one list per rule to satisfy. */
+    private List<List<String>> approverLists(Policy.Rule rule, AccessRequest r) {
+        if (r.isBundle()) {
+            return BundleRequests.memberRules(policy.get(), r).map(rules -> rules.stream()
+                    .filter(m -> m.approvals() > 0).map(Policy.Rule::approvers).toList())
+                    .orElse(List.of(rule.approvers()));
+        }
+        return List.of(rule.approvers());
+    }
+
     private static Outcome.Refused alreadyOpen(Principal grantee, AccessRequest o) {
         return new Outcome.Refused(Reason.WRONG_STATE, grantee.displayName() + " already has " + o.label() + " as "
                 + o.id() + " (" + o.state().label() + (o.expiresAt() != null ? " until "
@@ -571,7 +602,7 @@ public final class AccessService {
         return m.find() ? m.group() : null;
     }
 
-    private static String exampleTicket(Policy.Rule rule) {
+    static String exampleTicket(Policy.Rule rule) {
         return exampleTicket(rule.ticket());
     }
 
@@ -610,7 +641,7 @@ public final class AccessService {
                 }
                 continue;
             }
-            Optional<Policy.Rule> rule = policy.get().rule(r.ruleName());
+            Optional<Policy.Rule> rule = ruleOf(r);
             Outcome.Refused refused = checkApprover(actor, r, rule, "approve");
             if (refused != null) {
                 return refused;
@@ -720,7 +751,7 @@ public final class AccessService {
     }
 
     private Outcome approveExtension(ChatUser actor, AccessRequest r) {
-        Optional<Policy.Rule> rule = policy.get().rule(r.ruleName());
+        Optional<Policy.Rule> rule = ruleOf(r);
         Outcome.Refused refused = checkApprover(actor, r, rule, "approve");
         if (refused != null) {
             return refused;
@@ -761,7 +792,7 @@ public final class AccessService {
                 return unknown(id);
             }
             AccessRequest r = found.get();
-            Optional<Policy.Rule> rule = policy.get().rule(r.ruleName());
+            Optional<Policy.Rule> rule = ruleOf(r);
             Outcome.Refused refused = checkApprover(actor, r, rule, "deny");
             if (refused != null) {
                 return refused;
@@ -847,6 +878,12 @@ public final class AccessService {
             if (!canSee(actor, r)) {
                 return unknown(r.id());
             }
+            if (r.isBundle()) {
+                return new Outcome.Refused(Reason.NOT_APPROVER, "Only someone who may approve every member of "
+                        + r.label() + " may " + verb + " it (" + r.id() + "): " + String.join("; ",
+                        approverLists(rule.get(), r).stream().map(l -> l.isEmpty() ? "none" : String.join(" or ", l))
+                                .toList()) + ".");
+            }
             return new Outcome.Refused(Reason.NOT_APPROVER, "Only members of "
                     + (rule.get().approvers().isEmpty() ? "no group (this rule is auto-approved)"
                     : String.join(", ", rule.get().approvers())) + " may " + verb + " " + r.label() + " (" + r.id()
@@ -873,7 +910,8 @@ public final class AccessService {
         String why;
         try {
             why = directory.whyNotLive(actor)
-                    .or(() -> membership.isInNow(actor, rule.approvers(), LIVE_IDENTITY_MAX_AGE)
+                    .or(() -> approverLists(rule, r).stream().allMatch(groups ->
+                            membership.isInNow(actor, groups, LIVE_IDENTITY_MAX_AGE))
                             // A workload's owners are listed in policy.yaml, not in an Entra group.
                             || approvesAsOwner(actor, rule, r) ? Optional.empty()
                             : Optional.of("Entra no longer lists you in " + String.join(", ", rule.approvers())))
@@ -931,7 +969,7 @@ public final class AccessService {
             return unknown(id);
         }
         AccessRequest r = found.get();
-        Optional<Policy.Rule> rule = policy.get().rule(r.ruleName());
+        Optional<Policy.Rule> rule = ruleOf(r);
         boolean allowed = r.requester().samePerson(actor) || membership.isOncall(actor)
                 || (rule.isPresent() && isApprover(actor, rule.get(), r));
         if (!allowed) {
@@ -1039,7 +1077,7 @@ public final class AccessService {
                 return new Outcome.Refused(Reason.WRONG_STATE, "An extension of " + id + " by "
                         + Durations.format(r.extension().by()) + " is already waiting for approval.");
             }
-            Optional<Policy.Rule> rule = policy.get().rule(r.ruleName());
+            Optional<Policy.Rule> rule = ruleOf(r);
             if (rule.isEmpty()) {
                 return new Outcome.Refused(Reason.NOT_ALLOWED, "The rule \"" + r.ruleName() + "\" is no longer in "
                         + "the policy, so " + id + " cannot be extended.");
@@ -1159,7 +1197,7 @@ public final class AccessService {
 
     /** True when {@code user} may approve {@code request} (not the requester, in the rule's approvers). */
     public boolean canApprove(ChatUser user, AccessRequest request) {
-        Optional<Policy.Rule> rule = policy.get().rule(request.ruleName());
+        Optional<Policy.Rule> rule = ruleOf(request);
         return rule.isPresent() && !request.requester().samePerson(user)
                 && isApprover(user, rule.get(), request);
     }
@@ -1188,6 +1226,14 @@ public final class AccessService {
         }
         return offers;
     }
+
+    /** The policy bundles {@code user} is eligible for in every member, for request forms. */
+    public List<BundleOffer> bundleOffers(ChatUser user) {
+        return bundles.offers(user);
+    }
+
+    /** A bundle a person may request: its members and the strictest limits of their rules. */
+    public record BundleOffer(String name, List<String> members, Duration maxDuration, int approvals) { }
 
     /** One thing a person may request: a rule's role, its scopes and limits. */
     public record Offer(String rule, String role, List<String> scopes, Duration maxDuration, int approvals,

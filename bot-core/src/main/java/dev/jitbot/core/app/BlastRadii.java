@@ -60,6 +60,16 @@ public final class BlastRadii {
 
     /** What the request's role can do on its scope, and what the policy's lint says of its rule. */
     public BlastRadius of(AccessRequest r) {
+        if (r.isBundle()) {
+            // A bundle's card shows its riskiest member: the first risky one, else the first.
+            List<BlastRadius> members = r.grantsToMake().stream().map(this::ofOne).toList();
+            return members.stream().filter(BlastRadius::risky).findFirst().orElse(members.get(0));
+        }
+        return ofOne(r);
+    }
+
+    /** One role on one scope (a member view of a bundle carries its bundle, so {@link #of} would go round). */
+    private BlastRadius ofOne(AccessRequest r) {
         List<String> warnings = warnings(r);
         Optional<RoleDefinition> def = definition(r);
         return def.map(d -> BlastRadius.of(d, r.scope().kind(), warnings))

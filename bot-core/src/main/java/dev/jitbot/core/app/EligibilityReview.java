@@ -64,7 +64,9 @@ public final class EligibilityReview {
         Policy p = policy.get();
         Instant since = clock.instant().minus(window);
         List<AccessRequest> requests = store.findByState(EnumSet.allOf(State.class)).stream()
-                .filter(r -> !r.createdAt().isBefore(since)).toList();
+                .filter(r -> !r.createdAt().isBefore(since))
+                // A bundle uses each of its member rules, as its members' own requests would.
+                .flatMap(r -> r.grantsToMake().stream()).toList();
         List<Unused> unused = new ArrayList<>();
         List<UnusedRule> unusedRules = new ArrayList<>();
         List<Oversized> oversized = new ArrayList<>();

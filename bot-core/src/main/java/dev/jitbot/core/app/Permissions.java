@@ -147,11 +147,20 @@ public final class Permissions {
 
     /** True when {@code user} is among the approvers of the rule {@code r} was filed under (the requester too). */
     boolean isApprover(ChatUser user, AccessRequest r) {
-        Optional<Policy.Rule> rule = policy.get().rule(r.ruleName());
+        Optional<Policy.Rule> rule = r.isBundle() ? BundleRequests.strictest(policy.get(), r)
+                : policy.get().rule(r.ruleName());
         return rule.isPresent() && isApprover(user, rule.get(), r);
     }
 
     boolean isApprover(ChatUser user, Policy.Rule rule, AccessRequest r) {
+        if (r.isBundle()) {
+            // Those who may approve every member rule: a vote on a bundle is a vote on each of its members.
+            // A member rule that needs no approval (approvals: 0) adds no approvers to agree with.
+            return BundleRequests.memberRules(policy.get(), r)
+                    .map(rules -> rules.stream().filter(m -> m.approvals() > 0)
+                            .allMatch(m -> membership.isIn(user, m.approvers())))
+                    .orElse(false);
+        }
         return membership.isIn(user, rule.approvers()) || approvesAsOwner(user, rule, r);
     }
 

@@ -134,6 +134,16 @@ public final class Reconciler {
 
         int vanished = 0;
         for (AccessRequest r : store.findByState(List.of(State.ACTIVE))) {
+            if (r.isBundle()) {
+                List<String> gone = missingMembers(r, held, scopes, now);
+                if (!gone.isEmpty() && closeVanishedBundle(r, gone, now)) {
+                    vanished++;
+                    lines.add(String.join(", ", gone) + " of " + r.label() + " for " + r.principal().displayName()
+                            + " (" + r.id() + ") " + (gone.size() == 1 ? "was" : "were") + " no longer in Azure, so "
+                            + "jitbot is taking the rest of the bundle back.");
+                }
+                continue;
+            }
             if (seenRequests.contains(r.id().value())
                     || (r.assignmentId() != null && seenAssignments.contains(r.assignmentId().toLowerCase(Locale.ROOT)))
                     || scopes.stream().noneMatch(s -> r.scope().isWithin(s))
@@ -164,6 +174,64 @@ public final class Reconciler {
         }
         Parsed<RequestId> id = RequestId.parse(a.requestId());
         return id.isOk() ? store.find(id.orThrow()) : Optional.empty();
+    }
+
+    /**
+     * The members of an active bundle Azure no longer lists (matched by the request id in the tag, role and scope),
+     * among those at the scopes listed; none while the grant is too young to be listed or already due to end.
+     */
+    private static List<String> missingMembers(AccessRequest r, List<AccessProvider.ProviderAssignment> held,
+                                               List<AzureScope> scopes, Instant now) {
+        if ((r.expiresAt() != null && !r.expiresAt().isAfter(now))
+                || (r.activatedAt() != null && r.activatedAt().isAfter(now.minus(LIST_LAG)))) {
+            return List.of();
+        }
+        List<String> gone = new ArrayList<>();
+        for (dev.jitbot.core.domain.BundleGrant.Member m : r.bundle().members()) {
+            if (scopes.stream().noneMatch(s -> m.scope().isWithin(s))) {
+                continue;
+            }
+            boolean listed = held.stream().anyMatch(a -> r.id().value().equals(a.requestId())
+                    && a.role().name() != null && a.role().name().equalsIgnoreCase(m.role().name())
+                    && a.scope().id().equalsIgnoreCase(m.scope().id()));
+            if (!listed) {
+                gone.add(m.label());
+            }
+        }
+        return gone;
+    }
+
+    /**
+     * A bundle is granted and revoked together: a member removed outside jitbot ends the bundle, and the members
+     * still held are revoked (not just forgotten), so none is left behind.
+     */
+    private boolean closeVanishedBundle(AccessRequest r, List<String> gone, Instant now) {
+        for (int attempt = 0; attempt < 8; attempt++) {
+            if (r.state() != State.ACTIVE) {
+                return false;
+            }
+            String note = String.join(", ", gone) + " " + (gone.size() == 1 ? "was" : "were")
+                    + " removed outside jitbot";
+            AccessRequest next = r.to(State.REVOKING).withEnd(now, EndReason.VANISHED, null, note);
+            String text = r.label() + " (" + r.id() + "): " + note + ", so jitbot is taking the rest of the bundle "
+                    + "back. Request it again if you still need it.";
+            if (outbox.commit(Change.of(r, next)
+                    .audit(AuditEvent.of(clock.instant(), "jitbot", Platform.SYSTEM, "vanished", r.id(),
+                            provider.mode() + ": " + note + "; revoking the other members"))
+                    .then(Work.revoke(r.id()))
+                    .then(notifications.refresh(next))
+                    .then(notifications.tell(next.requester(), next, text))
+                    .expediteAzureWork()
+                    .build()) == Outbox.Commit.DONE) {
+                return true;
+            }
+            Optional<AccessRequest> again = store.find(r.id());
+            if (again.isEmpty()) {
+                return false;
+            }
+            r = again.get();
+        }
+        return false;
     }
 
     private boolean closeVanished(AccessRequest r, Instant now) {

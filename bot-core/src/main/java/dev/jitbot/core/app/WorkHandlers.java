@@ -2,6 +2,7 @@ package dev.jitbot.core.app;
 
 import dev.jitbot.core.domain.AccessRequest;
 import dev.jitbot.core.domain.AuditEvent;
+import dev.jitbot.core.domain.BundleGrant;
 import dev.jitbot.core.domain.EndReason;
 import dev.jitbot.core.domain.MessageRef;
 import dev.jitbot.core.domain.Platform;
@@ -124,6 +125,10 @@ public final class WorkHandlers {
         if (!spend(item, r, now)) {
             return;
         }
+        if (r.isBundle()) {
+            activateBundle(item, r, now);
+            return;
+        }
         AccessProvider.GrantResult result;
         try {
             result = provider.grant(r, now.plus(r.duration()));
@@ -132,7 +137,7 @@ public final class WorkHandlers {
             return;
         }
         if (result instanceof AccessProvider.GrantResult.Granted g) {
-            confirmGrant(item, r, g.assignmentId());
+            confirmGrant(item, r, g.assignmentId(), null);
         } else {
             String message = ((AccessProvider.GrantResult.Refused) result).operatorMessage();
             for (int i = 0; i < CAS_ATTEMPTS; i++) {
@@ -213,15 +218,22 @@ public final class WorkHandlers {
                 .map(n -> n.owners().stream().sorted().toList()).orElse(List.of());
     }
 
-    private void confirmGrant(WorkItem item, AccessRequest r, String assignmentId) {
+    /**
+     * @param members for a bundle, its members with every assignment id Azure confirmed (null for a single grant)
+     */
+    private void confirmGrant(WorkItem item, AccessRequest r, String assignmentId, BundleGrant members) {
         for (int i = 0; i < CAS_ATTEMPTS; i++) {
-            AccessRequest cur = store.find(r.id()).orElseThrow();
+            AccessRequest read = store.find(r.id()).orElseThrow();
+            // A bundle's row takes the assignment ids of its members in the same write.
+            AccessRequest cur = members == null ? read : read.withBundle(members);
             Instant at = clock.instant();
             Change change;
             if (cur.state() == State.ACTIVATING) {
                 AccessRequest active = cur.to(State.ACTIVE).withActivation(at, assignmentId);
-                change = Change.of(cur, active)
-                        .audit(system(at, "granted", active, provider.mode() + " assignment " + assignmentId
+                change = Change.of(read, active)
+                        .audit(system(at, "granted", active, provider.mode() + (members == null
+                                ? " assignment " + assignmentId : " assignments " + String.join(", ", members.members()
+                                .stream().map(m -> m.label() + " " + m.assignmentId()).toList()))
                                 + " until " + active.expiresAt()))
                         .then(notifications.refresh(active))
                         .then(notifications.tell(active.requester(), active, Phrases.granted(active)))
@@ -240,7 +252,7 @@ public final class WorkHandlers {
                 }
             } else if (cur.state() == State.REVOKING) {
                 // Revoked while Azure was granting: the queued revoke takes this assignment away.
-                change = Change.of(cur, cur.withAssignmentId(assignmentId)).build();
+                change = Change.of(read, cur.withAssignmentId(assignmentId)).build();
                 if (outbox.complete(item, change, null, at) != Outbox.Commit.CONFLICT) {
                     return;
                 }
@@ -256,7 +268,11 @@ public final class WorkHandlers {
     private void removeLateGrant(WorkItem item, AccessRequest ended, String assignmentId) {
         Instant now = clock.instant();
         try {
-            provider.revoke(ended.withAssignmentId(assignmentId));
+            if (ended.isBundle()) {
+                revokeMembers(ended);
+            } else {
+                provider.revoke(ended.withAssignmentId(assignmentId));
+            }
         } catch (RuntimeException e) {
             // The grant call is idempotent: running this item again re-finds the assignment and retries the delete.
             retryAzure(item, ended, e, "remove the late grant of", null);
@@ -278,6 +294,107 @@ public final class WorkHandlers {
                 .build(), null, now);
     }
 
+    // ---------------------------------------------------------------------------------------------- bundles
+
+    /**
+     * Grants every member of a bundle (each PUT is idempotent: a member's assignment name is derived from the request
+     * id and the member). All granted: the bundle is active. Azure refusing one: the refusals are recorded, then every
+     * other member is taken away again and the request fails, naming the member and Azure's reason. A transient
+     * error retries the item, which re-sends the same PUTs.
+     */
+    private void activateBundle(WorkItem item, AccessRequest r, Instant now) {
+        BundleGrant members = r.bundle();
+        if (members.refused() == null) {
+            List<AccessRequest> views = r.grantsToMake();
+            Instant expiresAt = now.plus(r.duration());
+            for (int i = 0; i < views.size(); i++) {
+                BundleGrant.Member m = members.members().get(i);
+                AccessProvider.GrantResult result;
+                try {
+                    result = provider.grant(views.get(i), expiresAt);
+                } catch (RuntimeException e) {
+                    retryAzure(item, r, e, "grant " + m.label() + " of", null);
+                    return;
+                }
+                members = members.with(i, result instanceof AccessProvider.GrantResult.Granted g
+                        ? m.withAssignmentId(g.assignmentId())
+                        : m.withRefusal(((AccessProvider.GrantResult.Refused) result).operatorMessage()));
+            }
+            if (members.refused() == null) {
+                confirmGrant(item, r, members.members().get(0).assignmentId(), members);
+                return;
+            }
+            // Written before anything is taken back, so a retry after a crash rolls back instead of granting again.
+            AccessRequest recorded = null;
+            for (int i = 0; i < CAS_ATTEMPTS && recorded == null; i++) {
+                AccessRequest cur = store.find(r.id()).orElseThrow();
+                if (cur.state() != State.ACTIVATING) {
+                    // Released or revoked meanwhile: its queued revoke (or the late-grant clean-up) removes them all.
+                    if (cur.state().isFinal()) {
+                        removeLateGrant(item, cur, null);
+                    } else {
+                        outbox.complete(item, null, null, clock.instant());
+                    }
+                    return;
+                }
+                AccessRequest next = cur.withBundle(members);
+                if (outbox.commit(Change.of(cur, next).audit(system(clock.instant(), "grant-refused", next,
+                        members.refused().label() + ": " + members.refused().refusal()
+                                + "; taking the other members back")).build()) == Outbox.Commit.DONE) {
+                    recorded = next;
+                }
+            }
+            if (recorded == null) {
+                throw new IllegalStateException("too much contention recording the refusal in " + r.id());
+            }
+            r = recorded;
+        }
+        rollBackBundle(item, r);
+    }
+
+    /** Takes back every member Azure granted after another was refused, then fails the request naming the refused. */
+    private void rollBackBundle(WorkItem item, AccessRequest r) {
+        try {
+            revokeMembers(r);
+        } catch (RuntimeException e) {
+            retryAzure(item, r, e, "take back the other members of", "revoke-failed");
+            return;
+        }
+        BundleGrant.Member refused = r.bundle().refused();
+        List<String> others = r.bundle().members().stream().filter(m -> m.refusal() == null)
+                .map(BundleGrant.Member::label).toList();
+        String note = refused.label() + " failed: " + refused.refusal() + (others.isEmpty() ? ""
+                : " jitbot removed the other member" + (others.size() == 1 ? "" : "s") + " again ("
+                + String.join(", ", others) + "), so nothing of the bundle is held.");
+        for (int i = 0; i < CAS_ATTEMPTS; i++) {
+            AccessRequest cur = store.find(r.id()).orElseThrow();
+            if (cur.state() != State.ACTIVATING) {
+                outbox.complete(item, null, null, clock.instant());
+                return;
+            }
+            Instant at = clock.instant();
+            AccessRequest failed = cur.to(State.FAILED).withEnd(at, null, null, note);
+            Outbox.Commit c = outbox.complete(item, Change.of(cur, failed)
+                    .audit(system(at, "failed", failed, note))
+                    .then(notifications.refresh(failed))
+                    .then(notifications.tell(failed.requester(), failed, Phrases.failed(failed)))
+                    .build(), null, at);
+            if (c != Outbox.Commit.CONFLICT) {
+                return;
+            }
+        }
+    }
+
+    /** Deletes every member of a bundle that Azure did not refuse; each delete is idempotent. */
+    private void revokeMembers(AccessRequest r) {
+        List<AccessRequest> views = r.grantsToMake();
+        for (int i = 0; i < views.size(); i++) {
+            if (r.bundle().members().get(i).refusal() == null) {
+                provider.revoke(views.get(i));
+            }
+        }
+    }
+
     // ---------------------------------------------------------------------------------------------- revoke
 
     private void revoke(WorkItem item, AccessRequest r) {
@@ -290,7 +407,11 @@ public final class WorkHandlers {
             return;
         }
         try {
-            provider.revoke(r);
+            if (r.isBundle()) {
+                revokeMembers(r);
+            } else {
+                provider.revoke(r);
+            }
         } catch (RuntimeException e) {
             revokeFailed(item, r, e);
             return;
@@ -401,7 +522,9 @@ public final class WorkHandlers {
             return;
         }
         try {
-            provider.extend(r, r.expiresAt());
+            for (AccessRequest member : r.grantsToMake()) {
+                provider.extend(member, r.expiresAt());
+            }
         } catch (RuntimeException e) {
             retryAzure(item, r, e, "move the end of", "extend-failed");
             return;

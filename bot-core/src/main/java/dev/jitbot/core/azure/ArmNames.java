@@ -1,5 +1,6 @@
 package dev.jitbot.core.azure;
 
+import dev.jitbot.core.domain.AccessRequest;
 import dev.jitbot.core.domain.RequestId;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -20,6 +21,28 @@ public final class ArmNames {
     /** The role assignment name for a request: a GUID derived from its id, the same on every retry. */
     public static String assignmentName(RequestId id) {
         return UUID.nameUUIDFromBytes(("jitbot/" + id.value()).getBytes(StandardCharsets.UTF_8)).toString();
+    }
+
+    /**
+     * The role assignment name for one Azure call of a request: {@link #assignmentName(RequestId)} for a single
+     * grant; for a member of a bundle a GUID derived from the id and the member's role and scope, so each member has
+     * its own name and a retry re-sends the same one.
+     */
+    public static String assignmentName(AccessRequest r) {
+        if (!r.isBundle()) {
+            return assignmentName(r.id());
+        }
+        return UUID.nameUUIDFromBytes(("jitbot/" + r.id().value() + "/" + memberKey(r))
+                .getBytes(StandardCharsets.UTF_8)).toString();
+    }
+
+    /** The purpose of a PIM step for one Azure call of a request: {@code assign}, or {@code assign/<member>}. */
+    public static String purpose(AccessRequest r, String purpose) {
+        return r.isBundle() ? purpose + "/" + memberKey(r) : purpose;
+    }
+
+    private static String memberKey(AccessRequest r) {
+        return (r.role().name() + "|" + r.scope().id()).toLowerCase(java.util.Locale.ROOT);
     }
 
     /**

@@ -54,7 +54,7 @@ final class ArmRoleAssignments implements AccessProvider {
 
     @Override
     public GrantResult grant(AccessRequest r, Instant expiresAt) {
-        String name = ArmNames.assignmentName(r.id());
+        String name = ArmNames.assignmentName(r);
         String id = assignmentId(r.scope(), name);
         Optional<String> definition;
         try {
@@ -124,7 +124,7 @@ final class ArmRoleAssignments implements AccessProvider {
 
     @Override
     public void revoke(AccessRequest r) {
-        String name = r.assignmentId() != null ? lastSegment(r.assignmentId()) : ArmNames.assignmentName(r.id());
+        String name = r.assignmentId() != null ? lastSegment(r.assignmentId()) : ArmNames.assignmentName(r);
         delete(r.scope(), name, "revocation of " + r.id());
     }
 
@@ -141,7 +141,7 @@ final class ArmRoleAssignments implements AccessProvider {
                 .withPrincipalType(SdkTypes.principalType(r.principal().type()))
                 .withDescription(ArmNames.description(r.id(), newExpiry));
         try {
-            assignments.createWithResponse(armScope(r.scope()), ArmNames.assignmentName(r.id()), body, Context.NONE);
+            assignments.createWithResponse(armScope(r.scope()), ArmNames.assignmentName(r), body, Context.NONE);
         } catch (ManagementException e) {
             if (!"RoleAssignmentExists".equals(AzureFailures.code(e))) {
                 throw unconfirmed("re-tag of " + r.id() + " with its new expiry", e);

@@ -36,7 +36,7 @@ public final class DryRunAccessProvider implements AccessProvider {
 
     @Override
     public GrantResult grant(AccessRequest r, Instant expiresAt) {
-        String name = ArmNames.assignmentName(r.id());
+        String name = ArmNames.assignmentName(r);
         String id = r.scope().id() + "/providers/Microsoft.Authorization/roleAssignments/" + name;
         out.accept("[dry-run] would PUT " + id + " role=" + r.role().name() + " principal=" + r.principal().objectId()
                 + " (" + r.principal().type().armName() + ") description=\"" + ArmNames.description(r.id(), expiresAt)
@@ -48,7 +48,7 @@ public final class DryRunAccessProvider implements AccessProvider {
     @Override
     public void revoke(AccessRequest r) {
         String id = r.assignmentId() != null ? r.assignmentId()
-                : r.scope().id() + "/providers/Microsoft.Authorization/roleAssignments/" + ArmNames.assignmentName(r.id());
+                : r.scope().id() + "/providers/Microsoft.Authorization/roleAssignments/" + ArmNames.assignmentName(r);
         out.accept("[dry-run] would DELETE " + id);
         held.remove(id);
     }

@@ -101,7 +101,7 @@ final class PimScheduleRequests implements AccessProvider {
             body.withTicketInfo(new RoleAssignmentScheduleRequestPropertiesTicketInfo().withTicketNumber(r.ticket())
                     .withTicketSystem("jitbot"));
         }
-        String name = ArmNames.scheduleRequestName(r.id(), "assign");
+        String name = ArmNames.scheduleRequestName(r.id(), ArmNames.purpose(r, "assign"));
         while (true) {
             try {
                 RoleAssignmentScheduleRequestInner created =
@@ -141,7 +141,8 @@ final class PimScheduleRequests implements AccessProvider {
         if (definition.isEmpty()) {
             throw new AccessProviderException("role " + r.role().name() + " no longer found at " + r.scope().id());
         }
-        remove(r.scope(), r.principal().objectId(), definition.get(), ArmNames.scheduleRequestName(r.id(), "remove"),
+        remove(r.scope(), r.principal().objectId(), definition.get(),
+                ArmNames.scheduleRequestName(r.id(), ArmNames.purpose(r, "remove")),
                 "jitbot:" + r.id().value() + " ended", "revocation of " + r.id());
     }
 
@@ -164,7 +165,8 @@ final class PimScheduleRequests implements AccessProvider {
                                 .withDuration(Duration.between(start, newExpiry).toString())));
         try {
             requests.createWithResponse(ArmRoleAssignments.armScope(r.scope()),
-                    ArmNames.scheduleRequestName(r.id(), "extend-" + newExpiry.getEpochSecond()), body, Context.NONE);
+                    ArmNames.scheduleRequestName(r.id(), ArmNames.purpose(r, "extend-" + newExpiry.getEpochSecond())),
+                    body, Context.NONE);
         } catch (RuntimeException e) {
             throw unconfirmed("PIM extension of " + r.id(), e);
         }

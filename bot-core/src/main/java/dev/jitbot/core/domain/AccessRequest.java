@@ -23,6 +23,8 @@ import java.util.Objects;
  * @param startsAt        when a scheduled request may activate at the earliest, or null for "as soon as approved"
  * @param startZone       the time zone its start was read in and is shown back in (an IANA id or {@code UTC}), or null
  * @param breakGlass      its review when it was granted as break-glass (no approval); null for every other request
+ * @param bundle          the members when this request is a bundle (its role and scope are then the first member's),
+ *                        or null for a single role on a single scope
  */
 public record AccessRequest(
         RequestId id,
@@ -54,9 +56,10 @@ public record AccessRequest(
         String autoApproval,
         Instant startsAt,
         String startZone,
-        BreakGlass breakGlass) {
+        BreakGlass breakGlass,
+        BundleGrant bundle) {
 
-    /** A request without a scheduled start that is not break-glass. */
+    /** A request for one role on one scope, without a scheduled start, that is not break-glass. */
     public AccessRequest(RequestId id, long version, State state, ChatUser requester, Principal principal, RoleRef role,
                          AzureScope scope, String scopeLabel, Duration duration, String justification, String ticket,
                          String ruleName, int approvalsNeeded, List<Vote> votes, Instant createdAt, Instant decideBy,
@@ -65,7 +68,8 @@ public record AccessRequest(
                          boolean overdueAlerted, String autoApproval) {
         this(id, version, state, requester, principal, role, scope, scopeLabel, duration, justification, ticket,
                 ruleName, approvalsNeeded, votes, createdAt, decideBy, activatedAt, expiresAt, endedAt, endReason,
-                endedBy, note, assignmentId, extension, revokeAttempts, overdueAlerted, autoApproval, null, null, null);
+                endedBy, note, assignmentId, extension, revokeAttempts, overdueAlerted, autoApproval, null, null, null,
+                null);
     }
 
     /** A request approved by votes (or by a rule with {@code approvals: 0}), not by an on-call check. */
@@ -77,7 +81,7 @@ public record AccessRequest(
                          boolean overdueAlerted) {
         this(id, version, state, requester, principal, role, scope, scopeLabel, duration, justification, ticket,
                 ruleName, approvalsNeeded, votes, createdAt, decideBy, activatedAt, expiresAt, endedAt, endReason,
-                endedBy, note, assignmentId, extension, revokeAttempts, overdueAlerted, null, null, null, null);
+                endedBy, note, assignmentId, extension, revokeAttempts, overdueAlerted, null, null, null, null, null);
     }
 
     public AccessRequest {
@@ -119,7 +123,7 @@ public record AccessRequest(
                                             String zone) {
         return new AccessRequest(id, 0, State.PENDING, requester, principal, role, scope, scopeLabel, duration,
                 justification, ticket, ruleName, approvalsNeeded, List.of(), now, decideBy, null, null, null, null,
-                null, null, null, null, 0, false, null, Objects.requireNonNull(startsAt, "startsAt"), zone, null);
+                null, null, null, null, 0, false, null, Objects.requireNonNull(startsAt, "startsAt"), zone, null, null);
     }
 
     /** True when its start still lies ahead at {@code now}: approval then schedules it instead of granting it. */
@@ -127,9 +131,44 @@ public record AccessRequest(
         return startsAt != null && startsAt.isAfter(now);
     }
 
-    /** "Contributor on rg-payments". */
+    /** "Contributor on rg-payments"; for a bundle "bundle incident-payments (Contributor on rg-payments, …)". */
     public String label() {
-        return role.name() + " on " + scopeLabel;
+        return bundle == null ? role.name() + " on " + scopeLabel
+                : "bundle " + bundle.name() + " (" + bundle.memberLabels() + ")";
+    }
+
+    /**
+     * True when this request grants several (role, scope) pairs together; also true for each view
+     * {@link #grantsToMake()} returns, whose role and scope are then one member's.
+     */
+    public boolean isBundle() {
+        return bundle != null;
+    }
+
+    /** True when this request grants {@code other} on {@code where} (itself, or as one of its bundle's members). */
+    public boolean grants(RoleRef other, AzureScope where) {
+        return bundle == null ? role.sameRole(other) && scope.id().equalsIgnoreCase(where.id())
+                : bundle.members().stream().anyMatch(m -> m.grants(other, where));
+    }
+
+    /**
+     * What one Azure call is about: this request itself, or for a bundle one view per member with the member's
+     * role, scope and assignment id (the bundle stays attached so providers name each member's assignment apart).
+     */
+    public List<AccessRequest> grantsToMake() {
+        if (bundle == null) {
+            return List.of(this);
+        }
+        return bundle.members().stream().map(m -> new AccessRequest(id, version, state, requester, principal,
+                m.role(), m.scope(), m.scopeLabel(), duration, justification, ticket, m.ruleName(), approvalsNeeded,
+                votes, createdAt, decideBy, activatedAt, expiresAt, endedAt, endReason, endedBy, note,
+                m.assignmentId(), extension, revokeAttempts, overdueAlerted, autoApproval, startsAt, startZone, breakGlass,
+                bundle)).toList();
+    }
+
+    /** The same request with its bundle's members as given (their assignment ids and refusals). */
+    public AccessRequest withBundle(BundleGrant next) {
+        return copy().bundle(Objects.requireNonNull(next, "next")).build();
     }
 
     /** Distinct people who approved. */
@@ -243,6 +282,7 @@ public record AccessRequest(
         private boolean overdueAlerted;
         private String autoApproval;
         private BreakGlass breakGlass;
+        private BundleGrant bundle;
 
         Builder(AccessRequest r) {
             base = r;
@@ -261,6 +301,7 @@ public record AccessRequest(
             overdueAlerted = r.overdueAlerted;
             autoApproval = r.autoApproval;
             breakGlass = r.breakGlass;
+            bundle = r.bundle;
         }
 
         Builder state(State v) { state = v; return this; }
@@ -278,6 +319,7 @@ public record AccessRequest(
         Builder overdueAlerted(boolean v) { overdueAlerted = v; return this; }
         Builder autoApproval(String v) { autoApproval = v; return this; }
         Builder breakGlass(BreakGlass v) { breakGlass = v; return this; }
+        Builder bundle(BundleGrant v) { bundle = v; return this; }
 
         AccessRequest build() {
             AccessRequest b = base;
@@ -285,7 +327,7 @@ public record AccessRequest(
                     b.scopeLabel, duration, b.justification, b.ticket, b.ruleName, b.approvalsNeeded, votes,
                     b.createdAt, b.decideBy, activatedAt, expiresAt, endedAt, endReason, endedBy, note,
                     assignmentId, extension, revokeAttempts, overdueAlerted, autoApproval, b.startsAt, b.startZone,
-                    breakGlass);
+                    breakGlass, bundle);
         }
     }
 }

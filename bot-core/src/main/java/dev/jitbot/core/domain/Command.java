@@ -42,6 +42,18 @@ public sealed interface Command {
     /** Review a break-glass grant someone else made, with a note on what was checked. */
     record Review(RequestId id, String note) implements Command { }
 
+    /**
+     * Ask for every (role, scope) pair of the policy bundle {@code bundle} for {@code duration}, as one request.
+     * {@code ticket} may be null.
+     */
+    record RequestBundle(String bundle, Duration duration, String justification, String ticket) implements Command {
+        public RequestBundle {
+            Objects.requireNonNull(bundle, "bundle");
+            Objects.requireNonNull(duration, "duration");
+            Objects.requireNonNull(justification, "justification");
+        }
+    }
+
     /** Active grants and pending requests: the caller's own, everyone's, or the default for who is asking. */
     record ListRequests(Filter filter) implements Command {
         public enum Filter { DEFAULT, MINE, ALL }

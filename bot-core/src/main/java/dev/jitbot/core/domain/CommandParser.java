@@ -16,6 +16,8 @@ public final class CommandParser {
     public static final String EXAMPLE_REQUEST = "request Contributor on rg-payments for 45m because INC-4411 hotfix";
     public static final String USAGE_REQUEST =
             "request <role> on <scope> [from <time>] for <duration> because <reason> [ticket <id>] [as <principal>]";
+    public static final String USAGE_BUNDLE = "request bundle <name> for <duration> because <reason> [ticket <id>]";
+    private static final Pattern BUNDLE = Pattern.compile("bundle\\s+(\\S+)", Pattern.CASE_INSENSITIVE);
 
     public static final String EXAMPLE_BREAKGLASS = "breakglass Owner on sub-prod because INC-4711 payments down";
     public static final String USAGE_BREAKGLASS = "breakglass <role> on <scope> [for <duration>] because <reason>";
@@ -139,6 +141,10 @@ public final class CommandParser {
         if (role == null || role.isBlank()) {
             return Parsed.invalid("Say which role you need first." + usage);
         }
+        Matcher bundle = BUNDLE.matcher(role);
+        if (bundle.matches() || role.equalsIgnoreCase("bundle")) {
+            return bundle(bundle.matches() ? bundle.group(1) : null, scope, duration, justification, ticket, principal);
+        }
         if (scope == null || scope.isBlank()) {
             return Parsed.invalid("Say where you need it with `on <scope>` (a scope alias such as `rg-payments` or an "
                     + "ARM id)." + usage);
@@ -196,6 +202,35 @@ public final class CommandParser {
             return Parsed.invalid("Say why with `because <reason>`." + usage);
         }
         return Parsed.ok(new Command.BreakGlass(m.group("role").strip(), m.group("scope").strip(), duration, why));
+    }
+
+    private static Parsed<Command> bundle(String name, String scope, String duration, String justification,
+                                          String ticket, String principal) {
+        String usage = " Write it as `" + USAGE_BUNDLE + "`, e.g. `request bundle incident-payments for 1h because "
+                + "INC-4411`.";
+        if (name == null) {
+            return Parsed.invalid("Say which bundle, by its name in the policy." + usage);
+        }
+        if (scope != null) {
+            return Parsed.invalid("A bundle names its own scopes, so leave out `on " + UserText.excerpt(scope, 60)
+                    + "`." + usage);
+        }
+        if (principal != null) {
+            return Parsed.invalid("Bundles are granted to the person who asks, not `as` another identity; request "
+                    + "the roles one by one for a workload." + usage);
+        }
+        if (duration == null || duration.isBlank()) {
+            return Parsed.invalid("Say how long you need it with `for <duration>`, e.g. `for 1h`." + usage);
+        }
+        Parsed<Duration> d = Durations.parse(duration);
+        if (!d.isOk()) {
+            return Parsed.invalid(d.reason() + usage);
+        }
+        if (justification == null || justification.isBlank()) {
+            return Parsed.invalid("Say why with `because <reason>`: approvers and the audit log need it." + usage);
+        }
+        return Parsed.ok(new Command.RequestBundle(name, d.orThrow(), justification,
+                ticket == null || ticket.isBlank() ? null : ticket));
     }
 
     private static int indexOfKeyword(String s, String keyword) {
@@ -293,6 +328,7 @@ public final class CommandParser {
                 "*Just-in-time Azure access*",
                 "`" + USAGE_REQUEST + "`",
                 "    e.g. `" + EXAMPLE_REQUEST + "`",
+                "`" + USAGE_BUNDLE + "` — several roles at once, as the policy's `bundles:` names them",
                 "`list [mine|all]` — active grants and pending requests",
                 "`show <id>` — one request with its history",
                 "`approve <id>` / `deny <id> [reason]` — decide a request you may approve",

@@ -28,7 +28,17 @@ public record Policy(
         Duration remindBefore,
         Duration maxLead,
         BreakGlassRule breakGlass,
-        Reports reports) {
+        Reports reports,
+        Map<String, Bundle> bundles) {
+
+    /** A policy without {@code bundles:}. */
+    public Policy(Defaults defaults, Map<String, AzureScope> scopeAliases, Map<String, Group> groups,
+                  Map<String, Channel> channels, String oncallGroup, List<Rule> rules, Map<String, NonHuman> principals,
+                  Map<String, UserEntry> users, OnCallSettings oncallSource, Duration remindBefore, Duration maxLead,
+                  BreakGlassRule breakGlass, Reports reports) {
+        this(defaults, scopeAliases, groups, channels, oncallGroup, rules, principals, users, oncallSource,
+                remindBefore, maxLead, breakGlass, reports, Map.of());
+    }
 
     /** A policy without {@code scan:} or {@code review:} schedules. */
     public Policy(Defaults defaults, Map<String, AzureScope> scopeAliases, Map<String, Group> groups,
@@ -84,6 +94,41 @@ public record Policy(
         rules = List.copyOf(rules);
         principals = Map.copyOf(lowerKeys(principals));
         users = Map.copyOf(lowerKeys(users));
+        bundles = Map.copyOf(lowerKeys(bundles == null ? Map.of() : bundles));
+    }
+
+    /**
+     * {@code bundles:}: a name for several (role, scope) pairs requested, approved, granted and revoked together.
+     * Each member must be covered by a rule; which rule is decided per requester when they ask.
+     */
+    public record Bundle(String name, List<BundleMember> members, int line) {
+        public Bundle {
+            Objects.requireNonNull(name, "name");
+            members = List.copyOf(members);
+        }
+
+        /** "Contributor on rg-payments, Reader on sub-prod". */
+        public String memberLabels() {
+            return String.join(", ", members.stream().map(BundleMember::label).toList());
+        }
+    }
+
+    /** One (role, scope) pair of a bundle, with the scope as the policy names it. */
+    public record BundleMember(RoleRef role, AzureScope scope, String scopeLabel) {
+        public BundleMember {
+            Objects.requireNonNull(role, "role");
+            Objects.requireNonNull(scope, "scope");
+            Objects.requireNonNull(scopeLabel, "scopeLabel");
+        }
+
+        public String label() {
+            return role.name() + " on " + scopeLabel;
+        }
+    }
+
+    /** The bundle with this name (case-insensitive). */
+    public Optional<Bundle> bundle(String name) {
+        return name == null ? Optional.empty() : Optional.ofNullable(bundles.get(name.strip().toLowerCase(Locale.ROOT)));
     }
 
     private static <V> Map<String, V> lowerKeys(Map<String, V> m) {

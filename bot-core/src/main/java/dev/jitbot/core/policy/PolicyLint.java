@@ -24,6 +24,8 @@ public final class PolicyLint {
 
     /** Longest grant that passes without a warning. */
     public static final Duration LONG_GRANT = Duration.ofHours(8);
+    /** Longest grant on-call auto-approval may make without a warning. */
+    public static final Duration ONCALL_CAP = Duration.ofHours(1);
 
     /** Roles that can change what anyone may do, or change everything: too broad for a whole subscription. */
     private static final List<String> BROAD_ROLES = List.of("Owner", "Contributor", "User Access Administrator",
@@ -73,7 +75,25 @@ public final class PolicyLint {
                                 + "scope."));
             }
 
+            if (rule.oncallApproval() != null && rule.approvals() > 0) {
+                int line = file.line(path + ".auto_approve_if", rule.line());
+                Duration cap = rule.oncallApproval().maxDuration();
+                if (isPrivileged(role)) {
+                    out.add(Finding.warning(file.source(), line, where + ": " + role + " is auto-approved for whoever "
+                            + "is on call (auto_approve_if: oncall); a privileged role should wait for an approver, "
+                            + "so remove `auto_approve_if` from this rule."));
+                } else if (cap.compareTo(ONCALL_CAP) > 0) {
+                    out.add(Finding.warning(file.source(), line, where + ": auto_approve_if: oncall grants up to "
+                            + Durations.compact(cap) + " without a vote; cap it at 1h or less with "
+                            + "`auto_approve_if: { oncall: true, max_duration: 1h }`."));
+                }
+            }
+
             approvable(file, rule, path, where, out);
+        }
+
+        for (Policy.Bundle bundle : policy.bundles().values()) {
+            unapprovableBundle(file, bundle, out);
         }
 
         file.customRoles().values().forEach(role -> {
@@ -192,6 +212,36 @@ public final class PolicyLint {
                     + String.join(", ", stuck) + ": nobody approves their own request, which leaves "
                     + (approvers.size() - 1) + " of the " + rule.approvals() + " approvals needed; add approvers or "
                     + "lower `approvals`."));
+        }
+    }
+
+    /**
+     * Warns when nobody may approve every member of a bundle: its approvers are those of every member rule that
+     * needs approval, so member rules without a shared approver make a bundle nobody can approve. Only where the
+     * people are countable (no Entra groups, no {@code owners}).
+     */
+    private static void unapprovableBundle(PolicyFile file, Policy.Bundle bundle, List<Finding> out) {
+        Policy policy = file.policy();
+        Set<String> common = null;
+        List<String> lists = new ArrayList<>();
+        for (Policy.BundleMember m : bundle.members()) {
+            Policy.Rule rule = policy.rules().stream().filter(r -> r.covers(m.role(), m.scope())).findFirst()
+                    .orElse(null);
+            if (rule == null || rule.approvals() == 0) {
+                continue;
+            }
+            if (PolicyReader.countPeople(rule.approvers(), policy.groups()).isEmpty()) {
+                return;
+            }
+            Set<String> people = people(policy, rule.approvers());
+            common = common == null ? people : new TreeSet<>(common.stream().filter(people::contains).toList());
+            lists.add("\"" + rule.name() + "\": " + (rule.approvers().isEmpty() ? "nobody"
+                    : String.join(", ", rule.approvers())));
+        }
+        if (common != null && common.isEmpty()) {
+            out.add(Finding.warning(file.source(), file.line("bundles." + bundle.name(), bundle.line()),
+                    "bundle \"" + bundle.name() + "\": nobody may approve every member (" + String.join("; ", lists)
+                            + "), so nobody can approve it; give its member rules an approver in common."));
         }
     }
 

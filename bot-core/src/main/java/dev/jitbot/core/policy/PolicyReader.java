@@ -39,7 +39,7 @@ final class PolicyReader {
 
     static final List<String> TOP_KEYS = List.of("defaults", "scopes", "groups", "channels", "oncall", "rules",
             "principals", "users", "custom_roles", "oncall_source", "remind_before", "max_lead", "break_glass", "scan",
-            "review");
+            "review", "bundles");
     static final List<String> SCAN_KEYS = List.of("every", "channel");
     static final List<String> REVIEW_KEYS = List.of("every", "channel", "since");
     static final List<String> DEFAULT_KEYS = List.of("max_duration", "request_ttl", "approvals");
@@ -127,12 +127,13 @@ final class PolicyReader {
         }
         Policy.BreakGlassRule breakGlass = new BreakGlassReader(this).read(top.get("break_glass"), aliases, groups,
                 channels);
+        Map<String, Policy.Bundle> bundles = readBundles(top.get("bundles"), aliases, rules);
         if (!errors.isEmpty()) {
             errors.sort(java.util.Comparator.comparingInt(Finding::line).thenComparingInt(Finding::column));
             return new PolicyLoader.Result(null, errors);
         }
         Policy policy = new Policy(defaults, aliases, groups, channels, oncall, rules, principals, users, oncallSource,
-                remindBefore, maxLead, breakGlass, reports);
+                remindBefore, maxLead, breakGlass, reports, bundles);
         return new PolicyLoader.Result(new PolicyFile(source, policy, customRoles, lines), List.of());
     }
 
@@ -724,6 +725,119 @@ final class PolicyReader {
                     + "change long before that. Write e.g. `max_lead: 7d`.");
         }
         return d.orThrow();
+    }
+
+    /**
+     * {@code bundles:}: each name maps to a list of {@code <role> on <scope>} (or {@code { role: …, scope: … }})
+     * pairs, every one covered by some rule, so a bundle only ever grants what single requests could.
+     */
+    private Map<String, Policy.Bundle> readBundles(Node node, Map<String, AzureScope> aliases,
+                                                   List<Policy.Rule> rules) {
+        Map<String, Policy.Bundle> out = new LinkedHashMap<>();
+        Fields f = section(node, "bundles", "bundle");
+        if (f == null) {
+            return out;
+        }
+        String example = " e.g. `incident-payments: [Contributor on rg-payments, Reader on sub-prod]`";
+        Map<String, String> seen = new HashMap<>();
+        f.forEach((name, key, value) -> {
+            String where = "bundles: `" + name + "`";
+            if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,62}")) {
+                error(key, where + " is not a usable bundle name; people type it after `request bundle`, so use "
+                        + "letters, digits, `-`, `.` or `_`, e.g. `incident-payments`.");
+                return;
+            }
+            String clash = seen.put(name.toLowerCase(Locale.ROOT), name);
+            if (clash != null) {
+                error(key, where + " differs from bundle `" + clash + "` only in case, and bundle names ignore "
+                        + "case; keep one of them.");
+                return;
+            }
+            if (!(value instanceof SequenceNode) || ((SequenceNode) value).getValue().isEmpty()) {
+                error(value == null ? key : value, where + " must list its (role, scope) pairs;" + example + ".");
+                return;
+            }
+            List<Node> items = items(value);
+            if (items.size() > dev.jitbot.core.domain.BundleGrant.MAX_MEMBERS) {
+                error(value, where + " has " + items.size() + " members; a bundle holds at most "
+                        + dev.jitbot.core.domain.BundleGrant.MAX_MEMBERS + ". Split it into smaller bundles.");
+                return;
+            }
+            List<Policy.BundleMember> members = new ArrayList<>();
+            for (int i = 0; i < items.size(); i++) {
+                Node item = items.get(i);
+                String memberWhere = where + " member " + (i + 1);
+                String role;
+                String scopeText;
+                if (item instanceof MappingNode) {
+                    Fields m = fields(item, memberWhere, "key", List.of("role", "scope"));
+                    if (m == null) {
+                        continue;
+                    }
+                    role = m.get("role") == null ? null : scalar(m.get("role"), memberWhere + ": role");
+                    scopeText = m.get("scope") == null ? null : scalar(m.get("scope"), memberWhere + ": scope");
+                    if (role == null || scopeText == null) {
+                        error(item, memberWhere + " needs both `role` and `scope`, e.g. `{ role: Reader, scope: "
+                                + "sub-prod }`.");
+                        continue;
+                    }
+                } else {
+                    String text = scalar(item, memberWhere);
+                    if (text == null) {
+                        continue;
+                    }
+                    int on = text.toLowerCase(Locale.ROOT).lastIndexOf(" on ");
+                    if (on <= 0) {
+                        error(item, memberWhere + " `" + text + "` is not `<role> on <scope>`;" + example + ".");
+                        continue;
+                    }
+                    role = text.substring(0, on).strip();
+                    scopeText = text.substring(on + 4).strip();
+                }
+                AzureScope scope = aliases.get(scopeText);
+                if (scope == null) {
+                    scope = aliases.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(scopeText))
+                            .map(Map.Entry::getValue).findFirst().orElse(null);
+                }
+                if (scope == null) {
+                    if (!scopeText.startsWith("/")) {
+                        error(item, memberWhere + ": `" + scopeText + "` is not under `scopes:`" 
+                                + suggestion(scopeText, aliases.keySet()) + "; name an alias or an ARM id.");
+                        continue;
+                    }
+                    Parsed<AzureScope> parsed = AzureScope.parse(scopeText);
+                    if (!parsed.isOk()) {
+                        error(item, memberWhere + ": " + parsed.reason());
+                        continue;
+                    }
+                    scope = parsed.orThrow();
+                }
+                RoleRef wanted = RoleRef.named(role);
+                AzureScope at = scope;
+                Optional<Policy.Rule> covering = rules.stream().filter(r -> r.covers(wanted, at)).findFirst();
+                if (covering.isEmpty()) {
+                    error(item, memberWhere + ": no rule grants " + role + " on " + scopeText + ", so nobody could "
+                            + "request this bundle; add a rule for it or remove the member.");
+                    continue;
+                }
+                String label = aliases.entrySet().stream().filter(e -> e.getValue().id().equalsIgnoreCase(at.id()))
+                        .map(Map.Entry::getKey).findFirst().orElse(at.id());
+                Policy.BundleMember member = new Policy.BundleMember(
+                        new RoleRef(covering.get().role().name(), null), at, label);
+                if (members.stream().anyMatch(x -> x.role().sameRole(member.role())
+                        && x.scope().id().equalsIgnoreCase(at.id()))) {
+                    error(item, memberWhere + ": " + member.label() + " is listed twice; keep one.");
+                    continue;
+                }
+                lines.put("bundles." + name + "[" + i + "]", line(item));
+                members.add(member);
+            }
+            if (members.size() == items.size()) {
+                lines.put("bundles." + name, line(key));
+                out.put(name, new Policy.Bundle(name, members, line(key)));
+            }
+        });
+        return out;
     }
 
     /** {@code remind_before:}: how long before expiry the requester is reminded; {@code off} or 0 for never. */

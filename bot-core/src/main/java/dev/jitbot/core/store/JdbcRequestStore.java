@@ -46,7 +46,8 @@ public final class JdbcRequestStore implements RequestStore {
             "scope_label", "duration", "justification", "ticket", "rule_name", "approvals_needed", "votes_json",
             "created_at", "decide_by", "activated_at", "expires_at", "ended_at", "end_reason", "ended_by_json", "note",
             "assignment_id", "extension_json", "revoke_attempts", "overdue_alerted", "open_key", "auto_approval",
-            "starts_at", "start_zone", "break_glass", "reviewed_by_json", "reviewed_at", "review_note");
+            "starts_at", "start_zone", "break_glass", "reviewed_by_json", "reviewed_at", "review_note", "bundle_name",
+            "members_json");
 
     private static final String INSERT = "INSERT INTO access_requests (id, " + String.join(", ", COLUMNS)
             + ") VALUES (?" + ", ?".repeat(COLUMNS.size()) + ")";
@@ -106,6 +107,29 @@ public final class JdbcRequestStore implements RequestStore {
             bind(ps, 2, request);
             ps.executeUpdate();
         }
+        // Every grant's key, a single request's and each bundle member's, under the one unique index of
+        // request_members: a single request and a bundle member for the same key can never both be open.
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO request_members (request_id, member_index, open_key) VALUES (?, ?, ?)")) {
+            List<String> keys = grantKeys(request);
+            for (int i = 0; i < keys.size(); i++) {
+                ps.setString(1, request.id().value());
+                ps.setInt(2, i);
+                Sql.setString(ps, 3, open(request) ? keys.get(i) : null);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    private static boolean open(AccessRequest r) {
+        return r.state().isOpen();
+    }
+
+    /** The keys of what a request grants: its own, or each bundle member's in member order. */
+    private static List<String> grantKeys(AccessRequest r) {
+        return r.grantsToMake().stream().map(g -> (g.principal().objectId() + "|" + g.role().name() + "|"
+                + g.scope().id()).toLowerCase(Locale.ROOT)).toList();
     }
 
     /** The compare-and-set on the caller's connection (and transaction); true when this write won. */
@@ -115,8 +139,18 @@ public final class JdbcRequestStore implements RequestStore {
             ps.setString(i++, previous.id().value());
             ps.setString(i++, previous.state().name());
             ps.setLong(i, previous.version());
-            return ps.executeUpdate() == 1;
+            if (ps.executeUpdate() != 1) {
+                return false;
+            }
         }
+        if (open(previous) && !open(next)) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE request_members SET open_key = NULL WHERE request_id = ?")) {
+                ps.setString(1, next.id().value());
+                ps.executeUpdate();
+            }
+        }
+        return true;
     }
 
     /**
@@ -124,8 +158,8 @@ public final class JdbcRequestStore implements RequestStore {
      * request is open and null once it ends.
      */
     static String openKey(AccessRequest r) {
-        boolean open = r.state().isOpen();
-        return open ? (r.principal().objectId() + "|" + r.role().name() + "|" + r.scope().id()).toLowerCase(Locale.ROOT)
+        // A bundle's members hold their keys in request_members.
+        return open(r) && !r.isBundle() ? (r.principal().objectId() + "|" + r.role().name() + "|" + r.scope().id()).toLowerCase(Locale.ROOT)
                 : null;
     }
 
@@ -319,6 +353,8 @@ public final class JdbcRequestStore implements RequestStore {
         Sql.setString(ps, i++, bg == null ? null : RowJson.user(bg.reviewer()));
         Sql.setInstant(ps, i++, bg == null ? null : bg.reviewedAt());
         Sql.setString(ps, i++, bg == null ? null : bg.note());
+        Sql.setString(ps, i++, r.bundle() == null ? null : r.bundle().name());
+        Sql.setString(ps, i++, RowJson.bundle(r.bundle()));
         return i;
     }
 
@@ -360,6 +396,7 @@ public final class JdbcRequestStore implements RequestStore {
                 Sql.instant(rs, "starts_at"),
                 rs.getString("start_zone"),
                 rs.getBoolean("break_glass") ? new BreakGlass(RowJson.user(rs.getString("reviewed_by_json")),
-                        Sql.instant(rs, "reviewed_at"), rs.getString("review_note")) : null);
+                        Sql.instant(rs, "reviewed_at"), rs.getString("review_note")) : null,
+                RowJson.bundle(rs.getString("members_json")));
     }
 }

@@ -5,9 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.jitbot.core.domain.BundleGrant;
 import dev.jitbot.core.domain.ChatUser;
 import dev.jitbot.core.domain.Extension;
 import dev.jitbot.core.domain.Platform;
+import dev.jitbot.core.domain.RoleRef;
 import dev.jitbot.core.domain.Vote;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -53,6 +55,40 @@ final class RowJson {
         JsonNode n = read(json);
         return new Extension(Duration.parse(n.get("by").asText()), text(n, "justification"),
                 Instant.parse(n.get("requestedAt").asText()), voteList(n.get("votes")));
+    }
+
+    static String bundle(BundleGrant b) {
+        if (b == null) {
+            return null;
+        }
+        ObjectNode n = MAPPER.createObjectNode();
+        n.put("name", b.name());
+        ArrayNode members = n.putArray("members");
+        for (BundleGrant.Member m : b.members()) {
+            ObjectNode o = members.addObject();
+            o.put("role", m.role().name());
+            o.put("roleDefinitionId", m.role().definitionId());
+            o.put("scope", m.scope().id());
+            o.put("scopeLabel", m.scopeLabel());
+            o.put("rule", m.ruleName());
+            o.put("assignmentId", m.assignmentId());
+            o.put("refusal", m.refusal());
+        }
+        return write(n);
+    }
+
+    static BundleGrant bundle(String json) {
+        if (json == null) {
+            return null;
+        }
+        JsonNode n = read(json);
+        List<BundleGrant.Member> members = new ArrayList<>();
+        for (JsonNode o : n.get("members")) {
+            members.add(new BundleGrant.Member(new RoleRef(o.get("role").asText(), text(o, "roleDefinitionId")),
+                    JdbcRequestStore.storedScope(o.get("scope").asText()), text(o, "scopeLabel"), o.get("rule").asText(),
+                    text(o, "assignmentId"), text(o, "refusal")));
+        }
+        return new BundleGrant(n.get("name").asText(), members);
     }
 
     static String user(ChatUser u) {

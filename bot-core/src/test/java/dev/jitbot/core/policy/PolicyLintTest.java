@@ -208,4 +208,40 @@ class PolicyLintTest {
         assertThat(findings).singleElement()
                 .satisfies(f -> assertThat(f.message()).contains("Owner on a whole subscription (sub-demo)"));
     }
+
+    @Nested
+    class OnCallAutoApproval {
+        static final String SOURCE = "oncall_source: { provider: pagerduty, schedules: [PI7DH85] }\n";
+
+        List<Finding> lintWithSource(String rules) {
+            return PolicyLint.lint(PolicyLoader.parse(SOURCE + HEAD + rules, "policy.yaml").orThrow());
+        }
+
+        @Test
+        void lint_oncallWithoutACapOfAtMostAnHour_warnsOnTheAutoApproveLine() {
+            List<Finding> findings = lintWithSource(rule("Reader", "[rg-payments]",
+                    "    max_duration: 4h\n    auto_approve_if: oncall\n"));
+
+            assertThat(findings).singleElement().satisfies(f -> {
+                assertThat(f.line()).isEqualTo(15);
+                assertThat(f.message()).contains("auto_approve_if: oncall grants up to 4h without a vote")
+                        .contains("max_duration: 1h");
+            });
+        }
+
+        @Test
+        void lint_oncallCappedAtAnHour_passes() {
+            assertThat(lintWithSource(rule("Reader", "[rg-payments]",
+                    "    max_duration: 4h\n    auto_approve_if: { oncall: true, max_duration: 1h }\n"))).isEmpty();
+        }
+
+        @Test
+        void lint_oncallOnAPrivilegedRole_warnsEvenWithACap() {
+            List<Finding> findings = lintWithSource(rule("User Access Administrator", "[rg-payments]",
+                    "    max_duration: 30m\n    auto_approve_if: oncall\n"));
+
+            assertThat(findings).singleElement().satisfies(f -> assertThat(f.message())
+                    .contains("User Access Administrator is auto-approved for whoever is on call"));
+        }
+    }
 }

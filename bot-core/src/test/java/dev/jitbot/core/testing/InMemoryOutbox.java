@@ -235,7 +235,8 @@ public final class InMemoryOutbox implements Outbox {
                 return Commit.CONFLICT;
             }
             if (isOpen(next) && store.findOpenFor(next.principal().objectId()).stream()
-                    .anyMatch(o -> !o.id().equals(next.id()) && openKey(o).equals(openKey(next)))) {
+                    .anyMatch(o -> !o.id().equals(next.id()) && openKeys(o).stream()
+                            .anyMatch(openKeys(next)::contains))) {
                 return Commit.OPEN_DUPLICATE;
             }
             boolean ok = change.previous() == null ? store.insert(next) : store.compareAndSet(change.previous(), next);
@@ -271,7 +272,9 @@ public final class InMemoryOutbox implements Outbox {
         return r.state() == State.PENDING || r.state().holdsAccess();
     }
 
-    private static String openKey(AccessRequest r) {
-        return (r.principal().objectId() + "|" + r.role().name() + "|" + r.scope().id()).toLowerCase(Locale.ROOT);
+    /** One key per grant: the request's own, or each bundle member's. */
+    private static java.util.List<String> openKeys(AccessRequest r) {
+        return r.grantsToMake().stream().map(g -> (g.principal().objectId() + "|" + g.role().name() + "|"
+                + g.scope().id()).toLowerCase(Locale.ROOT)).toList();
     }
 }

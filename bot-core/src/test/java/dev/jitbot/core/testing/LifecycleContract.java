@@ -276,4 +276,63 @@ public abstract class LifecycleContract {
             assertThat(core.provider.revokes).isEmpty();
         }
     }
+
+    @Nested
+    class Bundles {
+        private RequestId requestBundle() {
+            core.policy.set(TestPolicies.withBundle(core.policy.get()));
+            Outcome o = core.service.handle(TestPolicies.ALICE,
+                    "request bundle incident-payments for 1h because INC-7 payments down");
+            assertThat(o).isInstanceOf(Outcome.Requested.class);
+            return ((Outcome.Requested) o).request().id();
+        }
+
+        @Test
+        void bundle_keepsItsMembersAndTheirAssignments_throughTheStore() {
+            RequestId id = requestBundle();
+            core.service.approve(TestPolicies.BOB, id);
+
+            AccessRequest r = stored(id);
+            assertThat(r.state()).isEqualTo(State.ACTIVE);
+            assertThat(r.bundle().name()).isEqualTo("incident-payments");
+            assertThat(r.bundle().members()).extracting(m -> m.label())
+                    .containsExactly("Contributor on rg-payments", "Reader on sub-prod");
+            assertThat(r.bundle().members()).allSatisfy(m -> assertThat(m.assignmentId()).isNotNull());
+            assertThat(r.bundle().members().get(1).ruleName()).isEqualTo("read production");
+        }
+
+        @Test
+        void openBundle_holdsEachMembersKey_evenAgainstAWriteThatSkipsTheCheck() {
+            RequestId id = requestBundle();
+            AccessRequest bundle = stored(id);
+            AccessRequest single = AccessRequest.pending(RequestId.parse("JIT-ZZ99").orThrow(), TestPolicies.ALICE,
+                    bundle.principal(), new dev.jitbot.core.domain.RoleRef("Reader", null), TestPolicies.SUB_PROD,
+                    "sub-prod", Duration.ofHours(1), "looking", null, "read production", 0,
+                    core.clock.instant(), core.clock.instant().plusSeconds(600));
+
+            assertThat(core.outbox.commit(dev.jitbot.core.app.Change.insert(single).build()))
+                    .isEqualTo(dev.jitbot.core.app.Outbox.Commit.OPEN_DUPLICATE);
+
+            core.service.cancel(TestPolicies.ALICE, id);
+            assertThat(core.outbox.commit(dev.jitbot.core.app.Change.insert(single).build()))
+                    .isEqualTo(dev.jitbot.core.app.Outbox.Commit.DONE);
+        }
+
+        @Test
+        void bundle_forAMemberHeldBySingleRequest_isRefusedAtTheStoreToo() {
+            core.policy.set(TestPolicies.withBundle(core.policy.get()));
+            Outcome single = core.service.handle(TestPolicies.ALICE, "request Reader on sub-prod for 1h because look");
+            AccessRequest held = ((Outcome.Activating) single).request();
+            AccessRequest bundle = new AccessRequest(RequestId.parse("JIT-ZZ98").orThrow(), 0, State.PENDING,
+                    TestPolicies.ALICE, held.principal(), new dev.jitbot.core.domain.RoleRef("Contributor", null),
+                    TestPolicies.RG_PAYMENTS, "rg-payments", Duration.ofHours(1), "x", null, "bundle incident-payments",
+                    1, List.of(), core.clock.instant(), core.clock.instant().plusSeconds(600), null, null, null, null,
+                    null, null, null, null, 0, false, null, null, null, null, new dev.jitbot.core.domain.BundleGrant("incident-payments",
+                    List.of(new dev.jitbot.core.domain.BundleGrant.Member(held.role(), held.scope(), "sub-prod",
+                            "read production", null, null))));
+
+            assertThat(core.outbox.commit(dev.jitbot.core.app.Change.insert(bundle).build()))
+                    .isEqualTo(dev.jitbot.core.app.Outbox.Commit.OPEN_DUPLICATE);
+        }
+    }
 }

@@ -24,6 +24,7 @@ public final class RecordingAccessProvider implements AccessProvider {
     public final Map<String, ProviderAssignment> assignments = new ConcurrentHashMap<>();
     private final AtomicInteger revokeFailuresLeft = new AtomicInteger();
     private volatile String refuseWith;
+    private final Map<String, String> refuseRoles = new ConcurrentHashMap<>();
     private volatile RuntimeException grantThrows;
     private volatile Runnable duringGrant;
     private volatile RuntimeException revokeThrows;
@@ -45,6 +46,12 @@ public final class RecordingAccessProvider implements AccessProvider {
     /** Every grant is refused with {@code message} (null: grant again). */
     public RecordingAccessProvider refuseGrants(String message) {
         refuseWith = message;
+        return this;
+    }
+
+    /** Grants of {@code roleName} are refused with {@code message} (a bundle member, say); others are granted. */
+    public RecordingAccessProvider refuseRole(String roleName, String message) {
+        refuseRoles.put(roleName.toLowerCase(java.util.Locale.ROOT), message);
         return this;
     }
 
@@ -89,7 +96,11 @@ public final class RecordingAccessProvider implements AccessProvider {
         if (refuseWith != null) {
             return new GrantResult.Refused(refuseWith);
         }
-        String id = request.scope().id() + "/providers/Microsoft.Authorization/roleAssignments/" + request.id();
+        String refusal = refuseRoles.get(request.role().name().toLowerCase(java.util.Locale.ROOT));
+        if (refusal != null) {
+            return new GrantResult.Refused(refusal);
+        }
+        String id = idOf(request);
         assignments.put(id, new ProviderAssignment(id, request.id().value(), request.principal(), request.role(),
                 request.scope(), expiresAt));
         return new GrantResult.Granted(id);
@@ -106,9 +117,13 @@ public final class RecordingAccessProvider implements AccessProvider {
         if (revokeFailuresLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
             throw new AccessProviderException("Azure answered 503 (test)");
         }
-        if (request.assignmentId() != null) {
-            assignments.remove(request.assignmentId());
-        }
+        assignments.remove(request.assignmentId() != null ? request.assignmentId() : idOf(request));
+    }
+
+    /** The assignment id this fake makes for one grant: per request, and per member of a bundle. */
+    private static String idOf(AccessRequest request) {
+        return request.scope().id() + "/providers/Microsoft.Authorization/roleAssignments/" + request.id()
+                + (request.isBundle() ? "-" + request.role().name().replace(' ', '_') : "");
     }
 
     @Override

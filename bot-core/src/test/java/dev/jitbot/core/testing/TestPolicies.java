@@ -83,7 +83,20 @@ public final class TestPolicies {
                 base.rules(), base.principals(), base.users(), base.oncallSource(), base.remindBefore(), base.maxLead(),
                 new Policy.BreakGlassRule(List.of("engineers"), List.of(RoleRef.named("Owner")),
                         List.of(new ScopePattern(SUB_PROD.id())), Duration.ofHours(1), Duration.ofMinutes(30),
-                        "security", List.of(), 40), base.reports());
+                        "security", List.of(), 40), base.reports(), base.bundles());
+    }
+
+    /**
+     * {@code base} with bundle {@code incident-payments}: Contributor on rg-payments (one lead, at most 2 h) and
+     * Reader on sub-prod (auto-approved, 8 h).
+     */
+    public static Policy withBundle(Policy base) {
+        return new Policy(base.defaults(), base.scopeAliases(), base.groups(), base.channels(), base.oncallGroup(),
+                base.rules(), base.principals(), base.users(), base.oncallSource(), base.remindBefore(), base.maxLead(),
+                base.breakGlass(), base.reports(), Map.of(
+                "incident-payments", new Policy.Bundle("incident-payments", List.of(
+                        new Policy.BundleMember(new RoleRef("Contributor", null), RG_PAYMENTS, "rg-payments"),
+                        new Policy.BundleMember(new RoleRef("Reader", null), SUB_PROD, "sub-prod")), 1)));
     }
 
     /**
@@ -99,7 +112,7 @@ public final class TestPolicies {
         return new Policy(base.defaults(), base.scopeAliases(), base.groups(), base.channels(), base.oncallGroup(),
                 rules, base.principals(), base.users(), new Policy.OnCallSettings(provider, List.of(schedules), baseUrl,
                 provider.defaultKeyEnv(), null), base.remindBefore(), base.maxLead(), base.breakGlass(),
-                base.reports());
+                base.reports(), base.bundles());
     }
 
     /** {@code base} with its on-call group holding exactly {@code emails}. */
@@ -108,6 +121,6 @@ public final class TestPolicies {
         groups.put(base.oncallGroup(), new Policy.Group(base.oncallGroup(), Set.of(emails), null));
         return new Policy(base.defaults(), base.scopeAliases(), groups, base.channels(), base.oncallGroup(),
                 base.rules(), base.principals(), base.users(), base.oncallSource(), base.remindBefore(), base.maxLead(),
-                base.breakGlass(), base.reports());
+                base.breakGlass(), base.reports(), base.bundles());
     }
 }

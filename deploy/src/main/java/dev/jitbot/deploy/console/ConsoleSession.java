@@ -235,6 +235,6 @@ public final class ConsoleSession {
         }
         return new Policy(p.defaults(), p.scopeAliases(), p.groups(), channels, p.oncallGroup(), p.rules(),
                 p.principals(), p.users(), p.oncallSource(), p.remindBefore(), p.maxLead(), p.breakGlass(),
-                p.reports());
+                p.reports(), p.bundles());
     }
 }
