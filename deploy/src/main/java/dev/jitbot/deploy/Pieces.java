@@ -201,8 +201,11 @@ final class Pieces {
                 core.notifications, Clock.systemUTC());
     }
 
-    /** People the policy lists by object id first; everyone else through Graph. */
-    private record Directories(PolicyDirectory policy, Directory graph) implements Directory {
+    /**
+     * People the policy lists by object id first; everyone else through Graph. Whether an account is live and in a
+     * group now is always Graph's answer: the policy's map knows no account state.
+     */
+    record Directories(PolicyDirectory policy, Directory graph) implements Directory {
         public Parsed<Principal> user(ChatUser user) {
             Parsed<Principal> p = policy.user(user);
             return p.isOk() ? p : graph.user(user);
@@ -215,6 +218,16 @@ final class Pieces {
 
         public boolean isMember(Principal principal, String groupObjectId) {
             return graph.isMember(principal, groupObjectId);
+        }
+
+        @Override
+        public boolean isMember(Principal principal, String groupObjectId, java.time.Duration maxAge) {
+            return graph.isMember(principal, groupObjectId, maxAge);
+        }
+
+        @Override
+        public java.util.Optional<String> whyNotLive(ChatUser user) {
+            return graph.whyNotLive(user);
         }
     }
 
