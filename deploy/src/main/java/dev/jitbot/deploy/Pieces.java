@@ -227,7 +227,12 @@ final class Pieces {
 
         @Override
         public java.util.Optional<String> whyNotLive(ChatUser user) {
-            return graph.whyNotLive(user);
+            // Resolved as every other look-up is (the policy's map first), then asked of Graph by object id.
+            Parsed<Principal> account = user(user);
+            if (!account.isOk()) {
+                return java.util.Optional.of(account.reason().replaceAll("[;.].*$", ""));
+            }
+            return graph.whyNotLive(user, account.orThrow());
         }
     }
 

@@ -67,6 +67,13 @@ final class ArmFake implements AutoCloseable {
                 .extensions(state == null ? new com.github.tomakehurst.wiremock.extension.Extension[0]
                         : new com.github.tomakehurst.wiremock.extension.Extension[] {state}));
         wm.start();
+        // Graph as an approver's click asks it (accountEnabled, by object id): every account is live unless a test
+        // says otherwise with a stub of higher priority.
+        wm.stubFor(get(urlPathMatching("/v1\\.0/users/[^/]+"))
+                .withQueryParam("$select", com.github.tomakehurst.wiremock.client.WireMock.equalTo(
+                        "id,displayName,accountEnabled"))
+                .atPriority(9).willReturn(okJson("{\"id\":\"live\",\"displayName\":\"someone\","
+                        + "\"accountEnabled\":true}")));
         wm.stubFor(post(urlPathEqualTo("/" + TENANT + "/oauth2/v2.0/token")).willReturn(okJson(
                 "{\"token_type\":\"Bearer\",\"expires_in\":3599,\"ext_expires_in\":3599,\"access_token\":"
                         + "\"eyJ0eXAiOiJKV1QiLCJhbGciOiJub25lIn0.eyJhdWQiOiJmYWtlIn0.fake\"}")));

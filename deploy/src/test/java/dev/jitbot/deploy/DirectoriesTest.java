@@ -25,7 +25,8 @@ class DirectoriesTest {
         final List<String> asked = new ArrayList<>();
 
         public Parsed<Principal> user(ChatUser user) {
-            return Parsed.invalid("not here");
+            return Parsed.ok(new Principal(dev.jitbot.core.testing.FakeDirectory.objectIdOf(user.email()),
+                    dev.jitbot.core.domain.PrincipalType.USER, user.displayName()));
         }
 
         public Parsed<Principal> servicePrincipal(String objectOrAppId) {
@@ -44,8 +45,8 @@ class DirectoriesTest {
         }
 
         @Override
-        public Optional<String> whyNotLive(ChatUser user) {
-            asked.add("whyNotLive");
+        public Optional<String> whyNotLive(ChatUser user, Principal account) {
+            asked.add("whyNotLive " + account.objectId());
             return Optional.of("the Entra account of " + user.email() + " is disabled");
         }
     }
@@ -59,6 +60,7 @@ class DirectoriesTest {
 
         assertThat(d.whyNotLive(TestPolicies.ALICE)).contains("the Entra account of alice@contoso.com is disabled");
         assertThat(d.isMember(alice, "0c9e2a7d-4f51-4b8e-9d3a-6e2f1b7c8a90", Duration.ofSeconds(60))).isFalse();
-        assertThat(graph.asked).containsExactly("whyNotLive", "isMember 60s");
+        assertThat(graph.asked).containsExactly("whyNotLive " + dev.jitbot.core.testing.FakeDirectory.objectIdOf(
+                "alice@contoso.com"), "isMember 60s");
     }
 }

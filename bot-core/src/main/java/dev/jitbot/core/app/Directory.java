@@ -38,4 +38,12 @@ public interface Directory {
     default java.util.Optional<String> whyNotLive(ChatUser user) {
         return java.util.Optional.empty();
     }
+
+    /**
+     * As {@link #whyNotLive(ChatUser)} for a user another directory already resolved to {@code account} (the
+     * policy's {@code users:} map): the account's state is still this directory's to tell.
+     */
+    default java.util.Optional<String> whyNotLive(ChatUser user, Principal account) {
+        return whyNotLive(user);
+    }
 }

@@ -149,7 +149,12 @@ final class GraphDirectory implements Directory {
         if (!found.isOk()) {
             return Optional.of(found.reason().replaceAll("[;.].*$", ""));
         }
-        String id = found.orThrow().objectId();
+        return whyNotLive(user, found.orThrow());
+    }
+
+    @Override
+    public Optional<String> whyNotLive(ChatUser user, Principal account) {
+        String id = account.objectId();
         Duration life = ttl.compareTo(LIVE_TTL) < 0 ? ttl : LIVE_TTL;
         return cached(liveness, id, () -> {
             JsonNode u = get("/users/" + encodePath(id) + "?$select=id,displayName,accountEnabled");
