@@ -79,11 +79,13 @@ final class BenchArm implements AutoCloseable {
     /**
      * Faults on role-assignment PUTs and DELETEs: a share {@code rate} of them, chosen at random, fails one of five
      * ways with equal odds: 429 with {@code Retry-After: 1}, 500, 503, a connection closed with no answer, or
-     * {@code stall} of silence before the connection closes (past the client's timeout when longer). A failed call
-     * changes nothing. {@link #NONE} for none.
+     * {@code stall} of silence before the connection closes (past the client's timeout when longer; at most
+     * {@code maxStalls} of them, then the other four). Besides, the DELETEs of every {@code streakEvery}-th
+     * assignment (0: none) fail their first {@code streakLength} tries with 503, more than a client retries on its
+     * own, so the failure reaches the caller. A failed call changes nothing. {@link #NONE} for none.
      */
-    record Faults(double rate, Duration stall, long seed) {
-        static final Faults NONE = new Faults(0, Duration.ZERO, 0);
+    record Faults(double rate, Duration stall, int maxStalls, int streakEvery, int streakLength, long seed) {
+        static final Faults NONE = new Faults(0, Duration.ZERO, 0, 0, 0, 0);
     }
 
     /** The five ways a call fails, as {@link #faults()} counts them. */
@@ -98,6 +100,8 @@ final class BenchArm implements AutoCloseable {
     private final Faults faults;
     private final java.util.Random random;
     private final Map<Fault, AtomicLong> faulted = new java.util.EnumMap<>(Fault.class);
+    private final Map<String, Integer> streaks = new java.util.HashMap<>();
+    private int stalls;
     private final Map<String, Assignment> byId = new ConcurrentHashMap<>();
     private final Map<String, Assignment> byPrincipalScope = new ConcurrentHashMap<>();
     private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
@@ -237,7 +241,7 @@ final class BenchArm implements AutoCloseable {
         String subscription = scope.split("/")[2].toLowerCase(Locale.ROOT);
         String key = (scope + MARK + "/" + name).toLowerCase(Locale.ROOT);
         long received = System.nanoTime();
-        if (!method.equals("GET") && !name.isEmpty() && fault(ex)) {
+        if (!method.equals("GET") && !name.isEmpty() && fault(ex, method, key)) {
             return;
         }
         pause(latency);
@@ -313,13 +317,21 @@ final class BenchArm implements AutoCloseable {
     }
 
     /** Fails this call as {@link #faults} says, or returns false to let it through. */
-    private boolean fault(HttpExchange ex) throws IOException {
+    private boolean fault(HttpExchange ex, String method, String key) throws IOException {
         Fault f;
         synchronized (random) {
-            if (faults.rate() <= 0 || random.nextDouble() >= faults.rate()) {
+            if (method.equals("DELETE") && faults.streakEvery() > 0
+                    && Math.floorMod(key.hashCode(), faults.streakEvery()) == 0
+                    && streaks.merge(key, 1, Integer::sum) <= faults.streakLength()) {
+                f = Fault.UNAVAILABLE_503;
+            } else if (faults.rate() <= 0 || random.nextDouble() >= faults.rate()) {
                 return false;
+            } else {
+                f = Fault.values()[random.nextInt(Fault.values().length)];
+                if (f == Fault.STALL && stalls++ >= faults.maxStalls()) {
+                    f = Fault.values()[random.nextInt(Fault.STALL.ordinal())];
+                }
             }
-            f = Fault.values()[random.nextInt(Fault.values().length)];
         }
         faulted.get(f).incrementAndGet();
         switch (f) {
