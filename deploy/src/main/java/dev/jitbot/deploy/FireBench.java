@@ -223,14 +223,26 @@ final class FireBench {
         BenchArm.Throttle t = s.throttle();
         try (Rig rig = new Rig(dir, t, t, s.armLatency())) {
             BurstBench.Serve serve = rig.start("serve", null);
-            // jitbot makes the grants at ARM's write limit too (the same 200 + 10/s per subscription), so each asks
-            // for the duration that makes every grant end at about the same moment, after the last is made: then
-            // all the revocations wait for the delete bucket at once.
+            // jitbot makes the grants at ARM's write limit too (the same 200 + 10/s per subscription), so the
+            // requests are sent at that pace, the first burst at once and then one per refill: each is granted as
+            // it is filed, and asks for the duration that ends it at the same moment as all the others, after the
+            // last is made. Then all the revocations meet the delete bucket at once.
             long writes = (long) Math.ceil(Math.max(0, s.throttled() - t.burst()) / t.perSecond());
-            Instant together = Instant.now().plus(SHORT).plusSeconds(writes + 15);
-            List<Sent> sent = rig.file(List.of(serve), s.throttled(), 0, SUB, "thr", i -> Duration.ofSeconds(Math.max(
-                    SHORT.toSeconds(), Duration.between(Instant.now(), together).toSeconds() - (long) Math.max(0,
-                            (i - t.burst()) / t.perSecond()))), SENDERS);
+            long paceStart = System.nanoTime();
+            Instant together = Instant.now().plus(SHORT).plusSeconds(writes + 10);
+            List<Sent> sent = rig.file(List.of(serve), s.throttled(), 0, SUB, "thr", i -> {
+                long slot = paceStart + (long) (Math.max(0, i - t.burst() + 1) / t.perSecond() * 1e9);
+                long wait = slot - System.nanoTime();
+                if (wait > 0) {
+                    try {
+                        Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                return Duration.ofSeconds(Math.max(SHORT.toSeconds(), Duration.between(Instant.now(), together)
+                        .toSeconds()));
+            }, SENDERS);
             List<Sent> accepted = sent.stream().filter(Sent::accepted).toList();
             Duration atLimit = Duration.ofMillis((long) (Math.max(0, accepted.size() - t.burst()) / t.perSecond()
                     * 1000));
