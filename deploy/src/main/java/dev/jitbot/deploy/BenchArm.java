@@ -53,33 +53,75 @@ final class BenchArm implements AutoCloseable {
         final String scope;
         final String principalId;
         final Instant created;
+        /** {@link System#nanoTime()} when the first successful PUT's request arrived, before the latency. */
+        final long receivedNanos;
         volatile Instant deleted;
         final ObjectNode body;
+        /** PUTs and DELETEs that got past the throttle and the faults, the first included. */
+        final AtomicLong puts = new AtomicLong(1);
+        final AtomicLong deletes = new AtomicLong();
 
-        Assignment(String scope, String principalId, Instant created, ObjectNode body) {
+        Assignment(String scope, String principalId, Instant created, long receivedNanos, ObjectNode body) {
             this.scope = scope;
             this.principalId = principalId;
             this.created = created;
+            this.receivedNanos = receivedNanos;
             this.body = body;
         }
     }
 
     /** Bucket size and refill rate of each of a subscription's write and delete buckets. */
-    record Throttle(int burst, double perSecond) { }
+    record Throttle(int burst, double perSecond) {
+        /** No throttle worth the name: a bucket no bench empties. */
+        static final Throttle NONE = new Throttle(1_000_000, 1_000_000);
+    }
+
+    /**
+     * Faults on role-assignment PUTs and DELETEs: a share {@code rate} of them, chosen at random, fails one of five
+     * ways with equal odds: 429 with {@code Retry-After: 1}, 500, 503, a connection closed with no answer, or
+     * {@code stall} of silence before the connection closes (past the client's timeout when longer; at most
+     * {@code maxStalls} of them, then the other four). Besides, the DELETEs of every {@code streakEvery}-th
+     * assignment (0: none) fail their first {@code streakLength} tries with 503, more than a client retries on its
+     * own, so the failure reaches the caller. A failed call changes nothing. {@link #NONE} for none.
+     */
+    record Faults(double rate, Duration stall, int maxStalls, int streakEvery, int streakLength, long seed) {
+        static final Faults NONE = new Faults(0, Duration.ZERO, 0, 0, 0, 0);
+    }
+
+    /** The five ways a call fails, as {@link #faults()} counts them. */
+    enum Fault { THROTTLED_429, ERROR_500, UNAVAILABLE_503, RESET, STALL }
 
     final Path keystore;
     private final HttpsServer server;
     private final ExecutorService pool;
     private final Throttle throttle;
+    private final Throttle deleteThrottle;
     private final Duration latency;
+    private final Faults faults;
+    private final java.util.Random random;
+    private final Map<Fault, AtomicLong> faulted = new java.util.EnumMap<>(Fault.class);
+    private final Map<String, Integer> streaks = new java.util.HashMap<>();
+    private int stalls;
     private final Map<String, Assignment> byId = new ConcurrentHashMap<>();
+    private final Map<String, Assignment> byPrincipalScope = new ConcurrentHashMap<>();
     private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> throttled = new ConcurrentHashMap<>();
     private final AtomicLong puts = new AtomicLong();
 
     BenchArm(Path dir, Throttle throttle, Duration latency) throws Exception {
-        this.throttle = throttle;
+        this(dir, throttle, throttle, latency, Faults.NONE);
+    }
+
+    /** @param writes the PUT bucket; @param deletes the DELETE bucket, each per subscription */
+    BenchArm(Path dir, Throttle writes, Throttle deletes, Duration latency, Faults faults) throws Exception {
+        this.throttle = writes;
+        this.deleteThrottle = deletes;
         this.latency = latency;
+        this.faults = faults;
+        this.random = new java.util.Random(faults.seed());
+        for (Fault f : Fault.values()) {
+            faulted.put(f, new AtomicLong());
+        }
         this.keystore = selfSigned(dir);
         KeyStore ks = KeyStore.getInstance("PKCS12");
         try (InputStream in = new FileInputStream(keystore.toFile())) {
@@ -181,7 +223,7 @@ final class BenchArm implements AutoCloseable {
             stored.put("id", scope + "/providers/Microsoft.Authorization/roleAssignments/" + name)
                     .put("type", "Microsoft.Authorization/roleAssignments").put("name", name);
             byId.put((scope + MARK + "/" + name).toLowerCase(Locale.ROOT), new Assignment(scope, principal,
-                    Instant.now(), stored));
+                    Instant.now(), System.nanoTime(), stored));
         }
     }
 
@@ -263,6 +305,10 @@ final class BenchArm implements AutoCloseable {
                                  String query) throws IOException {
         String subscription = scope.split("/")[2].toLowerCase(Locale.ROOT);
         String key = (scope + MARK + "/" + name).toLowerCase(Locale.ROOT);
+        long received = System.nanoTime();
+        if (!method.equals("GET") && !name.isEmpty() && fault(ex, method, key)) {
+            return;
+        }
         pause(latency);
         if (method.equals("GET")) {
             if (name.isEmpty()) {
@@ -309,7 +355,8 @@ final class BenchArm implements AutoCloseable {
             return;
         }
         String kind = write ? "write" : "delete";
-        Bucket bucket = buckets.computeIfAbsent(subscription + "|" + kind, k -> new Bucket(throttle));
+        Bucket bucket = buckets.computeIfAbsent(subscription + "|" + kind,
+                k -> new Bucket(write ? throttle : deleteThrottle));
         long wait = bucket.take(System.nanoTime());
         if (wait > 0) {
             throttled.computeIfAbsent(subscription + "|" + kind, k -> new AtomicLong()).incrementAndGet();
@@ -333,17 +380,81 @@ final class BenchArm implements AutoCloseable {
             stored.put("id", scope + "/providers/Microsoft.Authorization/roleAssignments/" + name)
                     .put("type", "Microsoft.Authorization/roleAssignments").put("name", name);
             Assignment previous = byId.putIfAbsent(key, new Assignment(scope, props.path("principalId").asText(),
-                    Instant.now(), stored));
+                    Instant.now(), received, stored));
+            if (previous != null) {
+                previous.puts.incrementAndGet();
+            } else {
+                Assignment made = byId.get(key);
+                byPrincipalScope.putIfAbsent(made.principalId + "|" + scope.toLowerCase(Locale.ROOT), made);
+            }
             send(ex, previous == null ? 201 : 200, stored.toString());
             return;
         }
         Assignment a = byId.get(key);
+        if (a != null) {
+            a.deletes.incrementAndGet();
+        }
         if (a == null || a.deleted != null) {
             send(ex, 204, null);
             return;
         }
         a.deleted = Instant.now();
         send(ex, 200, a.body.toString());
+    }
+
+    /** Fails this call as {@link #faults} says, or returns false to let it through. */
+    private boolean fault(HttpExchange ex, String method, String key) throws IOException {
+        Fault f;
+        synchronized (random) {
+            if (method.equals("DELETE") && faults.streakEvery() > 0
+                    && Math.floorMod(key.hashCode(), faults.streakEvery()) == 0
+                    && streaks.merge(key, 1, Integer::sum) <= faults.streakLength()) {
+                f = Fault.UNAVAILABLE_503;
+            } else if (faults.rate() <= 0 || random.nextDouble() >= faults.rate()) {
+                return false;
+            } else {
+                f = Fault.values()[random.nextInt(Fault.values().length)];
+                if (f == Fault.STALL && stalls++ >= faults.maxStalls()) {
+                    f = Fault.values()[random.nextInt(Fault.STALL.ordinal())];
+                }
+            }
+        }
+        faulted.get(f).incrementAndGet();
+        switch (f) {
+            case THROTTLED_429 -> {
+                ex.getResponseHeaders().add("Retry-After", "1");
+                send(ex, 429, armError("TooManyRequests", "the bench's fake ARM throttles this call (a fault)"));
+            }
+            case ERROR_500 -> send(ex, 500, armError("InternalServerError", "the bench's fake ARM failed (a fault)"));
+            case UNAVAILABLE_503 -> send(ex, 503, armError("ServiceUnavailable", "the bench's fake ARM is "
+                    + "unavailable (a fault)"));
+            case RESET -> { } // handle() closes the exchange unanswered: the JDK's server then drops the connection
+            case STALL -> pause(faults.stall()); // then dropped the same way
+            default -> throw new IllegalStateException("unknown fault " + f);
+        }
+        return true;
+    }
+
+    /** Calls failed on purpose, by kind. */
+    Map<Fault, Long> faults() {
+        Map<Fault, Long> out = new java.util.EnumMap<>(Fault.class);
+        faulted.forEach((k, v) -> out.put(k, v.get()));
+        return out;
+    }
+
+    /** The first assignment made for {@code principalId|scope} (the scope in lower case), or null. */
+    Assignment find(String principalAndScope) {
+        return byPrincipalScope.get(principalAndScope);
+    }
+
+    /** How long each call waits before it is answered. */
+    Duration latency() {
+        return latency;
+    }
+
+    /** Every assignment this fake holds or held, on any subscription. */
+    List<Assignment> all() {
+        return new ArrayList<>(byId.values());
     }
 
     private static void send(HttpExchange ex, int status, String json) throws IOException {

@@ -68,7 +68,11 @@ import picocli.CommandLine.Option;
                 + "chain, an accepted request never granted)."})
 final class BenchCommand extends Main.Env implements Callable<Integer> {
 
-    private static final List<String> SECTIONS = List.of("expiry", "approvals", "audit", "burst", "scan");
+    private static final List<String> SECTIONS = List.of("expiry", "approvals", "audit", "burst", "scan", "ack",
+            "approve", "revocation", "throttle", "kill", "startup", "ha");
+    /** The sections that drive {@code jitbot serve} through its HTTP endpoints ({@link FireBench}). */
+    private static final List<String> SERVE_SECTIONS = List.of("ack", "approve", "revocation", "throttle", "kill",
+            "startup", "ha");
     private static final List<String> CORE_SECTIONS = List.of("expiry", "approvals", "audit");
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
             new com.fasterxml.jackson.databind.ObjectMapper();
@@ -138,9 +142,48 @@ final class BenchCommand extends Main.Env implements Callable<Integer> {
                     + "warm-up; 0 for none (default: ${DEFAULT-VALUE})")
     int burstWarmup;
 
+    @Option(names = "--ack-requests", defaultValue = "1000", paramLabel = "N",
+            description = "ack: signed slash commands sent (default: ${DEFAULT-VALUE})")
+    int ackRequests;
+
+    @Option(names = "--ack-threads", defaultValue = "50", paramLabel = "T",
+            description = "ack: requesters sending at once (default: ${DEFAULT-VALUE})")
+    int ackThreads;
+
+    @Option(names = "--approve-requests", defaultValue = "200", paramLabel = "N",
+            description = "approve: requests approved by a click, one after another (default: ${DEFAULT-VALUE})")
+    int approveRequests;
+
+    @Option(names = "--expiring", defaultValue = "1000", paramLabel = "N",
+            description = "revocation: one-minute grants filed as fast as serve takes them (default: ${DEFAULT-VALUE})")
+    int expiring;
+
+    @Option(names = "--throttle-grants", defaultValue = "1000", paramLabel = "N",
+            description = "throttle: one-minute grants whose revocations meet ARM's delete bucket of --arm-burst + "
+                    + "--arm-refill/s (default: ${DEFAULT-VALUE})")
+    int throttleGrants;
+
+    @Option(names = "--kill-grants", defaultValue = "1000", paramLabel = "N",
+            description = "kill: one-minute grants held when serve is killed with -9 (default: ${DEFAULT-VALUE})")
+    int killGrants;
+
+    @Option(names = "--active-grants", defaultValue = "10000", paramLabel = "N",
+            description = "startup: one-hour grants active when serve starts again (default: ${DEFAULT-VALUE})")
+    int activeGrants;
+
+    @Option(names = "--ha-grants", defaultValue = "10000", paramLabel = "N",
+            description = "ha: one-minute grants revoked by two replicas (default: ${DEFAULT-VALUE})")
+    int haGrants;
+
+    @Option(names = "--db", paramLabel = "URL",
+            description = "ha: the PostgreSQL the two replicas share, e.g. jdbc:postgresql://localhost:5432/jitbot; "
+                    + "user and password from JITBOT_DB_USER and JITBOT_DB_PASSWORD. The run makes a schema of its "
+                    + "own there and drops it at the end. Without it, ha is skipped")
+    String db;
+
     @Option(names = "--only", split = ",", paramLabel = "SECTION",
-            description = "run these sections only, e.g. --only burst or --only expiry,audit: expiry, approvals, "
-                    + "audit, burst, scan")
+            description = "run these sections only, e.g. --only burst or --only ack,approve: expiry, approvals, "
+                    + "audit, burst, scan, ack, approve, revocation, throttle, kill, startup, ha")
     List<String> only;
 
     @Option(names = "--scan-assignments", defaultValue = "5000", paramLabel = "N",
@@ -180,6 +223,11 @@ final class BenchCommand extends Main.Env implements Callable<Integer> {
         }
         if (exit != Main.REFUSED && runs("scan")) {
             exit = Math.max(exit, scan());
+        }
+        for (String section : SERVE_SECTIONS) {
+            if (exit != Main.REFUSED && runs(section)) {
+                exit = Math.max(exit, fire(section));
+            }
         }
         return exit;
     }
@@ -256,6 +304,55 @@ final class BenchCommand extends Main.Env implements Callable<Integer> {
         }
     }
 
+    // ------------------------------------------------------------------------------------------------ serve rows
+
+    private static final java.util.Map<String, String> ABOUT = java.util.Map.of(
+            "ack", "ack latency of signed `/jit request` slash commands from many requesters at once",
+            "approve", "an approver's signed click on a card until ARM receives the grant's PUT",
+            "revocation", "one-minute grants expiring within a minute: expiry until ARM receives the DELETE",
+            "throttle", "revocations against ARM's delete throttle (429 with Retry-After once its bucket is empty)",
+            "kill", "serve killed with -9 while its grants run, started again once all of them are overdue",
+            "startup", "start-up to /readyz 200, and the resident memory, with many active grants",
+            "ha", "two replicas on PostgreSQL revoking many grants, one killed with -9 among them");
+
+    private int fire(String section) throws Exception {
+        section(section, ABOUT.get(section) + " (`jitbot serve` in its own JVM, Slack over HTTP, rbac against "
+                + "in-process fake Slack and ARM)");
+        Path temp = Files.createTempDirectory("jitbot-bench-" + section + "-");
+        try {
+            FireBench.Settings settings = new FireBench.Settings(ackRequests, ackThreads, approveRequests, expiring,
+                    latency, throttleGrants, new BenchArm.Throttle(armBurst, armRefill), killGrants, activeGrants,
+                    haGrants, db == null || db.isBlank() ? null
+                    : new FireBench.Db(db.strip(), env.get("JITBOT_DB_USER"), env.get("JITBOT_DB_PASSWORD")));
+            FireBench bench = new FireBench(settings, new BurstBench.Report() {
+                @Override
+                public void row(String what, String value) {
+                    BenchCommand.this.row(what, value);
+                }
+
+                @Override
+                public void number(String key, Object value) {
+                    BenchCommand.this.number(key, value);
+                }
+            }, err);
+            return switch (section) {
+                case "ack" -> bench.ack(temp);
+                case "approve" -> bench.approve(temp);
+                case "revocation" -> bench.revocation(temp);
+                case "throttle" -> bench.throttle(temp);
+                case "kill" -> bench.kill(temp);
+                case "startup" -> bench.startup(temp);
+                default -> bench.ha(temp);
+            };
+        } catch (RuntimeException e) {
+            row("FAILED", String.valueOf(e.getMessage()));
+            return 1;
+        } finally {
+            endSection();
+            deleteTree(temp);
+        }
+    }
+
     // ------------------------------------------------------------------------------------------------ burst
 
     private int burst(Config.Database database, boolean configured) throws Exception {
@@ -298,9 +395,18 @@ final class BenchCommand extends Main.Env implements Callable<Integer> {
     private String checkOptions() {
         for (String section : only == null ? List.<String>of() : only) {
             if (!SECTIONS.contains(section.strip().toLowerCase(Locale.ROOT))) {
-                return "--only " + section + " is not a section; use --only expiry, --only approvals, --only audit, "
-                        + "--only burst or --only scan (or several: --only expiry,audit).";
+                return "--only " + section + " is not a section; use one of " + String.join(", ", SECTIONS)
+                        + ", e.g. --only expiry, or several: --only ack,approve.";
             }
+        }
+        if (ackRequests < 1 || ackThreads < 1 || approveRequests < 1 || expiring < 1 || throttleGrants < 1
+                || killGrants < 1 || activeGrants < 1 || haGrants < 1) {
+            return "--ack-requests, --ack-threads, --approve-requests, --expiring, --throttle-grants, --kill-grants, "
+                    + "--active-grants and --ha-grants must each be at least 1.";
+        }
+        if (db != null && !db.isBlank() && !db.strip().startsWith("jdbc:postgresql:")) {
+            return "--db " + Config.redactUrl(db) + " is not a PostgreSQL URL; write e.g. "
+                    + "--db jdbc:postgresql://localhost:5432/jitbot (two replicas need a database both reach).";
         }
         if (burstRequests < 1 || burstSenders < 1 || burstThreads < 1 || armBurst < 1 || armRefill <= 0
                 || burstWarmup < 0 || (!burstShort.isZero() && burstShort.compareTo(Duration.ofMinutes(1)) < 0)) {

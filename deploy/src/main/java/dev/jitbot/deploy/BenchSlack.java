@@ -27,6 +27,27 @@ final class BenchSlack implements AutoCloseable {
     private final Map<String, String> emailByUser;
     private final Map<String, AtomicLong> calls = new ConcurrentHashMap<>();
     private final AtomicLong ts = new AtomicLong(1_700_000_000_000_000L);
+    /** The share of Web API calls (auth.test and users.info aside) answered with a 429 or a 500; 0 for none. */
+    private volatile double failing;
+    private final java.util.Random random = new java.util.Random(14);
+    private final AtomicLong failed = new AtomicLong();
+    /** Every chat.postMessage and chat.update answered ok: its method, then its decoded form. */
+    private final java.util.List<Map<String, String>> delivered = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** From now on a {@code share} of calls fails (a 429 with {@code Retry-After: 1} or a 500); 0 to recover. */
+    void failing(double share) {
+        this.failing = share;
+    }
+
+    /** Calls answered with a 429 or a 500 on purpose. */
+    long failed() {
+        return failed.get();
+    }
+
+    /** chat.postMessage and chat.update calls Slack said ok to, each as its form plus {@code method}. */
+    java.util.List<Map<String, String>> delivered() {
+        return java.util.List.copyOf(delivered);
+    }
 
     /** @param emailByUser Slack user id → the email users.info gives */
     BenchSlack(Map<String, String> emailByUser) throws IOException {
@@ -61,6 +82,32 @@ final class BenchSlack implements AutoCloseable {
             Map<String, String> form = form(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
             String method = path.startsWith("/api/") ? path.substring("/api/".length()) : path;
             calls.computeIfAbsent(method, m -> new AtomicLong()).incrementAndGet();
+            double share = failing;
+            // auth.test and users.info answer during start-up and the ack, where a failure is told to the person
+            // at once; the faults are for what the outbox delivers afterwards.
+            if (share > 0 && path.startsWith("/api/") && !method.equals("auth.test") && !method.equals("users.info")) {
+                boolean fail;
+                boolean throttle;
+                synchronized (random) {
+                    fail = random.nextDouble() < share;
+                    throttle = random.nextBoolean();
+                }
+                if (fail) {
+                    failed.incrementAndGet();
+                    if (throttle) {
+                        ex.getResponseHeaders().set("Retry-After", "1");
+                        ex.sendResponseHeaders(429, -1);
+                    } else {
+                        ex.sendResponseHeaders(500, -1);
+                    }
+                    return;
+                }
+            }
+            if (method.equals("chat.postMessage") || method.equals("chat.update")) {
+                Map<String, String> copy = new HashMap<>(form);
+                copy.put("method", method);
+                delivered.add(copy);
+            }
             String body = switch (method) {
                 case "auth.test" -> "{\"ok\":true,\"url\":\"https://bench.slack.invalid/\",\"team\":\"bench\","
                         + "\"user\":\"jitbot\",\"team_id\":\"TBENCH0001\",\"user_id\":\"UJITBOT001\","

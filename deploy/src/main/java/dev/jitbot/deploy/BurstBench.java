@@ -60,7 +60,7 @@ final class BurstBench {
 
     static final String SUBSCRIPTION = "be000000-0000-4000-8000-00000000b001";
     private static final String WARMUP_SUBSCRIPTION = "be000000-0000-4000-8000-00000000b002";
-    private static final String SIGNING_SECRET = "8f742231b10e8888abcd99b0bench85a5";
+    static final String SIGNING_SECRET = "8f742231b10e8888abcd99b0bench85a5";
     private static final String BOT_TOKEN = "xoxb-0000-0000-jitbot-bench";
     private static final Duration LONG_GRANT = Duration.ofHours(1);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -397,7 +397,7 @@ final class BurstBench {
         return e;
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }
@@ -415,7 +415,7 @@ final class BurstBench {
     }
 
     /** A form body from name, value, name, value, ... */
-    private static String form(String... pairs) {
+    static String form(String... pairs) {
         StringBuilder b = new StringBuilder();
         for (int i = 0; i < pairs.length; i += 2) {
             b.append(i == 0 ? "" : "&").append(URLEncoder.encode(pairs[i], StandardCharsets.UTF_8)).append('=')
@@ -459,7 +459,7 @@ final class BurstBench {
     }
 
     /** {@code jitbot serve} in a JVM of its own, its output in a file (shown when it fails), stopped with SIGTERM. */
-    private static final class Serve implements AutoCloseable {
+    static final class Serve implements AutoCloseable {
         final Process process;
         final int port;
         final Path log;
@@ -472,13 +472,20 @@ final class BurstBench {
         }
 
         static Serve start(Path dir, Map<String, String> env, List<String> jvmOptions) throws IOException {
+            return start(dir, env, jvmOptions, null);
+        }
+
+        /** @param classPath serve's class path (the built jar in the ITs); null for this JVM's own */
+        static Serve start(Path dir, Map<String, String> env, List<String> jvmOptions, String classPath)
+                throws IOException {
             List<String> cmd = new ArrayList<>();
             cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
             cmd.add("-Xmx512m");
             cmd.addAll(jvmOptions);
             cmd.add("-cp");
             // This JVM's own class path: the jar when run as `java -jar jitbot.jar`, the build's classes otherwise.
-            cmd.add(Stream.of(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+            cmd.add(classPath != null ? classPath
+                    : Stream.of(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
                     .map(p -> Path.of(p).toAbsolutePath().toString())
                     .collect(Collectors.joining(java.io.File.pathSeparator)));
             cmd.add(Main.class.getName());
@@ -514,6 +521,26 @@ final class BurstBench {
                 Thread.sleep(100);
             }
             throw new IllegalStateException("jitbot serve was not ready within " + timeout + "; its output:\n" + tail());
+        }
+
+        /** kill -9: no shutdown hook, no goodbye to the database. */
+        void kill() throws InterruptedException {
+            process.destroyForcibly();
+            process.waitFor(30, TimeUnit.SECONDS);
+        }
+
+        /** The process's resident set in bytes, from /proc (Linux), or -1 where there is none. */
+        long rss() {
+            try {
+                for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+                    if (line.startsWith("VmRSS:")) {
+                        return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                return -1;
+            }
+            return -1;
         }
 
         String tail() {

@@ -110,6 +110,59 @@ class BenchJarIT {
     }
 
     @Test
+    void serveRows_withSmallNumbers_printOneRowEachThroughTheRealEndpoints() throws Exception {
+        // Every row of issue 14's table with small numbers; ha is skipped here (no --db): HaIT covers two replicas.
+        try (JarProcess jitbot = JarProcess.start(work, Map.of(), List.of(), "bench", "--only",
+                "ack,approve,revocation,throttle,kill,startup,ha", "--ack-requests", "20", "--ack-threads", "5",
+                "--approve-requests", "3", "--expiring", "10", "--throttle-grants", "12", "--arm-burst", "4",
+                "--arm-refill", "2", "--kill-grants", "10", "--active-grants", "30")) {
+            int exit = jitbot.waitFor(Duration.ofMinutes(8));
+
+            assertThat(exit).as(jitbot.all()).isZero();
+            List<String> out = jitbot.out();
+            assertThat(section(out, "== ack")).as(jitbot.all())
+                    .anyMatch(l -> l.contains("ack latency") && l.contains("p99") && l.matches(NUMBER))
+                    .anyMatch(l -> l.contains("turned away") && l.contains("0 of 20"));
+            assertThat(section(out, "== approve")).as(jitbot.all())
+                    .anyMatch(l -> l.contains("approve click -> ARM PUT") && l.contains("3 requests approved")
+                            && l.matches(NUMBER));
+            assertThat(section(out, "== revocation")).as(jitbot.all())
+                    .anyMatch(l -> l.contains("revocation lag") && l.contains("10 grants of 1 min") && l.matches(NUMBER));
+            assertThat(section(out, "== throttle")).as(jitbot.all())
+                    .anyMatch(l -> l.contains("revocations under throttle") && l.contains("12 of 12 revoked")
+                            && l.contains("0 failed") && l.matches(".*\\d+\\.\\d % of the limit.*"));
+            assertThat(section(out, "== kill")).as(jitbot.all())
+                    .anyMatch(l -> l.contains("kill -9, restart: all revoked") && l.contains("10 grants of 1 min "
+                            + "overdue") && !l.contains("NOT all"));
+            assertThat(section(out, "== startup")).as(jitbot.all())
+                    .anyMatch(l -> l.contains("start-up to /readyz 200") && l.contains("with 30 active grants"))
+                    .anyMatch(l -> l.contains("RSS") && l.matches(".*\\d+ MB.*"));
+            assertThat(section(out, "== ha")).as(jitbot.all())
+                    .anyMatch(l -> l.contains("skipped: needs --db"));
+            assertThat(out).noneMatch(l -> l.contains("NOT complete") || l.contains("FAILED"));
+        }
+    }
+
+    @Test
+    void serveRow_withJson_printsOneObjectWithItsNumbers() throws Exception {
+        try (JarProcess jitbot = JarProcess.start(work, Map.of(), List.of(), "bench", "--only", "ack,ha", "--json",
+                "--ack-requests", "10", "--ack-threads", "2")) {
+            int exit = jitbot.waitFor(Duration.ofMinutes(3));
+
+            assertThat(exit).as(jitbot.all()).isZero();
+            assertThat(jitbot.out()).as(jitbot.all()).hasSize(2);
+            var json = new com.fasterxml.jackson.databind.ObjectMapper();
+            var ack = json.readTree(jitbot.out().get(0));
+            assertThat(ack.path("section").asText()).isEqualTo("ack");
+            assertThat(ack.path("requests").asInt()).isEqualTo(10);
+            assertThat(ack.has("ack_p99_ms")).as(ack.toString()).isTrue();
+            var ha = json.readTree(jitbot.out().get(1));
+            assertThat(ha.path("section").asText()).isEqualTo("ha");
+            assertThat(ha.path("skipped").asBoolean()).as(ha.toString()).isTrue();
+        }
+    }
+
+    @Test
     void bench_withUnknownSection_refusesWithExit2() throws Exception {
         try (JarProcess jitbot = JarProcess.start(work, Map.of(), List.of(), "bench", "--only", "everything")) {
             int exit = jitbot.waitFor(Duration.ofSeconds(60));
