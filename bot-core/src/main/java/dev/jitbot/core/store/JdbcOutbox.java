@@ -345,6 +345,21 @@ public final class JdbcOutbox implements Outbox {
         void call() throws SQLException;
     }
 
+    /** Rolls back to {@code sp}; false when the savepoint is gone because the database ended the transaction. */
+    private static boolean rolledBackTo(Connection c, java.sql.Savepoint sp) {
+        try {
+            c.rollback(sp);
+            return true;
+        } catch (SQLException invalid) {
+            try {
+                c.rollback();
+            } catch (SQLException ignored) {
+                // the transaction is already over; the next statement starts a new one
+            }
+            return false;
+        }
+    }
+
     /** PostgreSQL aborts a transaction at its first error: a savepoint lets a refused insert leave it usable. */
     private static <T> T savepointed(Connection c, SqlCall<T> call) throws SQLException {
         java.sql.Savepoint sp = c.setSavepoint();
@@ -450,6 +465,7 @@ public final class JdbcOutbox implements Outbox {
             c.setAutoCommit(false);
             try {
                 boolean any = false;
+                boolean lost = false;
                 for (Pending p : batch) {
                     java.sql.Savepoint sp = c.setSavepoint();
                     try {
@@ -462,8 +478,21 @@ public final class JdbcOutbox implements Outbox {
                             c.rollback(sp);
                         }
                     } catch (SQLException e) {
-                        c.rollback(sp);
                         p.events.clear();
+                        if (!rolledBackTo(c, sp)) {
+                            // The database ended the whole transaction itself (H2 does on a deadlock or a lock
+                            // timeout), so the group's earlier writes are gone too: run every one of them again.
+                            lost = true;
+                            for (Pending q : batch) {
+                                q.events.clear();
+                                if (q.tries++ < 3) {
+                                    again.add(q);
+                                } else {
+                                    q.failure = Sql.failure("writing a transition", e);
+                                }
+                            }
+                            break;
+                        }
                         if (("40P01".equals(e.getSQLState()) || "40001".equals(e.getSQLState())) && p.tries++ < 3) {
                             again.add(p);
                         } else {
@@ -476,14 +505,14 @@ public final class JdbcOutbox implements Outbox {
                 }
                 // The chain's head is locked last, after every row lock the group takes, as a lone transition
                 // does: no replica ever holds the head while it waits for a row another one holds.
-                for (Pending p : batch) {
+                for (Pending p : lost ? List.<Pending>of() : batch) {
                     if (p.failure == null && p.result == Commit.DONE) {
                         for (AuditEvent e : p.events) {
                             JdbcAuditLog.append(c, e);
                         }
                     }
                 }
-                if (any) {
+                if (any && !lost) {
                     c.commit();
                 } else {
                     c.rollback();
