@@ -308,6 +308,10 @@ final class RequestForm {
         if (principal != null && !principal.equals(MYSELF)) {
             errors.put(PRINCIPAL, "Bundles are granted to you only; choose Me, or request the roles one by one.");
         }
+        if (text(values, START) != null) {
+            errors.put(START, "A bundle starts once it is approved and cannot be scheduled yet; clear Starting, or "
+                    + "request its roles one by one with a start.");
+        }
         if (!errors.isEmpty()) {
             return new Submission(null, errors);
         }

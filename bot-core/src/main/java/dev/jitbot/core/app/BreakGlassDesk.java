@@ -279,6 +279,10 @@ final class BreakGlassDesk {
                 return new Outcome.Refused(Reason.INVALID_INPUT, "Say what you checked, e.g. `" + "review " + id
                         + " confirmed with " + r.requester().displayName() + ", incident is real`.");
             }
+            Optional<Outcome.Refused> notLive = notLive(actor, r);
+            if (notLive.isPresent()) {
+                return notLive.get();
+            }
             Instant now = clock.instant();
             AccessRequest next = r.withBreakGlass(BreakGlass.reviewedBy(actor, now, note));
             if (outbox.commit(Change.of(r, next)
@@ -292,6 +296,31 @@ final class BreakGlassDesk {
             }
         }
         throw new IllegalStateException("too much contention reviewing " + id);
+    }
+
+    /**
+     * A review counts only from a live identity, as an approval does: the reviewer's Entra account exists and is
+     * enabled now, and a reviewer by Entra group is in it by an answer at most a minute old. Refusals are audited.
+     */
+    private Optional<Outcome.Refused> notLive(ChatUser actor, AccessRequest r) {
+        String why;
+        try {
+            List<String> reviewers = reviewers(policy.get());
+            why = directory.whyNotLive(actor)
+                    .or(() -> reviewers.isEmpty() || membership.isInNow(actor, reviewers,
+                            AccessService.LIVE_IDENTITY_MAX_AGE) ? Optional.empty()
+                            : Optional.of("Entra no longer lists you in " + String.join(", ", reviewers)))
+                    .orElse(null);
+        } catch (RuntimeException e) {
+            why = "jitbot could not confirm your Entra account just now; try again in a minute";
+        }
+        if (why == null) {
+            return Optional.empty();
+        }
+        outbox.commit(Change.about(r).audit(event(actor, clock.instant(), "review-refused", r,
+                "identity not live: " + why)).build());
+        return Optional.of(new Outcome.Refused(Reason.APPROVER_NOT_LIVE, why + ", so your review of " + r.id()
+                + " does not count. Ask another reviewer, or your Entra admin if this is wrong."));
     }
 
     private static AuditEvent event(ChatUser actor, Instant at, String action, AccessRequest r, String details) {

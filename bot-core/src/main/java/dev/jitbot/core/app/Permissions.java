@@ -72,7 +72,8 @@ public final class Permissions {
                     out.add(Action.APPROVE);
                     out.add(Action.DENY);
                 }
-                if (oncall && !requester && !approver) {
+                // On-call stops what they may not (or no longer) decide: an approver who voted still may stop it.
+                if (oncall && !requester && !out.contains(Action.DENY)) {
                     out.add(Action.STOP_PENDING);
                 }
             }
@@ -156,9 +157,10 @@ public final class Permissions {
         if (r.isBundle()) {
             // Those who may approve every member rule: a vote on a bundle is a vote on each of its members.
             // A member rule that needs no approval (approvals: 0) adds no approvers to agree with.
+            // A bundle no member rule needs approval for has no approvers at all (allMatch of nothing is true).
             return BundleRequests.memberRules(policy.get(), r)
-                    .map(rules -> rules.stream().filter(m -> m.approvals() > 0)
-                            .allMatch(m -> membership.isIn(user, m.approvers())))
+                    .map(rules -> rules.stream().filter(m -> m.approvals() > 0).toList())
+                    .map(need -> !need.isEmpty() && need.stream().allMatch(m -> membership.isIn(user, m.approvers())))
                     .orElse(false);
         }
         return membership.isIn(user, rule.approvers()) || approvesAsOwner(user, rule, r);

@@ -143,7 +143,8 @@ public final class CommandParser {
         }
         Matcher bundle = BUNDLE.matcher(role);
         if (bundle.matches() || role.equalsIgnoreCase("bundle")) {
-            return bundle(bundle.matches() ? bundle.group(1) : null, scope, duration, justification, ticket, principal);
+            return bundle(bundle.matches() ? bundle.group(1) : null, scope, from, duration, justification, ticket,
+                    principal);
         }
         if (scope == null || scope.isBlank()) {
             return Parsed.invalid("Say where you need it with `on <scope>` (a scope alias such as `rg-payments` or an "
@@ -204,8 +205,8 @@ public final class CommandParser {
         return Parsed.ok(new Command.BreakGlass(m.group("role").strip(), m.group("scope").strip(), duration, why));
     }
 
-    private static Parsed<Command> bundle(String name, String scope, String duration, String justification,
-                                          String ticket, String principal) {
+    private static Parsed<Command> bundle(String name, String scope, String from, String duration,
+                                          String justification, String ticket, String principal) {
         String usage = " Write it as `" + USAGE_BUNDLE + "`, e.g. `request bundle incident-payments for 1h because "
                 + "INC-4411`.";
         if (name == null) {
@@ -218,6 +219,11 @@ public final class CommandParser {
         if (principal != null) {
             return Parsed.invalid("Bundles are granted to the person who asks, not `as` another identity; request "
                     + "the roles one by one for a workload." + usage);
+        }
+        if (from != null) {
+            return Parsed.invalid("A bundle starts once it is approved; it cannot be scheduled with `from` yet. Leave "
+                    + "out `from " + UserText.excerpt(from, 40) + "` and ask closer to the time, or request its roles "
+                    + "one by one with `from`." + usage);
         }
         if (duration == null || duration.isBlank()) {
             return Parsed.invalid("Say how long you need it with `for <duration>`, e.g. `for 1h`." + usage);

@@ -38,7 +38,7 @@ import javax.sql.DataSource;
 public final class JdbcOutbox implements Outbox {
 
     private static final String COLUMNS = "id, request_id, kind, platform, channel, user_json, body, created_at, "
-            + "due_at, attempts, last_error";
+            + "due_at, attempts, last_error, not_before";
 
     private final DataSource dataSource;
     private final JdbcAuditLog audit;
@@ -284,8 +284,8 @@ public final class JdbcOutbox implements Outbox {
         Instant createdAt = Sql.micros(Instant.now());
         if (!change.work().isEmpty()) {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO work_items (request_id, kind, lane, priority, "
-                    + "bucket, platform, channel, user_json, body, created_at, due_at, attempts, chain) "
-                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)")) {
+                    + "bucket, platform, channel, user_json, body, created_at, due_at, attempts, chain, not_before) "
+                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)")) {
                 for (Work w : change.work()) {
                     Instant created = change.events().isEmpty() ? createdAt : change.events().get(0).at();
                     Sql.setString(ps, 1, w.requestId() == null ? null : w.requestId().value());
@@ -301,6 +301,7 @@ public final class JdbcOutbox implements Outbox {
                     Sql.setInstant(ps, 10, created);
                     Sql.setInstant(ps, 11, w.notBefore() != null ? w.notBefore() : created);
                     ps.setString(12, w.kind().chain());
+                    Sql.setInstant(ps, 13, w.notBefore());
                     ps.addBatch();
                 }
                 ps.executeBatch();
@@ -328,7 +329,7 @@ public final class JdbcOutbox implements Outbox {
         String requestId = rs.getString("request_id");
         Work w = new Work(WorkKind.valueOf(rs.getString("kind")), requestId == null ? null : new RequestId(requestId),
                 platform == null ? null : Platform.valueOf(platform), rs.getString("channel"),
-                RowJson.user(rs.getString("user_json")), rs.getString("body"), null);
+                RowJson.user(rs.getString("user_json")), rs.getString("body"), Sql.instant(rs, "not_before"));
         return new WorkItem(rs.getLong("id"), w, rs.getInt("attempts"), Sql.instant(rs, "created_at"),
                 Sql.instant(rs, "due_at"), rs.getString("last_error"));
     }
@@ -485,6 +486,9 @@ public final class JdbcOutbox implements Outbox {
                             lost = true;
                             for (Pending q : batch) {
                                 q.events.clear();
+                                if (again.contains(q)) {
+                                    continue; // already queued for the next group, its try counted
+                                }
                                 if (q.tries++ < 3) {
                                     again.add(q);
                                 } else {

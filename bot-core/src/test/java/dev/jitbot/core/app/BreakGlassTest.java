@@ -180,6 +180,18 @@ class BreakGlassTest {
         }
 
         @Test
+        void aReviewerWhoseEntraAccountIsDisabled_isRefused_andItStaysUnreviewed() {
+            AccessRequest r = broken();
+            h.directory.disable("carol@contoso.com");
+
+            Outcome o = h.service.handle(CAROL, "review " + r.id() + " confirmed with Alice");
+
+            assertThat(((Outcome.Refused) o).message()).contains("is disabled").contains("does not count");
+            assertThat(h.store.find(r.id()).orElseThrow().breakGlass().reviewed()).isFalse();
+            assertThat(actions(r)).contains("review-refused");
+        }
+
+        @Test
         void aSecondReview_saysWhoAlreadyReviewed() {
             AccessRequest r = broken();
             h.service.handle(CAROL, "review " + r.id() + " fine");

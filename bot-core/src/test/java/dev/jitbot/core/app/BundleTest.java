@@ -35,7 +35,25 @@ class BundleTest {
                         new Policy.BundleMember(new RoleRef("Reader", null), SUB_PROD, "sub-prod")), 1),
                 "break-glass", new Policy.Bundle("break-glass", List.of(
                         new Policy.BundleMember(new RoleRef("Reader", null), SUB_PROD, "sub-prod"),
-                        new Policy.BundleMember(new RoleRef("Owner", null), SUB_PROD, "sub-prod")), 2))));
+                        new Policy.BundleMember(new RoleRef("Owner", null), SUB_PROD, "sub-prod")), 2),
+                "look-around", new Policy.Bundle("look-around", List.of(
+                        new Policy.BundleMember(new RoleRef("Reader", null), SUB_PROD, "sub-prod"),
+                        new Policy.BundleMember(new RoleRef("Reader", null), dev.jitbot.core.domain.AzureScope.parse(
+                                "/subscriptions/" + dev.jitbot.core.testing.TestPolicies.SUB
+                                        + "/resourceGroups/rg-logs").orThrow(), "rg-logs")), 3))));
+    }
+
+    @Test
+    void aBundleNoMemberRuleNeedsApprovalFor_hasNoApprovers_soAStrangerCanNeitherSeeNorRevokeIt() {
+        Outcome o = h.service.handle(ALICE, "request bundle look-around for 1h because INC-8 reading logs");
+        AccessRequest r = ((Outcome.Activating) o).request();
+        dev.jitbot.core.domain.ChatUser zed = new dev.jitbot.core.domain.ChatUser(
+                dev.jitbot.core.domain.Platform.SLACK, "U0ZED", "Zed", "zed@contoso.com", null);
+
+        assertThat(h.service.find(zed, r.id())).isEmpty();
+        assertThat(h.service.actionsFor(zed, h.store.find(r.id()).orElseThrow())).isEmpty();
+        assertThat(h.service.revoke(zed, r.id(), "oops")).isInstanceOf(Outcome.Refused.class);
+        assertThat(h.store.find(r.id()).orElseThrow().state()).isEqualTo(State.ACTIVE);
     }
 
     private AccessRequest requested(String line) {
@@ -127,9 +145,9 @@ class BundleTest {
         @Test
         void offers_listOnlyBundlesEligibleInEveryMember() {
             assertThat(h.service.bundleOffers(ALICE)).extracting(AccessService.BundleOffer::name)
-                    .containsExactly("incident-payments");
+                    .containsExactly("incident-payments", "look-around");
             assertThat(h.service.bundleOffers(BOB)).extracting(AccessService.BundleOffer::name)
-                    .containsExactly("incident-payments", "break-glass");
+                    .containsExactly("incident-payments", "break-glass", "look-around");
             assertThat(h.service.bundleOffers(BOB).get(1).approvals()).isEqualTo(2);
             assertThat(h.service.bundleOffers(BOB).get(1).maxDuration()).isEqualTo(Duration.ofMinutes(30));
         }

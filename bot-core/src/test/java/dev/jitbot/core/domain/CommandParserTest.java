@@ -231,4 +231,16 @@ class CommandParserTest {
                     .contains("`release <id>`");
         }
     }
+
+    @Nested
+    class BundleStarts {
+        @Test
+        void aBundleWithFrom_isRefused_insteadOfStartingAtOnce() {
+            Parsed<Command> p = CommandParser.parse("request bundle incident-payments from tomorrow 09:00 for 1h "
+                    + "because INC-1 window");
+
+            assertThat(p.isOk()).isFalse();
+            assertThat(p.reason()).contains("cannot be scheduled with `from` yet");
+        }
+    }
 }
