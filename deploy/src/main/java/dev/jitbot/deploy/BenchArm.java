@@ -243,6 +243,14 @@ final class BenchArm implements AutoCloseable {
                         + "\"access_token\":\"eyJ0eXAiOiJKV1QiLCJhbGciOiJub25lIn0.eyJhdWQiOiJiZW5jaCJ9.bench\"}");
                 return;
             }
+            // Graph, as an approver's click asks it whether their account is still enabled: every bench account is.
+            if (method.equals("GET") && lower.startsWith("/v1.0/users/")
+                    && String.valueOf(ex.getRequestURI().getQuery()).contains("accountEnabled")) {
+                String id = path.substring("/v1.0/users/".length());
+                send(ex, 200, "{\"id\":\"" + id.replace("\"", "") + "\",\"displayName\":\"bench user\","
+                        + "\"accountEnabled\":true}");
+                return;
+            }
             if (lower.contains("/.well-known/openid-configuration")) {
                 String base = baseUrl() + "/" + TENANT;
                 send(ex, 200, "{\"token_endpoint\":\"" + base + "/oauth2/v2.0/token\",\"issuer\":\"" + base
