@@ -139,23 +139,30 @@ public final class WorkHandlers {
         if (result instanceof AccessProvider.GrantResult.Granted g) {
             confirmGrant(item, r, g.assignmentId(), null);
         } else {
-            String message = ((AccessProvider.GrantResult.Refused) result).operatorMessage();
-            for (int i = 0; i < CAS_ATTEMPTS; i++) {
-                AccessRequest cur = store.find(r.id()).orElseThrow();
-                if (cur.state() != State.ACTIVATING) {
-                    outbox.complete(item, null, null, clock.instant());
-                    return;
-                }
-                Instant at = clock.instant();
-                AccessRequest failed = cur.to(State.FAILED).withEnd(at, null, null, message);
-                Outbox.Commit c = outbox.complete(item, Change.of(cur, failed)
-                        .audit(system(at, "failed", failed, message))
-                        .then(notifications.refresh(failed))
-                        .then(notifications.tell(failed.requester(), failed, Phrases.failed(failed)))
-                        .build(), null, at);
-                if (c != Outbox.Commit.CONFLICT) {
-                    return;
-                }
+            failActivation(item, r, ((AccessProvider.GrantResult.Refused) result).operatorMessage());
+        }
+    }
+
+    /**
+     * Ends an activation Azure refused: FAILED with {@code note}, audited, the card redrawn and the requester told,
+     * in the same commit that completes {@code item} (or only completes it when the request moved on meanwhile).
+     */
+    private void failActivation(WorkItem item, AccessRequest r, String note) {
+        for (int i = 0; i < CAS_ATTEMPTS; i++) {
+            AccessRequest cur = store.find(r.id()).orElseThrow();
+            if (cur.state() != State.ACTIVATING) {
+                outbox.complete(item, null, null, clock.instant());
+                return;
+            }
+            Instant at = clock.instant();
+            AccessRequest failed = cur.to(State.FAILED).withEnd(at, null, null, note);
+            Outbox.Commit c = outbox.complete(item, Change.of(cur, failed)
+                    .audit(system(at, "failed", failed, note))
+                    .then(notifications.refresh(failed))
+                    .then(notifications.tell(failed.requester(), failed, Phrases.failed(failed)))
+                    .build(), null, at);
+            if (c != Outbox.Commit.CONFLICT) {
+                return;
             }
         }
     }
@@ -366,23 +373,7 @@ public final class WorkHandlers {
         String note = refused.label() + " failed: " + refused.refusal() + (others.isEmpty() ? ""
                 : " jitbot removed the other member" + (others.size() == 1 ? "" : "s") + " again ("
                 + String.join(", ", others) + "), so nothing of the bundle is held.");
-        for (int i = 0; i < CAS_ATTEMPTS; i++) {
-            AccessRequest cur = store.find(r.id()).orElseThrow();
-            if (cur.state() != State.ACTIVATING) {
-                outbox.complete(item, null, null, clock.instant());
-                return;
-            }
-            Instant at = clock.instant();
-            AccessRequest failed = cur.to(State.FAILED).withEnd(at, null, null, note);
-            Outbox.Commit c = outbox.complete(item, Change.of(cur, failed)
-                    .audit(system(at, "failed", failed, note))
-                    .then(notifications.refresh(failed))
-                    .then(notifications.tell(failed.requester(), failed, Phrases.failed(failed)))
-                    .build(), null, at);
-            if (c != Outbox.Commit.CONFLICT) {
-                return;
-            }
-        }
+        failActivation(item, r, note);
     }
 
     /** Deletes every member of a bundle that Azure did not refuse; each delete is idempotent. */
