@@ -80,9 +80,10 @@ final class BenchArm implements AutoCloseable {
      * Faults on role-assignment PUTs and DELETEs: a share {@code rate} of them, chosen at random, fails one of five
      * ways with equal odds: 429 with {@code Retry-After: 1}, 500, 503, a connection closed with no answer, or
      * {@code stall} of silence before the connection closes (past the client's timeout when longer; at most
-     * {@code maxStalls} of them, then the other four). Besides, the DELETEs of every {@code streakEvery}-th
-     * assignment (0: none) fail their first {@code streakLength} tries with 503, more than a client retries on its
-     * own, so the failure reaches the caller. A failed call changes nothing. {@link #NONE} for none.
+     * {@code maxStalls} of them, then the other four). Besides, the PUTs and the DELETEs of every
+     * {@code streakEvery}-th assignment (0: none) each fail their first {@code streakLength} tries with 503, more
+     * than a client retries on its own, so the failure reaches the caller. A failed call changes nothing.
+     * {@link #NONE} for none.
      */
     record Faults(double rate, Duration stall, int maxStalls, int streakEvery, int streakLength, long seed) {
         static final Faults NONE = new Faults(0, Duration.ZERO, 0, 0, 0, 0);
@@ -414,9 +415,8 @@ final class BenchArm implements AutoCloseable {
     private boolean fault(HttpExchange ex, String method, String key) throws IOException {
         Fault f;
         synchronized (random) {
-            if (method.equals("DELETE") && faults.streakEvery() > 0
-                    && Math.floorMod(key.hashCode(), faults.streakEvery()) == 0
-                    && streaks.merge(key, 1, Integer::sum) <= faults.streakLength()) {
+            if (faults.streakEvery() > 0 && Math.floorMod(key.hashCode(), faults.streakEvery()) == 0
+                    && streaks.merge(method + " " + key, 1, Integer::sum) <= faults.streakLength()) {
                 f = Fault.UNAVAILABLE_503;
             } else if (faults.rate() <= 0 || random.nextDouble() >= faults.rate()) {
                 return false;

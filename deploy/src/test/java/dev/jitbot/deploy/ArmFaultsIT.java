@@ -22,10 +22,11 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code jitbot serve} (the built jar) against an ARM that fails 30 % of its role-assignment PUTs and DELETEs at
  * random: 429 with {@code Retry-After}, 500, 503, a connection closed with no answer, and a 35 s stall, past the
  * ARM client's 30 s response timeout (which no setting shortens, so the stall outlasts it rather than the timeout
- * being cut; at most 8 stalls, to keep the run near 2 minutes). The DELETEs of one assignment in 20 also fail 7
- * times in a row, more than the Azure client's own 5 retries absorb, so the failure reaches the outbox. 200
+ * being cut; at most 8 stalls, to keep the run near 2 minutes). The PUTs and DELETEs of one assignment in 20 also
+ * fail 7 times in a row, more than the Azure client's own 5 retries absorb, so the failure reaches the outbox. 200
  * one-minute grants are requested through signed Slack commands and left to expire. Every grant and every
- * revocation must complete, no grant twice, and each revocation retry the outbox makes must be audited once (the
+ * revocation must complete, no grant twice, and each grant and revocation retry the outbox makes must be audited
+ * once (the
  * client's own retries inside one attempt are not audit events; a 429 is a wait, not a failure).
  */
 class ArmFaultsIT {
@@ -40,7 +41,7 @@ class ArmFaultsIT {
         int grants = 200;
         // 30 % at random, at most 8 of them stalls (each costs the client's 30 s timeout, and the run its 2-minute
         // budget); and the DELETEs of one assignment in 20 fail 7 times in a row, past the client's own 5 retries,
-        // so the outbox retries them and audits each retry.
+        // so the outbox retries them and audits each retry; their PUTs do the same.
         BenchArm.Faults faults = new BenchArm.Faults(0.30, Duration.ofSeconds(35), 8, 20, 7, 14);
         String h2;
         List<FireBench.Sent> sent;
@@ -80,6 +81,7 @@ class ArmFaultsIT {
             List<AccessRequest> requests = store.findByState(List.of(State.values()));
             assertThat(requests).hasSize(grants + 0);
             int retriesAudited = 0;
+            int grantRetriesAudited = 0;
             for (AccessRequest r : requests) {
                 assertThat(r.state()).as(r.id() + " ended").isEqualTo(State.ENDED);
                 List<AuditEvent> events = audit.forRequest(r.id());
@@ -87,28 +89,39 @@ class ArmFaultsIT {
                         .as(r.id() + " granted once in the audit trail").isEqualTo(1);
                 assertThat(events.stream().filter(e -> e.action().equals("revoked")).count())
                         .as(r.id() + " revoked once in the audit trail").isEqualTo(1);
-                List<Integer> attempts = new ArrayList<>();
-                for (AuditEvent e : events) {
-                    if (e.action().equals("revoke-failed")) {
-                        Matcher m = ATTEMPT.matcher(e.details());
-                        assertThat(m.find()).as("revoke-failed names its attempt: " + e.details()).isTrue();
-                        attempts.add(Integer.parseInt(m.group(1)));
-                    }
-                }
-                List<Integer> once = new ArrayList<>();
-                for (int i = 1; i <= attempts.size(); i++) {
-                    once.add(i);
-                }
-                assertThat(attempts).as(r.id() + ": each failed revocation attempt audited once, in order")
-                        .isEqualTo(once);
+                List<Integer> grantAttempts = auditedAttempts(r, events, "grant-failed");
+                grantRetriesAudited += grantAttempts.size();
+                List<Integer> attempts = auditedAttempts(r, events, "revoke-failed");
                 assertThat(r.revokeAttempts()).as(r.id() + ": as many audited as counted")
                         .isEqualTo(attempts.size());
                 retriesAudited += attempts.size();
             }
+            assertThat(grantRetriesAudited).as("the outbox retried some grants (the 7-failure streaks)")
+                    .isGreaterThan(0);
             assertThat(retriesAudited).as("the outbox retried some revocations (the 7-failure streaks)")
                     .isGreaterThan(0);
             assertThat(audit.verify().intact()).as("the audit chain is intact").isTrue();
-            System.out.printf("arm faults: %d revocation retries audited, each once%n", retriesAudited);
+            System.out.printf("arm faults: %d grant and %d revocation retries audited, each once%n",
+                    grantRetriesAudited, retriesAudited);
         }
+    }
+
+    /** The attempt numbers of {@code action}'s events, which must run 1, 2, 3 … : each retry audited once. */
+    private static List<Integer> auditedAttempts(AccessRequest r, List<AuditEvent> events, String action) {
+        List<Integer> attempts = new ArrayList<>();
+        for (AuditEvent e : events) {
+            if (e.action().equals(action)) {
+                Matcher m = ATTEMPT.matcher(e.details());
+                assertThat(m.find()).as(action + " names its attempt: " + e.details()).isTrue();
+                attempts.add(Integer.parseInt(m.group(1)));
+            }
+        }
+        List<Integer> once = new ArrayList<>();
+        for (int i = 1; i <= attempts.size(); i++) {
+            once.add(i);
+        }
+        assertThat(attempts).as(r.id() + ": each failed " + action + " attempt audited once, in order")
+                .isEqualTo(once);
+        return attempts;
     }
 }

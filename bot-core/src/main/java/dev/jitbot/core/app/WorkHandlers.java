@@ -133,7 +133,7 @@ public final class WorkHandlers {
         try {
             result = provider.grant(r, now.plus(r.duration()));
         } catch (RuntimeException e) {
-            retryAzure(item, r, e, "grant", null);
+            retryAzure(item, r, e, "grant", "grant-failed");
             return;
         }
         if (result instanceof AccessProvider.GrantResult.Granted g) {
@@ -282,7 +282,7 @@ public final class WorkHandlers {
             }
         } catch (RuntimeException e) {
             // The grant call is idempotent: running this item again re-finds the assignment and retries the delete.
-            retryAzure(item, ended, e, "remove the late grant of", null);
+            retryAzure(item, ended, e, "remove the late grant of", "revoke-failed");
             return;
         }
         outbox.complete(item, Change.about(ended).audit(system(now, "revoked", ended, "late " + provider.mode()
@@ -320,7 +320,7 @@ public final class WorkHandlers {
                 try {
                     result = provider.grant(views.get(i), expiresAt);
                 } catch (RuntimeException e) {
-                    retryAzure(item, r, e, "grant " + m.label() + " of", null);
+                    retryAzure(item, r, e, "grant " + m.label() + " of", "grant-failed");
                     return;
                 }
                 members = members.with(i, result instanceof AccessProvider.GrantResult.Granted g
@@ -551,7 +551,7 @@ public final class WorkHandlers {
         Duration wait = backoff(item.attempts() + 1);
         log.warn("could not {} {} (attempt {}), retrying in {} s: {}", what, r.id(), item.attempts() + 1,
                 wait.toSeconds(), error);
-        Change change = auditAction == null ? null : Change.about(r).audit(system(now, auditAction, r,
+        Change change = Change.about(r).audit(system(now, auditAction, r,
                 "attempt " + (item.attempts() + 1) + ": " + error + "; next try in " + wait.toSeconds() + " s")).build();
         outbox.retry(item, now.plus(wait), error, change, now);
     }

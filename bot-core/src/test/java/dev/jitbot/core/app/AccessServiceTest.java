@@ -363,6 +363,8 @@ class AccessServiceTest {
             assertThat(current(r.id()).state()).isEqualTo(State.ACTIVE);
             assertThat(current(r.id()).activatedAt()).isEqualTo(h.clock.instant());
             assertThat(h.provider.grants).containsExactly(r.id(), r.id());
+            assertThat(h.memoryAudit.actions(r.id()).stream().filter(a -> a.startsWith("grant")).toList())
+                    .as("the one failed attempt audited once, then the grant").containsExactly("grant-failed", "granted");
         }
 
         @Test
