@@ -190,7 +190,7 @@ public final class PolicyLint {
                     + rule.approvals() + ", no approvers); name `approvers` or set `approvals: 0`."));
             return;
         }
-        OptionalInt count = PolicyReader.countPeople(rule.approvers(), policy.groups());
+        OptionalInt count = PolicyRefs.countPeople(rule.approvers(), policy.groups());
         if (count.isEmpty()) {
             return;
         }
@@ -230,7 +230,7 @@ public final class PolicyLint {
             if (rule == null || rule.approvals() == 0) {
                 continue;
             }
-            if (PolicyReader.countPeople(rule.approvers(), policy.groups()).isEmpty()) {
+            if (PolicyRefs.countPeople(rule.approvers(), policy.groups()).isEmpty()) {
                 return;
             }
             Set<String> people = people(policy, rule.approvers());
