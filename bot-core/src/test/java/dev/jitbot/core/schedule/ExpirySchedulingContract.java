@@ -220,6 +220,8 @@ abstract class ExpirySchedulingContract {
             List<RequestId> ids = List.of(grantReader(TestPolicies.ALICE, "1s"), grantReader(TestPolicies.BOB, "1s"),
                     grantReader(TestPolicies.CAROL, "1s"));
             for (RequestId id : ids) {
+                // The worker schedules the expiry right after it writes ACTIVE, so it may come a moment later.
+                await().atMost(Duration.ofSeconds(5)).until(() -> !core.scheduler.scheduled(id).isEmpty());
                 assertThat(core.scheduler.scheduled(id)).filteredOn(j -> j.startsWith("expire@")).singleElement().asString().startsWith("expire@");
             }
             core.close();
