@@ -71,6 +71,8 @@ public final class AccessService {
     private volatile BlastRadii blastRadii;
     private final BreakGlassDesk breakGlass;
     private final BundleRequests bundles;
+    private final Transition transition;
+    private final Endings endings;
 
     /**
      * @param store  reads requests; every write goes through {@code outbox}
@@ -107,6 +109,8 @@ public final class AccessService {
         this.bundles = new BundleRequests(policy, store, outbox, directory, membership, notifications, scheduler, clock,
                 random, provider);
         this.permissions = new Permissions(policy, membership, breakGlass::mayReview);
+        this.transition = new Transition(store, outbox, clock, random);
+        this.endings = new Endings(policy, transition, membership, permissions, notifications, scheduler, clock);
     }
 
     /** Where request cards get their blast radius from (the runtime wires Azure's role definitions in). */
@@ -829,35 +833,6 @@ public final class AccessService {
         throw new IllegalStateException("too much contention denying " + id);
     }
 
-    /** Withdraws the requester's own pending request. */
-    public Outcome cancel(ChatUser actor, RequestId id) {
-        for (int attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
-            Optional<AccessRequest> found = visible(actor, id);
-            if (found.isEmpty()) {
-                return unknown(id);
-            }
-            AccessRequest r = found.get();
-            if (!r.requester().samePerson(actor)) {
-                return new Outcome.Refused(Reason.NOT_ALLOWED, "Only " + r.requester().displayName()
-                        + " can cancel " + id + "; approvers can `deny " + id + " <reason>` instead.");
-            }
-            if (r.state() != State.PENDING && r.state() != State.SCHEDULED) {
-                return new Outcome.Refused(Reason.WRONG_STATE, id + " is " + r.state().label()
-                        + ", so there is nothing to cancel" + (r.state() == State.ACTIVE
-                        ? "; give the access back with `release " + id + "`." : "."));
-            }
-            // A scheduled request's activation item, due at the start, finds it cancelled and does nothing.
-            AccessRequest next = r.to(State.CANCELLED).withEnd(clock.instant(), null, actor, null);
-            if (outbox.commit(Change.of(r, next).audit(event(actor, "cancelled", next, ""))
-                    .then(notifications.refresh(next)).build()) != Outbox.Commit.DONE) {
-                continue;
-            }
-            ExpiryService.bestEffort(() -> scheduler.cancel(id), "cancel the lapse of", id);
-            return new Outcome.Cancelled(next);
-        }
-        throw new IllegalStateException("too much contention cancelling " + id);
-    }
-
     private Outcome.Refused checkApprover(ChatUser actor, AccessRequest r, Optional<Policy.Rule> rule, String verb) {
         if (r.isBreakGlass()) {
             return new Outcome.Refused(Reason.WRONG_STATE, r.id() + " is a break-glass grant: it needed no approval, "
@@ -957,94 +932,19 @@ public final class AccessService {
 
     // ---------------------------------------------------------------------------------------------- endings
 
+    /** Withdraws the requester's own pending request. */
+    public Outcome cancel(ChatUser actor, RequestId id) {
+        return endings.cancel(actor, id);
+    }
+
     /** Ends a grant now: on-call, the rule's approvers, or the requester may. */
     public Outcome revoke(ChatUser actor, RequestId id, String reason) {
-        reason = cleanReason(reason);
-        Outcome.Refused tooLong = reasonTooLong(reason);
-        if (tooLong != null) {
-            return tooLong;
-        }
-        Optional<AccessRequest> found = store.find(id);
-        if (found.isEmpty()) {
-            return unknown(id);
-        }
-        AccessRequest r = found.get();
-        Optional<Policy.Rule> rule = ruleOf(r);
-        boolean allowed = r.requester().samePerson(actor) || membership.isOncall(actor)
-                || (rule.isPresent() && isApprover(actor, rule.get(), r));
-        if (!allowed) {
-            if (!canSee(actor, r)) {
-                return unknown(id);
-            }
-            return new Outcome.Refused(Reason.NOT_ALLOWED, "Only on-call, the approvers of \"" + r.ruleName()
-                    + "\", or " + r.requester().displayName() + " may revoke " + id + ".");
-        }
-        return end(actor, r, EndReason.REVOKED, reason);
+        return endings.revoke(actor, id, reason);
     }
 
     /** The requester gives their access back early. */
     public Outcome release(ChatUser actor, RequestId id) {
-        Optional<AccessRequest> found = visible(actor, id);
-        if (found.isEmpty()) {
-            return unknown(id);
-        }
-        AccessRequest r = found.get();
-        if (!r.requester().samePerson(actor)) {
-            return new Outcome.Refused(Reason.NOT_ALLOWED, "Only " + r.requester().displayName() + " can release "
-                    + id + "; on-call can `revoke " + id + " <reason>`.");
-        }
-        return end(actor, r, EndReason.RELEASED, null);
-    }
-
-    private Outcome end(ChatUser actor, AccessRequest r, EndReason reason, String note) {
-        for (int attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
-            if (r.state() == State.PENDING || r.state() == State.SCHEDULED) {
-                if (reason == EndReason.REVOKED && !r.requester().samePerson(actor) && membership.isOncall(actor)) {
-                    // On-call can stop anything at once, including a request no approver has decided yet.
-                    AccessRequest stopped = r.to(State.DENIED).withEnd(clock.instant(), null, actor,
-                            note == null ? "stopped by on-call" : note);
-                    if (outbox.commit(Change.of(r, stopped)
-                            .audit(event(actor, "denied", stopped, "by on-call" + (note == null ? "" : ": " + note)))
-                            .then(notifications.refresh(stopped))
-                            .then(notifications.tell(stopped.requester(), stopped, Phrases.denied(stopped)))
-                            .build()) != Outbox.Commit.DONE) {
-                        r = store.find(r.id()).orElseThrow();
-                        continue;
-                    }
-                    RequestId id = r.id();
-                    ExpiryService.bestEffort(() -> scheduler.cancel(id), "cancel the lapse of", id);
-                    return new Outcome.Denied(stopped);
-                }
-                if (r.state() == State.SCHEDULED) {
-                    return new Outcome.Refused(Reason.WRONG_STATE, r.id() + " is approved and starts at "
-                            + Phrases.starts(r) + ", so nothing is granted yet; " + (r.requester().samePerson(actor)
-                            ? "`cancel " + r.id() + "` withdraws it." : "its requester can `cancel " + r.id()
-                            + "`, and on-call can stop it with `revoke " + r.id() + " <reason>`."));
-                }
-                return new Outcome.Refused(Reason.WRONG_STATE, r.id() + " is still waiting for approval, so nothing "
-                        + "is granted yet; " + (r.requester().samePerson(actor) ? "`cancel " + r.id() + "`"
-                        : "`deny " + r.id() + " <reason>`") + " withdraws it.");
-            }
-            if (r.state() != State.ACTIVE && r.state() != State.ACTIVATING) {
-                return new Outcome.Refused(Reason.WRONG_STATE, r.id() + " is " + r.state().label()
-                        + (r.state() == State.REVOKING ? ": its revocation is already under way." : ", so no access is "
-                        + "left to take away."));
-            }
-            AccessRequest next = r.to(State.REVOKING).withEnd(clock.instant(), reason, actor, note);
-            // An activation still queued or in flight runs first (one Azure item per request at a time) and
-            // hands over: the revoke then deletes whatever Azure made.
-            if (outbox.commit(Change.of(r, next)
-                    .audit(event(actor, reason == EndReason.RELEASED ? "released" : "revoke-requested", next,
-                            note == null ? "" : note))
-                    .then(Work.revoke(r.id()))
-                    .then(notifications.refresh(next))
-                    .expediteAzureWork()
-                    .build()) == Outbox.Commit.DONE) {
-                return new Outcome.Revoking(next);
-            }
-            r = store.find(r.id()).orElseThrow();
-        }
-        throw new IllegalStateException("too much contention ending " + r.id());
+        return endings.release(actor, id);
     }
 
     /** Asks for more time on an active grant; re-approved as the rule says, never past its maximum. */
