@@ -52,12 +52,12 @@ final class Transition {
             return new Refuse(refusal);
         }
 
-        static Step write(Change.Builder change, Outcome answer) {
+        static Write write(Change.Builder change, Outcome answer) {
             Objects.requireNonNull(answer, "answer");
             return new Write(change.build(), () -> answer);
         }
 
-        static Step write(Change.Builder change, Supplier<Outcome> done) {
+        static Write write(Change.Builder change, Supplier<Outcome> done) {
             return new Write(change.build(), done);
         }
     }
