@@ -78,12 +78,12 @@ public final class AccessService {
         OnCall oncall = new OnCall(policy, Objects.requireNonNull(oncallSource, "oncallSource"), clock);
         this.membership = new Membership(policy, directory, oncall);
         this.blastRadii = BlastRadii.offline(policy, clock);
-        this.breakGlass = new BreakGlassDesk(policy, store, outbox, provider, directory, notifications, membership,
-                clock, random);
-        this.bundles = new BundleRequests(policy, store, outbox, directory, membership, notifications, scheduler, clock,
-                random, provider);
-        this.permissions = new Permissions(policy, membership, breakGlass::mayReview);
         Transition transition = new Transition(store, outbox, clock, random);
+        this.breakGlass = new BreakGlassDesk(policy, store, transition, provider, directory, notifications, membership,
+                clock);
+        this.bundles = new BundleRequests(policy, store, transition, directory, membership, notifications, scheduler,
+                clock, provider);
+        this.permissions = new Permissions(policy, membership, breakGlass::mayReview);
         this.filing = new Filing(policy, store, transition, provider, directory, membership, oncall, notifications,
                 scheduler, clock);
         this.extensions = new Extensions(policy, transition, permissions, notifications, scheduler, clock);
@@ -317,9 +317,5 @@ public final class AccessService {
     /** A ticket id {@code pattern} accepts, e.g. {@code INC-1234} for {@code INC-\d+}, for hints and refusals. */
     public static String exampleTicket(Pattern pattern) {
         return Rules.exampleTicket(pattern);
-    }
-
-    static String exampleTicket(Policy.Rule rule) {
-        return Rules.exampleTicket(rule.ticket());
     }
 }
