@@ -26,7 +26,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
-import java.util.random.RandomGenerator;
 
 /**
  * Break-glass, kept apart from the rules: a person (or workload) the policy's {@code break_glass:} names takes a role
@@ -36,30 +35,25 @@ import java.util.random.RandomGenerator;
  */
 final class BreakGlassDesk {
 
-    private static final int CAS_ATTEMPTS = 64;
-
     private final Supplier<Policy> policy;
     private final RequestStore store;
-    private final Outbox outbox;
+    private final Transition transition;
     private final AccessProvider provider;
     private final Directory directory;
     private final Notifications notifications;
     private final Membership membership;
     private final Clock clock;
-    private final RandomGenerator random;
 
-    BreakGlassDesk(Supplier<Policy> policy, RequestStore store, Outbox outbox, AccessProvider provider,
-                   Directory directory, Notifications notifications, Membership membership, Clock clock,
-                   RandomGenerator random) {
+    BreakGlassDesk(Supplier<Policy> policy, RequestStore store, Transition transition, AccessProvider provider,
+                   Directory directory, Notifications notifications, Membership membership, Clock clock) {
         this.policy = Objects.requireNonNull(policy, "policy");
         this.store = Objects.requireNonNull(store, "store");
-        this.outbox = Objects.requireNonNull(outbox, "outbox");
+        this.transition = Objects.requireNonNull(transition, "transition");
         this.provider = Objects.requireNonNull(provider, "provider");
         this.directory = Objects.requireNonNull(directory, "directory");
         this.notifications = Objects.requireNonNull(notifications, "notifications");
         this.membership = Objects.requireNonNull(membership, "membership");
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.random = Objects.requireNonNull(random, "random");
     }
 
     // ---------------------------------------------------------------------------------------------- grant
@@ -139,15 +133,15 @@ final class BreakGlassDesk {
         }
 
         Instant now = clock.instant();
-        for (int i = 0; i < 20; i++) {
-            AccessRequest request = AccessRequest.pending(RequestId.random(random, 4 + i / 5), actor, principal,
+        return transition.insert(newId -> {
+            AccessRequest request = AccessRequest.pending(newId, actor, grantee,
                     new RoleRef(grantable.get().name(), grantable.get().definitionId()), scope.orThrow(), label,
                     duration, reason.strip(), null, BreakGlass.RULE, 0, now, now)
                     .withBreakGlass(BreakGlass.UNREVIEWED).to(State.ACTIVATING);
             Change.Builder change = Change.insert(request)
                     .audit(event(actor, now, "requested", request, "BREAK-GLASS " + request.label() + " for "
-                            + Durations.format(duration) + " to " + principal.displayName() + " ("
-                            + principal.objectId() + ", " + principal.type().armName() + "); because: " + reason))
+                            + Durations.format(duration) + " to " + grantee.displayName() + " ("
+                            + grantee.objectId() + ", " + grantee.type().armName() + "); because: " + reason))
                     .audit(event(actor, now, "breakglass-granted", request, "granted at once without approval under "
                             + "break_glass (line " + bg.line() + "); unreviewed"))
                     .then(Work.activate(request.id()));
@@ -160,17 +154,11 @@ final class BreakGlassDesk {
                     change.then(Work.reviewReminder(request.id(), platform, id, reminder(request), due));
                 }
             }));
-            Outbox.Commit commit = outbox.commit(change.build());
-            if (commit == Outbox.Commit.OPEN_DUPLICATE) {
-                return openFor(grantee, grantable.get(), scope.orThrow()).<Outcome>map(o -> alreadyOpen(grantee, o))
-                        .orElseGet(() -> new Outcome.Refused(Reason.WRONG_STATE, grantee.displayName()
-                                + " already has an open request for " + request.label() + "; `list` shows it."));
-            }
-            if (commit == Outbox.Commit.DONE) {
-                return new Outcome.Activating(request);
-            }
-        }
-        throw new IllegalStateException("could not allocate a request id");
+            return Transition.Step.write(change, new Outcome.Activating(request));
+        }, () -> openFor(grantee, grantable.get(), scope.orThrow()).map(o -> alreadyOpen(grantee, o))
+                .orElseGet(() -> new Outcome.Refused(Reason.WRONG_STATE, grantee.displayName()
+                        + " already has an open request for " + grantable.get().name() + " on " + label
+                        + "; `list` shows it.")));
     }
 
     private Optional<AccessRequest> openFor(Principal grantee, RoleRef role, AzureScope scope) {
@@ -263,39 +251,32 @@ final class BreakGlassDesk {
         if (tooLong.isPresent()) {
             return new Outcome.Refused(Reason.INVALID_INPUT, tooLong.get());
         }
-        for (int attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
-            Optional<AccessRequest> found = store.find(id);
-            if (found.isEmpty() || !(found.get().requester().samePerson(actor) || mayReview(actor)
-                    || membership.isOncall(actor))) {
-                return new Outcome.Refused(Reason.UNKNOWN_REQUEST, "I know no request " + id + " that you can see. "
-                        + "`list` shows yours; ids look like `JIT-7K3F`.");
-            }
-            AccessRequest r = found.get();
-            Optional<Outcome.Refused> no = whyNot(actor, r);
-            if (no.isPresent()) {
-                return no.get();
-            }
-            if (note == null) {
-                return new Outcome.Refused(Reason.INVALID_INPUT, "Say what you checked, e.g. `" + "review " + id
-                        + " confirmed with " + r.requester().displayName() + ", incident is real`.");
-            }
-            Optional<Outcome.Refused> notLive = notLive(actor, r);
-            if (notLive.isPresent()) {
-                return notLive.get();
-            }
-            Instant now = clock.instant();
-            AccessRequest next = r.withBreakGlass(BreakGlass.reviewedBy(actor, now, note));
-            if (outbox.commit(Change.of(r, next)
-                    .audit(event(actor, now, "breakglass-reviewed", next, note))
-                    .then(notifications.refresh(next))
-                    .then(notifications.replyOnCards(next, "Reviewed by " + actor.displayName() + ": " + note))
-                    .then(notifications.tell(next.requester(), next, "Your break-glass " + next.label() + " ("
-                            + next.id() + ") was reviewed by " + actor.displayName() + ": " + note))
-                    .build()) == Outbox.Commit.DONE) {
-                return new Outcome.Reviewed(next);
-            }
-        }
-        throw new IllegalStateException("too much contention reviewing " + id);
+        String said = note;
+        return transition.on(id, r -> r.requester().samePerson(actor) || mayReview(actor) || membership.isOncall(actor),
+                r -> {
+                    Optional<Outcome.Refused> no = whyNot(actor, r);
+                    if (no.isPresent()) {
+                        return Transition.Step.refuse(no.get());
+                    }
+                    if (said == null) {
+                        return Transition.Step.refuse(new Outcome.Refused(Reason.INVALID_INPUT, "Say what you "
+                                + "checked, e.g. `" + "review " + id + " confirmed with " + r.requester().displayName()
+                                + ", incident is real`."));
+                    }
+                    Optional<Outcome.Refused> notLive = notLive(actor, r);
+                    if (notLive.isPresent()) {
+                        return Transition.Step.refuse(notLive.get());
+                    }
+                    Instant now = clock.instant();
+                    AccessRequest next = r.withBreakGlass(BreakGlass.reviewedBy(actor, now, said));
+                    return Transition.Step.write(Change.of(r, next)
+                            .audit(event(actor, now, "breakglass-reviewed", next, said))
+                            .then(notifications.refresh(next))
+                            .then(notifications.replyOnCards(next, "Reviewed by " + actor.displayName() + ": " + said))
+                            .then(notifications.tell(next.requester(), next, "Your break-glass " + next.label() + " ("
+                                    + next.id() + ") was reviewed by " + actor.displayName() + ": " + said)),
+                            new Outcome.Reviewed(next));
+                }, "reviewing");
     }
 
     /**
@@ -317,8 +298,7 @@ final class BreakGlassDesk {
         if (why == null) {
             return Optional.empty();
         }
-        outbox.commit(Change.about(r).audit(event(actor, clock.instant(), "review-refused", r,
-                "identity not live: " + why)).build());
+        transition.record(r, event(actor, clock.instant(), "review-refused", r, "identity not live: " + why));
         return Optional.of(new Outcome.Refused(Reason.APPROVER_NOT_LIVE, why + ", so your review of " + r.id()
                 + " does not count. Ask another reviewer, or your Entra admin if this is wrong."));
     }

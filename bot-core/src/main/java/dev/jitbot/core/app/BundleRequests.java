@@ -13,7 +13,6 @@ import dev.jitbot.core.domain.Platform;
 import dev.jitbot.core.domain.Policy;
 import dev.jitbot.core.domain.Principal;
 import dev.jitbot.core.domain.Refusal.Reason;
-import dev.jitbot.core.domain.RequestId;
 import dev.jitbot.core.domain.State;
 import dev.jitbot.core.domain.UserText;
 import java.time.Clock;
@@ -26,8 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
-import java.util.random.RandomGenerator;
-import java.util.regex.Matcher;
 
 /**
  * Bundles (policy {@code bundles:}): one request for several (role, scope) pairs. Each member is matched to a rule
@@ -43,28 +40,26 @@ final class BundleRequests {
 
     private final Supplier<Policy> policy;
     private final RequestStore store;
-    private final Outbox outbox;
+    private final Transition transition;
     private final Directory directory;
     private final Membership membership;
     private final Notifications notifications;
     private final ExpiryScheduler scheduler;
     private final Clock clock;
-    private final RandomGenerator random;
     private final Duration shortestGrant;
     private final String mode;
 
-    BundleRequests(Supplier<Policy> policy, RequestStore store, Outbox outbox, Directory directory,
+    BundleRequests(Supplier<Policy> policy, RequestStore store, Transition transition, Directory directory,
                    Membership membership, Notifications notifications, ExpiryScheduler scheduler, Clock clock,
-                   RandomGenerator random, AccessProvider provider) {
+                   AccessProvider provider) {
         this.policy = policy;
         this.store = store;
-        this.outbox = outbox;
+        this.transition = transition;
         this.directory = directory;
         this.membership = membership;
         this.notifications = notifications;
         this.scheduler = scheduler;
         this.clock = clock;
-        this.random = random;
         this.shortestGrant = provider.shortestGrant();
         this.mode = provider.mode();
     }
@@ -167,12 +162,12 @@ final class BundleRequests {
                     continue;
                 }
                 if (r.ticket() != null) {
-                    String t = ticketFor(r, ticket, justification);
+                    String t = Rules.ticketFor(r, ticket, justification);
                     if (t == null) {
                         problem = problem != null ? problem : new Outcome.Refused(Reason.TICKET_REQUIRED,
                                 m.label() + " (in bundle " + bundle.name() + ") needs a ticket id matching `"
                                         + r.ticket().pattern() + "`: add e.g. `ticket "
-                                        + AccessService.exampleTicket(r) + "` to your request.");
+                                        + Rules.exampleTicket(r.ticket()) + "` to your request.");
                         continue;
                     }
                     ticket = t;
@@ -220,18 +215,19 @@ final class BundleRequests {
         boolean approved = rule.approvals() == 0;
         Instant now = clock.instant();
         BundleGrant.Member first = members.get(0);
-        for (int i = 0; i < 20; i++) {
-            AccessRequest request = new AccessRequest(RequestId.random(random, 4 + i / 5), 0, State.PENDING, actor,
+        String filedTicket = ticket;
+        return transition.insert(newId -> {
+            AccessRequest request = new AccessRequest(newId, 0, State.PENDING, actor,
                     principal, first.role(), first.scope(), first.scopeLabel(), typed.duration(), justification.strip(),
-                    ticket, ruleName, rule.approvals(), List.of(), now, now.plus(rule.requestTtl()), null, null, null,
+                    filedTicket, ruleName, rule.approvals(), List.of(), now, now.plus(rule.requestTtl()), null, null, null,
                     null, null, null, null, null, 0, false, null, null, null, null, grant);
-            AuditEvent requested = event(actor, "requested", request, request.label() + " for "
+            AuditEvent requested = transition.event(actor, "requested", request, request.label() + " for "
                     + Durations.format(request.duration()) + " to " + principal.displayName() + " ("
                     + principal.objectId() + ", " + principal.type().armName() + "); member rules "
                     + String.join(", ", chosen.stream().map(r -> "\"" + r.name() + "\"").toList())
                     + "; needs " + rule.approvals() + " approval" + (rule.approvals() == 1 ? "" : "s")
                     + ", at most " + Durations.format(rule.maxDuration()) + "; because: " + request.justification()
-                    + (ticket != null ? "; ticket " + ticket : ""));
+                    + (filedTicket != null ? "; ticket " + filedTicket : ""));
             AccessRequest filed = approved ? request.to(State.ACTIVATING) : request;
             Change.Builder change = Change.insert(filed).audit(requested)
                     .then(notifications.announce(filed, List.copyOf(channels.values())));
@@ -242,22 +238,17 @@ final class BundleRequests {
             } else {
                 change.then(notifications.tell(actor, filed, Phrases.awaiting(filed)));
             }
-            Outbox.Commit commit = outbox.commit(change.build());
-            if (commit == Outbox.Commit.OPEN_DUPLICATE) {
-                return alreadyOpen(principal, bundle).orElseGet(() -> new Outcome.Refused(Reason.WRONG_STATE,
-                        principal.displayName() + " already has an open request for a member of bundle "
-                                + bundle.name() + "; `list` shows it."));
-            }
-            if (commit == Outbox.Commit.DONE) {
+            return Transition.Step.write(change, () -> {
                 if (approved) {
                     return new Outcome.Activating(filed);
                 }
                 ExpiryService.bestEffort(() -> scheduler.scheduleLapse(filed.id(), filed.decideBy()),
                         "schedule the lapse of", filed.id());
                 return new Outcome.Requested(filed);
-            }
-        }
-        throw new IllegalStateException("could not allocate a request id");
+            });
+        }, () -> alreadyOpen(principal, bundle).orElseGet(() -> new Outcome.Refused(Reason.WRONG_STATE,
+                principal.displayName() + " already has an open request for a member of bundle "
+                        + bundle.name() + "; `list` shows it.")));
     }
 
     /** The bundles {@code user} is eligible for, every member, with the limits they would be asked under. */
@@ -296,20 +287,6 @@ final class BundleRequests {
             }
         }
         return Optional.empty();
-    }
-
-    private AuditEvent event(ChatUser actor, String action, AccessRequest r, String details) {
-        return AuditEvent.of(clock.instant(), AccessService.actorKey(actor), actor.platform(), action, r.id(),
-                (actor.email() != null && !AccessService.actorKey(actor).equals(actor.email())
-                        ? actor.email() + "; " : "") + details);
-    }
-
-    private static String ticketFor(Policy.Rule rule, String ticket, String justification) {
-        if (ticket != null) {
-            return rule.ticket().matcher(ticket).matches() ? ticket : null;
-        }
-        Matcher m = rule.ticket().matcher(justification);
-        return m.find() ? m.group() : null;
     }
 
     private static String blankToNull(String s) {
