@@ -159,7 +159,7 @@ class CommandParserFuzzTest {
     @Provide
     Arbitrary<Command.Request> requests() {
         Arbitrary<String> name = Arbitraries.strings().withCharRange('a', 'z').withChars('-', '_', '.', '/', 'é')
-                .ofMinLength(1).ofMaxLength(12).filter(w -> !List.of("on", "for", "because", "ticket", "as")
+                .ofMinLength(1).ofMaxLength(12).filter(w -> !List.of("on", "from", "for", "because", "ticket", "as", "bundle")
                         .contains(w) && !w.startsWith("for="));
         Arbitrary<String> words = name.list().ofMinSize(1).ofMaxSize(4).map(ws -> String.join(" ", ws));
         Arbitrary<Duration> duration = Arbitraries.longs().between(1, Durations.LONGEST.getSeconds()).map(Duration::ofSeconds);
