@@ -78,7 +78,8 @@ class HostileInputJarIT {
         arm.wm.stubFor(get(urlPathMatching("/+subscriptions/.*/providers/Microsoft\\.Authorization/roleDefinitions"))
                 .withQueryParam("$filter", containing("Contributor")).willReturn(okJson("{\"value\":[{\"properties\":"
                         + "{\"roleName\":\"Contributor\",\"type\":\"BuiltInRole\",\"description\":\"\","
-                        + "\"assignableScopes\":[\"/\"],\"permissions\":[]},\"id\":\"/providers/Microsoft.Authorization/"
+                        + "\"assignableScopes\":[\"/\"],\"permissions\":[]},\"id\":"
+                        + "\"/providers/Microsoft.Authorization/"
                         + "roleDefinitions/" + CONTRIBUTOR + "\",\"type\":\"Microsoft.Authorization/roleDefinitions\","
                         + "\"name\":\"" + CONTRIBUTOR + "\"}]}")));
         slack.start();
@@ -161,6 +162,7 @@ class HostileInputJarIT {
 
     // ---- finding 1: dot segments, through the command and through the form's exact-scope field ----
 
+    private static final String MG_ROOT = "providers/Microsoft.Management/managementGroups/root";
     private static final String SA1 = "/subscriptions/" + SUB2 + "/resourceGroups/rg-a/providers/Microsoft.Storage/"
             + "storageAccounts/sa1";
 
@@ -175,7 +177,7 @@ class HostileInputJarIT {
             "/subscriptions/" + SUB2 + "/resourceGroups/rg-a/./../../" + SUB,
             "/subscriptions/" + SUB2 + "/resourceGroups/rg-a/.",
             "/subscriptions/" + SUB2 + "/resourceGroups/rg-a/...",
-            "/subscriptions/" + SUB2 + "/resourceGroups/rg-a/../../../providers/Microsoft.Management/managementGroups/root",
+            "/subscriptions/" + SUB2 + "/resourceGroups/rg-a/../../../" + MG_ROOT,
             "/subscriptions/" + SUB2 + "/resourceGroups/../../" + SUB,
             "/subscriptions/" + SUB2 + "/resourceGroups/rg-a/..\\..\\..\\" + SUB,
             "/subscriptions/" + SUB2 + "/resourceGroups/rg-a//../../" + SUB,
@@ -219,7 +221,7 @@ class HostileInputJarIT {
             SA1 + "/%2e%2e/%2e%2e/%2e%2e/%2e%2e/%2e%2e/%2e%2e/%2e%2e/%2e%2e/subscriptions/" + SUB,
             "/subscriptions/" + SUB2 + "/resourceGroups/rg-a/.",
             "/subscriptions/" + SUB2 + "/resourceGroups/rg-a/...",
-            "/subscriptions/" + SUB2 + "/resourceGroups/rg-a/../../../providers/Microsoft.Management/managementGroups/root",
+            "/subscriptions/" + SUB2 + "/resourceGroups/rg-a/../../../" + MG_ROOT,
     })
     void dotSegmentScope_inTheFormsExactScopeField_isAnErrorUnderThatField_andArmIsNeverCalled(String scope)
             throws Exception {
@@ -402,7 +404,8 @@ class HostileInputJarIT {
         HttpResponse<String> r = send("payload=" + URLEncoder.encode(payload, StandardCharsets.UTF_8),
                 System.currentTimeMillis() / 1000);
 
-        System.out.println("payload " + payload.substring(0, Math.min(30, payload.length())) + "… -> " + r.statusCode() + " " + r.body());
+        System.out.println("payload " + payload.substring(0, Math.min(30, payload.length())) + "… -> "
+                + r.statusCode() + " " + r.body());
         assertThat(r.statusCode()).isEqualTo(400);
         assertThat(r.body()).doesNotContain("Exception").doesNotContain("\tat ");
         assertThat(jitbot.all()).doesNotContain("NullPointerException");
