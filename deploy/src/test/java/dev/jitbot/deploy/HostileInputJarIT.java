@@ -315,6 +315,34 @@ class HostileInputJarIT {
     }
 
     @Test
+    void inPimMode_aGrantShorterThanFiveMinutes_isRefusedSayingPimsMinimum() throws Exception {
+        int rbacPort = port;
+        Map<String, String> env = new HashMap<>(arm.env());
+        env.put("JITBOT_AZURE_MODE", "pim");
+        env.put("JITBOT_HTTP_PORT", Integer.toString(ServeJarIT.freePort()));
+        env.put("JITBOT_DB_URL", "jdbc:h2:file:" + work.resolve("pim/jitbot").toAbsolutePath());
+        env.put("JITBOT_POLICY", work.resolve("policy.yaml").toString());
+        env.put("SLACK_BOT_TOKEN", TOKEN);
+        env.put("SLACK_SIGNING_SECRET", SECRET);
+        env.put("JITBOT_SLACK_API_URL", slack.baseUrl() + "/api/");
+        try (JarProcess pim = JarProcess.start(work, env, arm.trustOptions(), "serve")) {
+            port = Integer.parseInt(env.get("JITBOT_HTTP_PORT"));
+            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
+                    .until(() -> status("/readyz") == 200);
+            int putsBefore = arm.wm.findAll(putRequestedFor(urlPathMatching(".*"))).size();
+
+            String text = ackText(slash("U0ALICE", "alice", "request Reader on sub-prod for 4m because logs"));
+
+            System.out.println("pim mode, 4m -> " + text);
+            assertThat(text).as(pim.all()).contains("PIM").contains("at least 5 min").contains("`for 5m`");
+            Thread.sleep(300);
+            assertThat(arm.wm.findAll(putRequestedFor(urlPathMatching(".*")))).hasSize(putsBefore);
+        } finally {
+            port = rbacPort;
+        }
+    }
+
+    @Test
     void justificationOverTheLimit_isRefusedWithTheLimit_notSomethingWentWrong() throws Exception {
         String text = ackText(slash("U0ALICE", "alice", "request Reader on sub-prod for 10m because "
                 + "w".repeat(1_500)));
