@@ -16,7 +16,8 @@ import net.jqwik.api.statistics.Statistics;
 /**
  * Issue 15's acceptance property: for scope strings built from ARM pieces, dot segments in every encoding, case
  * variations and stray slashes, whatever {@link AzureScope#parse} accepts is canonical, holds no dot segment, and
- * {@link AzureScope#isWithin} agrees with a plain reference. Runs {@code jqwik.tries.default} tries (1,000; raise it
+ * {@link AzureScope#isWithin} agrees with a plain reference; and what a server resolving dot segments would make of
+ * the typed string is the scope jitbot checked. Runs {@code jqwik.tries.default} tries (1,000; raise it
  * with {@code -Djqwik.tries.default=100000}).
  */
 class AzureScopePropertyTest {
@@ -46,6 +47,45 @@ class AzureScopePropertyTest {
                 assertThat(segment).doesNotEndWith(".");
             }
         }
+    }
+
+    @Property
+    void accepted_scopes_nameWhatArmWouldResolveTheTypedStringTo(@ForAll("scopes") String typed) {
+        Parsed<AzureScope> parsed = AzureScope.parse(typed);
+        if (parsed.isOk()) {
+            // What a server that percent-decodes (as often as it takes), reads a backslash as / and resolves dot
+            // segments would act on is the very scope the policy was checked against.
+            assertThat(resolvedAsAServerWould(typed)).as(typed)
+                    .isEqualToIgnoringCase(parsed.orThrow().id());
+            Statistics.collect("accepted");
+        } else {
+            Statistics.collect("refused");
+        }
+        Statistics.coverage(c -> c.check("accepted").percentage(p -> p >= 10));
+    }
+
+    /** RFC 3986 dot-segment removal after repeated percent-decoding, with empty segments dropped. */
+    static String resolvedAsAServerWould(String typed) {
+        String s = typed.strip();
+        for (int i = 0; i < 5 && s.contains("%"); i++) {
+            try {
+                s = java.net.URLDecoder.decode(s.replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException bad) {
+                break;
+            }
+        }
+        java.util.Deque<String> out = new java.util.ArrayDeque<>();
+        for (String segment : s.replace('\\', '/').split("/")) {
+            if (segment.isEmpty() || segment.equals(".")) {
+                continue;
+            }
+            if (segment.equals("..")) {
+                out.pollLast();
+            } else {
+                out.addLast(segment);
+            }
+        }
+        return "/" + String.join("/", out);
     }
 
     @Property
