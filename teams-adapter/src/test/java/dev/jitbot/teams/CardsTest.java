@@ -161,7 +161,7 @@ class CardsTest {
             Outcome o = core.service.handle(TestPolicies.ALICE, "request Reader on sub-prod for 1h because audit prep");
 
             assertThat(words.render(o)).startsWith("Approved by the rule: Azure is granting Reader on sub-prod (")
-                    .endsWith(") now. I'll message you when it's yours; the 1 h run from then.");
+                    .endsWith(") now; I'll message you when it's yours; the 1 h run from then.");
         }
 
         @Test

@@ -131,7 +131,7 @@ class TeamsAdapterIT {
             assertThat(pending.requester().email()).isEqualTo("alice@contoso.com");
             assertThat(pending.principal().objectId()).isEqualTo(ALICE.aadObjectId());
             assertThat(text(one("POST", "/v3/conversations/" + ALICE_CHAT + "/activities/.+")))
-                    .contains("Filed as " + pending.id());
+                    .contains("Requested Contributor on rg-payments for 45 min as " + pending.id());
             assertThat(text(one("POST", "/v3/conversations/" + ALICE_CHAT + "/activities")))
                     .contains("Requested Contributor on rg-payments for 45 min as " + pending.id());
 
@@ -512,7 +512,7 @@ class TeamsAdapterIT {
 
             assertThat(teams.memberLookUps(ALICE)).hasSize(2);
             assertThat(all("POST", "/v3/conversations/" + ALICE_CHAT + "/activities/.+")).hasSize(3)
-                    .allSatisfy(r -> assertThat(text(r)).contains("You hold no access"));
+                    .allSatisfy(r -> assertThat(text(r)).contains("You have no active grants or pending requests"));
         }
 
         @Test
@@ -850,7 +850,7 @@ class TeamsAdapterIT {
             assertThat(conversations.find(Platform.TEAMS, "user:" + ALICE.aadObjectId())).get().asString()
                     .contains(ALICE_CHAT).contains(FakeTeams.TENANT).contains(teams.serviceUrl());
             assertThat(text(one("POST", "/v3/conversations/" + ALICE_CHAT + "/activities/.+")))
-                    .contains("You hold no access");
+                    .contains("You have no active grants or pending requests");
         }
     }
 
@@ -1032,7 +1032,7 @@ class TeamsAdapterIT {
             assertThat(pending.startsAt()).hasToString("2026-11-25T21:00:00Z");
             assertThat(pending.startZone()).isEqualTo("Europe/Berlin");
             assertThat(text(one("POST", "/v3/conversations/" + ALICE_CHAT + "/activities/.+")))
-                    .contains("Filed as " + pending.id() + ", starting Wed 25 Nov 22:00 Europe/Berlin (21:00 UTC)");
+                    .contains("starting Wed 25 Nov 22:00 Europe/Berlin (21:00 UTC) as " + pending.id());
         }
 
         @Test
