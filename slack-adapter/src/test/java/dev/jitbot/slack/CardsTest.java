@@ -85,7 +85,7 @@ class CardsTest {
             String card = json(pending(), T0);
             assertThat(card).contains("Contributor on rg-payments").contains("<@U0ALICE>").contains("45 min")
                     .contains("INC-4411 &lt;hotfix&gt; &amp; more").contains("*Ticket*\\nINC-4411").contains("0 of 1")
-                    .contains("until 14:30 UTC").contains("\"action_id\":\"jit-approve\"")
+                    .contains("lapses at 14:30 UTC").contains("\"action_id\":\"jit-approve\"")
                     .contains("\"action_id\":\"jit-deny\"").doesNotContain("jit-revoke");
         }
 

@@ -286,7 +286,7 @@ class SlackLoopIT {
             await().until(() -> updatesOf(card).stream().anyMatch(u -> u.get("blocks").contains("revoked by Carol")));
             assertThat(rig.responses("revoke-click")).singleElement().satisfies(r -> assertThat(
                     r.get("text").getAsString()).contains("Revoking Contributor on rg-payments")
-                    .contains("the card confirms when Azure has removed it, and Alice gets a DM"));
+                    .contains("the card confirms when Azure has removed it, and Alice gets a message"));
         }
 
         @Test

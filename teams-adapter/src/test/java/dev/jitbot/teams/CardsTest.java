@@ -33,8 +33,8 @@ class CardsTest {
 
         assertThat(card.toString()).contains("bundle incident-payments (Contributor on rg-payments, Reader on "
                 + "sub-prod) for 1 h")
-                .contains("{\"title\":\"Contributor\",\"value\":\"" + TestPolicies.RG_PAYMENTS.id() + "\"}")
-                .contains("{\"title\":\"Reader\",\"value\":\"" + TestPolicies.SUB_PROD.id() + "\"}")
+                .contains("{\"title\":\"Contributor\",\"value\":\"rg-payments " + TestPolicies.RG_PAYMENTS.id() + "\"}")
+                .contains("{\"title\":\"Reader\",\"value\":\"sub-prod " + TestPolicies.SUB_PROD.id() + "\"}")
                 .doesNotContain("\"title\":\"Scope\"");
     }
 
@@ -75,7 +75,7 @@ class CardsTest {
 
             assertThat(card.has("refresh")).isFalse();
             assertThat(card.has("actions")).isFalse();
-            assertThat(card.toString()).contains("was denied by Bob: not now.");
+            assertThat(card.toString()).contains("Denied by Bob: not now");
         }
     }
 

@@ -1271,15 +1271,8 @@ public final class AccessService {
     }
 
     private static String normalisePerson(ChatUser actor, String who) {
+        // A chat mention arrives as the person's key (slack:U…): the adapter turned it into one.
         String w = who.strip();
-        if (w.startsWith("<@") && w.endsWith(">")) {
-            w = w.substring(2, w.length() - 1);
-            int bar = w.indexOf('|');
-            if (bar >= 0) {
-                w = w.substring(0, bar);
-            }
-            return actor.platform().key() + ":" + w;
-        }
         if (w.startsWith("@")) {
             w = w.substring(1);
         }

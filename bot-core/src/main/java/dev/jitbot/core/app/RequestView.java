@@ -26,7 +26,7 @@ public record RequestView(RequestId id, State state, Text headline, Text status,
                           Approvals approvals, List<Text> history, Set<Action> actions) {
 
     /** What a fact is, so a platform can lay some out apart (the justification in its own block, the blast radius). */
-    public enum Kind { REQUESTER, PRINCIPAL, ROLE, SCOPE, MEMBER, DURATION, STARTS, TICKET, JUSTIFICATION, REVIEW,
+    public enum Kind { REQUESTER, PRINCIPAL, BUNDLE, ROLE, SCOPE, MEMBER, DURATION, STARTS, TICKET, JUSTIFICATION, REVIEW,
         BLAST_RADIUS, WARNING }
 
     /** One labelled fact. {@code alarm} marks a risky blast radius, a failed bundle member or an unreviewed grant. */
@@ -94,6 +94,8 @@ public record RequestView(RequestId id, State state, Text headline, Text status,
                     + r.principal().type().armName() + ")")));
         }
         if (r.isBundle()) {
+            facts.add(fact(Kind.BUNDLE, "Bundle", Text.plain(r.bundle().name() + " (" + r.bundle().members().size()
+                    + " roles)")));
             for (var m : r.bundle().members()) {
                 facts.add(new Fact(Kind.MEMBER, m.role().name(), Text.of().plain(m.scopeLabel())
                         .text(m.scopeLabel().equals(m.scope().id()) ? null : Text.of().plain(" ").code(m.scope().id()).done())
@@ -116,9 +118,9 @@ public record RequestView(RequestId id, State state, Text headline, Text status,
         if (r.isBreakGlass()) {
             var bg = r.breakGlass();
             facts.add(new Fact(Kind.REVIEW, "Review", bg.reviewed()
-                    ? Text.of().plain("reviewed by ").person(bg.reviewer()).plain(" at ").time(bg.reviewedAt())
+                    ? Text.of().plain("Reviewed by ").person(bg.reviewer()).plain(" at ").time(bg.reviewedAt())
                     .plain(": " + bg.note()).done()
-                    : Text.of().plain("unreviewed: someone other than ").person(r.requester()).plain(" must review it")
+                    : Text.of().plain("Unreviewed: someone other than ").person(r.requester()).plain(" must review it")
                     .done(), !bg.reviewed()));
         }
         if (blast != null) {
@@ -135,38 +137,40 @@ public record RequestView(RequestId id, State state, Text headline, Text status,
         return new Fact(kind, label, value, false);
     }
 
-    /** One sentence that says where the request stands and what happens next. */
+    /** Where the request stands and what happens next, with who approved it once it is past approval. */
     public static Text status(AccessRequest r, Instant now) {
         Text.Builder b = Text.of();
         switch (r.state()) {
             case PENDING -> {
                 long missing = Math.max(0, r.approvalsNeeded() - r.approvals());
-                b.plain("Waiting for " + missing + " more approval" + (missing == 1 ? "" : "s") + " until ");
+                b.plain("Waiting for " + missing + " more approval" + (missing == 1 ? "" : "s") + "; lapses at ");
                 if (r.startsAt() != null) {
                     b.time(r.decideBy(), r.startZone());
                 } else {
                     b.time(r.decideBy());
                 }
+                b.plain(".");
                 if (r.approvals() > 0) {
-                    b.plain(" · approved so far by ");
+                    b.plain(" Approved so far by ");
                     people(b, r.approvers());
+                    b.plain(".");
                 }
                 if (r.startsAt() != null) {
-                    b.plain(" · starts at ").time(r.startsAt(), r.startZone());
+                    b.plain(" Starts at ").time(r.startsAt(), r.startZone()).plain(".");
                 }
             }
-            case SCHEDULED -> b.plain("Approved; starts at ").time(r.startsAt(), r.startZone())
-                    .plain(". It is checked again then, and nothing is granted before it.");
-            case ACTIVATING -> b.plain("Approved; Azure is granting it now.");
+            case SCHEDULED -> approvedBy(b, r).plain("Starts at ").time(r.startsAt(), r.startZone())
+                    .plain("; it is checked again then, and nothing is granted before it.");
+            case ACTIVATING -> approvedBy(b, r).plain("Azure is granting it now.");
             case ACTIVE -> {
-                b.plain("Active until ").time(r.expiresAt()).plain(" (" + left(r, now) + " left)");
+                approvedBy(b, r).plain("Active until ").time(r.expiresAt()).plain(" (" + left(r, now) + " left).");
                 if (r.extension() != null) {
-                    b.plain(" · extension by " + Durations.format(r.extension().by()) + " waiting for approval");
+                    b.plain(" An extension by " + Durations.format(r.extension().by()) + " waits for approval.");
                 }
             }
-            case REVOKING -> b.plain("Being revoked" + (r.endReason() == null ? "" : " (" + r.endReason().words() + ")")
-                    + "; jitbot keeps trying until Azure confirms.");
-            case ENDED -> b.text(Text.parse(Phrases.ended(r)));
+            case REVOKING -> approvedBy(b, r).plain("Being revoked" + (r.endReason() == null ? "" : " ("
+                    + r.endReason().words() + ")") + "; jitbot keeps trying until Azure confirms.");
+            case ENDED -> approvedBy(b, r).plain("Ended: ").text(Text.parse(Phrases.ended(r)));
             case DENIED -> {
                 b.plain("Denied by ");
                 if (r.endedBy() == null) {
@@ -178,9 +182,28 @@ public record RequestView(RequestId id, State state, Text headline, Text status,
             }
             case CANCELLED -> b.plain("Cancelled by ").person(r.requester()).plain("; nothing was granted.");
             case LAPSED -> b.plain("Lapsed: nobody decided by ").time(r.decideBy()).plain("; nothing was granted.");
-            case FAILED -> b.plain("Azure did not grant it; nothing is held" + (r.note() != null ? ": " + r.note() : "."));
+            case FAILED -> b.plain("Azure did not grant it" + (r.note() != null ? ": " + r.note() : "; nothing is held."));
         }
         return b.done();
+    }
+
+    /** "Approved by Bob. ", "Auto-approved: on-call self-service. ", or nothing for break-glass. */
+    private static Text.Builder approvedBy(Text.Builder b, AccessRequest r) {
+        if (r.isBreakGlass()) {
+            return b;
+        }
+        if (r.autoApproval() != null) {
+            return b.plain("Auto-approved: " + r.autoApproval() + ". ");
+        }
+        if (r.approvalsNeeded() == 0) {
+            return b.plain("Auto-approved by rule \"" + r.ruleName() + "\". ");
+        }
+        if (r.approvers().isEmpty()) {
+            return b.plain("Approved. ");
+        }
+        b.plain("Approved by ");
+        people(b, r.approvers());
+        return b.plain(". ");
     }
 
     /** Where a request stands in a list row: "active until 14:35 UTC (45 min left)". */
