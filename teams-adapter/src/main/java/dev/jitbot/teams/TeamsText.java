@@ -31,7 +31,7 @@ final class TeamsText implements Text.Style {
 
     @Override
     public String code(String text) {
-        return text;
+        return "`" + text + "`";
     }
 
     @Override

@@ -654,7 +654,7 @@ class TeamsAdapterIT {
             assertThat(text(one("POST", "/v3/conversations/" + ALICE_CHAT + "/activities")))
                     .contains("was denied by Bob: not during the freeze");
             assertThat(card(one("PUT", "/v3/conversations/" + APPROVALS + "/activities/" + CARD_ID)).toString())
-                    .contains("denied by Bob");
+                    .contains("Denied by Bob");
         }
 
         @Test
@@ -741,7 +741,7 @@ class TeamsAdapterIT {
             assertThat(invoke.statusCode()).isEqualTo(200);
             assertThat(json(invoke.body()).path("value").toString())
                     .contains("Approved: Azure is granting Contributor on rg-payments")
-                    .contains("message Alice when it's theirs").contains("Approved; Azure is granting it now.");
+                    .contains("message Alice when it's theirs").contains("Approved by Bob. Azure is granting it now.");
             assertThat(core.store.find(pending.id()).orElseThrow().state()).isEqualTo(State.ACTIVATING);
             assertThat(core.provider.grants).isEmpty();
 
@@ -880,7 +880,7 @@ class TeamsAdapterIT {
                     .contains("Break-glass").contains("without approval");
             JsonNode card = card(one("POST", "/v3/conversations/" + SECURITY + "/activities"));
             assertThat(card.toString()).contains("Break-glass: Alice granted Owner on sub-prod")
-                    .contains("unreviewed: someone other than Alice must review it");
+                    .contains("Unreviewed: someone other than Alice must review it");
             assertThat(strings(card.at("/refresh/userIds"))).contains(CAROL.id()).doesNotContain(ERIN.id());
 
             ObjectNode self = json(post(teams.invokeWith(ALICE, "review", r.id().value(), "note", "all fine")).body());
