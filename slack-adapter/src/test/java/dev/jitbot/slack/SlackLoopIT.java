@@ -300,6 +300,20 @@ class SlackLoopIT {
     }
 
     @Nested
+    class Mentions {
+
+        @Test
+        void aMentionInACommand_reachesTheCoreAsThatPerson() throws Exception {
+            // The core reads no Slack markup: the adapter wrote <@U0ALICE|alice> as Alice's key, so it is her own.
+            String own = SlackRig.ackText(rig.command(ALICE, "history <@U0ALICE|alice>", "own"));
+            String other = SlackRig.ackText(rig.command(ALICE, "history <@U0BOB|bob>", "other"));
+
+            assertThat(own).doesNotContain("Only on-call").contains("slack:u0alice");
+            assertThat(other).contains("Only on-call can read someone else's history").contains("`/jit history`");
+        }
+    }
+
+    @Nested
     class MalformedCommands {
 
         @ParameterizedTest(name = "{0}")

@@ -894,7 +894,7 @@ class TeamsAdapterIT {
 
             ObjectNode reviewed = json(post(teams.invokeWith(CAROL, "review", r.id().value(), "note",
                     "confirmed on the bridge")).body());
-            assertThat(reviewed.path("value").toString()).contains("reviewed by Carol")
+            assertThat(reviewed.path("value").toString()).contains("Reviewed by Carol")
                     .contains("confirmed on the bridge").doesNotContain("\"verb\":\"review\"");
             AccessRequest after = core.store.find(r.id()).orElseThrow();
             assertThat(after.breakGlass().reviewer().email()).isEqualTo("carol@contoso.com");
