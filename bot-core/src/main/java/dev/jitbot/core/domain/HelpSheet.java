@@ -18,6 +18,26 @@ public record HelpSheet(String heading, List<String> intro, List<Entry> entries,
         }
     }
 
+    /** Every command jitbot knows, as the help lists them. */
+    public static final HelpSheet ALL = new HelpSheet("Just-in-time Azure access", List.of(), List.of(
+            new Entry(List.of(CommandParser.USAGE_REQUEST), null, CommandParser.EXAMPLE_REQUEST),
+            new Entry(List.of(CommandParser.USAGE_BUNDLE), "several roles at once, as the policy's `bundles:` names "
+                    + "them", null),
+            new Entry(List.of("list [mine|all]"), "active grants and pending requests", null),
+            new Entry(List.of("show <id>"), "one request with its history", null),
+            new Entry(List.of("approve <id>", "deny <id> [reason]"), "decide a request you may approve", null),
+            new Entry(List.of("cancel <id>"), "withdraw your pending request", null),
+            new Entry(List.of("release <id>"), "give your access back early", null),
+            new Entry(List.of("extend <id> <duration> [because <reason>]"), "ask for more time", null),
+            new Entry(List.of("revoke <id> [reason]"), "end a grant now (on-call, approvers, or the requester)", null),
+            new Entry(List.of("history [<id>|<person>]"), "the audit trail", null),
+            new Entry(List.of(CommandParser.USAGE_BREAKGLASS), "emergency access at once, without approval, "
+                    + "announced to security", null),
+            new Entry(List.of("review <id> <note>"), "review someone else's break-glass grant", null)),
+            List.of("Durations: " + Durations.EXAMPLE + ". Scopes: a policy alias such as `rg-payments` or an ARM id.",
+                    "Later starts: " + StartTime.EXAMPLE + " (in your own time zone unless you name one); "
+                            + "`cancel <id>` works until the start."));
+
     public HelpSheet {
         intro = List.copyOf(intro);
         entries = List.copyOf(entries);
@@ -53,6 +73,23 @@ public record HelpSheet(String heading, List<String> intro, List<Entry> entries,
             }
         }
         return new HelpSheet(heading, intro, entries, notes);
+    }
+
+    /** The help as one string in the form {@link #read} reads back (what {@code Outcome.Help} carries). */
+    public String write() {
+        List<String> lines = new ArrayList<>(intro);
+        if (heading != null) {
+            lines.add("*" + heading + "*");
+        }
+        for (Entry e : entries) {
+            lines.add(String.join(" / ", e.syntax().stream().map(x -> "`" + x + "`").toList())
+                    + (e.description() == null ? "" : " — " + e.description()));
+            if (e.example() != null) {
+                lines.add("    e.g. `" + e.example() + "`");
+            }
+        }
+        lines.addAll(notes);
+        return String.join("\n", lines);
     }
 
     /** The help as text to draw: notes and descriptions read with {@link Text#parse}, every syntax a command. */

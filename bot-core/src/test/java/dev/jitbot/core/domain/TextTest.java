@@ -48,6 +48,12 @@ class TextTest {
     }
 
     @Test
+    void theHelpRecords_writeTheHelpText_andReadBackToTheSameRecords() {
+        assertThat(CommandParser.help()).isEqualTo(HelpSheet.ALL.write());
+        assertThat(HelpSheet.read(HelpSheet.ALL.write())).isEqualTo(HelpSheet.ALL);
+    }
+
+    @Test
     void helpOnAnUnknownTopic_keepsTheSentenceThatSaysSo() {
         HelpSheet sheet = HelpSheet.read(CommandParser.help("frobnicate"));
 
