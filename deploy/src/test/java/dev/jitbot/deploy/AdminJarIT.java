@@ -111,7 +111,7 @@ class AdminJarIT {
         }
         try (JarProcess list = run("grants", "list")) {
             assertThat(list.waitFor(Duration.ofSeconds(60))).isZero();
-            assertThat(String.join("\n", list.out())).contains("Nothing is active or pending.");
+            assertThat(String.join("\n", list.out())).contains("No active grants or pending requests right now.");
         }
     }
 

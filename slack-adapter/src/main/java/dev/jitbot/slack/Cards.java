@@ -12,7 +12,8 @@ import com.slack.api.model.block.composition.TextObject;
 import com.slack.api.model.block.element.BlockElement;
 import dev.jitbot.core.app.Permissions;
 import dev.jitbot.core.app.Permissions.Action;
-import dev.jitbot.core.app.Phrases;
+import dev.jitbot.core.app.RequestView;
+import dev.jitbot.core.domain.Text;
 import dev.jitbot.core.domain.AccessRequest;
 import dev.jitbot.core.domain.BlastRadius;
 import dev.jitbot.core.domain.ChatUser;
@@ -57,6 +58,7 @@ final class Cards {
 
     /** The card's blocks for the request as it is now, with the core's blast radius (null: none). */
     static List<LayoutBlock> card(AccessRequest r, Instant now, BlastRadius blast) {
+        RequestView v = RequestView.of(r, Permissions.onSharedCard(r), blast, List.of(), now);
         List<LayoutBlock> blocks = new ArrayList<>();
         if (r.isBreakGlass()) {
             // Calls on everyone in the security channel when posted; chat.update does not notify again.
@@ -64,59 +66,57 @@ final class Cards {
                     + "*Break-glass*: " + who(r.requester()) + " granted " + esc(r.label()) + " to "
                     + esc(r.principal().displayName()) + " *without approval*."))));
         }
-        blocks.add(section(s -> s.blockId("jit-title").text(markdownText(icon(r.state()) + " *" + esc(r.label())
-                + "* for " + Durations.format(r.duration()) + " · `" + r.id() + "`"))));
+        blocks.add(section(s -> s.blockId("jit-title").text(markdownText(icon(r.state()) + " " + md(v.headline())
+                + " · `" + r.id() + "`"))));
         List<TextObject> fields = new ArrayList<>();
-        fields.add(markdownText("*Requester*\n" + who(r.requester())));
-        fields.add(markdownText("*Principal*\n" + esc(r.principal().displayName())
-                + (r.onBehalf() ? " (" + r.principal().type().armName() + ")" : "")));
-        if (r.isBundle()) {
-            fields.add(markdownText("*Bundle*\n" + esc(r.bundle().name()) + " (" + r.bundle().members().size()
-                    + " roles)"));
-        } else {
-            fields.add(markdownText("*Role*\n" + esc(r.role().name())));
-            fields.add(markdownText("*Scope*\n" + esc(r.scopeLabel())
-                    + (r.scopeLabel().equals(r.scope().id()) ? "" : "\n`" + r.scope().id() + "`")));
+        List<String> members = new ArrayList<>();
+        StringBuilder reach = new StringBuilder();
+        for (RequestView.Fact f : v.facts()) {
+            switch (f.kind()) {
+                case JUSTIFICATION, REVIEW -> { }
+                case MEMBER -> members.add((f.alarm() ? ":x: " : "• ") + esc(f.label()) + " on " + md(f.value()));
+                case BLAST_RADIUS -> reach.append(f.alarm() ? ":rotating_light: " : ":mag: ").append(md(f.value()));
+                case WARNING -> reach.append("\n").append(md(f.value()));
+                default -> fields.add(markdownText("*" + esc(f.label()) + "*\n" + md(f.value())));
+            }
         }
-        fields.add(markdownText("*Duration*\n" + Durations.format(r.duration())));
-        if (r.startsAt() != null) {
-            fields.add(markdownText("*Starts*\n" + Phrases.starts(r)));
+        // Slack allows ten fields in a section; the approvals go after the request's own facts.
+        fields.add(Math.min(fields.size(), 9), markdownText("*Approvals*\n" + md(v.approvals().text())));
+        blocks.add(section(s -> s.blockId("jit-fields").fields(fields.subList(0, Math.min(fields.size(), 10)))));
+        if (!members.isEmpty()) {
+            String list = clip(String.join("\n", members), MAX_QUOTE);
+            blocks.add(section(s -> s.blockId("jit-members").text(markdownText("*Members*\n" + list))));
         }
-        fields.add(markdownText("*Approvals*\n" + approvals(r)));
-        if (r.ticket() != null) {
-            fields.add(markdownText("*Ticket*\n" + esc(r.ticket())));
+        for (RequestView.Fact f : v.facts(RequestView.Kind.JUSTIFICATION)) {
+            blocks.add(section(s -> s.blockId("jit-why").text(markdownText("*" + esc(f.label()) + "*\n"
+                    + clip(md(f.value()), MAX_QUOTE)))));
         }
-        blocks.add(section(s -> s.blockId("jit-fields").fields(fields)));
-        if (r.isBundle()) {
-            String members = clip(r.bundle().members().stream().map(m -> (m.refusal() != null ? ":x: " : "• ")
-                    + esc(m.label()) + (m.scopeLabel().equals(m.scope().id()) ? "" : " `" + m.scope().id() + "`")
-                    + (m.refusal() != null ? " — failed" : "")).collect(Collectors.joining("\n")), MAX_QUOTE);
-            blocks.add(section(s -> s.blockId("jit-members").text(markdownText("*Members*\n" + members))));
-        }
-        blocks.add(section(s -> s.blockId("jit-why").text(markdownText("*Justification*\n"
-                + clip(esc(r.justification()), MAX_QUOTE)))));
-        if (blast != null) {
-            StringBuilder line = new StringBuilder((blast.risky() ? ":rotating_light: " : ":mag: ") + esc(blast.line()));
-            blast.warnings().forEach(w -> line.append("\n:warning: ").append(esc(w)));
-            String text = clip(line.toString(), MAX_QUOTE);
+        if (reach.length() > 0) {
+            String text = clip(reach.toString(), MAX_QUOTE);
             blocks.add(context(c -> c.blockId("jit-blast").elements(List.of(markdownText(text)))));
         }
-        blocks.add(context(c -> c.blockId("jit-status").elements(List.of(markdownText(status(r, now))))));
-        if (r.isBreakGlass()) {
-            blocks.add(context(c -> c.blockId("jit-review-status").elements(List.of(markdownText(review(r))))));
+        String status = clip(md(v.status()), MAX_QUOTE);
+        blocks.add(context(c -> c.blockId("jit-status").elements(List.of(markdownText(status)))));
+        for (RequestView.Fact f : v.facts(RequestView.Kind.REVIEW)) {
+            String review = (f.alarm() ? ":eyes: " : ":white_check_mark: ") + clip(md(f.value()), MAX_QUOTE);
+            blocks.add(context(c -> c.blockId("jit-review-status").elements(List.of(markdownText(review)))));
         }
-        List<BlockElement> buttons = buttons(r);
+        List<BlockElement> buttons = buttons(r, v.actions());
         if (!buttons.isEmpty()) {
             blocks.add(actions(a -> a.blockId("jit-actions").elements(buttons)));
         }
         return blocks;
     }
 
+    private static String md(Text t) {
+        return SlackText.mrkdwn(t);
+    }
+
     /** The buttons of the channel's card: one message all members see alike, so the core's shared-card actions. */
-    private static List<BlockElement> buttons(AccessRequest r) {
+    private static List<BlockElement> buttons(AccessRequest r, java.util.Set<Action> shared) {
         String id = r.id().value();
         List<BlockElement> out = new ArrayList<>();
-        for (Action a : Permissions.onSharedCard(r)) {
+        for (Action a : shared) {
             switch (a) {
                 case APPROVE -> out.add(button(b -> b.actionId(APPROVE).value(id).style("primary").text(plainText("Approve"))));
                 case DENY -> out.add(button(b -> b.actionId(DENY).value(id).style("danger").text(plainText("Deny"))));
@@ -169,45 +169,6 @@ final class Cards {
                         button(b -> b.actionId(RELEASE).value(id).text(plainText("Release now")))))));
     }
 
-    /** Whether a break-glass grant was reviewed, by whom and with what note. */
-    static String review(AccessRequest r) {
-        if (!r.breakGlass().reviewed()) {
-            return ":eyes: *Unreviewed*: someone other than " + who(r.requester()) + " must review it (Review, or "
-                    + "`/jit review " + r.id() + " <note>`).";
-        }
-        return ":white_check_mark: Reviewed by " + who(r.breakGlass().reviewer()) + " at "
-                + Phrases.time(r.breakGlass().reviewedAt()) + ": " + clip(esc(r.breakGlass().note()), MAX_QUOTE);
-    }
-
-    /** One line that says where the request stands and what happens next. */
-    static String status(AccessRequest r, Instant now) {
-        String approvedBy = r.autoApproval() != null ? "Auto-approved: " + esc(r.autoApproval()) + " · "
-                : r.approvers().isEmpty() ? "" : "Approved by " + names(r.approvers()) + " · ";
-        return switch (r.state()) {
-            case PENDING -> ":hourglass_flowing_sand: Waiting for " + (r.approvalsNeeded() - r.approvals())
-                    + " more approval" + (r.approvalsNeeded() - r.approvals() == 1 ? "" : "s") + " until "
-                    + (r.startsAt() != null ? StartTime.show(r.decideBy(), r.startZone()) : Phrases.time(r.decideBy()))
-                    + (r.approvals() > 0 ? " · approved so far by " + names(r.approvers()) : "")
-                    + (r.startsAt() != null ? " · starts at " + Phrases.starts(r) : "");
-            case SCHEDULED -> (r.approvalsNeeded() == 0 ? "Auto-approved by rule \"" + esc(r.ruleName()) + "\" · "
-                    : approvedBy) + ":calendar: Starts at " + Phrases.starts(r) + "; checked again then, and nothing "
-                    + "is granted before it.";
-            case ACTIVATING -> approvedBy + "Granting in Azure…";
-            case ACTIVE -> (r.approvalsNeeded() == 0 && r.autoApproval() == null ? "Auto-approved by rule \"" + esc(r.ruleName()) + "\" · " : approvedBy)
-                    + ":large_green_circle: Active until " + Phrases.time(r.expiresAt()) + " (" + left(r, now) + " left)"
-                    + (r.extension() != null ? " · extension by " + Durations.format(r.extension().by())
-                    + " waiting for approval" : "");
-            case REVOKING -> approvedBy + "Revoking" + (r.endReason() == null ? "" : " (" + r.endReason().words() + ")")
-                    + "… jitbot retries until Azure confirms.";
-            case ENDED -> approvedBy + "Ended: " + esc(Phrases.ended(r));
-            case DENIED -> ":no_entry: Denied by " + (r.endedBy() == null ? "an approver" : who(r.endedBy()))
-                    + (r.note() != null ? ": " + clip(esc(r.note()), MAX_QUOTE) : "");
-            case CANCELLED -> "Cancelled by " + who(r.requester()) + ".";
-            case LAPSED -> "Lapsed: nobody decided by " + Phrases.time(r.decideBy()) + "; nothing was granted.";
-            case FAILED -> ":x: Azure did not grant it" + (r.note() != null ? ": " + clip(esc(r.note()), MAX_QUOTE) : ".");
-        };
-    }
-
     private static String icon(State s) {
         return switch (s) {
             case PENDING, SCHEDULED -> ":lock:";
@@ -217,23 +178,13 @@ final class Cards {
         };
     }
 
-    private static String approvals(AccessRequest r) {
-        if (r.approvalsNeeded() == 0) {
-            return "not needed (auto-approved)";
-        }
-        if (r.autoApproval() != null) {
-            return "auto-approved: " + esc(r.autoApproval());
-        }
-        return Math.min(r.approvals(), r.approvalsNeeded()) + " of " + r.approvalsNeeded()
-                + (r.approvers().isEmpty() ? "" : " (" + names(r.approvers()) + ")");
+    static String left(AccessRequest r, Instant now) {
+        return RequestView.left(r, now);
     }
 
-    static String left(AccessRequest r, Instant now) {
-        Duration d = r.timeLeft(now);
-        if (d == null) {
-            return "no time";
-        }
-        return Durations.format(Duration.ofSeconds(Math.max(d.toMinutes() * 60, Math.min(d.getSeconds(), 59))));
+    /** One line that says where the request stands and what happens next (the core's status). */
+    static String status(AccessRequest r, Instant now) {
+        return md(RequestView.status(r, now));
     }
 
     /** The plain text Slack shows in notifications and to screen readers. */
@@ -250,10 +201,6 @@ final class Cards {
 
     static String who(ChatUser u) {
         return u.platform() == Platform.SLACK ? "<@" + u.id() + ">" : esc(u.displayName());
-    }
-
-    private static String names(List<ChatUser> users) {
-        return users.stream().map(Cards::who).collect(Collectors.joining(", "));
     }
 
     /** {@code escaped} cut to at most {@code max} characters with an ellipsis, never in the middle of an entity. */

@@ -12,10 +12,9 @@ import static com.slack.api.model.view.Views.view;
 import com.slack.api.model.block.LayoutBlock;
 import com.slack.api.model.view.View;
 import dev.jitbot.core.app.Permissions.Action;
-import dev.jitbot.core.app.Phrases;
+import dev.jitbot.core.app.RequestView;
 import dev.jitbot.core.domain.AccessRequest;
 import dev.jitbot.core.domain.Durations;
-import dev.jitbot.core.domain.State;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,20 +47,14 @@ final class HomeTab {
         }
         for (AccessRequest r : limit(mine, MAX_ROWS)) {
             Set<Action> may = actions.apply(r);
-            if (r.state() == State.ACTIVE && may.contains(Action.RELEASE)) {
-                blocks.add(row(r, "*" + Cards.esc(r.label()) + "* `" + r.id() + "`\nActive until "
-                        + Phrases.time(r.expiresAt()) + " · " + Cards.left(r, now) + " left", Cards.RELEASE, "Release",
-                        "danger"));
-            } else if (r.state() == State.PENDING && may.contains(Action.CANCEL)) {
-                blocks.add(row(r, "*" + Cards.esc(r.label()) + "* `" + r.id() + "` for " + Durations.format(r.duration())
-                        + "\nWaiting for approval (" + r.approvals() + " of " + r.approvalsNeeded() + ")",
-                        Cards.CANCEL, "Cancel", null));
-            } else if (r.state() == State.SCHEDULED) {
-                blocks.add(row(r, "*" + Cards.esc(r.label()) + "* `" + r.id() + "` for " + Durations.format(r.duration())
-                        + "\nApproved · starts at " + Cards.esc(Phrases.starts(r)), Cards.CANCEL, "Cancel", null));
+            String text = "*" + Cards.esc(r.label()) + "* `" + r.id() + "` for " + Durations.format(r.duration())
+                    + "\n" + SlackText.mrkdwn(RequestView.line(r, now));
+            if (may.contains(Action.RELEASE)) {
+                blocks.add(row(r, text, Cards.RELEASE, "Release", "danger"));
+            } else if (may.contains(Action.CANCEL)) {
+                blocks.add(row(r, text, Cards.CANCEL, "Cancel", null));
             } else {
-                blocks.add(section(s -> s.text(markdownText("*" + Cards.esc(r.label()) + "* `" + r.id() + "` — "
-                        + r.state().label()))));
+                blocks.add(section(s -> s.text(markdownText(text))));
             }
         }
         blocks.add(divider());
@@ -88,10 +81,8 @@ final class HomeTab {
                 blocks.add(section(s -> s.text(markdownText("No active grants or pending requests."))));
             }
             for (AccessRequest r : limit(everyone, MAX_ROWS)) {
-                String state = r.state() == State.ACTIVE ? "active until " + Phrases.time(r.expiresAt()) + " · "
-                        + Cards.left(r, now) + " left" : r.state().label();
                 String text = "*" + Cards.esc(r.label()) + "* for " + Cards.who(r.requester()) + " `" + r.id() + "`\n"
-                        + state;
+                        + SlackText.mrkdwn(RequestView.line(r, now));
                 Set<Action> may = actions.apply(r);
                 if (may.contains(Action.REVOKE)) {
                     blocks.add(row(r, text, Cards.REVOKE, "Revoke", "danger"));

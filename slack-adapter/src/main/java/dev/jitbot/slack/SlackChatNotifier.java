@@ -77,12 +77,12 @@ final class SlackChatNotifier implements ChatNotifier {
     @Override
     public void reply(MessageRef message, String text) {
         once("chat.postMessage (thread reply in " + message.channel() + ")", () -> client.chatPostMessage(q -> q
-                .channel(message.channel()).threadTs(message.messageId()).text(Replies.slashed(Cards.esc(text)))));
+                .channel(message.channel()).threadTs(message.messageId()).text(SlackText.mrkdwn(dev.jitbot.core.domain.Text.parse(text)))));
     }
 
     @Override
     public void directMessage(ChatUser user, String text) {
-        directMrkdwn(user, Replies.slashed(Cards.esc(text)));
+        directMrkdwn(user, SlackText.mrkdwn(dev.jitbot.core.domain.Text.parse(text)));
     }
 
     /** A direct message the adapter already wrote as Slack mrkdwn (escaped where it quotes people). */
@@ -116,7 +116,7 @@ final class SlackChatNotifier implements ChatNotifier {
     @Override
     public void postToChannel(String channelId, String text) {
         once("chat.postMessage (alert in " + channelId + ")", () -> client.chatPostMessage(q -> q
-                .channel(channelId).text(":warning: " + Replies.slashed(Cards.esc(text)))));
+                .channel(channelId).text(":warning: " + SlackText.mrkdwn(dev.jitbot.core.domain.Text.parse(text)))));
     }
 
     @Override

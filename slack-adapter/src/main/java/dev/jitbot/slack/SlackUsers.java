@@ -37,6 +37,18 @@ final class SlackUsers {
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
+    private static final java.util.regex.Pattern MENTION = java.util.regex.Pattern.compile("<@([UW][A-Z0-9]+)(\\|[^>]*)?>");
+
+    /**
+     * {@code text} with every Slack mention ({@code <@U024BE7LH>}, {@code <@U024BE7LH|alice>}) written as the
+     * core's person reference ({@code slack:U024BE7LH}, the {@link ChatUser#key()}), so the core never reads
+     * Slack's markup.
+     */
+    static String mentionsAsPeople(String text) {
+        return MENTION.matcher(text).replaceAll(m -> java.util.regex.Matcher.quoteReplacement(
+                Platform.SLACK.key() + ":" + m.group(1)));
+    }
+
     /** The user behind a Slack user id; without an email when Slack would not say (the core then refuses kindly). */
     ChatUser resolve(String userId, String fallbackName) {
         Instant now = clock.instant();

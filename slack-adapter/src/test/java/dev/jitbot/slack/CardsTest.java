@@ -85,7 +85,7 @@ class CardsTest {
             String card = json(pending(), T0);
             assertThat(card).contains("Contributor on rg-payments").contains("<@U0ALICE>").contains("45 min")
                     .contains("INC-4411 &lt;hotfix&gt; &amp; more").contains("*Ticket*\\nINC-4411").contains("0 of 1")
-                    .contains("until 14:30 UTC").contains("\"action_id\":\"jit-approve\"")
+                    .contains("lapses at 14:30 UTC").contains("\"action_id\":\"jit-approve\"")
                     .contains("\"action_id\":\"jit-deny\"").doesNotContain("jit-revoke");
         }
 
@@ -156,9 +156,9 @@ class CardsTest {
             AccessRequest revoked = active().to(State.REVOKING).withEnd(T0.plusSeconds(600), EndReason.REVOKED,
                     TestPolicies.CAROL, "done");
             assertThat(replies.render(new Outcome.Revoking(released))).isEqualTo(":hourglass: Revoking Contributor "
-                    + "on rg-payments (`JIT-7K3F`) now; the card and a DM confirm when Azure has removed it.");
+                    + "on rg-payments (`JIT-7K3F`) now; the card and a message to you confirm when Azure has removed it.");
             assertThat(replies.render(new Outcome.Revoking(revoked))).endsWith("the card confirms when Azure has "
-                    + "removed it, and Alice gets a DM.").doesNotContain("not confirmed");
+                    + "removed it, and Alice gets a message.").doesNotContain("not confirmed");
         }
 
         @Test

@@ -286,7 +286,7 @@ class SlackLoopIT {
             await().until(() -> updatesOf(card).stream().anyMatch(u -> u.get("blocks").contains("revoked by Carol")));
             assertThat(rig.responses("revoke-click")).singleElement().satisfies(r -> assertThat(
                     r.get("text").getAsString()).contains("Revoking Contributor on rg-payments")
-                    .contains("the card confirms when Azure has removed it, and Alice gets a DM"));
+                    .contains("the card confirms when Azure has removed it, and Alice gets a message"));
         }
 
         @Test
@@ -296,6 +296,20 @@ class SlackLoopIT {
                     "{\"reason\":{\"value\":{\"type\":\"plain_text_input\",\"value\":\"  \"}}}");
             assertThat(submitted.body()).contains("\"response_action\":\"errors\"").contains("\"reason\"");
             assertThat(rig.store.find(pending.id()).orElseThrow().state()).isEqualTo(State.PENDING);
+        }
+    }
+
+    @Nested
+    class Mentions {
+
+        @Test
+        void aMentionInACommand_reachesTheCoreAsThatPerson() throws Exception {
+            // The core reads no Slack markup: the adapter wrote <@U0ALICE|alice> as Alice's key, so it is her own.
+            String own = SlackRig.ackText(rig.command(ALICE, "history <@U0ALICE|alice>", "own"));
+            String other = SlackRig.ackText(rig.command(ALICE, "history <@U0BOB|bob>", "other"));
+
+            assertThat(own).doesNotContain("Only on-call").contains("slack:u0alice");
+            assertThat(other).contains("Only on-call can read someone else's history").contains("`/jit history`");
         }
     }
 

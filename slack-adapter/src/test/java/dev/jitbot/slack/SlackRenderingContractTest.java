@@ -18,13 +18,25 @@ import java.util.Set;
 class SlackRenderingContractTest extends RenderingContract {
 
     @Override
+    protected String person(ChatUser u) {
+        return "<@" + u.id() + ">";
+    }
+
+    @Override
+    protected String command(String line) {
+        return "/jit " + line.replace("<", "&lt;").replace(">", "&gt;");
+    }
+
+    @Override
     protected String say(Outcome o) {
         return new Replies(core.clock).render(o);
     }
 
     @Override
     protected String card(AccessRequest r, ChatUser viewer, Set<Action> actions) {
-        return GsonFactory.createSnakeCase().toJson(Cards.card(r, core.clock.instant()));
+        // Gson writes < and > as \u003c and \u003e; read them back so a mention is found as Slack shows it.
+        return GsonFactory.createSnakeCase().toJson(Cards.card(r, core.clock.instant())).replace("\\u003c", "<")
+                .replace("\\u003e", ">");
     }
 
     @Override

@@ -4,10 +4,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.microsoft.bot.schema.Attachment;
-import dev.jitbot.core.app.Phrases;
+import dev.jitbot.core.app.RequestView;
+import dev.jitbot.core.domain.Text;
 import dev.jitbot.core.domain.AccessRequest;
 import dev.jitbot.core.domain.BlastRadius;
-import dev.jitbot.core.domain.Durations;
 import dev.jitbot.core.domain.State;
 import dev.jitbot.core.app.Permissions.Action;
 import java.time.Instant;
@@ -82,53 +82,33 @@ final class Cards {
             alarm.put("weight", "Bolder");
             body.add(alarm);
         }
-        ObjectNode title = text(r.label() + " for " + Durations.format(r.duration()), false);
+        RequestView v = RequestView.of(r, view.actions(), blast, List.of(), now);
+        ObjectNode title = text(md(v.headline()).replace("**", ""), false);
         title.put("size", "Medium");
         title.put("weight", "Bolder");
         body.add(title);
-        ObjectNode status = text(status(r, now), false);
+        ObjectNode status = text(md(v.status()), false);
         status.put("color", statusColor(r.state()));
         status.put("isSubtle", false);
         body.add(status);
         ObjectNode facts = F.objectNode().put("type", "FactSet");
         ArrayNode list = facts.putArray("facts");
         list.add(fact("Request", r.id().value()));
-        list.add(fact("Requested by", r.requester().displayName()));
-        if (r.onBehalf()) {
-            list.add(fact("For", r.principal().displayName() + " (" + r.principal().type().armName() + ")"));
-        }
-        if (r.isBundle()) {
-            // One fact per member, so the approver sees every role and scope the bundle grants.
-            for (var m : r.bundle().members()) {
-                list.add(fact(m.role().name(), m.scope().id() + (m.refusal() != null ? " (failed)" : "")));
+        for (RequestView.Fact f : v.facts()) {
+            if (f.kind() != RequestView.Kind.BLAST_RADIUS && f.kind() != RequestView.Kind.WARNING) {
+                list.add(fact(f.label(), md(f.value())));
             }
-        } else {
-            list.add(fact("Scope", r.scope().id()));
         }
-        list.add(fact("Why", r.justification()));
-        if (r.ticket() != null) {
-            list.add(fact("Ticket", r.ticket()));
-        }
-        if (r.startsAt() != null) {
-            list.add(fact("Starts", Phrases.starts(r)));
-        }
-        if (r.isBreakGlass()) {
-            list.add(fact("Review", r.breakGlass().reviewed() ? "reviewed by " + r.breakGlass().reviewer()
-                    .displayName() + " at " + Phrases.time(r.breakGlass().reviewedAt()) + ": " + r.breakGlass().note()
-                    : "unreviewed: someone other than " + r.requester().displayName() + " must review it"));
-        }
-        list.add(fact("Approvals", r.isBreakGlass() ? "none (break-glass)" : r.autoApproval() != null ? "auto-approved: " + r.autoApproval()
-                : r.approvals() + " of " + r.approvalsNeeded()
-                + (r.approvers().isEmpty() ? "" : " (" + String.join(", ",
-                r.approvers().stream().map(u -> u.displayName()).toList()) + ")")));
+        list.add(fact("Approvals", md(v.approvals().text())));
         body.add(facts);
-        if (blast != null) {
-            ObjectNode reach = text("Blast radius: " + blast.line(), false);
-            reach.put("color", blast.risky() ? "Attention" : "Default");
-            body.add(reach);
-            blast.warnings().forEach(w -> body.add(text("Warning: " + w, true).put("color", "Warning")));
+        for (RequestView.Fact f : v.facts()) {
+            if (f.kind() == RequestView.Kind.BLAST_RADIUS) {
+                body.add(text(f.label() + ": " + md(f.value()), false).put("color", f.alarm() ? "Attention" : "Default"));
+            } else if (f.kind() == RequestView.Kind.WARNING) {
+                body.add(text(md(f.value()), true).put("color", "Warning"));
+            }
         }
-        Set<Action> may = view.actions();
+        Set<Action> may = v.actions();
         if (r.state() == State.PENDING && !may.contains(Action.APPROVE) && !may.contains(Action.CANCEL)) {
             body.add(text("Approvers see Approve and Deny on this card, or can write `approve " + r.id()
                     + "` to me.", true));
@@ -193,26 +173,13 @@ final class Cards {
         return a;
     }
 
+    /** Where the request stands (the core's status), in Teams markdown. */
     static String status(AccessRequest r, Instant now) {
-        return switch (r.state()) {
-            case PENDING -> "Waiting for " + (r.approvalsNeeded() - r.approvals()) + " more approval"
-                    + (r.approvalsNeeded() - r.approvals() == 1 ? "" : "s") + "; lapses at "
-                    + (r.startsAt() != null ? dev.jitbot.core.domain.StartTime.show(r.decideBy(), r.startZone())
-                    : Phrases.time(r.decideBy())) + "." + (r.startsAt() != null ? " Starts at " + Phrases.starts(r)
-                    + "." : "");
-            case SCHEDULED -> "Approved; starts at " + Phrases.starts(r) + ". It is checked again then, and nothing "
-                    + "is granted before it.";
-            case ACTIVATING -> "Approved; Azure is granting it now.";
-            case ACTIVE -> "Active until " + Phrases.time(r.expiresAt()) + " (" + Durations.format(r.timeLeft(now))
-                    + " left)." + (r.extension() != null ? " An extension by "
-                    + Durations.format(r.extension().by()) + " waits for approval." : "");
-            case REVOKING -> "Being revoked; jitbot keeps trying until Azure confirms.";
-            case ENDED -> Phrases.ended(r);
-            case DENIED -> Phrases.denied(r);
-            case CANCELLED -> "Cancelled by " + r.requester().displayName() + "; nothing was granted.";
-            case LAPSED -> "Lapsed: nobody decided by " + Phrases.time(r.decideBy()) + "; nothing was granted.";
-            case FAILED -> "Azure did not grant it; nothing is held." + (r.note() != null ? " " + r.note() : "");
-        };
+        return md(RequestView.status(r, now));
+    }
+
+    private static String md(Text t) {
+        return TeamsText.markdown(t);
     }
 
     private static String statusColor(State s) {

@@ -33,8 +33,8 @@ class CardsTest {
 
         assertThat(card.toString()).contains("bundle incident-payments (Contributor on rg-payments, Reader on "
                 + "sub-prod) for 1 h")
-                .contains("{\"title\":\"Contributor\",\"value\":\"" + TestPolicies.RG_PAYMENTS.id() + "\"}")
-                .contains("{\"title\":\"Reader\",\"value\":\"" + TestPolicies.SUB_PROD.id() + "\"}")
+                .contains("{\"title\":\"Contributor\",\"value\":\"rg-payments `" + TestPolicies.RG_PAYMENTS.id() + "`\"}")
+                .contains("{\"title\":\"Reader\",\"value\":\"sub-prod `" + TestPolicies.SUB_PROD.id() + "`\"}")
                 .doesNotContain("\"title\":\"Scope\"");
     }
 
@@ -75,7 +75,7 @@ class CardsTest {
 
             assertThat(card.has("refresh")).isFalse();
             assertThat(card.has("actions")).isFalse();
-            assertThat(card.toString()).contains("was denied by Bob: not now.");
+            assertThat(card.toString()).contains("Denied by Bob: not now");
         }
     }
 
@@ -153,7 +153,7 @@ class CardsTest {
             Outcome approved = core.service.approve(TestPolicies.BOB, r.id());
 
             assertThat(words.onCard(approved)).isEqualTo("Approved: Azure is granting Contributor on rg-payments ("
-                    + r.id() + ") now; I'll message Alice when it's theirs.");
+                    + "`" + r.id() + "`) now; I'll message Alice when it's theirs.");
         }
 
         @Test
@@ -161,7 +161,7 @@ class CardsTest {
             Outcome o = core.service.handle(TestPolicies.ALICE, "request Reader on sub-prod for 1h because audit prep");
 
             assertThat(words.render(o)).startsWith("Approved by the rule: Azure is granting Reader on sub-prod (")
-                    .endsWith(") now. I'll message you when it's yours; the 1 h run from then.");
+                    .endsWith(") now; I'll message you when it's yours; the 1 h run from then.");
         }
 
         @Test
@@ -171,7 +171,7 @@ class CardsTest {
             core.autoDrain(false);
             Outcome o = core.service.revoke(TestPolicies.CAROL, r.id(), "done");
 
-            assertThat(words.render(o)).isEqualTo("Revoking Contributor on rg-payments (" + r.id() + ") now; the card "
+            assertThat(words.render(o)).isEqualTo("Revoking Contributor on rg-payments (`" + r.id() + "`) now; the card "
                     + "confirms when Azure has removed it, and Alice gets a message.");
         }
 

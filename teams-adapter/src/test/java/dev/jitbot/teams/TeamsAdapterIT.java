@@ -131,7 +131,7 @@ class TeamsAdapterIT {
             assertThat(pending.requester().email()).isEqualTo("alice@contoso.com");
             assertThat(pending.principal().objectId()).isEqualTo(ALICE.aadObjectId());
             assertThat(text(one("POST", "/v3/conversations/" + ALICE_CHAT + "/activities/.+")))
-                    .contains("Filed as " + pending.id());
+                    .contains("Requested Contributor on rg-payments for 45 min as " + pending.id());
             assertThat(text(one("POST", "/v3/conversations/" + ALICE_CHAT + "/activities")))
                     .contains("Requested Contributor on rg-payments for 45 min as " + pending.id());
 
@@ -512,7 +512,7 @@ class TeamsAdapterIT {
 
             assertThat(teams.memberLookUps(ALICE)).hasSize(2);
             assertThat(all("POST", "/v3/conversations/" + ALICE_CHAT + "/activities/.+")).hasSize(3)
-                    .allSatisfy(r -> assertThat(text(r)).contains("You hold no access"));
+                    .allSatisfy(r -> assertThat(text(r)).contains("You have no active grants or pending requests"));
         }
 
         @Test
@@ -654,7 +654,7 @@ class TeamsAdapterIT {
             assertThat(text(one("POST", "/v3/conversations/" + ALICE_CHAT + "/activities")))
                     .contains("was denied by Bob: not during the freeze");
             assertThat(card(one("PUT", "/v3/conversations/" + APPROVALS + "/activities/" + CARD_ID)).toString())
-                    .contains("denied by Bob");
+                    .contains("Denied by Bob");
         }
 
         @Test
@@ -741,7 +741,7 @@ class TeamsAdapterIT {
             assertThat(invoke.statusCode()).isEqualTo(200);
             assertThat(json(invoke.body()).path("value").toString())
                     .contains("Approved: Azure is granting Contributor on rg-payments")
-                    .contains("message Alice when it's theirs").contains("Approved; Azure is granting it now.");
+                    .contains("message Alice when it's theirs").contains("Approved by Bob. Azure is granting it now.");
             assertThat(core.store.find(pending.id()).orElseThrow().state()).isEqualTo(State.ACTIVATING);
             assertThat(core.provider.grants).isEmpty();
 
@@ -850,7 +850,7 @@ class TeamsAdapterIT {
             assertThat(conversations.find(Platform.TEAMS, "user:" + ALICE.aadObjectId())).get().asString()
                     .contains(ALICE_CHAT).contains(FakeTeams.TENANT).contains(teams.serviceUrl());
             assertThat(text(one("POST", "/v3/conversations/" + ALICE_CHAT + "/activities/.+")))
-                    .contains("You hold no access");
+                    .contains("You have no active grants or pending requests");
         }
     }
 
@@ -880,7 +880,7 @@ class TeamsAdapterIT {
                     .contains("Break-glass").contains("without approval");
             JsonNode card = card(one("POST", "/v3/conversations/" + SECURITY + "/activities"));
             assertThat(card.toString()).contains("Break-glass: Alice granted Owner on sub-prod")
-                    .contains("unreviewed: someone other than Alice must review it");
+                    .contains("Unreviewed: someone other than Alice must review it");
             assertThat(strings(card.at("/refresh/userIds"))).contains(CAROL.id()).doesNotContain(ERIN.id());
 
             ObjectNode self = json(post(teams.invokeWith(ALICE, "review", r.id().value(), "note", "all fine")).body());
@@ -894,7 +894,7 @@ class TeamsAdapterIT {
 
             ObjectNode reviewed = json(post(teams.invokeWith(CAROL, "review", r.id().value(), "note",
                     "confirmed on the bridge")).body());
-            assertThat(reviewed.path("value").toString()).contains("reviewed by Carol")
+            assertThat(reviewed.path("value").toString()).contains("Reviewed by Carol")
                     .contains("confirmed on the bridge").doesNotContain("\"verb\":\"review\"");
             AccessRequest after = core.store.find(r.id()).orElseThrow();
             assertThat(after.breakGlass().reviewer().email()).isEqualTo("carol@contoso.com");
@@ -1032,7 +1032,7 @@ class TeamsAdapterIT {
             assertThat(pending.startsAt()).hasToString("2026-11-25T21:00:00Z");
             assertThat(pending.startZone()).isEqualTo("Europe/Berlin");
             assertThat(text(one("POST", "/v3/conversations/" + ALICE_CHAT + "/activities/.+")))
-                    .contains("Filed as " + pending.id() + ", starting Wed 25 Nov 22:00 Europe/Berlin (21:00 UTC)");
+                    .contains("starting Wed 25 Nov 22:00 Europe/Berlin (21:00 UTC) as " + pending.id());
         }
 
         @Test

@@ -126,17 +126,12 @@ final class Queries {
         return store.find(id).filter(r -> permissions.maySee(actor, r));
     }
 
-    /** A person as the audit log names them, from what was typed: {@code <@U1|ann>}, {@code @U1}, an email. */
+    /**
+     * A person as the audit log names them, from what was typed: {@code @U1}, an email, or a person's key
+     * ({@code slack:U1}); a chat mention arrives as that key, because the adapter turned it into one.
+     */
     private static String normalisePerson(ChatUser actor, String who) {
         String w = who.strip();
-        if (w.startsWith("<@") && w.endsWith(">")) {
-            w = w.substring(2, w.length() - 1);
-            int bar = w.indexOf('|');
-            if (bar >= 0) {
-                w = w.substring(0, bar);
-            }
-            return actor.platform().key() + ":" + w;
-        }
         if (w.startsWith("@")) {
             w = w.substring(1);
         }

@@ -328,25 +328,8 @@ public final class CommandParser {
         return lines.get(0) + "\n" + String.join("\n", about);
     }
 
-    /** The help text, the same on every platform (adapters may add their own prefix such as {@code /jit}). */
+    /** The help text, the same on every platform: {@link HelpSheet#ALL} written out. */
     public static String help() {
-        return String.join("\n",
-                "*Just-in-time Azure access*",
-                "`" + USAGE_REQUEST + "`",
-                "    e.g. `" + EXAMPLE_REQUEST + "`",
-                "`" + USAGE_BUNDLE + "` — several roles at once, as the policy's `bundles:` names them",
-                "`list [mine|all]` — active grants and pending requests",
-                "`show <id>` — one request with its history",
-                "`approve <id>` / `deny <id> [reason]` — decide a request you may approve",
-                "`cancel <id>` — withdraw your pending request",
-                "`release <id>` — give your access back early",
-                "`extend <id> <duration> [because <reason>]` — ask for more time",
-                "`revoke <id> [reason]` — end a grant now (on-call, approvers, or the requester)",
-                "`history [<id>|<person>]` — the audit trail",
-                "`" + USAGE_BREAKGLASS + "` — emergency access at once, without approval, announced to security",
-                "`review <id> <note>` — review someone else's break-glass grant",
-                "Durations: " + Durations.EXAMPLE + ". Scopes: a policy alias such as `rg-payments` or an ARM id.",
-                "Later starts: " + StartTime.EXAMPLE + " (in your own time zone unless you name one); "
-                        + "`cancel <id>` works until the start.");
+        return HelpSheet.ALL.write();
     }
 }

@@ -64,6 +64,16 @@ public abstract class RenderingContract {
      */
     protected abstract Set<Action> actionsOnCard(AccessRequest r, ChatUser viewer);
 
+    /** How the renderer names a person on a card (a Slack mention, a name elsewhere). */
+    protected String person(ChatUser u) {
+        return u.displayName();
+    }
+
+    /** How the renderer types a jitbot command (Slack's {@code /jit release …}). */
+    protected String command(String line) {
+        return line;
+    }
+
     // ------------------------------------------------------------------------------------------------ samples
 
     /** One request in each state, filed under "operate payments" (one approval by leads). */
@@ -176,6 +186,58 @@ public abstract class RenderingContract {
             assertCard(extensionPending(), viewer);
             assertCard(breakGlassUnreviewed(), viewer);
         }
+    }
+
+    /**
+     * The words every platform shows for a request in each state (the same facts, whatever the layout): where it
+     * stands, approvals n of m and who approved it.
+     */
+    protected List<String> stateFacts(AccessRequest r) {
+        String bob = person(BOB);
+        String alice = person(ALICE);
+        if (r.isBreakGlass()) {
+            return List.of("Active until", "none (break-glass)", "Unreviewed");
+        }
+        if (r.extension() != null) {
+            return List.of("Active until", "An extension by 30 min waits for approval", "1 of 1", bob);
+        }
+        return switch (r.state()) {
+            case PENDING -> List.of("Waiting for 1 more approval; lapses at 10:30 UTC", "0 of 1");
+            case SCHEDULED -> List.of("Approved by " + bob, "Starts at Wed 25 Nov 12:00 Europe/Berlin (11:00 UTC)",
+                    "1 of 1");
+            case ACTIVATING -> List.of("Approved by " + bob, "Azure is granting it now", "1 of 1");
+            case ACTIVE -> List.of("Approved by " + bob, "Active until 10:45 UTC (44 min left)", "1 of 1");
+            case REVOKING -> List.of("Being revoked (released early)", "1 of 1");
+            case ENDED -> List.of("revoked at 10:02:00 UTC", "released early by Alice", "1 of 1");
+            case DENIED -> List.of("Denied by " + bob + ": not now", "0 of 1");
+            case CANCELLED -> List.of("Cancelled by " + alice + "; nothing was granted", "0 of 1");
+            case LAPSED -> List.of("Lapsed: nobody decided by 10:30 UTC", "0 of 1");
+            case FAILED -> List.of("Azure did not grant it: Azure answered 403 AuthorizationFailed", "1 of 1");
+        };
+    }
+
+    @Test
+    void everyCard_inEveryStateForEveryViewer_showsTheSameStatusAndApprovals() {
+        List<AccessRequest> all = new java.util.ArrayList<>(requests().values());
+        all.add(extensionPending());
+        all.add(breakGlassUnreviewed());
+        for (AccessRequest r : all) {
+            for (ChatUser viewer : viewers()) {
+                String what = r.state() + (r.extension() != null ? "+extension" : "") + (r.isBreakGlass()
+                        ? "+break-glass" : "") + " seen by " + viewer.displayName();
+                assertThat(card(r, viewer, actionsOnCard(r, viewer))).as(what).contains(stateFacts(r));
+            }
+        }
+    }
+
+    @Test
+    void outcomesThatNameACommand_typeItAsThePlatformDoes() {
+        Map<Class<?>, Outcome> all = outcomes();
+        assertThat(say(all.get(Outcome.Requested.class))).contains(command("cancel JIT-7K3F"));
+        assertThat(say(all.get(Outcome.Scheduled.class))).contains(command("cancel JIT-7K3F"));
+        assertThat(say(all.get(Outcome.ExtensionRequested.class))).contains(command("approve JIT-7K3F"));
+        assertThat(say(all.get(Outcome.Approved.class))).contains("0 of 1");
+        assertThat(say(all.get(Outcome.Help.class))).contains(command("release <id>"));
     }
 
     @Test

@@ -126,7 +126,7 @@ public final class ConsoleSession {
         if (r != null) {
             seen(r);
         }
-        out.accept(outcome.accept(text));
+        out.accept(text.render(outcome));
     }
 
     /**

@@ -21,7 +21,7 @@ class ConsoleRenderingContractTest extends RenderingContract {
 
     @Override
     protected String say(Outcome o) {
-        return o.accept(new ConsoleText(core.clock));
+        return new ConsoleText(core.clock).render(o);
     }
 
     @Override

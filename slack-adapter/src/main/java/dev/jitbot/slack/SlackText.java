@@ -1,0 +1,111 @@
+package dev.jitbot.slack;
+
+import dev.jitbot.core.domain.ChatUser;
+import dev.jitbot.core.domain.Platform;
+import dev.jitbot.core.domain.Text;
+
+/**
+ * The Slack adapter's one segment renderer: the core's {@link Text} as mrkdwn. People's words are escaped, commands
+ * are typed as {@code /jit …}, Slack users are mentioned, and each tone has its emoji.
+ */
+final class SlackText implements Text.Style {
+
+    static final SlackText MRKDWN = new SlackText();
+
+    /** Plain text for places Slack does not read mrkdwn (a modal field's error): no marks, no escapes. */
+    static final Text.Style PLAIN = new Text.Style() {
+        @Override
+        public String plain(String text) {
+            return text;
+        }
+
+        @Override
+        public String command(String line) {
+            return "/jit " + line;
+        }
+
+        @Override
+        public String code(String text) {
+            return text;
+        }
+
+        @Override
+        public String person(ChatUser user) {
+            return user.displayName();
+        }
+
+        @Override
+        public String emphasis(String text) {
+            return text;
+        }
+
+        @Override
+        public String warning(String text) {
+            return "⚠ " + text;
+        }
+
+        @Override
+        public String item() {
+            return "\n• ";
+        }
+    };
+
+    private SlackText() {
+    }
+
+    static String mrkdwn(Text text) {
+        return text.render(MRKDWN);
+    }
+
+    @Override
+    public String plain(String text) {
+        return Cards.esc(text);
+    }
+
+    @Override
+    public String command(String line) {
+        return "`/jit " + Cards.esc(line) + "`";
+    }
+
+    @Override
+    public String code(String text) {
+        return "`" + Cards.esc(text) + "`";
+    }
+
+    @Override
+    public String person(ChatUser user) {
+        return user.platform() == Platform.SLACK ? "<@" + user.id() + ">" : Cards.esc(user.displayName());
+    }
+
+    @Override
+    public String emphasis(String text) {
+        return "*" + Cards.esc(text) + "*";
+    }
+
+    @Override
+    public String warning(String text) {
+        return ":warning: " + Cards.esc(text);
+    }
+
+    @Override
+    public String item() {
+        return "\n• ";
+    }
+
+    @Override
+    public String tone(Text.Tone tone) {
+        return switch (tone) {
+            case NONE -> "";
+            case WAITING -> ":inbox_tray: ";
+            case COUNTED -> ":ballot_box_with_check: ";
+            case DONE -> ":white_check_mark: ";
+            case SCHEDULED -> ":calendar: ";
+            case ENDED -> ":checkered_flag: ";
+            case DENIED -> ":no_entry: ";
+            case FAILED -> ":x: ";
+            case REFUSED -> ":no_entry_sign: ";
+            case ALARM -> ":rotating_light: ";
+            case PROGRESS -> ":hourglass: ";
+        };
+    }
+}
