@@ -117,46 +117,49 @@ class BenchJarIT {
     void serveRows_withSmallNumbers_printOneRowEachThroughTheRealEndpoints() throws Exception {
         // Issue 14's quick rows with small numbers; ha is skipped here (no --db): HaIT covers two replicas. The rows
         // that wait out one-minute grants (jitbot's shortest) run in their own tests, beside this one.
-        List<String> out = serveRows("ack,approve,startup,ha", "--ack-requests", "20", "--ack-threads", "5",
+        Bench out = serveRows("ack,approve,startup,ha", "--ack-requests", "20", "--ack-threads", "5",
                 "--approve-requests", "3", "--active-grants", "30");
-        assertThat(section(out, "== ack"))
+        assertThat(section(out.lines(), "== ack")).as(out.all())
                 .anyMatch(l -> l.contains("ack latency") && l.contains("p99") && l.matches(NUMBER))
                 .anyMatch(l -> l.contains("turned away") && l.contains("0 of 20"));
-        assertThat(section(out, "== approve"))
+        assertThat(section(out.lines(), "== approve")).as(out.all())
                 .anyMatch(l -> l.contains("approve click -> ARM PUT") && l.contains("3 requests approved")
                         && l.matches(NUMBER));
-        assertThat(section(out, "== startup"))
+        assertThat(section(out.lines(), "== startup")).as(out.all())
                 .anyMatch(l -> l.contains("start-up to /readyz 200") && l.contains("with 30 active grants"))
                 .anyMatch(l -> l.contains("RSS") && l.matches(".*\\d+ MB.*"));
-        assertThat(section(out, "== ha"))
+        assertThat(section(out.lines(), "== ha")).as(out.all())
                 .anyMatch(l -> l.contains("skipped: needs --db"));
     }
 
     @Test
     void revocationRow_withSmallNumbers_printsTheLagAfterExpiry() throws Exception {
-        List<String> out = serveRows("revocation", "--expiring", "10");
-        assertThat(section(out, "== revocation"))
+        Bench out = serveRows("revocation", "--expiring", "10");
+        assertThat(section(out.lines(), "== revocation")).as(out.all())
                 .anyMatch(l -> l.contains("revocation lag") && l.contains("10 grants of 1 min") && l.matches(NUMBER));
     }
 
     @Test
     void throttleRow_withSmallNumbers_revokesEveryGrantThroughArmsDeleteThrottle() throws Exception {
-        List<String> out = serveRows("throttle", "--throttle-grants", "12", "--arm-burst", "4", "--arm-refill", "2");
-        assertThat(section(out, "== throttle"))
+        Bench out = serveRows("throttle", "--throttle-grants", "12", "--arm-burst", "4", "--arm-refill", "2");
+        assertThat(section(out.lines(), "== throttle")).as(out.all())
                 .anyMatch(l -> l.contains("revocations under throttle") && l.contains("12 of 12 revoked")
                         && l.contains("0 failed") && l.matches(".*\\d+\\.\\d % of the limit.*"));
     }
 
     @Test
     void killRow_withSmallNumbers_revokesEveryOverdueGrantAfterTheRestart() throws Exception {
-        List<String> out = serveRows("kill", "--kill-grants", "10");
-        assertThat(section(out, "== kill"))
+        Bench out = serveRows("kill", "--kill-grants", "10");
+        assertThat(section(out.lines(), "== kill")).as(out.all())
                 .anyMatch(l -> l.contains("kill -9, restart: all revoked") && l.contains("10 grants of 1 min "
                         + "overdue") && !l.contains("NOT all"));
     }
 
+    /** What a bench printed: its standard output's lines, and everything it wrote, for failure messages. */
+    private record Bench(List<String> lines, String all) { }
+
     /** Runs {@code bench --only rows} with {@code options}; it must exit 0 and report nothing incomplete. */
-    private List<String> serveRows(String rows, String... options) throws Exception {
+    private Bench serveRows(String rows, String... options) throws Exception {
         List<String> args = new java.util.ArrayList<>(List.of("bench", "--only", rows));
         args.addAll(List.of(options));
         try (JarProcess jitbot = JarProcess.start(work, Map.of(), List.of(), args.toArray(String[]::new))) {
@@ -165,7 +168,7 @@ class BenchJarIT {
             assertThat(exit).as(jitbot.all()).isZero();
             List<String> out = jitbot.out();
             assertThat(out).as(jitbot.all()).noneMatch(l -> l.contains("NOT complete") || l.contains("FAILED"));
-            return out;
+            return new Bench(out, jitbot.all());
         }
     }
 

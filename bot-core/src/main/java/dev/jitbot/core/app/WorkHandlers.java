@@ -282,7 +282,7 @@ public final class WorkHandlers {
             }
         } catch (RuntimeException e) {
             // The grant call is idempotent: running this item again re-finds the assignment and retries the delete.
-            retryAzure(item, ended, e, "remove the late grant of", "revoke-failed");
+            retryAzure(item, ended, e, "remove the late grant of", null);
             return;
         }
         outbox.complete(item, Change.about(ended).audit(system(now, "revoked", ended, "late " + provider.mode()
@@ -537,6 +537,10 @@ public final class WorkHandlers {
         return false;
     }
 
+    /**
+     * Gives the item back after a failed Azure call: at Azure's Retry-After (a wait, not an attempt), else after a
+     * back-off, with {@code auditAction} audited once for the failed attempt (null: not audited).
+     */
     private void retryAzure(WorkItem item, AccessRequest r, RuntimeException e, String what, String auditAction) {
         Instant now = clock.instant();
         retryListener.accept(item);
@@ -551,7 +555,7 @@ public final class WorkHandlers {
         Duration wait = backoff(item.attempts() + 1);
         log.warn("could not {} {} (attempt {}), retrying in {} s: {}", what, r.id(), item.attempts() + 1,
                 wait.toSeconds(), error);
-        Change change = Change.about(r).audit(system(now, auditAction, r,
+        Change change = auditAction == null ? null : Change.about(r).audit(system(now, auditAction, r,
                 "attempt " + (item.attempts() + 1) + ": " + error + "; next try in " + wait.toSeconds() + " s")).build();
         outbox.retry(item, now.plus(wait), error, change, now);
     }

@@ -58,6 +58,10 @@ public final class Database implements AutoCloseable {
         // A request acks within Slack's 3 s: while the database is unreachable a caller is told so after 2.5 s,
         // rather than waiting on the pool's connection attempts until the ack is too late to say anything.
         config.setConnectionTimeout(CONNECTION_TIMEOUT_MS);
+        if (postgres) {
+            // Hikari would also cut the driver's login to 3 s; a new connection (TLS, SCRAM) keeps its 30 s.
+            config.addDataSourceProperty("loginTimeout", "30");
+        }
         HikariDataSource ds = new HikariDataSource(config);
         try {
             Flyway.configure()

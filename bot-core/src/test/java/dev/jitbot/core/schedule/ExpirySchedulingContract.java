@@ -221,7 +221,8 @@ abstract class ExpirySchedulingContract {
                     grantReader(TestPolicies.CAROL, "1s"));
             for (RequestId id : ids) {
                 // The worker schedules the expiry right after it writes ACTIVE, so it may come a moment later.
-                await().atMost(Duration.ofSeconds(5)).until(() -> !core.scheduler.scheduled(id).isEmpty());
+                await().atMost(Duration.ofSeconds(5)).until(() -> core.scheduler.scheduled(id).stream()
+                        .anyMatch(j -> j.startsWith("expire@")));
                 assertThat(core.scheduler.scheduled(id)).filteredOn(j -> j.startsWith("expire@")).singleElement().asString().startsWith("expire@");
             }
             core.close();
