@@ -82,7 +82,7 @@ public final class Messages implements Outcome.Visitor<Text> {
 
     @Override
     public Text failed(Outcome.Failed o) {
-        return Text.parse(Tone.FAILED, Phrases.failed(o.request()));
+        return Text.of(Tone.FAILED).plain(Phrases.failed(o.request())).done();
     }
 
     @Override
@@ -92,7 +92,7 @@ public final class Messages implements Outcome.Visitor<Text> {
             return what(Text.of(Tone.DENIED).plain("The extension of "), r).plain(" is denied; the grant still ends at ")
                     .time(r.expiresAt()).plain(".").done();
         }
-        return Text.parse(Tone.DENIED, Phrases.denied(r));
+        return Text.of(Tone.DENIED).plain(Phrases.denied(r)).done();
     }
 
     @Override
@@ -102,7 +102,7 @@ public final class Messages implements Outcome.Visitor<Text> {
 
     @Override
     public Text ended(Outcome.Ended o) {
-        return Text.parse(Tone.ENDED, Phrases.ended(o.request()));
+        return Text.of(Tone.ENDED).plain(Phrases.ended(o.request())).done();
     }
 
     @Override

@@ -195,12 +195,13 @@ public record Text(Tone tone, List<Segment> segments) {
         return of().plain(words).done();
     }
 
-    private static final Pattern MARKED = Pattern.compile("`([^`\\n]+)`|\\*([^*\\n]+)\\*");
+    private static final Pattern MARKED = Pattern.compile("`([^`\\n]+)`");
 
     /**
      * A sentence the core wrote as a string (a refusal, a notification that went through the outbox) read back into
      * segments: a backticked span that starts with a jitbot verb is a {@link Command}, another backticked span a
-     * {@link Code}, a {@code *starred*} span {@link Emphasis}, the rest {@link Plain}.
+     * {@link Code}, the rest {@link Plain}. Stars stay as written: scope patterns ({@code resourceGroups/*}) and
+     * user text use them. Sentences that quote user or Azure text are never parsed; they stay plain.
      */
     public static Text parse(Tone tone, String sentence) {
         Builder b = new Builder(tone);
@@ -211,16 +212,12 @@ public record Text(Tone tone, List<Segment> segments) {
         int at = 0;
         while (m.find()) {
             b.plain(sentence.substring(at, m.start()));
-            if (m.group(1) != null) {
-                String inner = m.group(1);
-                String verb = inner.split(" ", 2)[0];
-                if (CommandParser.VERBS.contains(verb)) {
-                    b.command(inner);
-                } else {
-                    b.code(inner);
-                }
+            String inner = m.group(1);
+            String verb = inner.split(" ", 2)[0];
+            if (CommandParser.VERBS.contains(verb)) {
+                b.command(inner);
             } else {
-                b.emphasis(m.group(2));
+                b.code(inner);
             }
             at = m.end();
         }

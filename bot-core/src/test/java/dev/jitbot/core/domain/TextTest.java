@@ -9,11 +9,19 @@ class TextTest {
 
     @Test
     void parse_readsABacktickedJitbotVerbAsACommand_andOtherBackticksAsCode() {
-        Text t = Text.parse("Release early with `release JIT-7K3F`; scope `rg-payments`, *now*.");
+        Text t = Text.parse("Release early with `release JIT-7K3F`; scope `rg-payments`, now.");
 
         assertThat(t.segments()).containsExactly(new Text.Plain("Release early with "),
                 new Text.Command("release JIT-7K3F"), new Text.Plain("; scope "), new Text.Code("rg-payments"),
-                new Text.Plain(", "), new Text.Emphasis("now"), new Text.Plain("."));
+                new Text.Plain(", now."));
+    }
+
+    @Test
+    void parse_leavesStarsAsWritten_soAScopePatternOrAProductStaysWhole() {
+        Text t = Text.parse("it covers /subscriptions/*/resourceGroups/*, and 5*3 and 2*4");
+
+        assertThat(t.segments()).containsExactly(new Text.Plain("it covers /subscriptions/*/resourceGroups/*, and 5*3 and 2*4"));
+        assertThat(t).hasToString("it covers /subscriptions/*/resourceGroups/*, and 5*3 and 2*4");
     }
 
     @Test
