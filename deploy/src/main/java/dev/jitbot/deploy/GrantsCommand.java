@@ -35,7 +35,7 @@ final class GrantsCommand implements Runnable {
                     return Main.REFUSED;
                 }
                 var open = core.backend.requests().findByState(ConsoleSession.OPEN);
-                out.println(new ConsoleText(Clock.systemUTC()).render(new Outcome.Listing(open, true)));
+                out.println(ConsoleText.complete(Clock.systemUTC()).render(new Outcome.Listing(open, true)));
                 return 0;
             }
         }
@@ -63,7 +63,7 @@ final class GrantsCommand implements Runnable {
                             + "; `jitbot grants list` shows what is open.");
                     return 1;
                 }
-                out.println(new ConsoleText(Clock.systemUTC()).render(
+                out.println(ConsoleText.complete(Clock.systemUTC()).render(
                         new Outcome.Details(r.get(), core.audit.forRequest(rid.orThrow()))));
                 java.util.List<dev.jitbot.core.app.WorkItem> work = core.outbox.pending(rid.orThrow());
                 out.println(work.isEmpty() ? "Pending work: none." : "Pending work:");
@@ -101,7 +101,7 @@ final class GrantsCommand implements Runnable {
                     return Main.REFUSED;
                 }
                 Outcome o = core.service.revoke(cliUser(as), rid.orThrow(), reason);
-                String text = new ConsoleText(Clock.systemUTC()).render(o);
+                String text = ConsoleText.complete(Clock.systemUTC()).render(o);
                 if (o instanceof Outcome.Refused) {
                     err.println(text);
                     return 1;
@@ -117,7 +117,7 @@ final class GrantsCommand implements Runnable {
                 while (System.nanoTime() < deadline) {
                     AccessRequest r = core.backend.requests().find(rid.orThrow()).orElseThrow();
                     if (r.state() == dev.jitbot.core.domain.State.ENDED) {
-                        out.println(new ConsoleText(Clock.systemUTC()).render(new Outcome.Ended(r)));
+                        out.println(ConsoleText.complete(Clock.systemUTC()).render(new Outcome.Ended(r)));
                         return 0;
                     }
                     try {

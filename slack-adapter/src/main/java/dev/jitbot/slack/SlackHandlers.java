@@ -70,7 +70,7 @@ final class SlackHandlers {
             String answer = answer("/jit " + text, () -> {
                 ChatUser actor = users.resolve(p.getUserId(), p.getUserName());
                 return text.isEmpty() ? openForm(actor, p.getTriggerId())
-                        : replies.render(service.handle(actor, SlackUsers.mentionsAsPeople(text)));
+                        : replies.render(service.handle(actor, users.personMentioned(text)));
             });
             return answer == null ? ctx.ack() : ctx.ack(r -> r.responseType("ephemeral").text(answer));
         });

@@ -37,16 +37,23 @@ final class SlackUsers {
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
-    private static final java.util.regex.Pattern MENTION = java.util.regex.Pattern.compile("<@([UW][A-Z0-9]+)(\\|[^>]*)?>");
+    /** {@code history @someone}: the one command whose argument is a person, as Slack writes a mention. */
+    private static final java.util.regex.Pattern HISTORY_OF = java.util.regex.Pattern.compile(
+            "(?i)(history|audit)\\s+<@([UW][A-Z0-9]+)(?:\\|[^>]*)?>\\s*");
 
     /**
-     * {@code text} with every Slack mention ({@code <@U024BE7LH>}, {@code <@U024BE7LH|alice>}) written as the
-     * core's person reference ({@code slack:U024BE7LH}, the {@link ChatUser#key()}), so the core never reads
-     * Slack's markup.
+     * {@code text} with a Slack mention that names whose history to read ({@code history <@U024BE7LH|alice>})
+     * written as the name the audit log keeps for that person: their email, else the core's person key
+     * ({@code slack:U024BE7LH}), so the core never reads Slack's markup. A mention anywhere else (in a reason, say)
+     * is the person's own words and stays as written.
      */
-    static String mentionsAsPeople(String text) {
-        return MENTION.matcher(text).replaceAll(m -> java.util.regex.Matcher.quoteReplacement(
-                Platform.SLACK.key() + ":" + m.group(1)));
+    String personMentioned(String text) {
+        java.util.regex.Matcher m = HISTORY_OF.matcher(text);
+        if (!m.matches()) {
+            return text;
+        }
+        ChatUser who = resolve(m.group(2), null);
+        return m.group(1) + " " + (who.email() != null ? who.email() : who.key());
     }
 
     /** The user behind a Slack user id; without an email when Slack would not say (the core then refuses kindly). */

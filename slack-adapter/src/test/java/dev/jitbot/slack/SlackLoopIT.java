@@ -303,13 +303,27 @@ class SlackLoopIT {
     class Mentions {
 
         @Test
-        void aMentionInACommand_reachesTheCoreAsThatPerson() throws Exception {
-            // The core reads no Slack markup: the adapter wrote <@U0ALICE|alice> as Alice's key, so it is her own.
+        void aMentionInHistory_reachesTheCoreAsThatPerson_andFindsTheirEvents() throws Exception {
+            // The core reads no Slack markup: the adapter wrote <@U0ALICE|alice> as the name the audit log keeps for
+            // Alice (her email, from users.info), so it is her own history, with her events in it.
+            SlackRig.ackText(rig.command(ALICE, "request Contributor on rg-payments for 45m because INC-4411 hotfix",
+                    "filed"));
             String own = SlackRig.ackText(rig.command(ALICE, "history <@U0ALICE|alice>", "own"));
             String other = SlackRig.ackText(rig.command(ALICE, "history <@U0BOB|bob>", "other"));
 
-            assertThat(own).doesNotContain("Only on-call").contains("slack:u0alice");
+            assertThat(own).doesNotContain("Only on-call").doesNotContain("No audit events")
+                    .contains("alice@contoso.com").contains("requested");
             assertThat(other).contains("Only on-call can read someone else's history").contains("`/jit history`");
+        }
+
+        @Test
+        void aMentionInAReason_isThePersonsOwnWords_andStaysAsWritten() throws Exception {
+            String ack = SlackRig.ackText(rig.command(ALICE,
+                    "request Contributor on rg-payments for 45m because <@U0BOB|bob> asked for INC-4411", "reason"));
+
+            assertThat(ack).doesNotContain("slack:U0BOB").doesNotContain("bob@contoso.com");
+            assertThat(rig.store.findByState(List.of(State.values())))
+                    .anySatisfy(r -> assertThat(r.justification()).isEqualTo("<@U0BOB|bob> asked for INC-4411"));
         }
     }
 

@@ -23,9 +23,19 @@ public final class Messages implements Outcome.Visitor<Text> {
     public static final int MAX_ROWS = 25;
 
     private final Clock clock;
+    private final int maxRows;
 
     public Messages(Clock clock) {
+        this(clock, MAX_ROWS);
+    }
+
+    /** With room for {@code maxRows} rows in a list or an audit trail: a terminal has room for all of them. */
+    public Messages(Clock clock, int maxRows) {
         this.clock = Objects.requireNonNull(clock, "clock");
+        if (maxRows < 1) {
+            throw new IllegalArgumentException("maxRows must be at least 1");
+        }
+        this.maxRows = maxRows;
     }
 
     public Text of(Outcome outcome) {
@@ -140,15 +150,15 @@ public final class Messages implements Outcome.Visitor<Text> {
         Text.Builder b = Text.of().emphasis(o.everyone() ? "Every active grant and pending request"
                 : "Your active grants and pending requests");
         List<AccessRequest> rows = o.requests();
-        for (AccessRequest r : rows.subList(0, Math.min(rows.size(), MAX_ROWS))) {
+        for (AccessRequest r : rows.subList(0, Math.min(rows.size(), maxRows))) {
             b.item().code(r.id()).plain(" " + r.label());
             if (o.everyone()) {
                 b.plain(" for ").person(r.requester());
             }
             b.plain(" — ").text(RequestView.line(r, now));
         }
-        if (rows.size() > MAX_ROWS) {
-            b.item().plain("…and " + (rows.size() - MAX_ROWS) + " more.");
+        if (rows.size() > maxRows) {
+            b.item().plain("…and " + (rows.size() - maxRows) + " more.");
         }
         return b.done();
     }
@@ -159,7 +169,7 @@ public final class Messages implements Outcome.Visitor<Text> {
         RequestView v = RequestView.of(r, java.util.Set.of(), null, o.events(), clock.instant());
         Text.Builder b = Text.of().code(r.id()).plain(" ").text(v.headline()).plain(" — " + r.state().label() + "\n").text(v.status())
                 .plain("\nRequested by ").person(r.requester()).plain(" because: " + r.justification());
-        v.history().forEach(line -> b.item().text(line));
+        RequestView.history(o.events(), maxRows).forEach(line -> b.item().text(line));
         return b.done();
     }
 
@@ -169,7 +179,7 @@ public final class Messages implements Outcome.Visitor<Text> {
             return Text.plain("No audit events for " + o.subject() + " yet.");
         }
         Text.Builder b = Text.of().emphasis("Audit trail: " + o.subject());
-        RequestView.history(o.events()).forEach(line -> b.item().text(line));
+        RequestView.history(o.events(), maxRows).forEach(line -> b.item().text(line));
         return b.done();
     }
 

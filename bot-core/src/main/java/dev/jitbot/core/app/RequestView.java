@@ -221,8 +221,18 @@ public record RequestView(RequestId id, State state, Text headline, Text status,
 
     /** The audit events as lines, the newest {@link Messages#MAX_ROWS}. */
     public static List<Text> history(List<AuditEvent> events) {
-        int from = Math.max(0, events.size() - Messages.MAX_ROWS);
-        return events.subList(from, events.size()).stream().map(Messages::event).toList();
+        return history(events, Messages.MAX_ROWS);
+    }
+
+    /** The newest {@code max} audit events as lines, after a line saying how many earlier ones are left out. */
+    public static List<Text> history(List<AuditEvent> events, int max) {
+        int from = Math.max(0, events.size() - max);
+        List<Text> lines = new java.util.ArrayList<>();
+        if (from > 0) {
+            lines.add(Text.plain("…" + from + " earlier event" + (from == 1 ? "" : "s") + " not shown."));
+        }
+        events.subList(from, events.size()).stream().map(Messages::event).forEach(lines::add);
+        return lines;
     }
 
     /** Time left, in whole minutes once there is at least one (seconds only in the last minute). */

@@ -22,8 +22,17 @@ public final class ConsoleText {
     private volatile java.util.function.Function<AccessRequest, dev.jitbot.core.domain.BlastRadius> blast = r -> null;
 
     public ConsoleText(Clock clock) {
+        this(clock, new Messages(clock));
+    }
+
+    private ConsoleText(Clock clock, Messages messages) {
         this.clock = clock;
-        this.messages = new Messages(clock);
+        this.messages = messages;
+    }
+
+    /** For a terminal report (the admin CLI): every row of a list and every event of an audit trail. */
+    public static ConsoleText complete(Clock clock) {
+        return new ConsoleText(clock, new Messages(clock, Integer.MAX_VALUE));
     }
 
     private volatile java.util.function.Function<AccessRequest, java.util.Set<Action>> yours = r -> java.util.Set.of();
