@@ -32,7 +32,7 @@ class CrashHaIT {
             c.createStatement().execute("CREATE SCHEMA " + schema);
         }
         String url = base + (base.contains("?") ? "&" : "?") + "currentSchema=" + schema;
-        KillRig.Plan plan = new KillRig.Plan("rbac", 100, 10, Duration.ofSeconds(40), 20, 2, 4242);
+        KillRig.Plan plan = new KillRig.Plan("rbac", 110, 10, Duration.ofSeconds(40), 20, 2, 4242);
         try (KillRig rig = new KillRig(plan, work, url, user, password)) {
             rig.killRounds();
             rig.settle();

@@ -22,7 +22,7 @@ class CrashIT {
     Path work;
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource({"rbac, 100, 10", "pim, 115, 0"})
+    @CsvSource({"rbac, 110, 10", "pim, 120, 0"})
     void randomKillsDuringGrantsAndReleases_leaveNothingInAzure(String mode, int released, int expiring)
             throws Exception {
         // -Djitbot.crash.modes=rbac runs one mode only (for a quick look); CI runs both.
