@@ -2,6 +2,7 @@ package dev.jitbot.teams;
 
 import dev.jitbot.core.app.Messages;
 import dev.jitbot.core.domain.Outcome;
+import dev.jitbot.core.domain.Text;
 import dev.jitbot.core.app.StoreException;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -25,15 +26,23 @@ final class Words {
 
     /** What came of a command, as the core words it ({@link Messages}), in Teams markdown. */
     String render(Outcome outcome) {
-        return outcome instanceof Outcome.Help h ? help(h) : TeamsText.markdown(messages.of(outcome));
+        return TeamsText.markdown(text(outcome));
     }
 
     /**
-     * The line on top of a card after a button. A button is pressed by an approver or on-call, never for an
-     * auto-approved request, so the core's Activating message already speaks to the approver there.
+     * The line on top of a card after a button, in the card's style (no backticks: a card's text block shows
+     * them as they are). A button is pressed by an approver or on-call, never for an auto-approved request, so the
+     * core's Activating message already speaks to the approver there.
      */
     String onCard(Outcome outcome) {
-        return render(outcome);
+        return TeamsText.card(text(outcome));
+    }
+
+    private Text text(Outcome outcome) {
+        if (outcome instanceof Outcome.Help h) {
+            return help(h);
+        }
+        return messages.of(outcome);
     }
 
     /** A fresh event id, which a person's message and the log line (and audit event) about it both show. */
@@ -80,7 +89,8 @@ final class Words {
     }
 
     /** Teams' only addition to the core's help: in a channel, people mention the bot first. */
-    private String help(Outcome.Help o) {
-        return TeamsText.markdown(messages.help(o)) + "\n\nIn a channel, mention me first: `@jitbot list`.";
+    private Text help(Outcome.Help o) {
+        return messages.help(o).then(Text.of().plain("\n\nIn a channel, mention me first: ").code("@jitbot list")
+                .plain(".").done());
     }
 }

@@ -143,6 +143,8 @@ class TeamsAdapterIT {
             assertThat(strings(card.at("/refresh/userIds"))).as("the deciders, and the requester who may cancel")
                     .contains(BOB.id(), CAROL.id(), ALICE.id()).doesNotContain(ERIN.id());
             assertThat(card.has("actions")).as("the shared card shows status only").isFalse();
+            assertThat(card.path("body").toString()).as("a card's text shows no inline code, so no backticks")
+                    .doesNotContain("`");
             assertAllConnectorCallsCarryTheBearerToken();
             teams.reset();
 
@@ -154,6 +156,8 @@ class TeamsAdapterIT {
             assertThat(body.at("/value/version").asText()).isEqualTo("1.5");
             assertThat(body.path("value").toString()).contains("Approved").contains("Active until")
                     .contains("\"verb\":\"revoke\"").doesNotContain("\"verb\":\"approve\"");
+            assertThat(body.at("/value/body").toString()).as("the notice and the facts, without backticks")
+                    .contains(pending.id().value()).doesNotContain("`");
             assertThat(core.provider.grants).containsExactly(pending.id());
             AccessRequest active = core.store.find(pending.id()).orElseThrow();
             assertThat(active.state()).isEqualTo(State.ACTIVE);
@@ -279,6 +283,21 @@ class TeamsAdapterIT {
             assertThat(text(one("POST", "/v3/conversations/" + ALICE_CHAT + "/activities")))
                     .contains("revoked at");
             assertAllConnectorCallsCarryTheBearerToken();
+        }
+
+        @Test
+        void aJustificationShapedLikeALink_isShownLiterallyOnTheApproversCard() throws Exception {
+            assertThat(post(teams.install(APPROVALS, "channel", CAROL)).statusCode()).isEqualTo(202);
+
+            assertThat(post(teams.message(ALICE, ALICE_CHAT, "personal", "request Contributor on rg-payments for "
+                    + "45m because [Approve](https://evil.example)")).statusCode()).isEqualTo(202);
+            AccessRequest pending = only(State.PENDING);
+            assertThat(pending.justification()).isEqualTo("[Approve](https://evil.example)");
+
+            JsonNode body = card(one("POST", "/v3/conversations/" + APPROVALS + "/activities")).path("body");
+            assertThat(body.toString()).contains("[Approve]").contains("https://evil.example").doesNotContain("](");
+            ObjectNode personal = json(post(teams.invoke(BOB, "refresh", pending.id().value(), null)).body());
+            assertThat(personal.at("/value/body").toString()).contains("[Approve]").doesNotContain("](");
         }
     }
 
