@@ -1,6 +1,8 @@
 package dev.jitbot.teams;
 
 import dev.jitbot.core.app.Messages;
+import dev.jitbot.core.app.Phrases;
+import dev.jitbot.core.domain.AccessRequest;
 import dev.jitbot.core.domain.Outcome;
 import dev.jitbot.core.domain.Text;
 import dev.jitbot.core.app.StoreException;
@@ -42,7 +44,26 @@ final class Words {
         if (outcome instanceof Outcome.Help h) {
             return help(h);
         }
+        if (outcome instanceof Outcome.Requested r) {
+            return receipt(r);
+        }
         return messages.of(outcome);
+    }
+
+    /**
+     * The reply to a request: a short receipt. The core also messages the requester the whole sentence
+     * ({@link Phrases#awaiting}), in the same chat, so the reply says only what that message does not.
+     */
+    private static Text receipt(Outcome.Requested o) {
+        AccessRequest r = o.request();
+        Text.Builder b = Text.of(Text.Tone.WAITING).plain("Filed as " + r.id()
+                + (r.startsAt() != null ? ", starting " + Phrases.starts(r) : "")
+                + ": I asked the approvers in the approvals channel, and I'll message you at each step. Cancel with ")
+                .command("cancel " + r.id()).plain(".");
+        if (o.notice() != null) {
+            b.plain(" ").text(Text.parse(o.notice()));
+        }
+        return b.done();
     }
 
     /** A fresh event id, which a person's message and the log line (and audit event) about it both show. */

@@ -141,6 +141,20 @@ class CardsTest {
         }
 
         @Test
+        void requested_isAShortReceipt_notTheSentenceTheCoreAlsoMessages() {
+            Outcome o = core.service.handle(TestPolicies.ALICE,
+                    "request Contributor on rg-payments for 45m because INC-4411 hotfix");
+            AccessRequest r = ((Outcome.Requested) o).request();
+
+            String said = words.render(o);
+
+            assertThat(said).isEqualTo("Filed as " + r.id() + ": I asked the approvers in the approvals channel, and "
+                    + "I'll message you at each step. Cancel with `cancel " + r.id() + "`.");
+            assertThat(said).isNotEqualTo(TeamsText.markdown(dev.jitbot.core.domain.Text.parse(
+                    dev.jitbot.core.app.Phrases.awaiting(r)))).doesNotContain("Requested Contributor");
+        }
+
+        @Test
         void help_usesTeamsMarkdown() {
             String said = words.render(core.service.handle(TestPolicies.ALICE, "help"));
 

@@ -130,10 +130,13 @@ class TeamsAdapterIT {
             AccessRequest pending = only(State.PENDING);
             assertThat(pending.requester().email()).isEqualTo("alice@contoso.com");
             assertThat(pending.principal().objectId()).isEqualTo(ALICE.aadObjectId());
-            assertThat(text(one("POST", "/v3/conversations/" + ALICE_CHAT + "/activities/.+")))
+            String receipt = text(one("POST", "/v3/conversations/" + ALICE_CHAT + "/activities/.+"));
+            String dm = text(one("POST", "/v3/conversations/" + ALICE_CHAT + "/activities"));
+            assertThat(receipt).as("the reply is a short receipt").contains("Filed as " + pending.id())
+                    .contains("cancel " + pending.id()).doesNotContain("Requested Contributor");
+            assertThat(dm).as("the core's message has the details")
                     .contains("Requested Contributor on rg-payments for 45 min as " + pending.id());
-            assertThat(text(one("POST", "/v3/conversations/" + ALICE_CHAT + "/activities")))
-                    .contains("Requested Contributor on rg-payments for 45 min as " + pending.id());
+            assertThat(receipt).as("the requester does not get the same sentence twice").isNotEqualTo(dm);
 
             LoggedRequest cardPost = one("POST", "/v3/conversations/" + APPROVALS + "/activities");
             JsonNode card = card(cardPost);
@@ -1051,7 +1054,7 @@ class TeamsAdapterIT {
             assertThat(pending.startsAt()).hasToString("2026-11-25T21:00:00Z");
             assertThat(pending.startZone()).isEqualTo("Europe/Berlin");
             assertThat(text(one("POST", "/v3/conversations/" + ALICE_CHAT + "/activities/.+")))
-                    .contains("starting Wed 25 Nov 22:00 Europe/Berlin (21:00 UTC) as " + pending.id());
+                    .contains("Filed as " + pending.id() + ", starting Wed 25 Nov 22:00 Europe/Berlin (21:00 UTC)");
         }
 
         @Test
