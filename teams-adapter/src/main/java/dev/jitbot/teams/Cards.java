@@ -70,14 +70,14 @@ final class Cards {
         }
         ArrayNode body = card.putArray("body");
         if (view.notice() != null) {
-            ObjectNode notice = text(view.notice(), false);
+            ObjectNode notice = text(TeamsText.unlinked(view.notice()), false);
             notice.put("color", view.problem() ? "Attention" : "Good");
             notice.put("weight", "Bolder");
             body.add(notice);
         }
         if (r.isBreakGlass()) {
-            ObjectNode alarm = text("Break-glass: " + r.requester().displayName() + " granted " + r.label() + " to "
-                    + r.principal().displayName() + " without approval.", false);
+            ObjectNode alarm = text(TeamsText.unlinked("Break-glass: " + r.requester().displayName() + " granted "
+                    + r.label() + " to " + r.principal().displayName() + " without approval."), false);
             alarm.put("color", "Attention");
             alarm.put("weight", "Bolder");
             body.add(alarm);
@@ -103,15 +103,16 @@ final class Cards {
         body.add(facts);
         for (RequestView.Fact f : v.facts()) {
             if (f.kind() == RequestView.Kind.BLAST_RADIUS) {
-                body.add(text(f.label() + ": " + md(f.value()), false).put("color", f.alarm() ? "Attention" : "Default"));
+                body.add(text(f.label() + ": " + coreWords(f.value()), false)
+                        .put("color", f.alarm() ? "Attention" : "Default"));
             } else if (f.kind() == RequestView.Kind.WARNING) {
-                body.add(text(md(f.value()), true).put("color", "Warning"));
+                body.add(text(coreWords(f.value()), true).put("color", "Warning"));
             }
         }
         Set<Action> may = v.actions();
         if (r.state() == State.PENDING && !may.contains(Action.APPROVE) && !may.contains(Action.CANCEL)) {
-            body.add(text("Approvers see Approve and Deny on this card, or can write `approve " + r.id()
-                    + "` to me.", true));
+            body.add(text("Approvers see Approve and Deny on this card, or can write approve " + r.id()
+                    + " to me.", true));
         }
 
         ArrayNode actions = F.arrayNode();
@@ -141,7 +142,7 @@ final class Cards {
         card.put("type", "AdaptiveCard");
         card.put("$schema", "http://adaptivecards.io/schemas/adaptive-card.json");
         card.put("version", "1.5");
-        card.putArray("body").add(text(text, false));
+        card.putArray("body").add(text(md(Text.parse(text)), false));
         card.putArray("actions").add(execute(VERB_EXTEND, "Extend 30m", r, "positive"))
                 .add(execute(VERB_RELEASE, "Release now", r, null));
         return card;
@@ -154,14 +155,14 @@ final class Cards {
         card.put("$schema", "http://adaptivecards.io/schemas/adaptive-card.json");
         card.put("version", "1.5");
         ArrayNode body = card.putArray("body");
-        body.add(text(d.title(), false).put("weight", "Bolder").put("size", "Medium"));
+        body.add(text(md(Text.parse(d.title())), false).put("weight", "Bolder").put("size", "Medium"));
         if (!d.facts().isEmpty()) {
             ArrayNode facts = body.addObject().put("type", "FactSet").putArray("facts");
-            d.facts().forEach(f -> facts.add(fact(f.label(), f.value())));
+            d.facts().forEach(f -> facts.add(fact(TeamsText.unlinked(f.label()), md(Text.parse(f.value())))));
         }
-        d.items().forEach(i -> body.add(text("• " + i, false)));
+        d.items().forEach(i -> body.add(text("• " + md(Text.parse(i)), false)));
         if (!d.footer().isEmpty()) {
-            body.add(text(d.footer(), true));
+            body.add(text(md(Text.parse(d.footer())), true));
         }
         return card;
     }
@@ -173,13 +174,33 @@ final class Cards {
         return a;
     }
 
-    /** Where the request stands (the core's status), in Teams markdown. */
+    /** Where the request stands (the core's status), as a card shows it. */
     static String status(AccessRequest r, Instant now) {
         return md(RequestView.status(r, now));
     }
 
+    /** {@code t} as a card's text block or fact value reads it: no backticks, no links from anyone's words. */
     private static String md(Text t) {
-        return TeamsText.markdown(t);
+        return TeamsText.card(t);
+    }
+
+    /**
+     * A blast radius line or warning as a card shows it. The core writes their Azure actions in backticks inside
+     * the words ({@code all actions (`*`)}), which a card would show as they are, so the marks are read back as
+     * code first ({@link Text#parse}). Only for the core's own words: a person's are never re-read.
+     */
+    private static String coreWords(Text t) {
+        StringBuilder out = new StringBuilder();
+        for (Text.Segment s : t.segments()) {
+            if (s instanceof Text.Plain p) {
+                out.append(md(Text.parse(p.text())));
+            } else if (s instanceof Text.Warning w) {
+                out.append(TeamsText.CARD.warning("")).append(md(Text.parse(w.text())));
+            } else {
+                out.append(md(new Text(Text.Tone.NONE, List.of(s))));
+            }
+        }
+        return out.toString();
     }
 
     private static String statusColor(State s) {

@@ -1,7 +1,10 @@
 package dev.jitbot.teams;
 
 import dev.jitbot.core.app.Messages;
+import dev.jitbot.core.app.Phrases;
+import dev.jitbot.core.domain.AccessRequest;
 import dev.jitbot.core.domain.Outcome;
+import dev.jitbot.core.domain.Text;
 import dev.jitbot.core.app.StoreException;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -25,15 +28,42 @@ final class Words {
 
     /** What came of a command, as the core words it ({@link Messages}), in Teams markdown. */
     String render(Outcome outcome) {
-        return outcome instanceof Outcome.Help h ? help(h) : TeamsText.markdown(messages.of(outcome));
+        return TeamsText.markdown(text(outcome));
     }
 
     /**
-     * The line on top of a card after a button. A button is pressed by an approver or on-call, never for an
-     * auto-approved request, so the core's Activating message already speaks to the approver there.
+     * The line on top of a card after a button, in the card's style (no backticks: a card's text block shows
+     * them as they are). A button is pressed by an approver or on-call, never for an auto-approved request, so the
+     * core's Activating message already speaks to the approver there.
      */
     String onCard(Outcome outcome) {
-        return render(outcome);
+        return TeamsText.card(text(outcome));
+    }
+
+    private Text text(Outcome outcome) {
+        if (outcome instanceof Outcome.Help h) {
+            return help(h);
+        }
+        if (outcome instanceof Outcome.Requested r) {
+            return receipt(r);
+        }
+        return messages.of(outcome);
+    }
+
+    /**
+     * The reply to a request: a short receipt. The core also messages the requester the whole sentence
+     * ({@link Phrases#awaiting}), in the same chat, so the reply says only what that message does not.
+     */
+    private static Text receipt(Outcome.Requested o) {
+        AccessRequest r = o.request();
+        Text.Builder b = Text.of(Text.Tone.WAITING).plain("Filed as " + r.id()
+                + (r.startsAt() != null ? ", starting " + Phrases.starts(r) : "")
+                + ": I asked the approvers in the approvals channel, and I'll message you at each step. Cancel with ")
+                .command("cancel " + r.id()).plain(".");
+        if (o.notice() != null) {
+            b.plain(" ").text(Text.parse(o.notice()));
+        }
+        return b.done();
     }
 
     /** A fresh event id, which a person's message and the log line (and audit event) about it both show. */
@@ -80,7 +110,8 @@ final class Words {
     }
 
     /** Teams' only addition to the core's help: in a channel, people mention the bot first. */
-    private String help(Outcome.Help o) {
-        return TeamsText.markdown(messages.help(o)) + "\n\nIn a channel, mention me first: `@jitbot list`.";
+    private Text help(Outcome.Help o) {
+        return messages.help(o).then(Text.of().plain("\n\nIn a channel, mention me first: ").code("@jitbot list")
+                .plain(".").done());
     }
 }

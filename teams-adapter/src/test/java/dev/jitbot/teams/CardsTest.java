@@ -33,9 +33,9 @@ class CardsTest {
 
         assertThat(card.toString()).contains("bundle incident-payments (Contributor on rg-payments, Reader on "
                 + "sub-prod) for 1 h")
-                .contains("{\"title\":\"Contributor\",\"value\":\"rg-payments `" + TestPolicies.RG_PAYMENTS.id() + "`\"}")
-                .contains("{\"title\":\"Reader\",\"value\":\"sub-prod `" + TestPolicies.SUB_PROD.id() + "`\"}")
-                .doesNotContain("\"title\":\"Scope\"");
+                .contains("{\"title\":\"Contributor\",\"value\":\"rg-payments " + TestPolicies.RG_PAYMENTS.id() + "\"}")
+                .contains("{\"title\":\"Reader\",\"value\":\"sub-prod " + TestPolicies.SUB_PROD.id() + "\"}")
+                .doesNotContain("\"title\":\"Scope\"").doesNotContain("`");
     }
 
     @Nested
@@ -52,7 +52,7 @@ class CardsTest {
             assertThat(card.at("/refresh/userIds").toString()).isEqualTo("[\"29:bob\",\"29:carol\"]");
             assertThat(card.has("actions")).isFalse();
             assertThat(card.toString()).contains("Waiting for 1 more approval; lapses at 10:30 UTC.")
-                    .contains("INC-4411 hotfix").contains("Alice").contains("or can write `approve JIT-");
+                    .contains("INC-4411 hotfix").contains("Alice").contains("or can write approve JIT-").doesNotContain("`");
         }
 
         @Test
@@ -141,6 +141,20 @@ class CardsTest {
         }
 
         @Test
+        void requested_isAShortReceipt_notTheSentenceTheCoreAlsoMessages() {
+            Outcome o = core.service.handle(TestPolicies.ALICE,
+                    "request Contributor on rg-payments for 45m because INC-4411 hotfix");
+            AccessRequest r = ((Outcome.Requested) o).request();
+
+            String said = words.render(o);
+
+            assertThat(said).isEqualTo("Filed as " + r.id() + ": I asked the approvers in the approvals channel, and "
+                    + "I'll message you at each step. Cancel with `cancel " + r.id() + "`.");
+            assertThat(said).isNotEqualTo(TeamsText.markdown(dev.jitbot.core.domain.Text.parse(
+                    dev.jitbot.core.app.Phrases.awaiting(r)))).doesNotContain("Requested Contributor");
+        }
+
+        @Test
         void help_usesTeamsMarkdown() {
             String said = words.render(core.service.handle(TestPolicies.ALICE, "help"));
 
@@ -153,7 +167,7 @@ class CardsTest {
             Outcome approved = core.service.approve(TestPolicies.BOB, r.id());
 
             assertThat(words.onCard(approved)).isEqualTo("Approved: Azure is granting Contributor on rg-payments ("
-                    + "`" + r.id() + "`) now; I'll message Alice when it's theirs.");
+                    + r.id() + ") now; I'll message Alice when it's theirs.");
         }
 
         @Test
@@ -182,6 +196,80 @@ class CardsTest {
 
             assertThat(said).startsWith("jitbot cannot reach its database right now; nothing was changed — try again "
                     + "in a minute.").containsPattern("event id E[0-9A-F]+").doesNotContain("SQLState");
+        }
+    }
+
+    @Nested
+    class CardStyle {
+
+        @Test
+        void approverCard_showsIdsAndCommandsWithoutBackticks_inFactsNoticeAndHint() {
+            AccessRequest r = pending();
+            Outcome approved = core.service.approve(TestPolicies.BOB, r.id());
+            AccessRequest now = core.store.find(r.id()).orElseThrow();
+
+            ObjectNode card = Cards.request(now, List.of(), new Cards.View(core.service.actionsFor(TestPolicies.BOB,
+                    now), new Words(core.clock).onCard(approved), false), core.clock.instant());
+
+            assertThat(card.at("/body/0/text").asText()).contains("(" + r.id() + ")");
+            assertThat(card.toString()).doesNotContain("`");
+        }
+
+        @Test
+        void reminderAndDigest_showTheCoresCommandsWithoutBackticks() {
+            AccessRequest r = pending();
+            ObjectNode reminder = Cards.reminder(r, "Ends at 10:45 UTC; keep it with `extend " + r.id() + " 30m`.");
+            ObjectNode digest = Cards.digest(new dev.jitbot.core.app.Digest("Scan", List.of(), List.of("a `b` c"),
+                    "`jitbot scan` lists every assignment."));
+
+            assertThat(reminder.at("/body/0/text").asText()).isEqualTo("Ends at 10:45 UTC; keep it with extend "
+                    + r.id() + " 30m.");
+            assertThat(digest.toString()).contains("• a b c").contains("jitbot scan lists every assignment.")
+                    .doesNotContain("`");
+        }
+
+        @Test
+        void chatMessage_keepsCodeInBackticks_becauseTeamsMarkdownRendersIt() {
+            AccessRequest r = pending();
+
+            assertThat(new Words(core.clock).render(core.service.approve(TestPolicies.BOB, r.id())))
+                    .contains("(`" + r.id() + "`)");
+        }
+    }
+
+    @Nested
+    class LinksFromPeoplesWords {
+
+        @Test
+        void justificationWithAMarkdownLink_isShownLiterallyOnTheApproversCard() {
+            Outcome o = core.service.handle(TestPolicies.ALICE,
+                    "request Contributor on rg-payments for 45m because [Approve](https://evil.example)");
+            AccessRequest r = ((Outcome.Requested) o).request();
+
+            String card = Cards.request(r, List.of(), new Cards.View(core.service.actionsFor(TestPolicies.BOB, r),
+                    null, false), core.clock.instant()).toString();
+
+            assertThat(card).contains("[Approve]").contains("https://evil.example").doesNotContain("](");
+        }
+
+        @Test
+        void linkAndImageSyntax_isBroken_everythingElseIsLeftAsItIs() {
+            assertThat(TeamsText.unlinked("[Approve](https://evil.example)")).doesNotContain("](")
+                    .isEqualTo("[Approve]\u200B(https://evil.example)");
+            assertThat(TeamsText.unlinked("![x](https://evil.example/p.png)")).doesNotContain("![", "](");
+            assertThat(TeamsText.unlinked("[Approve][1]\n[1]: https://evil.example")).doesNotContain("][", "]:");
+            assertThat(TeamsText.unlinked("INC-7 (JIT-7K3F) on rg_payments [prod] ok! *now* a_b"))
+                    .isEqualTo("INC-7 (JIT-7K3F) on rg_payments [prod] ok! *now* a_b");
+        }
+
+        @Test
+        void aNameOrNoteWithALink_isBrokenInChatMessagesToo_butCodeSpansStayAsTheyAre() {
+            dev.jitbot.core.domain.Text t = dev.jitbot.core.domain.Text.of().plain("note: [x](https://e.example) ")
+                    .emphasis("[y](https://e.example)").plain(" ").code("a](b").done();
+
+            assertThat(TeamsText.markdown(t)).as("inside a code span it is shown literally anyway")
+                    .isEqualTo("note: [x]\u200B(https://e.example) **[y]\u200B(https://e.example)** `a](b`");
+            assertThat(TeamsText.card(t)).doesNotContain("](").doesNotContain("`");
         }
     }
 
@@ -242,6 +330,13 @@ class CardsTest {
         void owner_cardSaysItCanChangeWhoHasAccess() {
             assertThat(card(asking("Owner", "own the subscription")))
                     .contains("Blast radius: can change who has access", "on a whole subscription");
+        }
+
+        @Test
+        void contributor_cardNamesTheAzureActionsWithoutBackticks() {
+            String card = card(asking("Contributor", "change production"));
+
+            assertThat(card).contains("all actions (*)").doesNotContain("`");
         }
 
         @Test

@@ -130,10 +130,13 @@ class TeamsAdapterIT {
             AccessRequest pending = only(State.PENDING);
             assertThat(pending.requester().email()).isEqualTo("alice@contoso.com");
             assertThat(pending.principal().objectId()).isEqualTo(ALICE.aadObjectId());
-            assertThat(text(one("POST", "/v3/conversations/" + ALICE_CHAT + "/activities/.+")))
+            String receipt = text(one("POST", "/v3/conversations/" + ALICE_CHAT + "/activities/.+"));
+            String dm = text(one("POST", "/v3/conversations/" + ALICE_CHAT + "/activities"));
+            assertThat(receipt).as("the reply is a short receipt").contains("Filed as " + pending.id())
+                    .contains("cancel " + pending.id()).doesNotContain("Requested Contributor");
+            assertThat(dm).as("the core's message has the details")
                     .contains("Requested Contributor on rg-payments for 45 min as " + pending.id());
-            assertThat(text(one("POST", "/v3/conversations/" + ALICE_CHAT + "/activities")))
-                    .contains("Requested Contributor on rg-payments for 45 min as " + pending.id());
+            assertThat(receipt).as("the requester does not get the same sentence twice").isNotEqualTo(dm);
 
             LoggedRequest cardPost = one("POST", "/v3/conversations/" + APPROVALS + "/activities");
             JsonNode card = card(cardPost);
@@ -143,6 +146,8 @@ class TeamsAdapterIT {
             assertThat(strings(card.at("/refresh/userIds"))).as("the deciders, and the requester who may cancel")
                     .contains(BOB.id(), CAROL.id(), ALICE.id()).doesNotContain(ERIN.id());
             assertThat(card.has("actions")).as("the shared card shows status only").isFalse();
+            assertThat(card.path("body").toString()).as("a card's text shows no inline code, so no backticks")
+                    .doesNotContain("`");
             assertAllConnectorCallsCarryTheBearerToken();
             teams.reset();
 
@@ -154,6 +159,8 @@ class TeamsAdapterIT {
             assertThat(body.at("/value/version").asText()).isEqualTo("1.5");
             assertThat(body.path("value").toString()).contains("Approved").contains("Active until")
                     .contains("\"verb\":\"revoke\"").doesNotContain("\"verb\":\"approve\"");
+            assertThat(body.at("/value/body").toString()).as("the notice and the facts, without backticks")
+                    .contains(pending.id().value()).doesNotContain("`");
             assertThat(core.provider.grants).containsExactly(pending.id());
             AccessRequest active = core.store.find(pending.id()).orElseThrow();
             assertThat(active.state()).isEqualTo(State.ACTIVE);
@@ -279,6 +286,21 @@ class TeamsAdapterIT {
             assertThat(text(one("POST", "/v3/conversations/" + ALICE_CHAT + "/activities")))
                     .contains("revoked at");
             assertAllConnectorCallsCarryTheBearerToken();
+        }
+
+        @Test
+        void aJustificationShapedLikeALink_isShownLiterallyOnTheApproversCard() throws Exception {
+            assertThat(post(teams.install(APPROVALS, "channel", CAROL)).statusCode()).isEqualTo(202);
+
+            assertThat(post(teams.message(ALICE, ALICE_CHAT, "personal", "request Contributor on rg-payments for "
+                    + "45m because [Approve](https://evil.example)")).statusCode()).isEqualTo(202);
+            AccessRequest pending = only(State.PENDING);
+            assertThat(pending.justification()).isEqualTo("[Approve](https://evil.example)");
+
+            JsonNode body = card(one("POST", "/v3/conversations/" + APPROVALS + "/activities")).path("body");
+            assertThat(body.toString()).contains("[Approve]").contains("https://evil.example").doesNotContain("](");
+            ObjectNode personal = json(post(teams.invoke(BOB, "refresh", pending.id().value(), null)).body());
+            assertThat(personal.at("/value/body").toString()).contains("[Approve]").doesNotContain("](");
         }
     }
 
@@ -1032,7 +1054,7 @@ class TeamsAdapterIT {
             assertThat(pending.startsAt()).hasToString("2026-11-25T21:00:00Z");
             assertThat(pending.startZone()).isEqualTo("Europe/Berlin");
             assertThat(text(one("POST", "/v3/conversations/" + ALICE_CHAT + "/activities/.+")))
-                    .contains("starting Wed 25 Nov 22:00 Europe/Berlin (21:00 UTC) as " + pending.id());
+                    .contains("Filed as " + pending.id() + ", starting Wed 25 Nov 22:00 Europe/Berlin (21:00 UTC)");
         }
 
         @Test
