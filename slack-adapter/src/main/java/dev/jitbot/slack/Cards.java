@@ -5,11 +5,11 @@ import static com.slack.api.model.block.Blocks.context;
 import static com.slack.api.model.block.Blocks.section;
 import static com.slack.api.model.block.composition.BlockCompositions.markdownText;
 import static com.slack.api.model.block.composition.BlockCompositions.plainText;
-import static com.slack.api.model.block.element.BlockElements.button;
 
 import com.slack.api.model.block.LayoutBlock;
 import com.slack.api.model.block.composition.TextObject;
 import com.slack.api.model.block.element.BlockElement;
+import com.slack.api.model.block.element.BlockElements;
 import dev.jitbot.core.app.Permissions;
 import dev.jitbot.core.app.Permissions.Action;
 import dev.jitbot.core.app.RequestView;
@@ -20,13 +20,12 @@ import dev.jitbot.core.domain.ChatUser;
 import dev.jitbot.core.domain.Durations;
 import dev.jitbot.core.domain.EndReason;
 import dev.jitbot.core.domain.Platform;
-import dev.jitbot.core.domain.StartTime;
 import dev.jitbot.core.domain.State;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Collectors;
+import java.util.Set;
 
 /** How a request looks in Slack: the Block Kit card in the approvals channel, redrawn at every transition. */
 final class Cards {
@@ -40,7 +39,7 @@ final class Cards {
     static final String EXTEND = "jit-extend";
     /** Review a break-glass grant, from its card in the security channel. */
     static final String REVIEW = "jit-review";
-    static final java.time.Duration REMINDER_EXTENSION = java.time.Duration.ofMinutes(30);
+    static final Duration REMINDER_EXTENSION = Duration.ofMinutes(30);
 
     /**
      * Slack rejects the whole message ({@code invalid_blocks}) when a section or context text passes 3,000
@@ -113,25 +112,28 @@ final class Cards {
     }
 
     /** The buttons of the channel's card: one message all members see alike, so the core's shared-card actions. */
-    private static List<BlockElement> buttons(AccessRequest r, java.util.Set<Action> shared) {
+    private static List<BlockElement> buttons(AccessRequest r, Set<Action> shared) {
         String id = r.id().value();
         List<BlockElement> out = new ArrayList<>();
         for (Action a : shared) {
             switch (a) {
-                case APPROVE -> out.add(button(b -> b.actionId(APPROVE).value(id).style("primary").text(plainText("Approve"))));
-                case DENY -> out.add(button(b -> b.actionId(DENY).value(id).style("danger").text(plainText("Deny"))));
-                case APPROVE_EXTENSION -> out.add(button(b -> b.actionId(APPROVE).value(id).style("primary")
-                        .text(plainText("Approve extension"))));
-                case DENY_EXTENSION -> out.add(button(b -> b.actionId(DENY).value(id).style("danger")
-                        .text(plainText("Deny extension"))));
-                case REVOKE -> out.add(button(b -> b.actionId(REVOKE).value(id).style("danger").text(plainText("Revoke"))));
-                case REVIEW -> out.add(button(b -> b.actionId(REVIEW).value(id).style("primary").text(plainText("Review"))));
+                case APPROVE -> out.add(button(APPROVE, id, "primary", "Approve"));
+                case DENY -> out.add(button(DENY, id, "danger", "Deny"));
+                case APPROVE_EXTENSION -> out.add(button(APPROVE, id, "primary", "Approve extension"));
+                case DENY_EXTENSION -> out.add(button(DENY, id, "danger", "Deny extension"));
+                case REVOKE -> out.add(button(REVOKE, id, "danger", "Revoke"));
+                case REVIEW -> out.add(button(REVIEW, id, "primary", "Review"));
                 default -> {
                     // The requester's own actions (cancel, release, extend) live in their DMs and App Home.
                 }
             }
         }
         return out;
+    }
+
+    /** A button that acts on request {@code id}; {@code style} null for Slack's plain one. */
+    static BlockElement button(String actionId, String id, String style, String label) {
+        return BlockElements.button(b -> b.actionId(actionId).value(id).style(style).text(plainText(label)));
     }
 
     /**
@@ -165,8 +167,7 @@ final class Cards {
         String id = r.id().value();
         return List.of(section(s -> s.blockId("jit-reminder").text(markdownText(":alarm_clock: " + esc(text)))),
                 actions(a -> a.blockId("jit-reminder-actions").elements(List.of(
-                        button(b -> b.actionId(EXTEND).value(id).style("primary").text(plainText("Extend 30m"))),
-                        button(b -> b.actionId(RELEASE).value(id).text(plainText("Release now")))))));
+                        button(EXTEND, id, "primary", "Extend 30m"), button(RELEASE, id, null, "Release now")))));
     }
 
     private static String icon(State s) {
@@ -176,15 +177,6 @@ final class Cards {
             case REVOKING, ENDED -> ":checkered_flag:";
             case DENIED, CANCELLED, LAPSED, FAILED -> ":no_entry_sign:";
         };
-    }
-
-    static String left(AccessRequest r, Instant now) {
-        return RequestView.left(r, now);
-    }
-
-    /** One line that says where the request stands and what happens next (the core's status). */
-    static String status(AccessRequest r, Instant now) {
-        return md(RequestView.status(r, now));
     }
 
     /** The plain text Slack shows in notifications and to screen readers. */

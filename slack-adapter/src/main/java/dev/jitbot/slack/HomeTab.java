@@ -6,7 +6,6 @@ import static com.slack.api.model.block.Blocks.header;
 import static com.slack.api.model.block.Blocks.section;
 import static com.slack.api.model.block.composition.BlockCompositions.markdownText;
 import static com.slack.api.model.block.composition.BlockCompositions.plainText;
-import static com.slack.api.model.block.element.BlockElements.button;
 import static com.slack.api.model.view.Views.view;
 
 import com.slack.api.model.block.LayoutBlock;
@@ -69,10 +68,8 @@ final class HomeTab {
                     + what + "*" + Cards.esc(r.label()) + "* for " + Durations.format(r.duration()) + " `" + r.id()
                     + "`\n" + Cards.esc(r.justification())))));
             blocks.add(actions(a -> a.blockId("decide-" + r.id()).elements(List.of(
-                    button(b -> b.actionId(Cards.APPROVE).value(r.id().value()).style("primary")
-                            .text(plainText(extension ? "Approve extension" : "Approve"))),
-                    button(b -> b.actionId(Cards.DENY).value(r.id().value()).style("danger")
-                            .text(plainText(extension ? "Deny extension" : "Deny")))))));
+                    Cards.button(Cards.APPROVE, r.id().value(), "primary", extension ? "Approve extension" : "Approve"),
+                    Cards.button(Cards.DENY, r.id().value(), "danger", extension ? "Deny extension" : "Deny")))));
         }
         if (oncall) {
             blocks.add(divider());
@@ -101,7 +98,7 @@ final class HomeTab {
 
     private static LayoutBlock row(AccessRequest r, String text, String actionId, String label, String style) {
         return section(s -> s.blockId(actionId + "-" + r.id()).text(markdownText(text))
-                .accessory(button(b -> b.actionId(actionId).value(r.id().value()).style(style).text(plainText(label)))));
+                .accessory(Cards.button(actionId, r.id().value(), style, label)));
     }
 
     private static List<AccessRequest> limit(List<AccessRequest> rows, int max) {
