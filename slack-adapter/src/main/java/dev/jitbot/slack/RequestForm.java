@@ -30,7 +30,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
@@ -204,7 +203,6 @@ final class RequestForm {
         Map<String, String> errors = new LinkedHashMap<>();
         String role = null;
         String scope = null;
-        Optional<Offer> offer = Optional.empty();
         if (choice == null || !choice.contains("|")) {
             errors.put(OFFER, "Choose the role and scope you need.");
         } else {
@@ -212,8 +210,7 @@ final class RequestForm {
             scope = choice.substring(choice.indexOf('|') + 1);
             String r = role;
             String s = scope;
-            offer = offers.stream().filter(o -> o.role().equalsIgnoreCase(r) && o.scopes().contains(s)).findFirst();
-            if (offer.isEmpty()) {
+            if (offers.stream().noneMatch(o -> o.role().equalsIgnoreCase(r) && o.scopes().contains(s))) {
                 errors.put(OFFER, "The policy no longer offers you " + role + " on " + scope + "; close the form and "
                         + "open it again with /jit.");
             } else if (scope.contains("*")) {
@@ -242,14 +239,11 @@ final class RequestForm {
         String justification = justification(values, errors);
         String ticket = text(values, TICKET);
         String principal = selected(values, PRINCIPAL);
-        if (principal != null && principal.equals(MYSELF)) {
-            principal = null;
-        }
         if (!errors.isEmpty()) {
             return new Submission(null, errors);
         }
-        return new Submission(new Command.Request(role, scope, duration, justification, ticket, principal, start),
-                Map.of());
+        return new Submission(new Command.Request(role, scope, duration, justification, ticket,
+                MYSELF.equals(principal) ? null : principal, start), Map.of());
     }
 
     /**
@@ -271,8 +265,7 @@ final class RequestForm {
     private static Submission readBundle(Map<String, Map<String, ViewState.Value>> values, String name,
                                          List<BundleOffer> bundles) {
         Map<String, String> errors = new LinkedHashMap<>();
-        Optional<BundleOffer> bundle = bundles.stream().filter(b -> b.name().equalsIgnoreCase(name)).findFirst();
-        if (bundle.isEmpty()) {
+        if (bundles.stream().noneMatch(b -> b.name().equalsIgnoreCase(name))) {
             errors.put(OFFER, "The policy no longer offers you bundle " + name + "; close the form and open it again "
                     + "with /jit.");
         }
