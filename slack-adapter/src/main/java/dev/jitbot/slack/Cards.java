@@ -16,10 +16,8 @@ import dev.jitbot.core.app.RequestView;
 import dev.jitbot.core.domain.Text;
 import dev.jitbot.core.domain.AccessRequest;
 import dev.jitbot.core.domain.BlastRadius;
-import dev.jitbot.core.domain.ChatUser;
 import dev.jitbot.core.domain.Durations;
 import dev.jitbot.core.domain.EndReason;
-import dev.jitbot.core.domain.Platform;
 import dev.jitbot.core.domain.State;
 import java.time.Duration;
 import java.time.Instant;
@@ -50,11 +48,6 @@ final class Cards {
     private Cards() {
     }
 
-    /** The card's blocks for the request as it is now, without a blast radius line. */
-    static List<LayoutBlock> card(AccessRequest r, Instant now) {
-        return card(r, now, null);
-    }
-
     /** The card's blocks for the request as it is now, with the core's blast radius (null: none). */
     static List<LayoutBlock> card(AccessRequest r, Instant now, BlastRadius blast) {
         RequestView v = RequestView.of(r, Permissions.onSharedCard(r), blast, List.of(), now);
@@ -62,7 +55,7 @@ final class Cards {
         if (r.isBreakGlass()) {
             // Calls on everyone in the security channel when posted; chat.update does not notify again.
             blocks.add(section(s -> s.blockId("jit-breakglass").text(markdownText("<!here> :rotating_light: "
-                    + "*Break-glass*: " + who(r.requester()) + " granted " + esc(r.label()) + " to "
+                    + "*Break-glass*: " + SlackText.MRKDWN.person(r.requester()) + " granted " + esc(r.label()) + " to "
                     + esc(r.principal().displayName()) + " *without approval*."))));
         }
         blocks.add(section(s -> s.blockId("jit-title").text(markdownText(icon(r.state()) + " " + md(v.headline())
@@ -189,10 +182,6 @@ final class Cards {
         String end = r.state() == State.ENDED && r.endReason() == EndReason.EXPIRED ? " (expired)" : "";
         return r.label() + " for " + Durations.format(r.duration()) + " requested by " + r.requester().displayName()
                 + " (" + r.id() + "): " + r.state().label() + end;
-    }
-
-    static String who(ChatUser u) {
-        return u.platform() == Platform.SLACK ? "<@" + u.id() + ">" : esc(u.displayName());
     }
 
     /** {@code escaped} cut to at most {@code max} characters with an ellipsis, never in the middle of an entity. */

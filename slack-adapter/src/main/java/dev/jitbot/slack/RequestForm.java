@@ -66,11 +66,6 @@ final class RequestForm {
     private RequestForm() {
     }
 
-    /** The modal for someone with at least one offer. */
-    static View modal(List<Offer> offers) {
-        return modal(offers, List.of());
-    }
-
     /** The modal for someone with at least one offer or bundle: bundles are choices of their own, members listed. */
     static View modal(List<Offer> offers, List<BundleOffer> bundles) {
         List<OptionObject> choices = new ArrayList<>();
@@ -188,10 +183,6 @@ final class RequestForm {
         Command toCommand() {
             return bundle != null ? bundle : command;
         }
-    }
-
-    static Submission read(Map<String, Map<String, ViewState.Value>> values, List<Offer> offers) {
-        return read(values, offers, List.of());
     }
 
     static Submission read(Map<String, Map<String, ViewState.Value>> values, List<Offer> offers,

@@ -27,6 +27,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.Callable;
 import java.util.concurrent.Executor;
 import java.util.Optional;
 import java.util.Set;
@@ -303,19 +304,13 @@ final class SlackHandlers {
         Outcome run(ChatUser actor, RequestId id, String text);
     }
 
-    /** What a listener does before its ack: the words for the person, or null when there is nothing to say. */
-    @FunctionalInterface
-    private interface Answer {
-        String run() throws Exception;
-    }
-
     /**
      * Runs {@code job} on the listener's thread and returns its words; a failure becomes words too (the one left
      * that says "try again" is the database being unreachable: then nothing was written).
      */
-    private String answer(String what, Answer job) {
+    private String answer(String what, Callable<String> job) {
         try {
-            return job.run();
+            return job.call();
         } catch (Exception e) {
             return replies.failure(what, e);
         }
