@@ -22,12 +22,9 @@ import java.util.Set;
 import java.util.function.Function;
 
 /**
- * The core's voice in Slack: request cards in the approvals channel ({@code chat.postMessage}, redrawn with
- * {@code chat.update}), confirmations in the card's thread, and direct messages. Each call is one attempt: the
- * outbox's workers retry what Slack did not take, after {@code Retry-After} on a 429, so nothing waits in memory
- * and nothing here sleeps. The core's sentences are plain text that may carry what people typed (a deny or revoke
- * reason), so they are escaped before Slack reads them as mrkdwn: a reason cannot ping {@code <!channel>} or
- * disguise a link.
+ * The core's voice in Slack: cards, thread replies and direct messages, one attempt per call (the outbox's workers
+ * retry, after {@code Retry-After} on a 429; nothing here sleeps). The core's sentences may carry what people typed,
+ * so they are escaped before Slack reads them as mrkdwn: a reason cannot ping {@code <!channel>} or disguise a link.
  */
 final class SlackChatNotifier implements ChatNotifier {
 

@@ -170,10 +170,7 @@ final class SlackHandlers {
         });
     }
 
-    /**
-     * Runs {@code job} for the presser and the request id the button carries, and sends its words after the ack;
-     * {@code changes}: a press from App Home redraws it once the job has run.
-     */
+    /** Runs {@code job} on the id the button carries, its words sent after the ack; {@code changes}: redraw App Home. */
     private Response pressed(BlockActionRequest req, ActionContext ctx, String what, boolean changes, Pressed job) {
         BlockActionPayload p = req.getPayload();
         String value = p.getActions().get(0).getValue();
@@ -194,10 +191,7 @@ final class SlackHandlers {
         return ctx.ack();
     }
 
-    /**
-     * A deny or review form sent: its one text {@code field} must be filled and the form must still name its request;
-     * then {@code act} runs with the text, and a refusal or a failure shows under the field.
-     */
+    /** A deny or review form sent: {@code act} runs once its one text {@code field} is filled; any refusal shows there. */
     private Response written(ViewSubmissionRequest req, ViewSubmissionContext ctx, String field, String empty,
                              String lost, String what, Written act) {
         var p = req.getPayload();
@@ -286,19 +280,16 @@ final class SlackHandlers {
         void send(String message) throws IOException;
     }
 
-    /** What a button does with the request id it carries: the words for the presser, or null. */
     @FunctionalInterface
     private interface Pressed {
         String run(ChatUser actor, RequestId id, String value, String triggerId) throws Exception;
     }
 
-    /** Opens a form about {@code r} for {@code actor}, or says why not; {@code value} is the button's own id. */
     @FunctionalInterface
     private interface FormOpener {
         String open(ChatUser actor, AccessRequest r, String value, String triggerId) throws Exception;
     }
 
-    /** What a deny or review form does with the text written into it. */
     @FunctionalInterface
     private interface Written {
         Outcome run(ChatUser actor, RequestId id, String text);
