@@ -6,6 +6,7 @@ import dev.jitbot.core.domain.ChatUser;
 import dev.jitbot.core.domain.EventIds;
 import dev.jitbot.core.domain.Outcome;
 import dev.jitbot.core.app.StoreException;
+import dev.jitbot.core.domain.Text;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.Objects;
@@ -78,7 +79,7 @@ final class Replies {
 
     /** A refusal shown under a modal field, which Slack renders as plain text. */
     String forField(Outcome.Refused o) {
-        return messages.refused(o).tone(dev.jitbot.core.domain.Text.Tone.NONE).render(SlackText.PLAIN);
+        return messages.refused(o).tone(Text.Tone.NONE).render(SlackText.PLAIN);
     }
 
     /** Modal errors are plain text: mrkdwn code and emphasis marks would show as is. */
