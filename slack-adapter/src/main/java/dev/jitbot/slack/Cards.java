@@ -10,6 +10,7 @@ import com.slack.api.model.block.LayoutBlock;
 import com.slack.api.model.block.composition.TextObject;
 import com.slack.api.model.block.element.BlockElement;
 import com.slack.api.model.block.element.BlockElements;
+import dev.jitbot.core.app.Digest;
 import dev.jitbot.core.app.Permissions;
 import dev.jitbot.core.app.Permissions.Action;
 import dev.jitbot.core.app.RequestView;
@@ -54,12 +55,11 @@ final class Cards {
         List<LayoutBlock> blocks = new ArrayList<>();
         if (r.isBreakGlass()) {
             // Calls on everyone in the security channel when posted; chat.update does not notify again.
-            blocks.add(section(s -> s.blockId("jit-breakglass").text(markdownText("<!here> :rotating_light: "
-                    + "*Break-glass*: " + SlackText.MRKDWN.person(r.requester()) + " granted " + esc(r.label()) + " to "
-                    + esc(r.principal().displayName()) + " *without approval*."))));
+            blocks.add(text("jit-breakglass", "<!here> :rotating_light: *Break-glass*: "
+                    + SlackText.MRKDWN.person(r.requester()) + " granted " + esc(r.label()) + " to "
+                    + esc(r.principal().displayName()) + " *without approval*."));
         }
-        blocks.add(section(s -> s.blockId("jit-title").text(markdownText(icon(r.state()) + " " + md(v.headline())
-                + " · `" + r.id() + "`"))));
+        blocks.add(text("jit-title", icon(r.state()) + " " + md(v.headline()) + " · `" + r.id() + "`"));
         List<TextObject> fields = new ArrayList<>();
         List<String> members = new ArrayList<>();
         StringBuilder reach = new StringBuilder();
@@ -69,29 +69,25 @@ final class Cards {
                 case MEMBER -> members.add((f.alarm() ? ":x: " : "• ") + esc(f.label()) + " on " + md(f.value()));
                 case BLAST_RADIUS -> reach.append(f.alarm() ? ":rotating_light: " : ":mag: ").append(md(f.value()));
                 case WARNING -> reach.append("\n").append(md(f.value()));
-                default -> fields.add(markdownText("*" + esc(f.label()) + "*\n" + md(f.value())));
+                default -> fields.add(field(f.label(), md(f.value())));
             }
         }
         // Slack allows ten fields in a section; the approvals go after the request's own facts.
-        fields.add(Math.min(fields.size(), 9), markdownText("*Approvals*\n" + md(v.approvals().text())));
+        fields.add(Math.min(fields.size(), 9), field("Approvals", md(v.approvals().text())));
         blocks.add(section(s -> s.blockId("jit-fields").fields(fields.subList(0, Math.min(fields.size(), 10)))));
         if (!members.isEmpty()) {
-            String list = clip(String.join("\n", members), MAX_QUOTE);
-            blocks.add(section(s -> s.blockId("jit-members").text(markdownText("*Members*\n" + list))));
+            blocks.add(text("jit-members", "*Members*\n" + clip(String.join("\n", members), MAX_QUOTE)));
         }
         for (RequestView.Fact f : v.facts(RequestView.Kind.JUSTIFICATION)) {
-            blocks.add(section(s -> s.blockId("jit-why").text(markdownText("*" + esc(f.label()) + "*\n"
-                    + clip(md(f.value()), MAX_QUOTE)))));
+            blocks.add(text("jit-why", "*" + esc(f.label()) + "*\n" + clip(md(f.value()), MAX_QUOTE)));
         }
         if (reach.length() > 0) {
-            String text = clip(reach.toString(), MAX_QUOTE);
-            blocks.add(context(c -> c.blockId("jit-blast").elements(List.of(markdownText(text)))));
+            blocks.add(note("jit-blast", clip(reach.toString(), MAX_QUOTE)));
         }
-        String status = clip(md(v.status()), MAX_QUOTE);
-        blocks.add(context(c -> c.blockId("jit-status").elements(List.of(markdownText(status)))));
+        blocks.add(note("jit-status", clip(md(v.status()), MAX_QUOTE)));
         for (RequestView.Fact f : v.facts(RequestView.Kind.REVIEW)) {
-            String review = (f.alarm() ? ":eyes: " : ":white_check_mark: ") + clip(md(f.value()), MAX_QUOTE);
-            blocks.add(context(c -> c.blockId("jit-review-status").elements(List.of(markdownText(review)))));
+            blocks.add(note("jit-review-status", (f.alarm() ? ":eyes: " : ":white_check_mark: ")
+                    + clip(md(f.value()), MAX_QUOTE)));
         }
         List<BlockElement> buttons = buttons(r, v.actions());
         if (!buttons.isEmpty()) {
@@ -102,6 +98,20 @@ final class Cards {
 
     private static String md(Text t) {
         return SlackText.mrkdwn(t);
+    }
+
+    private static LayoutBlock text(String blockId, String mrkdwn) {
+        return section(s -> s.blockId(blockId).text(markdownText(mrkdwn)));
+    }
+
+    /** A context line (Slack's small grey text) of one mrkdwn text. */
+    private static LayoutBlock note(String blockId, String mrkdwn) {
+        return context(c -> c.blockId(blockId).elements(List.of(markdownText(mrkdwn))));
+    }
+
+    /** A section field: the label in bold over the value. */
+    private static TextObject field(String label, String mrkdwn) {
+        return markdownText("*" + esc(label) + "*\n" + mrkdwn);
     }
 
     /** The buttons of the channel's card: one message all members see alike, so the core's shared-card actions. */
@@ -133,24 +143,19 @@ final class Cards {
      * A report card (the scheduled scan's digest, the eligibility review): the title, the counts as fields, one
      * section per line, and the closing sentence. Every text is escaped: findings quote names from Azure.
      */
-    static List<LayoutBlock> digest(dev.jitbot.core.app.Digest d) {
+    static List<LayoutBlock> digest(Digest d) {
         List<LayoutBlock> blocks = new ArrayList<>();
-        blocks.add(section(s -> s.blockId("jit-digest-title").text(markdownText(":shield: *" + esc(d.title()) + "*"))));
+        blocks.add(text("jit-digest-title", ":shield: *" + esc(d.title()) + "*"));
         if (!d.facts().isEmpty()) {
-            List<TextObject> fields = new ArrayList<>();
             // Slack allows ten fields in a section.
-            d.facts().stream().limit(10).forEach(f -> fields.add(markdownText("*" + esc(f.label()) + "*\n"
-                    + esc(f.value()))));
+            List<TextObject> fields = d.facts().stream().limit(10).map(f -> field(f.label(), esc(f.value()))).toList();
             blocks.add(section(s -> s.blockId("jit-digest-counts").fields(fields)));
         }
-        int i = 0;
-        for (String item : d.items()) {
-            String id = "jit-digest-" + (i++);
-            blocks.add(section(s -> s.blockId(id).text(markdownText(clip(esc(item), MAX_QUOTE)))));
+        for (int i = 0; i < d.items().size(); i++) {
+            blocks.add(text("jit-digest-" + i, clip(esc(d.items().get(i)), MAX_QUOTE)));
         }
         if (!d.footer().isEmpty()) {
-            blocks.add(context(c -> c.blockId("jit-digest-footer").elements(List.of(markdownText(
-                    clip(esc(d.footer()), MAX_QUOTE))))));
+            blocks.add(note("jit-digest-footer", clip(esc(d.footer()), MAX_QUOTE)));
         }
         return blocks;
     }
@@ -158,7 +163,7 @@ final class Cards {
     /** The DM before a grant ends: the sentence and the two buttons, Extend 30m and Release now. */
     static List<LayoutBlock> reminder(AccessRequest r, String text) {
         String id = r.id().value();
-        return List.of(section(s -> s.blockId("jit-reminder").text(markdownText(":alarm_clock: " + esc(text)))),
+        return List.of(Cards.text("jit-reminder", ":alarm_clock: " + esc(text)),
                 actions(a -> a.blockId("jit-reminder-actions").elements(List.of(
                         button(EXTEND, id, "primary", "Extend 30m"), button(RELEASE, id, null, "Release now")))));
     }
