@@ -5,28 +5,26 @@ import static com.slack.api.model.block.Blocks.context;
 import static com.slack.api.model.block.Blocks.section;
 import static com.slack.api.model.block.composition.BlockCompositions.markdownText;
 import static com.slack.api.model.block.composition.BlockCompositions.plainText;
-import static com.slack.api.model.block.element.BlockElements.button;
 
 import com.slack.api.model.block.LayoutBlock;
 import com.slack.api.model.block.composition.TextObject;
 import com.slack.api.model.block.element.BlockElement;
+import com.slack.api.model.block.element.BlockElements;
+import dev.jitbot.core.app.Digest;
 import dev.jitbot.core.app.Permissions;
 import dev.jitbot.core.app.Permissions.Action;
 import dev.jitbot.core.app.RequestView;
 import dev.jitbot.core.domain.Text;
 import dev.jitbot.core.domain.AccessRequest;
 import dev.jitbot.core.domain.BlastRadius;
-import dev.jitbot.core.domain.ChatUser;
 import dev.jitbot.core.domain.Durations;
 import dev.jitbot.core.domain.EndReason;
-import dev.jitbot.core.domain.Platform;
-import dev.jitbot.core.domain.StartTime;
 import dev.jitbot.core.domain.State;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Collectors;
+import java.util.Set;
 
 /** How a request looks in Slack: the Block Kit card in the approvals channel, redrawn at every transition. */
 final class Cards {
@@ -40,7 +38,7 @@ final class Cards {
     static final String EXTEND = "jit-extend";
     /** Review a break-glass grant, from its card in the security channel. */
     static final String REVIEW = "jit-review";
-    static final java.time.Duration REMINDER_EXTENSION = java.time.Duration.ofMinutes(30);
+    static final Duration REMINDER_EXTENSION = Duration.ofMinutes(30);
 
     /**
      * Slack rejects the whole message ({@code invalid_blocks}) when a section or context text passes 3,000
@@ -51,23 +49,17 @@ final class Cards {
     private Cards() {
     }
 
-    /** The card's blocks for the request as it is now, without a blast radius line. */
-    static List<LayoutBlock> card(AccessRequest r, Instant now) {
-        return card(r, now, null);
-    }
-
     /** The card's blocks for the request as it is now, with the core's blast radius (null: none). */
     static List<LayoutBlock> card(AccessRequest r, Instant now, BlastRadius blast) {
         RequestView v = RequestView.of(r, Permissions.onSharedCard(r), blast, List.of(), now);
         List<LayoutBlock> blocks = new ArrayList<>();
         if (r.isBreakGlass()) {
             // Calls on everyone in the security channel when posted; chat.update does not notify again.
-            blocks.add(section(s -> s.blockId("jit-breakglass").text(markdownText("<!here> :rotating_light: "
-                    + "*Break-glass*: " + who(r.requester()) + " granted " + esc(r.label()) + " to "
-                    + esc(r.principal().displayName()) + " *without approval*."))));
+            blocks.add(text("jit-breakglass", "<!here> :rotating_light: *Break-glass*: "
+                    + SlackText.MRKDWN.person(r.requester()) + " granted " + esc(r.label()) + " to "
+                    + esc(r.principal().displayName()) + " *without approval*."));
         }
-        blocks.add(section(s -> s.blockId("jit-title").text(markdownText(icon(r.state()) + " " + md(v.headline())
-                + " · `" + r.id() + "`"))));
+        blocks.add(text("jit-title", icon(r.state()) + " " + md(v.headline()) + " · `" + r.id() + "`"));
         List<TextObject> fields = new ArrayList<>();
         List<String> members = new ArrayList<>();
         StringBuilder reach = new StringBuilder();
@@ -77,29 +69,25 @@ final class Cards {
                 case MEMBER -> members.add((f.alarm() ? ":x: " : "• ") + esc(f.label()) + " on " + md(f.value()));
                 case BLAST_RADIUS -> reach.append(f.alarm() ? ":rotating_light: " : ":mag: ").append(md(f.value()));
                 case WARNING -> reach.append("\n").append(md(f.value()));
-                default -> fields.add(markdownText("*" + esc(f.label()) + "*\n" + md(f.value())));
+                default -> fields.add(field(f.label(), md(f.value())));
             }
         }
         // Slack allows ten fields in a section; the approvals go after the request's own facts.
-        fields.add(Math.min(fields.size(), 9), markdownText("*Approvals*\n" + md(v.approvals().text())));
+        fields.add(Math.min(fields.size(), 9), field("Approvals", md(v.approvals().text())));
         blocks.add(section(s -> s.blockId("jit-fields").fields(fields.subList(0, Math.min(fields.size(), 10)))));
         if (!members.isEmpty()) {
-            String list = clip(String.join("\n", members), MAX_QUOTE);
-            blocks.add(section(s -> s.blockId("jit-members").text(markdownText("*Members*\n" + list))));
+            blocks.add(text("jit-members", "*Members*\n" + clip(String.join("\n", members), MAX_QUOTE)));
         }
         for (RequestView.Fact f : v.facts(RequestView.Kind.JUSTIFICATION)) {
-            blocks.add(section(s -> s.blockId("jit-why").text(markdownText("*" + esc(f.label()) + "*\n"
-                    + clip(md(f.value()), MAX_QUOTE)))));
+            blocks.add(text("jit-why", "*" + esc(f.label()) + "*\n" + clip(md(f.value()), MAX_QUOTE)));
         }
         if (reach.length() > 0) {
-            String text = clip(reach.toString(), MAX_QUOTE);
-            blocks.add(context(c -> c.blockId("jit-blast").elements(List.of(markdownText(text)))));
+            blocks.add(note("jit-blast", clip(reach.toString(), MAX_QUOTE)));
         }
-        String status = clip(md(v.status()), MAX_QUOTE);
-        blocks.add(context(c -> c.blockId("jit-status").elements(List.of(markdownText(status)))));
+        blocks.add(note("jit-status", clip(md(v.status()), MAX_QUOTE)));
         for (RequestView.Fact f : v.facts(RequestView.Kind.REVIEW)) {
-            String review = (f.alarm() ? ":eyes: " : ":white_check_mark: ") + clip(md(f.value()), MAX_QUOTE);
-            blocks.add(context(c -> c.blockId("jit-review-status").elements(List.of(markdownText(review)))));
+            blocks.add(note("jit-review-status", (f.alarm() ? ":eyes: " : ":white_check_mark: ")
+                    + clip(md(f.value()), MAX_QUOTE)));
         }
         List<BlockElement> buttons = buttons(r, v.actions());
         if (!buttons.isEmpty()) {
@@ -112,20 +100,32 @@ final class Cards {
         return SlackText.mrkdwn(t);
     }
 
+    private static LayoutBlock text(String blockId, String mrkdwn) {
+        return section(s -> s.blockId(blockId).text(markdownText(mrkdwn)));
+    }
+
+    /** A context line (Slack's small grey text) of one mrkdwn text. */
+    private static LayoutBlock note(String blockId, String mrkdwn) {
+        return context(c -> c.blockId(blockId).elements(List.of(markdownText(mrkdwn))));
+    }
+
+    /** A section field: the label in bold over the value. */
+    private static TextObject field(String label, String mrkdwn) {
+        return markdownText("*" + esc(label) + "*\n" + mrkdwn);
+    }
+
     /** The buttons of the channel's card: one message all members see alike, so the core's shared-card actions. */
-    private static List<BlockElement> buttons(AccessRequest r, java.util.Set<Action> shared) {
+    private static List<BlockElement> buttons(AccessRequest r, Set<Action> shared) {
         String id = r.id().value();
         List<BlockElement> out = new ArrayList<>();
         for (Action a : shared) {
             switch (a) {
-                case APPROVE -> out.add(button(b -> b.actionId(APPROVE).value(id).style("primary").text(plainText("Approve"))));
-                case DENY -> out.add(button(b -> b.actionId(DENY).value(id).style("danger").text(plainText("Deny"))));
-                case APPROVE_EXTENSION -> out.add(button(b -> b.actionId(APPROVE).value(id).style("primary")
-                        .text(plainText("Approve extension"))));
-                case DENY_EXTENSION -> out.add(button(b -> b.actionId(DENY).value(id).style("danger")
-                        .text(plainText("Deny extension"))));
-                case REVOKE -> out.add(button(b -> b.actionId(REVOKE).value(id).style("danger").text(plainText("Revoke"))));
-                case REVIEW -> out.add(button(b -> b.actionId(REVIEW).value(id).style("primary").text(plainText("Review"))));
+                case APPROVE -> out.add(button(APPROVE, id, "primary", "Approve"));
+                case DENY -> out.add(button(DENY, id, "danger", "Deny"));
+                case APPROVE_EXTENSION -> out.add(button(APPROVE, id, "primary", "Approve extension"));
+                case DENY_EXTENSION -> out.add(button(DENY, id, "danger", "Deny extension"));
+                case REVOKE -> out.add(button(REVOKE, id, "danger", "Revoke"));
+                case REVIEW -> out.add(button(REVIEW, id, "primary", "Review"));
                 default -> {
                     // The requester's own actions (cancel, release, extend) live in their DMs and App Home.
                 }
@@ -134,28 +134,28 @@ final class Cards {
         return out;
     }
 
+    /** A button that acts on request {@code id}; {@code style} null for Slack's plain one. */
+    static BlockElement button(String actionId, String id, String style, String label) {
+        return BlockElements.button(b -> b.actionId(actionId).value(id).style(style).text(plainText(label)));
+    }
+
     /**
      * A report card (the scheduled scan's digest, the eligibility review): the title, the counts as fields, one
      * section per line, and the closing sentence. Every text is escaped: findings quote names from Azure.
      */
-    static List<LayoutBlock> digest(dev.jitbot.core.app.Digest d) {
+    static List<LayoutBlock> digest(Digest d) {
         List<LayoutBlock> blocks = new ArrayList<>();
-        blocks.add(section(s -> s.blockId("jit-digest-title").text(markdownText(":shield: *" + esc(d.title()) + "*"))));
+        blocks.add(text("jit-digest-title", ":shield: *" + esc(d.title()) + "*"));
         if (!d.facts().isEmpty()) {
-            List<TextObject> fields = new ArrayList<>();
             // Slack allows ten fields in a section.
-            d.facts().stream().limit(10).forEach(f -> fields.add(markdownText("*" + esc(f.label()) + "*\n"
-                    + esc(f.value()))));
+            List<TextObject> fields = d.facts().stream().limit(10).map(f -> field(f.label(), esc(f.value()))).toList();
             blocks.add(section(s -> s.blockId("jit-digest-counts").fields(fields)));
         }
-        int i = 0;
-        for (String item : d.items()) {
-            String id = "jit-digest-" + (i++);
-            blocks.add(section(s -> s.blockId(id).text(markdownText(clip(esc(item), MAX_QUOTE)))));
+        for (int i = 0; i < d.items().size(); i++) {
+            blocks.add(text("jit-digest-" + i, clip(esc(d.items().get(i)), MAX_QUOTE)));
         }
         if (!d.footer().isEmpty()) {
-            blocks.add(context(c -> c.blockId("jit-digest-footer").elements(List.of(markdownText(
-                    clip(esc(d.footer()), MAX_QUOTE))))));
+            blocks.add(note("jit-digest-footer", clip(esc(d.footer()), MAX_QUOTE)));
         }
         return blocks;
     }
@@ -163,10 +163,9 @@ final class Cards {
     /** The DM before a grant ends: the sentence and the two buttons, Extend 30m and Release now. */
     static List<LayoutBlock> reminder(AccessRequest r, String text) {
         String id = r.id().value();
-        return List.of(section(s -> s.blockId("jit-reminder").text(markdownText(":alarm_clock: " + esc(text)))),
+        return List.of(Cards.text("jit-reminder", ":alarm_clock: " + esc(text)),
                 actions(a -> a.blockId("jit-reminder-actions").elements(List.of(
-                        button(b -> b.actionId(EXTEND).value(id).style("primary").text(plainText("Extend 30m"))),
-                        button(b -> b.actionId(RELEASE).value(id).text(plainText("Release now")))))));
+                        button(EXTEND, id, "primary", "Extend 30m"), button(RELEASE, id, null, "Release now")))));
     }
 
     private static String icon(State s) {
@@ -176,15 +175,6 @@ final class Cards {
             case REVOKING, ENDED -> ":checkered_flag:";
             case DENIED, CANCELLED, LAPSED, FAILED -> ":no_entry_sign:";
         };
-    }
-
-    static String left(AccessRequest r, Instant now) {
-        return RequestView.left(r, now);
-    }
-
-    /** One line that says where the request stands and what happens next (the core's status). */
-    static String status(AccessRequest r, Instant now) {
-        return md(RequestView.status(r, now));
     }
 
     /** The plain text Slack shows in notifications and to screen readers. */
@@ -197,10 +187,6 @@ final class Cards {
         String end = r.state() == State.ENDED && r.endReason() == EndReason.EXPIRED ? " (expired)" : "";
         return r.label() + " for " + Durations.format(r.duration()) + " requested by " + r.requester().displayName()
                 + " (" + r.id() + "): " + r.state().label() + end;
-    }
-
-    static String who(ChatUser u) {
-        return u.platform() == Platform.SLACK ? "<@" + u.id() + ">" : esc(u.displayName());
     }
 
     /** {@code escaped} cut to at most {@code max} characters with an ellipsis, never in the middle of an entity. */

@@ -6,7 +6,6 @@ import static com.slack.api.model.block.Blocks.header;
 import static com.slack.api.model.block.Blocks.section;
 import static com.slack.api.model.block.composition.BlockCompositions.markdownText;
 import static com.slack.api.model.block.composition.BlockCompositions.plainText;
-import static com.slack.api.model.block.element.BlockElements.button;
 import static com.slack.api.model.view.Views.view;
 
 import com.slack.api.model.block.LayoutBlock;
@@ -45,7 +44,7 @@ final class HomeTab {
             blocks.add(section(s -> s.text(markdownText(Cards.esc("No active grants or pending requests. Ask with "
                     + "`/jit` (a form) or `/jit request <role> on <scope> for <duration> because <reason>`.")))));
         }
-        for (AccessRequest r : limit(mine, MAX_ROWS)) {
+        for (AccessRequest r : mine.stream().limit(MAX_ROWS).toList()) {
             Set<Action> may = actions.apply(r);
             String text = "*" + Cards.esc(r.label()) + "* `" + r.id() + "` for " + Durations.format(r.duration())
                     + "\n" + SlackText.mrkdwn(RequestView.line(r, now));
@@ -62,17 +61,15 @@ final class HomeTab {
         if (awaiting.isEmpty()) {
             blocks.add(section(s -> s.text(markdownText("Nothing waits for you."))));
         }
-        for (AccessRequest r : limit(awaiting, MAX_AWAITING)) {
+        for (AccessRequest r : awaiting.stream().limit(MAX_AWAITING).toList()) {
             boolean extension = r.extension() != null && actions.apply(r).contains(Action.APPROVE_EXTENSION);
             String what = extension ? "extension by " + Durations.format(r.extension().by()) + " of " : "";
-            blocks.add(section(s -> s.blockId("await-" + r.id()).text(markdownText(Cards.who(r.requester()) + " asks "
-                    + what + "*" + Cards.esc(r.label()) + "* for " + Durations.format(r.duration()) + " `" + r.id()
-                    + "`\n" + Cards.esc(r.justification())))));
+            String asks = SlackText.MRKDWN.person(r.requester()) + " asks " + what + "*" + Cards.esc(r.label())
+                    + "* for " + Durations.format(r.duration()) + " `" + r.id() + "`\n" + Cards.esc(r.justification());
+            blocks.add(section(s -> s.blockId("await-" + r.id()).text(markdownText(asks))));
             blocks.add(actions(a -> a.blockId("decide-" + r.id()).elements(List.of(
-                    button(b -> b.actionId(Cards.APPROVE).value(r.id().value()).style("primary")
-                            .text(plainText(extension ? "Approve extension" : "Approve"))),
-                    button(b -> b.actionId(Cards.DENY).value(r.id().value()).style("danger")
-                            .text(plainText(extension ? "Deny extension" : "Deny")))))));
+                    Cards.button(Cards.APPROVE, r.id().value(), "primary", extension ? "Approve extension" : "Approve"),
+                    Cards.button(Cards.DENY, r.id().value(), "danger", extension ? "Deny extension" : "Deny")))));
         }
         if (oncall) {
             blocks.add(divider());
@@ -80,9 +77,9 @@ final class HomeTab {
             if (everyone.isEmpty()) {
                 blocks.add(section(s -> s.text(markdownText("No active grants or pending requests."))));
             }
-            for (AccessRequest r : limit(everyone, MAX_ROWS)) {
-                String text = "*" + Cards.esc(r.label()) + "* for " + Cards.who(r.requester()) + " `" + r.id() + "`\n"
-                        + SlackText.mrkdwn(RequestView.line(r, now));
+            for (AccessRequest r : everyone.stream().limit(MAX_ROWS).toList()) {
+                String text = "*" + Cards.esc(r.label()) + "* for " + SlackText.MRKDWN.person(r.requester()) + " `"
+                        + r.id() + "`\n" + SlackText.mrkdwn(RequestView.line(r, now));
                 Set<Action> may = actions.apply(r);
                 if (may.contains(Action.REVOKE)) {
                     blocks.add(row(r, text, Cards.REVOKE, "Revoke", "danger"));
@@ -101,10 +98,6 @@ final class HomeTab {
 
     private static LayoutBlock row(AccessRequest r, String text, String actionId, String label, String style) {
         return section(s -> s.blockId(actionId + "-" + r.id()).text(markdownText(text))
-                .accessory(button(b -> b.actionId(actionId).value(r.id().value()).style(style).text(plainText(label)))));
-    }
-
-    private static List<AccessRequest> limit(List<AccessRequest> rows, int max) {
-        return rows.size() <= max ? rows : rows.subList(0, max);
+                .accessory(Cards.button(actionId, r.id().value(), style, label)));
     }
 }

@@ -3,8 +3,10 @@ package dev.jitbot.slack;
 import dev.jitbot.core.app.Messages;
 import dev.jitbot.core.domain.AccessRequest;
 import dev.jitbot.core.domain.ChatUser;
+import dev.jitbot.core.domain.EventIds;
 import dev.jitbot.core.domain.Outcome;
 import dev.jitbot.core.app.StoreException;
+import dev.jitbot.core.domain.Text;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.Objects;
@@ -36,7 +38,7 @@ final class Replies {
      * reached is the one failure worth naming: the transition was not written, so the person knows to try again.
      */
     String failure(String whatWasAttempted, Throwable error) {
-        String eventId = dev.jitbot.core.domain.EventIds.next();
+        String eventId = EventIds.next();
         if (databaseDown(error)) {
             log.error("{} failed: the database is unreachable [event {}]", UserText.forLog(whatWasAttempted), eventId,
                     error);
@@ -61,10 +63,7 @@ final class Replies {
         return false;
     }
 
-    /**
-     * Deny pressed by someone the core would not let decide ({@code AccessService.canApprove} said no): said at
-     * once, instead of a form whose reason would be refused on submit.
-     */
+    /** Deny pressed by someone the core would not let decide: said at once, not after they type a reason. */
     static String cannotDeny(AccessRequest r, ChatUser actor) {
         if (r.requester().samePerson(actor)) {
             return ":no_entry_sign: You cannot deny your own request `" + r.id() + "`. To withdraw it, `/jit cancel "
@@ -80,7 +79,7 @@ final class Replies {
 
     /** A refusal shown under a modal field, which Slack renders as plain text. */
     String forField(Outcome.Refused o) {
-        return messages.refused(o).tone(dev.jitbot.core.domain.Text.Tone.NONE).render(SlackText.PLAIN);
+        return messages.refused(o).tone(Text.Tone.NONE).render(SlackText.PLAIN);
     }
 
     /** Modal errors are plain text: mrkdwn code and emphasis marks would show as is. */

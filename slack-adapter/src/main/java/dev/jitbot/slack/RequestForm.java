@@ -17,6 +17,7 @@ import com.slack.api.model.block.LayoutBlock;
 import com.slack.api.model.block.composition.OptionObject;
 import com.slack.api.model.view.View;
 import com.slack.api.model.view.ViewState;
+import dev.jitbot.core.app.AccessService;
 import dev.jitbot.core.app.AccessService.BundleOffer;
 import dev.jitbot.core.app.AccessService.Offer;
 import dev.jitbot.core.domain.Command;
@@ -29,8 +30,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * The request form {@code /jit} alone opens: only the roles and scopes the person is eligible for (from
@@ -63,31 +66,24 @@ final class RequestForm {
     private RequestForm() {
     }
 
-    /** The modal for someone with at least one offer. */
-    static View modal(List<Offer> offers) {
-        return modal(offers, List.of());
-    }
-
     /** The modal for someone with at least one offer or bundle: bundles are choices of their own, members listed. */
     static View modal(List<Offer> offers, List<BundleOffer> bundles) {
         List<OptionObject> choices = new ArrayList<>();
         for (BundleOffer b : bundles) {
-            String text = "Bundle " + b.name() + ": " + b.members().size() + " roles · up to "
-                    + Durations.format(b.maxDuration()) + (b.approvals() == 0 ? ", no approval" : ", "
-                    + b.approvals() + " approval" + (b.approvals() == 1 ? "" : "s"));
+            String text = "Bundle " + b.name() + ": " + b.members().size() + " roles" + limits(b.maxDuration(),
+                    b.approvals());
             choices.add(option(plainText(shorten(text, 75)), shorten(BUNDLE + b.name(), 150)));
         }
         boolean patterns = false;
         for (Offer o : offers) {
             for (String scope : o.scopes()) {
                 patterns |= scope.contains("*");
-                String text = o.role() + " on " + scope + " · up to " + Durations.format(o.maxDuration())
-                        + (o.approvals() == 0 ? ", no approval" : ", " + o.approvals() + " approval"
-                        + (o.approvals() == 1 ? "" : "s")) + (o.ticketPattern() != null ? ", ticket" : "");
+                String text = o.role() + " on " + scope + limits(o.maxDuration(), o.approvals())
+                        + (o.ticketPattern() != null ? ", ticket" : "");
                 choices.add(option(plainText(shorten(text, 75)), shorten(o.role() + "|" + scope, 150)));
             }
         }
-        Duration max = java.util.stream.Stream.concat(offers.stream().map(Offer::maxDuration),
+        Duration max = Stream.concat(offers.stream().map(Offer::maxDuration),
                 bundles.stream().map(BundleOffer::maxDuration)).max(Duration::compareTo).orElse(Duration.ofHours(1));
         TreeSet<Duration> steps = new TreeSet<>();
         STEPS.stream().filter(d -> d.compareTo(max) <= 0).forEach(steps::add);
@@ -97,7 +93,7 @@ final class RequestForm {
                 .map(d -> option(plainText(Durations.format(d)), Durations.compact(d))).toList();
         boolean tickets = offers.stream().anyMatch(o -> o.ticketPattern() != null);
         String exampleTicket = offers.stream().filter(o -> o.ticketPattern() != null).findFirst()
-                .map(o -> dev.jitbot.core.app.AccessService.exampleTicket(java.util.regex.Pattern.compile(o.ticketPattern())))
+                .map(o -> AccessService.exampleTicket(Pattern.compile(o.ticketPattern())))
                 .orElse("");
         List<String> principals = offers.stream().flatMap(o -> o.principals().stream()).distinct().sorted().toList();
 
@@ -147,35 +143,30 @@ final class RequestForm {
                 .close(viewClose(t -> t.type("plain_text").text("Cancel"))).blocks(blocks));
     }
 
-    /** The modal that asks an approver why they deny. */
     /** The form that asks why; {@code stop}: on-call stopping a request they do not approve, not an approver's deny. */
     static View denyModal(String requestId, String label, boolean stop) {
         String verb = stop ? "Stop" : "Deny";
-        LayoutBlock intro = section(s -> s.text(markdownText(verb + " *" + Cards.esc(label) + "*? The requester sees "
-                + "your reason on the card and in a direct message.")));
-        LayoutBlock reason = input(i -> i.blockId(REASON).label(plainText("Reason"))
-                .element(plainTextInput(e -> e.actionId(VALUE).multiline(true)
-                        .placeholder(plainText("e.g. not during the change freeze")))));
-        return view(v -> v.type("modal").callbackId(DENY_CALLBACK).privateMetadata(requestId)
-                .title(viewTitle(t -> t.type("plain_text").text(verb + " " + requestId)))
-                .submit(viewSubmit(t -> t.type("plain_text").text(verb)))
-                .close(viewClose(t -> t.type("plain_text").text("Back")))
-                .blocks(List.of(intro, reason)));
+        return askModal(DENY_CALLBACK, requestId, verb, verb + " *" + Cards.esc(label) + "*? The requester sees your "
+                + "reason on the card and in a direct message.", REASON, "Reason", "e.g. not during the change freeze");
     }
 
     /** The modal that asks a reviewer of a break-glass grant what they checked. */
     static View reviewModal(String requestId, String label, String requester) {
-        LayoutBlock intro = section(s -> s.text(markdownText("Review the break-glass grant of *" + Cards.esc(label)
-                + "* by " + Cards.esc(requester) + ". Your note goes on the card, to the requester and into the "
-                + "audit log.")));
-        LayoutBlock note = input(i -> i.blockId(NOTE).label(plainText("What did you check?"))
-                .element(plainTextInput(e -> e.actionId(VALUE).multiline(true)
-                        .placeholder(plainText("e.g. confirmed with Alice, INC-4711 is real, access released")))));
-        return view(v -> v.type("modal").callbackId(REVIEW_CALLBACK).privateMetadata(requestId)
-                .title(viewTitle(t -> t.type("plain_text").text("Review " + requestId)))
-                .submit(viewSubmit(t -> t.type("plain_text").text("Review")))
+        return askModal(REVIEW_CALLBACK, requestId, "Review", "Review the break-glass grant of *" + Cards.esc(label)
+                + "* by " + Cards.esc(requester) + ". Your note goes on the card, to the requester and into the audit "
+                + "log.", NOTE, "What did you check?", "e.g. confirmed with Alice, INC-4711 is real, access released");
+    }
+
+    /** A modal about one request ({@code verb} it, titled with its id) asking for one text: the intro, then the field. */
+    private static View askModal(String callback, String requestId, String verb, String intro, String block,
+                                 String label, String placeholder) {
+        return view(v -> v.type("modal").callbackId(callback).privateMetadata(requestId)
+                .title(viewTitle(t -> t.type("plain_text").text(verb + " " + requestId)))
+                .submit(viewSubmit(t -> t.type("plain_text").text(verb)))
                 .close(viewClose(t -> t.type("plain_text").text("Back")))
-                .blocks(List.of(intro, note)));
+                .blocks(List.of(section(s -> s.text(markdownText(intro))), input(i -> i.blockId(block)
+                        .label(plainText(label)).element(plainTextInput(e -> e.actionId(VALUE).multiline(true)
+                                .placeholder(plainText(placeholder))))))));
     }
 
     /** What a submission asks for, or one message per field that needs fixing. */
@@ -194,10 +185,6 @@ final class RequestForm {
         }
     }
 
-    static Submission read(Map<String, Map<String, ViewState.Value>> values, List<Offer> offers) {
-        return read(values, offers, List.of());
-    }
-
     static Submission read(Map<String, Map<String, ViewState.Value>> values, List<Offer> offers,
                            List<BundleOffer> bundles) {
         String choice = selected(values, OFFER);
@@ -207,7 +194,6 @@ final class RequestForm {
         Map<String, String> errors = new LinkedHashMap<>();
         String role = null;
         String scope = null;
-        Optional<Offer> offer = Optional.empty();
         if (choice == null || !choice.contains("|")) {
             errors.put(OFFER, "Choose the role and scope you need.");
         } else {
@@ -215,8 +201,7 @@ final class RequestForm {
             scope = choice.substring(choice.indexOf('|') + 1);
             String r = role;
             String s = scope;
-            offer = offers.stream().filter(o -> o.role().equalsIgnoreCase(r) && o.scopes().contains(s)).findFirst();
-            if (offer.isEmpty()) {
+            if (offers.stream().noneMatch(o -> o.role().equalsIgnoreCase(r) && o.scopes().contains(s))) {
                 errors.put(OFFER, "The policy no longer offers you " + role + " on " + scope + "; close the form and "
                         + "open it again with /jit.");
             } else if (scope.contains("*")) {
@@ -231,17 +216,7 @@ final class RequestForm {
         }
         // What the form itself must have (a choice, a duration it can read, a reason); every rule about them —
         // the longest duration, the ticket, whom it may be for — is the core's, shown under the field it names.
-        Duration duration = null;
-        String typed = selected(values, DURATION);
-        if (typed == null) {
-            typed = text(values, DURATION);
-        }
-        Parsed<Duration> d = Durations.parse(typed);
-        if (!d.isOk()) {
-            errors.put(DURATION, d.reason().replace("`", ""));
-        } else {
-            duration = d.orThrow();
-        }
+        Duration duration = duration(values, errors);
         StartTime start = null;
         String from = text(values, START);
         if (from != null) {
@@ -252,27 +227,21 @@ final class RequestForm {
                 errors.put(START, st.reason().replace("`from ", "").replace("`", ""));
             }
         }
-        String justification = text(values, JUSTIFICATION);
-        if (justification == null) {
-            errors.put(JUSTIFICATION, "Say why you need it: approvers and the audit log need it.");
-        }
+        String justification = justification(values, errors);
         String ticket = text(values, TICKET);
         String principal = selected(values, PRINCIPAL);
-        if (principal != null && principal.equals(MYSELF)) {
-            principal = null;
-        }
         if (!errors.isEmpty()) {
             return new Submission(null, errors);
         }
-        return new Submission(new Command.Request(role, scope, duration, justification, ticket, principal, start),
-                Map.of());
+        return new Submission(new Command.Request(role, scope, duration, justification, ticket,
+                MYSELF.equals(principal) ? null : principal, start), Map.of());
     }
 
     /**
      * The block of the form a core refusal belongs under: the field it names when the form has that block (a ticket
      * may also be written into the reason), else the role-and-scope choice.
      */
-    static String blockFor(Refusal.Field field, java.util.Set<String> blocks) {
+    static String blockFor(Refusal.Field field, Set<String> blocks) {
         String block = field == null ? OFFER : switch (field) {
             case ROLE -> OFFER;
             case SCOPE -> SCOPE;
@@ -287,23 +256,12 @@ final class RequestForm {
     private static Submission readBundle(Map<String, Map<String, ViewState.Value>> values, String name,
                                          List<BundleOffer> bundles) {
         Map<String, String> errors = new LinkedHashMap<>();
-        Optional<BundleOffer> bundle = bundles.stream().filter(b -> b.name().equalsIgnoreCase(name)).findFirst();
-        if (bundle.isEmpty()) {
+        if (bundles.stream().noneMatch(b -> b.name().equalsIgnoreCase(name))) {
             errors.put(OFFER, "The policy no longer offers you bundle " + name + "; close the form and open it again "
                     + "with /jit.");
         }
-        Duration duration = null;
-        String typed = selected(values, DURATION);
-        Parsed<Duration> d = Durations.parse(typed != null ? typed : text(values, DURATION));
-        if (!d.isOk()) {
-            errors.put(DURATION, d.reason().replace("`", ""));
-        } else {
-            duration = d.orThrow();
-        }
-        String justification = text(values, JUSTIFICATION);
-        if (justification == null) {
-            errors.put(JUSTIFICATION, "Say why you need it: approvers and the audit log need it.");
-        }
+        Duration duration = duration(values, errors);
+        String justification = justification(values, errors);
         String principal = selected(values, PRINCIPAL);
         if (principal != null && !principal.equals(MYSELF)) {
             errors.put(PRINCIPAL, "Bundles are granted to you only; choose Me, or request the roles one by one.");
@@ -319,6 +277,24 @@ final class RequestForm {
                 Map.of());
     }
 
+    /** The chosen (or, in an older form, typed) duration; null with an error when it cannot be read. */
+    private static Duration duration(Map<String, Map<String, ViewState.Value>> values, Map<String, String> errors) {
+        String chosen = selected(values, DURATION);
+        Parsed<Duration> d = Durations.parse(chosen != null ? chosen : text(values, DURATION));
+        if (!d.isOk()) {
+            errors.put(DURATION, d.reason().replace("`", ""));
+        }
+        return d.isOk() ? d.orThrow() : null;
+    }
+
+    private static String justification(Map<String, Map<String, ViewState.Value>> values, Map<String, String> errors) {
+        String justification = text(values, JUSTIFICATION);
+        if (justification == null) {
+            errors.put(JUSTIFICATION, "Say why you need it: approvers and the audit log need it.");
+        }
+        return justification;
+    }
+
     private static String selected(Map<String, Map<String, ViewState.Value>> values, String block) {
         ViewState.Value v = value(values, block);
         return v == null || v.getSelectedOption() == null ? null : v.getSelectedOption().getValue();
@@ -332,6 +308,12 @@ final class RequestForm {
     private static ViewState.Value value(Map<String, Map<String, ViewState.Value>> values, String block) {
         Map<String, ViewState.Value> b = values == null ? null : values.get(block);
         return b == null ? null : b.get(VALUE);
+    }
+
+    /** " · up to 2 h, 1 approval": the most a choice grants for and how many approvals it needs. */
+    private static String limits(Duration max, int approvals) {
+        return " · up to " + Durations.format(max) + (approvals == 0 ? ", no approval"
+                : ", " + approvals + " approval" + (approvals == 1 ? "" : "s"));
     }
 
     private static String shorten(String s, int max) {

@@ -6,25 +6,25 @@ import com.slack.api.methods.SlackApiTextResponse;
 import com.slack.api.methods.response.chat.ChatPostMessageResponse;
 import dev.jitbot.core.app.ChatDeliveryException;
 import dev.jitbot.core.app.ChatNotifier;
+import dev.jitbot.core.app.Digest;
 import dev.jitbot.core.domain.AccessRequest;
 import dev.jitbot.core.domain.BlastRadius;
 import dev.jitbot.core.domain.ChatUser;
 import dev.jitbot.core.domain.MessageRef;
 import dev.jitbot.core.domain.Platform;
+import dev.jitbot.core.domain.Text;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
- * The core's voice in Slack: request cards in the approvals channel ({@code chat.postMessage}, redrawn with
- * {@code chat.update}), confirmations in the card's thread, and direct messages. Each call is one attempt: the
- * outbox's workers retry what Slack did not take, after {@code Retry-After} on a 429, so nothing waits in memory
- * and nothing here sleeps. The core's sentences are plain text that may carry what people typed (a deny or revoke
- * reason), so they are escaped before Slack reads them as mrkdwn: a reason cannot ping {@code <!channel>} or
- * disguise a link.
+ * The core's voice in Slack: cards, thread replies and direct messages, one attempt per call (the outbox's workers
+ * retry, after {@code Retry-After} on a 429; nothing here sleeps). The core's sentences may carry what people typed,
+ * so they are escaped before Slack reads them as mrkdwn: a reason cannot ping {@code <!channel>} or disguise a link.
  */
 final class SlackChatNotifier implements ChatNotifier {
 
@@ -41,14 +41,10 @@ final class SlackChatNotifier implements ChatNotifier {
 
     private final MethodsClient client;
     private final Clock clock;
-    private final java.util.function.Function<AccessRequest, BlastRadius> blast;
-
-    SlackChatNotifier(MethodsClient client, Clock clock) {
-        this(client, clock, r -> null);
-    }
+    private final Function<AccessRequest, BlastRadius> blast;
 
     /** @param blast the core's blast radius of a request, drawn on every card (null: no line) */
-    SlackChatNotifier(MethodsClient client, Clock clock, java.util.function.Function<AccessRequest, BlastRadius> blast) {
+    SlackChatNotifier(MethodsClient client, Clock clock, Function<AccessRequest, BlastRadius> blast) {
         this.client = Objects.requireNonNull(client, "client");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.blast = Objects.requireNonNull(blast, "blast");
@@ -71,18 +67,24 @@ final class SlackChatNotifier implements ChatNotifier {
     @Override
     public void updateCard(MessageRef card, AccessRequest request) {
         once("chat.update (card of " + request.id() + ")", () -> client.chatUpdate(q -> q.channel(card.channel())
-                .ts(card.messageId()).text(Cards.fallback(request)).blocks(Cards.card(request, clock.instant(), blast.apply(request)))));
+                .ts(card.messageId()).text(Cards.fallback(request))
+                .blocks(Cards.card(request, clock.instant(), blast.apply(request)))));
     }
+
 
     @Override
     public void reply(MessageRef message, String text) {
         once("chat.postMessage (thread reply in " + message.channel() + ")", () -> client.chatPostMessage(q -> q
-                .channel(message.channel()).threadTs(message.messageId()).text(SlackText.mrkdwn(dev.jitbot.core.domain.Text.parse(text)))));
+                .channel(message.channel()).threadTs(message.messageId()).text(mrkdwn(text))));
     }
 
     @Override
     public void directMessage(ChatUser user, String text) {
-        directMrkdwn(user, SlackText.mrkdwn(dev.jitbot.core.domain.Text.parse(text)));
+        directMrkdwn(user, mrkdwn(text));
+    }
+
+    private static String mrkdwn(String coreText) {
+        return SlackText.mrkdwn(Text.parse(coreText));
     }
 
     /** A direct message the adapter already wrote as Slack mrkdwn (escaped where it quotes people). */
@@ -116,7 +118,7 @@ final class SlackChatNotifier implements ChatNotifier {
     @Override
     public void postToChannel(String channelId, String text) {
         once("chat.postMessage (alert in " + channelId + ")", () -> client.chatPostMessage(q -> q
-                .channel(channelId).text(":warning: " + SlackText.mrkdwn(dev.jitbot.core.domain.Text.parse(text)))));
+                .channel(channelId).text(":warning: " + mrkdwn(text))));
     }
 
     @Override
@@ -126,7 +128,7 @@ final class SlackChatNotifier implements ChatNotifier {
     }
 
     @Override
-    public void postDigest(String channelId, dev.jitbot.core.app.Digest digest) {
+    public void postDigest(String channelId, Digest digest) {
         once("chat.postMessage (digest in " + channelId + ")", () -> client.chatPostMessage(q -> q
                 .channel(channelId).text(Cards.clip(Cards.esc(digest.title()), Cards.MAX_QUOTE))
                 .blocks(Cards.digest(digest))));

@@ -42,10 +42,7 @@ final class SlackEventsServlet extends HttpServlet {
     static final long SKEW_SECONDS = 5 * 60;
     private static final String TIMESTAMP = "X-Slack-Request-Timestamp";
     private static final String SIGNATURE = "X-Slack-Signature";
-    /**
-     * Slack stamps requests with its own wall-clock time, so the window is measured against this machine's, not the
-     * application clock that tests move about.
-     */
+    /** Slack stamps requests with its wall-clock time: measured against this machine's, not the app's clock. */
     private static final Clock WALL = Clock.systemUTC();
 
     private final transient App app;
@@ -107,7 +104,7 @@ final class SlackEventsServlet extends HttpServlet {
                     + malformed.get() + ".");
             return;
         }
-        Request<?> slackRequest;
+        Request<?> slackRequest = null;
         try {
             slackRequest = parser.parse(SlackRequestParser.HttpRequest.builder()
                     .requestUri(req.getRequestURI())
@@ -120,8 +117,6 @@ final class SlackEventsServlet extends HttpServlet {
             // A bad %-escape or a field of the wrong JSON type in a signed body: the sender's fault, not a 500.
             log.warn("Bolt could not read a signed Slack request from {}: {}", UserText.forLog(req.getRemoteAddr()),
                     e.getClass().getSimpleName());
-            plain(resp, HttpServletResponse.SC_BAD_REQUEST, "Not a Slack request jitbot can read.");
-            return;
         }
         if (slackRequest == null) {
             plain(resp, HttpServletResponse.SC_BAD_REQUEST, "Not a Slack request jitbot can read.");

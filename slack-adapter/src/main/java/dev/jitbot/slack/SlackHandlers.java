@@ -3,11 +3,14 @@ package dev.jitbot.slack;
 import com.slack.api.app_backend.interactive_components.payload.BlockActionPayload;
 import com.slack.api.bolt.App;
 import com.slack.api.bolt.context.builtin.ActionContext;
+import com.slack.api.bolt.context.builtin.ViewSubmissionContext;
 import com.slack.api.bolt.request.builtin.BlockActionRequest;
+import com.slack.api.bolt.request.builtin.ViewSubmissionRequest;
 import com.slack.api.bolt.response.Response;
 import com.slack.api.methods.MethodsClient;
 import com.slack.api.methods.SlackApiException;
 import com.slack.api.model.event.AppHomeOpenedEvent;
+import com.slack.api.model.view.View;
 import com.slack.api.model.view.ViewState;
 import dev.jitbot.core.app.AccessService;
 import dev.jitbot.core.app.Permissions.Action;
@@ -24,10 +27,13 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.Callable;
 import java.util.concurrent.Executor;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiFunction;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -82,142 +88,49 @@ final class SlackHandlers {
         // From the reminder DM: the same extension as `extend <id> 30m`, approved as the rule says.
         app.blockAction(Cards.EXTEND, (req, ctx) -> click(req, ctx, (actor, id) -> service.extend(actor, id,
                 Cards.REMINDER_EXTENSION, "asked from the reminder before expiry")));
-        app.blockAction(Cards.DENY, (req, ctx) -> {
-            BlockActionPayload p = req.getPayload();
-            String value = p.getActions().get(0).getValue();
-            Respond respond = respondTo(p, ctx);
-            // views.open inline: the trigger id is only good for 3 seconds.
-            later(respond, answer("open the deny form", () -> {
-                ChatUser actor = users.resolve(p.getUser().getId(), p.getUser().getName());
-                Parsed<RequestId> id = RequestId.parse(value);
-                if (!id.isOk()) {
-                    return replies.render(new Outcome.Refused(Refusal.Reason.INVALID_INPUT, id.reason()));
-                }
-                Optional<AccessRequest> request = service.find(actor, id.orThrow());
-                if (request.isEmpty()) {
-                    return replies.render(service.show(actor, id.orThrow()));
-                }
-                // A form only someone who may decide (or on-call, who may stop it) can use: the requester or a
-                // bystander hears why not now, instead of after typing a reason.
-                Set<Action> may = service.actionsFor(actor, request.get());
-                boolean stop = may.contains(Action.STOP_PENDING);
-                if (!stop && !may.contains(Action.DENY) && !may.contains(Action.DENY_EXTENSION)) {
-                    return Replies.cannotDeny(request.get(), actor);
-                }
-                String label = request.get().label();
-                var opened = client.viewsOpen(r -> r.triggerId(p.getTriggerId())
-                        .view(RequestForm.denyModal(value, label, stop)));
-                if (!opened.isOk()) {
-                    throw new IllegalStateException("views.open answered " + opened.getError());
-                }
-                return null;
-            }));
-            return ctx.ack();
-        });
+        app.blockAction(Cards.DENY, (req, ctx) -> form(req, ctx, "open the deny form", (actor, r, value, trigger) -> {
+            // A form only someone who may decide (or on-call, who may stop it) can use: the requester or a
+            // bystander hears why not now, instead of after typing a reason.
+            Set<Action> may = service.actionsFor(actor, r);
+            boolean stop = may.contains(Action.STOP_PENDING);
+            if (!stop && !may.contains(Action.DENY) && !may.contains(Action.DENY_EXTENSION)) {
+                return Replies.cannotDeny(r, actor);
+            }
+            return open(trigger, RequestForm.denyModal(value, r.label(), stop));
+        }));
+        app.blockAction(Cards.REVIEW, (req, ctx) -> form(req, ctx, "open the review form", (actor, r, value, trigger) -> {
+            // The requester hears at once that they cannot review their own grant, before typing a note.
+            Optional<Outcome.Refused> no = service.whyNotReview(actor, r);
+            return no.isPresent() ? replies.render(no.get())
+                    : open(trigger, RequestForm.reviewModal(value, r.label(), r.requester().displayName()));
+        }));
 
-        app.blockAction(Cards.REVIEW, (req, ctx) -> {
-            BlockActionPayload p = req.getPayload();
-            String value = p.getActions().get(0).getValue();
-            Respond respond = respondTo(p, ctx);
-            later(respond, answer("open the review form", () -> {
-                ChatUser actor = users.resolve(p.getUser().getId(), p.getUser().getName());
-                Parsed<RequestId> id = RequestId.parse(value);
-                if (!id.isOk()) {
-                    return replies.render(new Outcome.Refused(Refusal.Reason.INVALID_INPUT, id.reason()));
-                }
-                Optional<AccessRequest> request = service.find(actor, id.orThrow());
-                if (request.isEmpty()) {
-                    return replies.render(service.show(actor, id.orThrow()));
-                }
-                // The requester hears at once that they cannot review their own grant, before typing a note.
-                Optional<Outcome.Refused> no = service.whyNotReview(actor, request.get());
-                if (no.isPresent()) {
-                    return replies.render(no.get());
-                }
-                var opened = client.viewsOpen(r -> r.triggerId(p.getTriggerId()).view(RequestForm.reviewModal(value,
-                        request.get().label(), request.get().requester().displayName())));
-                if (!opened.isOk()) {
-                    throw new IllegalStateException("views.open answered " + opened.getError());
-                }
-                return null;
-            }));
-            return ctx.ack();
-        });
-
-        app.viewSubmission(RequestForm.REVIEW_CALLBACK, (req, ctx) -> {
-            var p = req.getPayload();
-            String note = RequestForm.text(p.getView().getState().getValues(), RequestForm.NOTE);
-            if (note == null) {
-                return ctx.ackWithErrors(Map.of(RequestForm.NOTE, "Say what you checked, so the audit log has it."));
-            }
-            ChatUser actor = users.resolve(p.getUser().getId(), p.getUser().getName());
-            Parsed<RequestId> id = RequestId.parse(p.getView().getPrivateMetadata());
-            if (!id.isOk()) {
-                return ctx.ackWithErrors(Map.of(RequestForm.NOTE, "This form lost track of its grant; close it and "
-                        + "press Review on the card again."));
-            }
-            Outcome o;
-            try {
-                o = service.review(actor, id.orThrow(), note);
-            } catch (RuntimeException e) {
-                return ctx.ackWithErrors(Map.of(RequestForm.NOTE, Replies.plain(replies.failure("review", e))));
-            }
-            if (o instanceof Outcome.Refused refused) {
-                return ctx.ackWithErrors(Map.of(RequestForm.NOTE, replies.forField(refused)));
-            }
-            return ctx.ack();
-        });
-
-        app.viewSubmission(RequestForm.DENY_CALLBACK, (req, ctx) -> {
-            var p = req.getPayload();
-            Map<String, Map<String, ViewState.Value>> values = p.getView().getState().getValues();
-            String reason = RequestForm.text(values, RequestForm.REASON);
-            if (reason == null) {
-                return ctx.ackWithErrors(Map.of(RequestForm.REASON, "Say why, so the requester knows what to change."));
-            }
-            ChatUser actor = users.resolve(p.getUser().getId(), p.getUser().getName());
-            Parsed<RequestId> id = RequestId.parse(p.getView().getPrivateMetadata());
-            if (!id.isOk()) {
-                return ctx.ackWithErrors(Map.of(RequestForm.REASON, "This form lost track of its request; close it "
-                        + "and press Deny on the card again."));
-            }
-            Outcome o;
-            try {
-                // On-call who approves nothing stops a pending request instead of denying it (the core's rule).
-                boolean stop = service.find(actor, id.orThrow())
-                        .map(r -> service.actionsFor(actor, r).contains(Action.STOP_PENDING)).orElse(false);
-                o = stop ? service.revoke(actor, id.orThrow(), reason) : service.deny(actor, id.orThrow(), reason);
-            } catch (RuntimeException e) {
-                return ctx.ackWithErrors(Map.of(RequestForm.REASON, Replies.plain(replies.failure("deny", e))));
-            }
-            if (o instanceof Outcome.Refused refused) {
-                return ctx.ackWithErrors(Map.of(RequestForm.REASON, replies.forField(refused)));
-            }
-            return ctx.ack();
-        });
+        app.viewSubmission(RequestForm.REVIEW_CALLBACK, (req, ctx) -> written(req, ctx, RequestForm.NOTE,
+                "Say what you checked, so the audit log has it.",
+                "This form lost track of its grant; close it and press Review on the card again.", "review",
+                service::review));
+        app.viewSubmission(RequestForm.DENY_CALLBACK, (req, ctx) -> written(req, ctx, RequestForm.REASON,
+                "Say why, so the requester knows what to change.",
+                "This form lost track of its request; close it and press Deny on the card again.", "deny",
+                (actor, id, reason) -> {
+                    // On-call who approves nothing stops a pending request instead of denying it (the core's rule).
+                    boolean stop = service.find(actor, id)
+                            .map(r -> service.actionsFor(actor, r).contains(Action.STOP_PENDING)).orElse(false);
+                    return stop ? service.revoke(actor, id, reason) : service.deny(actor, id, reason);
+                }));
 
         app.viewSubmission(RequestForm.CALLBACK, (req, ctx) -> {
             var p = req.getPayload();
             ChatUser actor = users.resolve(p.getUser().getId(), p.getUser().getName());
-            RequestForm.Submission s = RequestForm.read(p.getView().getState().getValues(), service.offers(actor),
-                    service.bundleOffers(actor));
+            Map<String, Map<String, ViewState.Value>> values = p.getView().getState().getValues();
+            RequestForm.Submission s = RequestForm.read(values, service.offers(actor), service.bundleOffers(actor));
             if (!s.ok()) {
                 return ctx.ackWithErrors(s.errors());
             }
-            Outcome o;
-            try {
-                o = service.handle(actor, s.toCommand());
-            } catch (RuntimeException e) {
-                return ctx.ackWithErrors(Map.of(RequestForm.OFFER,
-                        Replies.plain(replies.failure("request access from the form", e))));
-            }
             // The core DMs the requester the receipt, the grant or the failure itself; only a refusal is news, and
             // it belongs on the form they can still correct.
-            if (o instanceof Outcome.Refused refused) {
-                return ctx.ackWithErrors(Map.of(RequestForm.blockFor(refused.refusal().field(),
-                        p.getView().getState().getValues().keySet()), replies.forField(refused)));
-            }
-            return ctx.ack();
+            return answered(ctx, "request access from the form", RequestForm.OFFER,
+                    field -> RequestForm.blockFor(field, values.keySet()), () -> service.handle(actor, s.toCommand()));
         });
 
         app.event(AppHomeOpenedEvent.class, (req, ctx) -> {
@@ -238,23 +151,74 @@ final class SlackHandlers {
     /** A button on a card or in App Home: the clicking user acts; a refusal only they see, the card unchanged. */
     private Response click(BlockActionRequest req, ActionContext ctx, BiFunction<ChatUser, RequestId, Outcome> act) {
         BlockActionPayload p = req.getPayload();
-        String value = p.getActions().get(0).getValue();
-        boolean fromHome = p.getContainer() != null && "view".equals(p.getContainer().getType());
-        Respond respond = respondTo(p, ctx);
-        later(respond, answer(p.getActions().get(0).getActionId() + " " + value, () -> {
-            ChatUser actor = users.resolve(p.getUser().getId(), p.getUser().getName());
-            Parsed<RequestId> id = RequestId.parse(value);
-            // A button's value is an id jitbot wrote itself; a bad one means a forged or mangled payload.
-            Outcome o = id.isOk() ? act.apply(actor, id.orThrow())
-                    : new Outcome.Refused(Refusal.Reason.INVALID_INPUT, id.reason());
-            if (fromHome) {
-                afterAck.execute(() -> publishHome(actor.id(), actor));
-            }
+        String what = p.getActions().get(0).getActionId() + " " + p.getActions().get(0).getValue();
+        return pressed(req, ctx, what, true, (actor, id, value, trigger) -> {
+            Outcome o = act.apply(actor, id);
             // The card redraws itself from the outbox; these say what the card cannot: a refusal, or what is next.
             return o instanceof Outcome.Refused || o instanceof Outcome.Revoking || o instanceof Outcome.Failed
                     || o instanceof Outcome.Activating || o instanceof Outcome.ExtensionRequested
                     || o instanceof Outcome.Extended ? replies.render(o) : null;
+        });
+    }
+
+    /** A button that opens a form about a request the presser may see; {@code open} says why not or opens it. */
+    private Response form(BlockActionRequest req, ActionContext ctx, String what, FormOpener open) {
+        return pressed(req, ctx, what, false, (actor, id, value, trigger) -> {
+            Optional<AccessRequest> request = service.find(actor, id);
+            return request.isEmpty() ? replies.render(service.show(actor, id))
+                    : open.open(actor, request.get(), value, trigger);
+        });
+    }
+
+    /** Runs {@code job} on the id the button carries, its words sent after the ack; {@code changes}: redraw App Home. */
+    private Response pressed(BlockActionRequest req, ActionContext ctx, String what, boolean changes, Pressed job) {
+        BlockActionPayload p = req.getPayload();
+        String value = p.getActions().get(0).getValue();
+        boolean fromHome = p.getContainer() != null && "view".equals(p.getContainer().getType());
+        Respond respond = respondTo(p, ctx);
+        // Inline before the ack: a form's trigger id is only good for 3 seconds.
+        later(respond, answer(what, () -> {
+            ChatUser actor = users.resolve(p.getUser().getId(), p.getUser().getName());
+            Parsed<RequestId> id = RequestId.parse(value);
+            // A button's value is an id jitbot wrote itself; a bad one means a forged or mangled payload.
+            String words = id.isOk() ? job.run(actor, id.orThrow(), value, p.getTriggerId())
+                    : replies.render(new Outcome.Refused(Refusal.Reason.INVALID_INPUT, id.reason()));
+            if (changes && fromHome) {
+                afterAck.execute(() -> publishHome(actor.id(), actor));
+            }
+            return words;
         }));
+        return ctx.ack();
+    }
+
+    /** A deny or review form sent: {@code act} runs once its one text {@code field} is filled; any refusal shows there. */
+    private Response written(ViewSubmissionRequest req, ViewSubmissionContext ctx, String field, String empty,
+                             String lost, String what, Written act) {
+        var p = req.getPayload();
+        String text = RequestForm.text(p.getView().getState().getValues(), field);
+        if (text == null) {
+            return ctx.ackWithErrors(Map.of(field, empty));
+        }
+        ChatUser actor = users.resolve(p.getUser().getId(), p.getUser().getName());
+        Parsed<RequestId> id = RequestId.parse(p.getView().getPrivateMetadata());
+        if (!id.isOk()) {
+            return ctx.ackWithErrors(Map.of(field, lost));
+        }
+        return answered(ctx, what, field, refused -> field, () -> act.run(actor, id.orThrow(), text));
+    }
+
+    /** Closes a sent form, or keeps it open with the core's refusal under the field it names, or a failure. */
+    private Response answered(ViewSubmissionContext ctx, String what, String failureBlock,
+                              Function<Refusal.Field, String> blockFor, Supplier<Outcome> act) {
+        Outcome o;
+        try {
+            o = act.get();
+        } catch (RuntimeException e) {
+            return ctx.ackWithErrors(Map.of(failureBlock, Replies.plain(replies.failure(what, e))));
+        }
+        if (o instanceof Outcome.Refused refused) {
+            return ctx.ackWithErrors(Map.of(blockFor.apply(refused.refusal().field()), replies.forField(refused)));
+        }
         return ctx.ack();
     }
 
@@ -268,7 +232,7 @@ final class SlackHandlers {
     }
 
     /** Opens the request form, or says why there is none; null when the form opened. */
-    private String openForm(ChatUser actor, String triggerId) throws IOException {
+    private String openForm(ChatUser actor, String triggerId) throws IOException, SlackApiException {
         List<AccessService.Offer> offers = service.offers(actor);
         List<AccessService.BundleOffer> bundles = service.bundleOffers(actor);
         if (offers.isEmpty() && bundles.isEmpty()) {
@@ -276,13 +240,14 @@ final class SlackHandlers {
                     + (actor.email() == null ? " (I could not read your email from Slack)" : "")
                     + ". Ask the platform owners to add you to a rule in policy.yaml.";
         }
-        try {
-            var opened = client.viewsOpen(r -> r.triggerId(triggerId).view(RequestForm.modal(offers, bundles)));
-            if (!opened.isOk()) {
-                throw new IllegalStateException("views.open answered " + opened.getError());
-            }
-        } catch (SlackApiException e) {
-            throw new IllegalStateException("views.open failed", e);
+        return open(triggerId, RequestForm.modal(offers, bundles));
+    }
+
+    /** Opens {@code view} with the trigger of a command or a click; null, as nothing more needs saying. */
+    private String open(String triggerId, View view) throws IOException, SlackApiException {
+        var opened = client.viewsOpen(r -> r.triggerId(triggerId).view(view));
+        if (!opened.isOk()) {
+            throw new IllegalStateException("views.open answered " + opened.getError());
         }
         return null;
     }
@@ -315,19 +280,28 @@ final class SlackHandlers {
         void send(String message) throws IOException;
     }
 
-    /** What a listener does before its ack: the words for the person, or null when there is nothing to say. */
     @FunctionalInterface
-    private interface Answer {
-        String run() throws Exception;
+    private interface Pressed {
+        String run(ChatUser actor, RequestId id, String value, String triggerId) throws Exception;
+    }
+
+    @FunctionalInterface
+    private interface FormOpener {
+        String open(ChatUser actor, AccessRequest r, String value, String triggerId) throws Exception;
+    }
+
+    @FunctionalInterface
+    private interface Written {
+        Outcome run(ChatUser actor, RequestId id, String text);
     }
 
     /**
      * Runs {@code job} on the listener's thread and returns its words; a failure becomes words too (the one left
      * that says "try again" is the database being unreachable: then nothing was written).
      */
-    private String answer(String what, Answer job) {
+    private String answer(String what, Callable<String> job) {
         try {
-            return job.run();
+            return job.call();
         } catch (Exception e) {
             return replies.failure(what, e);
         }

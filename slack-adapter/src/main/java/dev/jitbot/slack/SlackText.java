@@ -5,52 +5,19 @@ import dev.jitbot.core.domain.Platform;
 import dev.jitbot.core.domain.Text;
 
 /**
- * The Slack adapter's one segment renderer: the core's {@link Text} as mrkdwn. People's words are escaped, commands
- * are typed as {@code /jit …}, Slack users are mentioned, and each tone has its emoji.
+ * The Slack adapter's one segment renderer: the core's {@link Text} as mrkdwn, where people's words are escaped,
+ * commands are typed as {@code /jit …}, Slack users are mentioned and each tone has its emoji; or as plain text for
+ * places Slack does not read mrkdwn (a modal field's error): the same words without marks or escapes.
  */
 final class SlackText implements Text.Style {
 
-    static final SlackText MRKDWN = new SlackText();
+    static final SlackText MRKDWN = new SlackText(true);
+    static final SlackText PLAIN = new SlackText(false);
 
-    /** Plain text for places Slack does not read mrkdwn (a modal field's error): no marks, no escapes. */
-    static final Text.Style PLAIN = new Text.Style() {
-        @Override
-        public String plain(String text) {
-            return text;
-        }
+    private final boolean mrkdwn;
 
-        @Override
-        public String command(String line) {
-            return "/jit " + line;
-        }
-
-        @Override
-        public String code(String text) {
-            return text;
-        }
-
-        @Override
-        public String person(ChatUser user) {
-            return user.displayName();
-        }
-
-        @Override
-        public String emphasis(String text) {
-            return text;
-        }
-
-        @Override
-        public String warning(String text) {
-            return "⚠ " + text;
-        }
-
-        @Override
-        public String item() {
-            return "\n• ";
-        }
-    };
-
-    private SlackText() {
+    private SlackText(boolean mrkdwn) {
+        this.mrkdwn = mrkdwn;
     }
 
     static String mrkdwn(Text text) {
@@ -59,32 +26,35 @@ final class SlackText implements Text.Style {
 
     @Override
     public String plain(String text) {
-        return Cards.esc(text);
+        return mrkdwn ? Cards.esc(text) : text;
     }
 
     @Override
     public String command(String line) {
-        return "`/jit " + Cards.esc(line) + "`";
+        return mrkdwn ? "`/jit " + Cards.esc(line) + "`" : "/jit " + line;
     }
 
     @Override
     public String code(String text) {
-        return "`" + Cards.esc(text) + "`";
+        return mrkdwn ? "`" + Cards.esc(text) + "`" : text;
     }
 
     @Override
     public String person(ChatUser user) {
+        if (!mrkdwn) {
+            return user.displayName();
+        }
         return user.platform() == Platform.SLACK ? "<@" + user.id() + ">" : Cards.esc(user.displayName());
     }
 
     @Override
     public String emphasis(String text) {
-        return "*" + Cards.esc(text) + "*";
+        return mrkdwn ? "*" + Cards.esc(text) + "*" : text;
     }
 
     @Override
     public String warning(String text) {
-        return ":warning: " + Cards.esc(text);
+        return mrkdwn ? ":warning: " + Cards.esc(text) : "⚠ " + text;
     }
 
     @Override
@@ -94,7 +64,7 @@ final class SlackText implements Text.Style {
 
     @Override
     public String tone(Text.Tone tone) {
-        return switch (tone) {
+        return !mrkdwn ? "" : switch (tone) {
             case NONE -> "";
             case WAITING -> ":inbox_tray: ";
             case COUNTED -> ":ballot_box_with_check: ";

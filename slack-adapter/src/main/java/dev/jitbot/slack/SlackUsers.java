@@ -18,8 +18,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Who a Slack user is: their email from {@code users.info} (scope {@code users:read.email}) and the time zone of
- * their profile ({@code tz}), cached for a while
- * so a busy approver does not cost a Web API call per click. The email is what policy and Entra know them by.
+ * their profile ({@code tz}), cached for a while so a busy approver does not cost a Web API call per click. The
+ * email is what policy and Entra know them by.
  */
 final class SlackUsers {
 

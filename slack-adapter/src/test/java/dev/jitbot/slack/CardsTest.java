@@ -38,7 +38,7 @@ class CardsTest {
     }
 
     static String json(AccessRequest r, Instant now) {
-        return GsonFactory.createSnakeCase().toJson(Cards.card(r, now)).replace("\\u003c", "<").replace("\\u003e", ">")
+        return GsonFactory.createSnakeCase().toJson(Cards.card(r, now, null)).replace("\\u003c", "<").replace("\\u003e", ">")
                 .replace("\\u0026", "&");
     }
 
@@ -73,7 +73,7 @@ class CardsTest {
                     new RoleRef("Contributor", null), TestPolicies.RG_PAYMENTS, "rg-payments", Duration.ofMinutes(45),
                     "<stack>&".repeat(375), null, "operate payments", 1, T0, T0.plusSeconds(1800));
 
-            var why = (com.slack.api.model.block.SectionBlock) Cards.card(r, T0).stream()
+            var why = (com.slack.api.model.block.SectionBlock) Cards.card(r, T0, null).stream()
                     .filter(b -> "jit-why".equals(b.getBlockId())).findFirst().orElseThrow();
 
             assertThat(why.getText().getText()).hasSizeLessThanOrEqualTo(3000).startsWith("*Justification*\n&lt;stack&gt;")

@@ -43,7 +43,7 @@ class RequestFormTest {
         type("ticket", "INC-42");
         select("principal", "deploy-pipeline");
 
-        RequestForm.Submission s = RequestForm.read(values, OFFERS);
+        RequestForm.Submission s = RequestForm.read(values, OFFERS, List.of());
 
         assertThat(s.ok()).isTrue();
         assertThat(s.command().role()).isEqualTo("Owner");
@@ -60,7 +60,7 @@ class RequestFormTest {
         type("justification", "migration window");
         type("start", "tomorrow 09:00");
 
-        RequestForm.Submission s = RequestForm.read(values, OFFERS);
+        RequestForm.Submission s = RequestForm.read(values, OFFERS, List.of());
 
         assertThat(s.command().start()).isEqualTo(dev.jitbot.core.domain.StartTime.parse("tomorrow 09:00").orThrow());
     }
@@ -72,7 +72,7 @@ class RequestFormTest {
         type("justification", "migration window");
         type("start", "after lunch");
 
-        Map<String, String> errors = RequestForm.read(values, OFFERS).errors();
+        Map<String, String> errors = RequestForm.read(values, OFFERS, List.of()).errors();
 
         assertThat(errors).containsOnlyKeys("start");
         assertThat(errors.get("start")).contains("22:00").contains("tomorrow 09:00");
@@ -80,7 +80,7 @@ class RequestFormTest {
 
     @Test
     void read_whenNothingIsFilledIn_namesEachRequiredField() {
-        assertThat(RequestForm.read(values, OFFERS).errors()).containsOnlyKeys("offer", "duration", "justification");
+        assertThat(RequestForm.read(values, OFFERS, List.of()).errors()).containsOnlyKeys("offer", "duration", "justification");
     }
 
     @Test
@@ -90,7 +90,7 @@ class RequestFormTest {
         type("justification", "INC-77 outage");
         type("ticket", "");
 
-        RequestForm.Submission s = RequestForm.read(values, OFFERS);
+        RequestForm.Submission s = RequestForm.read(values, OFFERS, List.of());
 
         assertThat(s.errors()).isEmpty();
         assertThat(s.command().duration()).isEqualTo(java.time.Duration.ofHours(2));
@@ -116,10 +116,10 @@ class RequestFormTest {
         type("justification", "x");
         type("scope", " ");
 
-        assertThat(RequestForm.read(values, OFFERS).errors()).containsOnlyKeys("scope");
+        assertThat(RequestForm.read(values, OFFERS, List.of()).errors()).containsOnlyKeys("scope");
 
         type("scope", "/subscriptions/s/resourceGroups/rg-orders");
-        assertThat(RequestForm.read(values, OFFERS).command().scope()).isEqualTo("/subscriptions/s/resourceGroups/rg-orders");
+        assertThat(RequestForm.read(values, OFFERS, List.of()).command().scope()).isEqualTo("/subscriptions/s/resourceGroups/rg-orders");
     }
 
     @Test
@@ -127,12 +127,12 @@ class RequestFormTest {
         select("offer", "Owner|rg-payments");
         select("duration", "30m");
         type("justification", "x");
-        assertThat(RequestForm.read(values, OFFERS).errors().get("offer")).contains("open it again");
+        assertThat(RequestForm.read(values, OFFERS, List.of()).errors().get("offer")).contains("open it again");
     }
 
     @Test
     void modal_offersOnlyTheGivenChoices_andCapsThePickerAtTheLongestMaximum() {
-        String json = com.slack.api.util.json.GsonFactory.createSnakeCase().toJson(RequestForm.modal(OFFERS.subList(0, 2)));
+        String json = com.slack.api.util.json.GsonFactory.createSnakeCase().toJson(RequestForm.modal(OFFERS.subList(0, 2), List.of()));
         assertThat(json).contains("Contributor|rg-payments").contains("Owner|sub-prod").doesNotContain("Reader")
                 .contains("\"value\":\"2h\"").doesNotContain("\"value\":\"3h\"").contains("\"block_id\":\"ticket\"")
                 .contains("deploy-pipeline").doesNotContain("\"block_id\":\"scope\"");

@@ -35,13 +35,13 @@ class SlackRenderingContractTest extends RenderingContract {
     @Override
     protected String card(AccessRequest r, ChatUser viewer, Set<Action> actions) {
         // Gson writes < and > as \u003c and \u003e; read them back so a mention is found as Slack shows it.
-        return GsonFactory.createSnakeCase().toJson(Cards.card(r, core.clock.instant())).replace("\\u003c", "<")
+        return GsonFactory.createSnakeCase().toJson(Cards.card(r, core.clock.instant(), null)).replace("\\u003c", "<")
                 .replace("\\u003e", ">");
     }
 
     @Override
     protected Set<Action> drawn(AccessRequest r, ChatUser viewer, Set<Action> actions) {
-        List<LayoutBlock> blocks = Cards.card(r, core.clock.instant());
+        List<LayoutBlock> blocks = Cards.card(r, core.clock.instant(), null);
         Set<Action> out = EnumSet.noneOf(Action.class);
         for (LayoutBlock b : blocks) {
             if (!(b instanceof ActionsBlock a)) {
