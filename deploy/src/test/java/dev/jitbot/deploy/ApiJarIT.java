@@ -1,9 +1,5 @@
 package dev.jitbot.deploy;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.containing;
-import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
-import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.putRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
@@ -102,18 +98,7 @@ class ApiJarIT {
         arm = new ArmFake(work);
         entra = new EntraFake(arm.wm, arm.baseUrl());
         slack.start();
-        slack.stubFor(post("/api/auth.test").willReturn(okJson("{\"ok\":true,\"url\":\"https://contoso.slack.com/\","
-                + "\"team\":\"Contoso\",\"user\":\"jitbot\",\"team_id\":\"T0CONTOSO\",\"user_id\":\"U0JITBOT\","
-                + "\"bot_id\":\"B0JITBOT\"}")));
-        slack.stubFor(post("/api/users.info").withRequestBody(containing("user=U0ALICE")).willReturn(okJson(
-                "{\"ok\":true,\"user\":{\"id\":\"U0ALICE\",\"team_id\":\"T0CONTOSO\",\"name\":\"alice\",\"real_name\":"
-                        + "\"Alice\",\"profile\":{\"email\":\"alice@contoso.com\",\"display_name\":\"Alice\"}}}")));
-        slack.stubFor(post("/api/users.lookupByEmail").withRequestBody(containing("alice%40contoso.com"))
-                .willReturn(okJson("{\"ok\":true,\"user\":{\"id\":\"U0ALICE\",\"team_id\":\"T0CONTOSO\","
-                        + "\"name\":\"alice\",\"profile\":{\"email\":\"alice@contoso.com\"}}}")));
-        slack.stubFor(post(urlPathMatching("/api/chat\\.(postMessage|update|postEphemeral)")).willReturn(okJson(
-                "{\"ok\":true,\"channel\":\"C0APPROVALS\",\"ts\":\"1764079200.000100\",\"message_ts\":\"1.2\"}")));
-        slack.stubFor(post(urlPathMatching("/respond/.*")).willReturn(aResponse().withStatus(200).withBody("ok")));
+        SlackWebFake.stub(slack, "C0APPROVALS", new String[] {"U0ALICE", "alice", "Alice"});
 
         Files.writeString(work.resolve("policy.yaml"), POLICY);
         port = ServeJarIT.freePort();

@@ -1,9 +1,5 @@
 package dev.jitbot.deploy;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.containing;
-import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
-import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.putRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
@@ -105,21 +101,8 @@ class BreakGlassJarIT {
         arm = new ArmFake(work);
         entra = new EntraFake(arm.wm, arm.baseUrl());
         slack.start();
-        slack.stubFor(post("/api/auth.test").willReturn(okJson("{\"ok\":true,\"url\":\"https://contoso.slack.com/\","
-                + "\"team\":\"Contoso\",\"user\":\"jitbot\",\"team_id\":\"T0CONTOSO\",\"user_id\":\"U0JITBOT\","
-                + "\"bot_id\":\"B0JITBOT\"}")));
-        for (String[] u : List.of(new String[] {"U0ALICE", "alice", "Alice"}, new String[] {"U0CAROL", "carol", "Carol"})) {
-            slack.stubFor(post("/api/users.info").withRequestBody(containing("user=" + u[0])).willReturn(okJson(
-                    "{\"ok\":true,\"user\":{\"id\":\"" + u[0] + "\",\"team_id\":\"T0CONTOSO\",\"name\":\"" + u[1]
-                            + "\",\"real_name\":\"" + u[2] + "\",\"profile\":{\"email\":\"" + u[1]
-                            + "@contoso.com\",\"display_name\":\"" + u[2] + "\"}}}")));
-            slack.stubFor(post("/api/users.lookupByEmail").withRequestBody(containing(u[1] + "%40contoso.com"))
-                    .willReturn(okJson("{\"ok\":true,\"user\":{\"id\":\"" + u[0] + "\",\"team_id\":\"T0CONTOSO\","
-                            + "\"name\":\"" + u[1] + "\",\"profile\":{\"email\":\"" + u[1] + "@contoso.com\"}}}")));
-        }
-        slack.stubFor(post(urlPathMatching("/api/chat\\.(postMessage|update|postEphemeral)")).willReturn(okJson(
-                "{\"ok\":true,\"channel\":\"C0SECURITY\",\"ts\":\"1764079200.000100\",\"message_ts\":\"1.2\"}")));
-        slack.stubFor(post(urlPathMatching("/respond/.*")).willReturn(aResponse().withStatus(200).withBody("ok")));
+        SlackWebFake.stub(slack, "C0SECURITY", new String[] {"U0ALICE", "alice", "Alice"},
+                new String[] {"U0CAROL", "carol", "Carol"});
 
         Files.writeString(work.resolve("policy.yaml"), POLICY);
         port = ServeJarIT.freePort();

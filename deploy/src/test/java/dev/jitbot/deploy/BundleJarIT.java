@@ -5,7 +5,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.deleteRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
-import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.put;
 import static com.github.tomakehurst.wiremock.client.WireMock.putRequestedFor;
@@ -66,18 +65,8 @@ class BundleJarIT {
         role("Contributor", CONTRIBUTOR);
         role("Key Vault Secrets User", KV_SECRETS_USER);
         slack.start();
-        slack.stubFor(post("/api/auth.test").willReturn(okJson("{\"ok\":true,\"url\":\"https://contoso.slack.com/\","
-                + "\"team\":\"Contoso\",\"user\":\"jitbot\",\"team_id\":\"T0CONTOSO\",\"user_id\":\"U0JITBOT\","
-                + "\"bot_id\":\"B0JITBOT\"}")));
-        for (String[] u : new String[][] {{"U0ALICE", "alice", "Alice"}, {"U0BOB", "bob", "Bob"}}) {
-            slack.stubFor(post("/api/users.info").withRequestBody(containing("user=" + u[0])).willReturn(okJson(
-                    "{\"ok\":true,\"user\":{\"id\":\"" + u[0] + "\",\"team_id\":\"T0CONTOSO\",\"name\":\"" + u[1]
-                            + "\",\"real_name\":\"" + u[2] + "\",\"profile\":{\"email\":\"" + u[1]
-                            + "@contoso.com\",\"display_name\":\"" + u[2] + "\"}}}")));
-        }
-        slack.stubFor(post(urlPathMatching("/api/chat\\.(postMessage|update|postEphemeral)")).willReturn(okJson(
-                "{\"ok\":true,\"channel\":\"C0APPROVALS\",\"ts\":\"1764079200.000100\",\"message_ts\":\"1.2\"}")));
-        slack.stubFor(post(urlPathMatching("/respond/.*")).willReturn(aResponse().withStatus(200).withBody("ok")));
+        SlackWebFake.stub(slack, "C0APPROVALS", new String[] {"U0ALICE", "alice", "Alice"},
+                new String[] {"U0BOB", "bob", "Bob"});
         Files.writeString(work.resolve("policy.yaml"), """
                 defaults: { max_duration: 1h, request_ttl: 30m, approvals: 1 }
                 scopes:

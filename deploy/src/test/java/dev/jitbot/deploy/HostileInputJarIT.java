@@ -1,6 +1,5 @@
 package dev.jitbot.deploy;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
@@ -83,20 +82,10 @@ class HostileInputJarIT {
                         + "roleDefinitions/" + CONTRIBUTOR + "\",\"type\":\"Microsoft.Authorization/roleDefinitions\","
                         + "\"name\":\"" + CONTRIBUTOR + "\"}]}")));
         slack.start();
-        slack.stubFor(post("/api/auth.test").willReturn(okJson("{\"ok\":true,\"url\":\"https://contoso.slack.com/\","
-                + "\"team\":\"Contoso\",\"user\":\"jitbot\",\"team_id\":\"T0CONTOSO\",\"user_id\":\"U0JITBOT\","
-                + "\"bot_id\":\"B0JITBOT\"}")));
-        for (String[] u : new String[][] {{"U0ALICE", "alice", "Alice"}, {"U0BOB", "bob", "Bob"}}) {
-            slack.stubFor(post("/api/users.info").withRequestBody(containing("user=" + u[0])).willReturn(okJson(
-                    "{\"ok\":true,\"user\":{\"id\":\"" + u[0] + "\",\"team_id\":\"T0CONTOSO\",\"name\":\"" + u[1]
-                            + "\",\"real_name\":\"" + u[2] + "\",\"profile\":{\"email\":\"" + u[1]
-                            + "@contoso.com\",\"display_name\":\"" + u[2] + "\"}}}")));
-        }
-        slack.stubFor(post(urlPathMatching("/api/chat\\.(postMessage|update|postEphemeral)")).willReturn(okJson(
-                "{\"ok\":true,\"channel\":\"C0APPROVALS\",\"ts\":\"1764079200.000100\",\"message_ts\":\"1.2\"}")));
+        SlackWebFake.stub(slack, "C0APPROVALS", new String[] {"U0ALICE", "alice", "Alice"},
+                new String[] {"U0BOB", "bob", "Bob"});
         slack.stubFor(post(urlPathMatching("/api/views\\.(open|update|publish)")).willReturn(okJson(
                 "{\"ok\":true,\"view\":{\"id\":\"V0FORM\"}}")));
-        slack.stubFor(post(urlPathMatching("/respond/.*")).willReturn(aResponse().withStatus(200).withBody("ok")));
         Files.writeString(work.resolve("policy.yaml"), """
                 defaults: { max_duration: 1h, request_ttl: 30m, approvals: 1 }
                 scopes:
