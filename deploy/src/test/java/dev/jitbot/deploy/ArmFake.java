@@ -1,6 +1,7 @@
 package dev.jitbot.deploy;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.delete;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
@@ -137,5 +138,15 @@ final class ArmFake implements AutoCloseable {
     @Override
     public void close() {
         wm.stop();
+    }
+
+    /** ARM also knows the built-in role {@code name} by its definition {@code guid} (looked up with a role-name filter). */
+    void role(String name, String guid) {
+        wm.stubFor(get(urlPathMatching("/+subscriptions/.*/providers/Microsoft\\.Authorization/roleDefinitions"))
+                .withQueryParam("$filter", containing(name)).willReturn(okJson("{\"value\":[{\"properties\":{"
+                        + "\"roleName\":\"" + name + "\",\"type\":\"BuiltInRole\",\"description\":\"\","
+                        + "\"assignableScopes\":[\"/\"],\"permissions\":[]},\"id\":\"/providers/Microsoft.Authorization/"
+                        + "roleDefinitions/" + guid + "\",\"type\":\"Microsoft.Authorization/roleDefinitions\","
+                        + "\"name\":\"" + guid + "\"}]}")));
     }
 }

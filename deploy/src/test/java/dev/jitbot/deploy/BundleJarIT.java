@@ -4,7 +4,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.deleteRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
-import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.put;
 import static com.github.tomakehurst.wiremock.client.WireMock.putRequestedFor;
@@ -62,8 +61,8 @@ class BundleJarIT {
     @BeforeEach
     void fakes() throws Exception {
         arm = new ArmFake(work);
-        role("Contributor", CONTRIBUTOR);
-        role("Key Vault Secrets User", KV_SECRETS_USER);
+        arm.role("Contributor", CONTRIBUTOR);
+        arm.role("Key Vault Secrets User", KV_SECRETS_USER);
         slack.start();
         SlackWebFake.stub(slack, "C0APPROVALS", new String[] {"U0ALICE", "alice", "Alice"},
                 new String[] {"U0BOB", "bob", "Bob"});
@@ -112,15 +111,6 @@ class BundleJarIT {
         if (arm != null) {
             arm.close();
         }
-    }
-
-    private void role(String name, String guid) {
-        arm.wm.stubFor(get(urlPathMatching("/+subscriptions/.*/providers/Microsoft\\.Authorization/roleDefinitions"))
-                .withQueryParam("$filter", containing(name)).willReturn(okJson("{\"value\":[{\"properties\":{"
-                        + "\"roleName\":\"" + name + "\",\"type\":\"BuiltInRole\",\"description\":\"\","
-                        + "\"assignableScopes\":[\"/\"],\"permissions\":[]},\"id\":\"/providers/Microsoft.Authorization/"
-                        + "roleDefinitions/" + guid + "\",\"type\":\"Microsoft.Authorization/roleDefinitions\","
-                        + "\"name\":\"" + guid + "\"}]}")));
     }
 
     private JarProcess start() throws Exception {
@@ -221,8 +211,8 @@ class BundleJarIT {
         arm.close();
         ArmState pim = new ArmState();
         arm = new ArmFake(Files.createDirectories(work.resolve("pim")), pim);
-        role("Contributor", CONTRIBUTOR);
-        role("Key Vault Secrets User", KV_SECRETS_USER);
+        arm.role("Contributor", CONTRIBUTOR);
+        arm.role("Key Vault Secrets User", KV_SECRETS_USER);
         try (JarProcess jitbot = start("pim")) {
             String id = fileAndApprove(jitbot);
 

@@ -74,13 +74,7 @@ class HostileInputJarIT {
     void start() throws Exception {
         work = Files.createTempDirectory("hostile-input");
         arm = new ArmFake(work);
-        arm.wm.stubFor(get(urlPathMatching("/+subscriptions/.*/providers/Microsoft\\.Authorization/roleDefinitions"))
-                .withQueryParam("$filter", containing("Contributor")).willReturn(okJson("{\"value\":[{\"properties\":"
-                        + "{\"roleName\":\"Contributor\",\"type\":\"BuiltInRole\",\"description\":\"\","
-                        + "\"assignableScopes\":[\"/\"],\"permissions\":[]},\"id\":"
-                        + "\"/providers/Microsoft.Authorization/"
-                        + "roleDefinitions/" + CONTRIBUTOR + "\",\"type\":\"Microsoft.Authorization/roleDefinitions\","
-                        + "\"name\":\"" + CONTRIBUTOR + "\"}]}")));
+        arm.role("Contributor", CONTRIBUTOR);
         slack.start();
         SlackWebFake.stub(slack, "C0APPROVALS", new String[] {"U0ALICE", "alice", "Alice"},
                 new String[] {"U0BOB", "bob", "Bob"});
