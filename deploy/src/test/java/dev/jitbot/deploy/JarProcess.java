@@ -55,6 +55,29 @@ final class JarProcess implements AutoCloseable {
         return new JarProcess(pb.start());
     }
 
+    /**
+     * The process's threads as {@code jcmd Thread.print} prints them (the JDK running the tests has jcmd), or why
+     * there are none: what a test saves when the process seems stuck, before it stops it.
+     */
+    String threadDump() {
+        if (!process.isAlive()) {
+            return "(the process has exited)";
+        }
+        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        try {
+            Process p = new ProcessBuilder(jcmd.toString(), String.valueOf(process.pid()), "Thread.print")
+                    .redirectErrorStream(true).start();
+            byte[] bytes = p.getInputStream().readAllBytes();
+            p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+            return new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "(no thread dump: " + e + ")";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "(no thread dump: interrupted)";
+        }
+    }
+
     OutputStream stdin() {
         return process.getOutputStream();
     }

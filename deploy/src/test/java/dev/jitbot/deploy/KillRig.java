@@ -758,6 +758,14 @@ final class KillRig implements AutoCloseable {
     private String diagnose(String text) {
         StringBuilder out = new StringBuilder();
         try {
+            // What the live replicas' workers are doing, saved before they are stopped: a stuck item shows here.
+            for (Map.Entry<Integer, JarProcess> e : Map.copyOf(live).entrySet()) {
+                String dump = e.getValue().threadDump();
+                Path file = logs.resolve("threads-node" + e.getKey() + ".txt");
+                Files.writeString(file, dump);
+                out.append("node ").append(e.getKey()).append(" busy workers (all threads in ").append(file)
+                        .append("):\n").append(busyWorkers(dump));
+            }
             stopAll();
             Set<String> ids = new java.util.TreeSet<>();
             Matcher m = ID.matcher(text);
@@ -767,6 +775,17 @@ final class KillRig implements AutoCloseable {
             try (Database db = Database.open(dbUrl, dbUser, dbPassword)) {
                 JdbcRequestStore store = new JdbcRequestStore(db);
                 JdbcAuditLog audit = new JdbcAuditLog(db);
+                try (Connection c = db.dataSource().getConnection(); ResultSet rs = c.createStatement().executeQuery(
+                        "SELECT lane, kind, lease_owner IS NOT NULL, COUNT(*), MAX(attempts) FROM work_items "
+                                + "GROUP BY lane, kind, lease_owner IS NOT NULL ORDER BY 1, 2, 3")) {
+                    out.append("work left:");
+                    while (rs.next()) {
+                        out.append(' ').append(rs.getString(1)).append('/').append(rs.getString(2))
+                                .append(rs.getBoolean(3) ? " claimed " : " queued ").append(rs.getLong(4))
+                                .append(" (max attempts ").append(rs.getInt(5)).append(')');
+                    }
+                    out.append('\n');
+                }
                 for (String id : ids) {
                     RequestId rid = new RequestId(id);
                     AccessRequest r = store.find(rid).orElse(null);
@@ -798,6 +817,18 @@ final class KillRig implements AutoCloseable {
             out.append("diagnosis failed: ").append(e);
         }
         return out.toString();
+    }
+
+    /** The stacks of jitbot's work and dispatch threads in a thread dump, except workers idle in their pool. */
+    static String busyWorkers(String dump) {
+        StringBuilder out = new StringBuilder();
+        for (String thread : dump.split("\n\n")) {
+            String t = thread.strip();
+            if (t.startsWith("\"jitbot-") && !t.contains("ThreadPoolExecutor.getTask")) {
+                out.append(t).append("\n\n");
+            }
+        }
+        return out.isEmpty() ? "(none)\n" : out.toString();
     }
 
     /** How long at least one replica was up and ready between {@code from} and {@code to}. */

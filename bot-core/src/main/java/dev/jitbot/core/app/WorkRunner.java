@@ -28,6 +28,8 @@ import org.slf4j.LoggerFactory;
 public final class WorkRunner implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(WorkRunner.class);
+    /** How long an item may run before the heartbeat logs its worker's stack (and again each such span after). */
+    static final Duration SLOW = Duration.ofSeconds(60);
 
     /**
      * @param azureWorkers threads calling Azure at once (grants, revocations, extensions)
@@ -53,7 +55,7 @@ public final class WorkRunner implements AutoCloseable {
     private final WorkHandlers handlers;
     private final Clock clock;
     private final Settings settings;
-    private final Map<Long, WorkItem> running = new ConcurrentHashMap<>();
+    private final Map<Long, Running> running = new ConcurrentHashMap<>();
     private final Map<WorkKind.Lane, Lane> lanes = new EnumMap<>(WorkKind.Lane.class);
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition wake = lock.newCondition();
@@ -91,6 +93,21 @@ public final class WorkRunner implements AutoCloseable {
         finished = Objects.requireNonNull(listener, "listener");
     }
 
+    /** An item on a worker: which thread runs it since when, and when the watchdog last spoke of it. */
+    private static final class Running {
+        final WorkItem item;
+        final Thread thread;
+        final Instant since;
+        Instant reported;
+
+        Running(WorkItem item, Thread thread, Instant since) {
+            this.item = item;
+            this.thread = thread;
+            this.since = since;
+            this.reported = since;
+        }
+    }
+
     /** Items this process is running now (for {@code grants show} and tests). */
     public Set<Long> running() {
         return Set.copyOf(running.keySet());
@@ -125,12 +142,35 @@ public final class WorkRunner implements AutoCloseable {
                 if (closing.await(settings.renewEvery().toMillis(), TimeUnit.MILLISECONDS)) {
                     return;
                 }
-                outbox.renew(List.copyOf(running.values()), clock.instant());
+                outbox.renew(running.values().stream().map(r -> r.item).toList(), clock.instant());
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
                 log.warn("could not renew the leases of running work: {}", e.toString());
             }
+            watch(clock.instant());
+        }
+    }
+
+    /**
+     * Logs, once per {@link #SLOW} span, every item that has run longer than that, with its worker's stack: a call
+     * that never returns (no timeout somewhere) would otherwise hold its worker, and its card's later items, in
+     * silence. The item keeps its lease; nothing is interrupted (an interrupt inside embedded H2 closes its file).
+     */
+    void watch(Instant now) {
+        for (Running r : running.values()) {
+            if (Duration.between(r.reported, now).compareTo(SLOW) < 0) {
+                continue;
+            }
+            r.reported = now;
+            StringBuilder stack = new StringBuilder();
+            for (StackTraceElement e : r.thread.getStackTrace()) {
+                stack.append("\n\tat ").append(e);
+            }
+            log.warn("{} work {} on {} has run for {} s on {} ({}) after {} earlier attempt(s); it may be stuck in:{}",
+                    r.item.kind().wireName(), r.item.id(), r.item.work().requestId(),
+                    Duration.between(r.since, now).toSeconds(), r.thread.getName(), r.thread.getState(),
+                    r.item.attempts(), stack);
         }
     }
 
@@ -200,7 +240,6 @@ public final class WorkRunner implements AutoCloseable {
                     List<WorkItem> items = outbox.claim(lane, slots, now, paused);
                     for (WorkItem item : items) {
                         free.acquire();
-                        running.put(item.id(), item);
                         pool.execute(() -> runOne(item));
                     }
                     if (items.isEmpty()) {
@@ -208,7 +247,8 @@ public final class WorkRunner implements AutoCloseable {
                     }
                 } catch (InterruptedException e) {
                     return;
-                } catch (RuntimeException e) {
+                } catch (RuntimeException | LinkageError | StackOverflowError e) {
+                    // Anything short of the JVM itself failing: a dispatcher that died would stop its whole lane.
                     log.warn("could not claim {} work (database unreachable?); trying again: {}", lane, e.toString());
                     try {
                         Thread.sleep(1000);
@@ -220,11 +260,15 @@ public final class WorkRunner implements AutoCloseable {
         }
 
         private void runOne(WorkItem item) {
+            // In the map before anything can fail, so the heartbeat renews its lease and the watchdog sees it.
+            running.put(item.id(), new Running(item, Thread.currentThread(), clock.instant()));
             try {
                 handlers.run(item);
                 Duration age = Duration.between(item.createdAt(), clock.instant());
                 finished.accept(item, age.isNegative() ? Duration.ZERO : age);
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | LinkageError | StackOverflowError | AssertionError e) {
+                // Errors short of the JVM failing are retried like exceptions: thrown past the pool, they would
+                // leave the item claimed until its lease ran out, with nothing in the log but stderr.
                 log.error("{} work {} on {} failed; it runs again when its lease ends", item.kind().wireName(),
                         item.id(), item.work().requestId(), e);
                 try {
