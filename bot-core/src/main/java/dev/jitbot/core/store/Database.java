@@ -13,7 +13,12 @@ public final class Database implements AutoCloseable {
 
     /** Where the embedded database lives unless {@code JITBOT_DB_URL} says otherwise. */
     public static final String DEFAULT_URL = "jdbc:h2:file:./data/jitbot";
-    /** Enough for Quartz's default 16 job threads plus the sweeper and chat traffic. */
+    /**
+     * Connections per process. Nothing holds one across an Azure or chat call (workers read, call, then write), so
+     * 24 serve Quartz's 16 job threads, the 16 Azure and 8 chat workers, the dispatchers and the request threads
+     * taking turns; a caller waits at most {@link #CONNECTION_TIMEOUT_MS} for one. It also keeps two replicas well
+     * inside PostgreSQL's default of 100 connections.
+     */
     public static final int DEFAULT_POOL_SIZE = 24;
     /** How long a caller waits for a pooled connection before it hears the database is unreachable. */
     static final long CONNECTION_TIMEOUT_MS = 2_500;
