@@ -27,6 +27,14 @@ public interface AccessInventory {
     /** The role's definition by id (preferred) or by name as seen from {@code scope}, or empty when Azure has none. */
     Optional<RoleDefinition> definition(RoleRef role, AzureScope scope);
 
+    /**
+     * As {@link #definition}, for a caller that must not wait (a chat worker drawing a card): a throttled answer is
+     * thrown at once instead of being waited out, and the caller falls back to what it knows.
+     */
+    default Optional<RoleDefinition> definitionWithoutWaiting(RoleRef role, AzureScope scope) {
+        return definition(role, scope);
+    }
+
     /** Every built-in role definition visible at {@code scope} (for suggesting a narrower one). */
     List<RoleDefinition> builtInRoles(AzureScope scope);
 

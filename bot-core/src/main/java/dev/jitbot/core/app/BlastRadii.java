@@ -21,9 +21,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The blast radius every request card shows: the role's definition (asked of Azure, remembered for a TTL, and
- * the built-in roles jitbot knows by heart when Azure cannot be asked), the scope's breadth, and the policy's
- * lint warnings for the rule. Cards are drawn by the outbox's chat workers, so a slow look-up never holds up a
- * chat request; a failed one is remembered for the TTL too, so ARM trouble costs one call per role, not per card.
+ * the built-in roles jitbot knows by heart when Azure cannot be asked or throttles), the scope's breadth, and the
+ * policy's lint warnings for the rule. Cards are drawn by the outbox's chat workers, so a slow look-up never holds
+ * up a chat request, and a throttled one is not waited out: the card falls back at once. A failed look-up is
+ * remembered for the TTL too, so ARM trouble costs one call per role, not per card.
  */
 public final class BlastRadii {
 
@@ -97,7 +98,7 @@ public final class BlastRadii {
         Optional<RoleDefinition> d = Optional.empty();
         if (inventory != null) {
             try {
-                d = inventory.definition(dev.jitbot.core.domain.RoleRef.named(r.role().name()), r.scope());
+                d = inventory.definitionWithoutWaiting(dev.jitbot.core.domain.RoleRef.named(r.role().name()), r.scope());
             } catch (RuntimeException e) {
                 log.warn("blast radius of {}: the definition of {} could not be read ({}); using what jitbot knows",
                         r.id(), r.role().name(), e.getMessage());

@@ -120,6 +120,16 @@ final class ArmAccessInventory implements AccessInventory {
 
     @Override
     public Optional<RoleDefinition> definition(RoleRef role, AzureScope scope) {
+        return definition(role, scope, true);
+    }
+
+    @Override
+    public Optional<RoleDefinition> definitionWithoutWaiting(RoleRef role, AzureScope scope) {
+        return definition(role, scope, false);
+    }
+
+    /** @param wait whether a 429 is waited out ({@link #throttled}) or thrown at once */
+    private Optional<RoleDefinition> definition(RoleRef role, AzureScope scope, boolean wait) {
         String key = role.definitionId() != null ? RoleDefinitions.guidOf(role.definitionId())
                 : scope.id().toLowerCase(Locale.ROOT) + "|" + role.name().toLowerCase(Locale.ROOT);
         Cached c = byKey.get(key);
@@ -127,7 +137,7 @@ final class ArmAccessInventory implements AccessInventory {
         if (c != null && c.at().plus(ttl).isAfter(now)) {
             return c.definition();
         }
-        Optional<RoleDefinition> d = throttled("role definition " + role.name(), () -> {
+        Supplier<Optional<RoleDefinition>> read = () -> {
             try {
                 if (role.definitionId() != null) {
                     String id = role.definitionId().startsWith("/") ? role.definitionId().substring(1) : role.definitionId();
@@ -147,7 +157,8 @@ final class ArmAccessInventory implements AccessInventory {
                 }
                 throw e;
             }
-        });
+        };
+        Optional<RoleDefinition> d = wait ? throttled("role definition " + role.name(), read) : read.get();
         byKey.put(key, new Cached(d, now));
         d.ifPresent(def -> byKey.put(def.guid(), new Cached(d, now)));
         return d;
