@@ -49,9 +49,10 @@ class OnCallApprovalIT {
         wm.resetAll();
     }
 
+    /** A generous call timeout: on a loaded machine the first call to WireMock took over 2 s, read as "timed out". */
     private static CoreHarness core(Policy.OnCallProvider provider, String schedule) {
         HttpOnCallSource source = new HttpOnCallSource(Map.of(Policy.OnCallProvider.PAGERDUTY.defaultKeyEnv(), PD_KEY,
-                Policy.OnCallProvider.OPSGENIE.defaultKeyEnv(), OG_KEY), Duration.ofSeconds(2));
+                Policy.OnCallProvider.OPSGENIE.defaultKeyEnv(), OG_KEY), Duration.ofSeconds(15));
         CoreHarness h = new CoreHarness(source);
         h.policy.set(TestPolicies.withOnCall(TestPolicies.design(), provider, wm.baseUrl(), "operate payments",
                 Duration.ofHours(1), schedule));
