@@ -96,7 +96,10 @@ public final class JdbcOutbox implements Outbox {
                 + " AND (w.lease_until IS NULL OR w.lease_until < ?)" + skip
                 + " AND NOT EXISTS (SELECT 1 FROM work_items e WHERE e.request_id = w.request_id AND e.chain = w.chain"
                 + " AND e.id < w.id)"
-                + " ORDER BY w.priority, w.due_at, w.id FETCH FIRST " + (max * 2) + " ROWS ONLY";
+                // The lane leads the ORDER BY though it is fixed: H2 walks ix_work_claim in order (and stops at the
+                // limit) only when the sort is a prefix of the index; without it, it read and sorted the whole lane
+                // on every claim (2.4 ms at 2,000 queued items, against 0.14 ms). PostgreSQL plans both alike.
+                + " ORDER BY w.lane, w.priority, w.due_at, w.id FETCH FIRST " + (max * 2) + " ROWS ONLY";
         List<WorkItem> candidates = new ArrayList<>();
         List<WorkItem> claimed = new ArrayList<>();
         try (Connection c = dataSource.getConnection()) {
