@@ -261,6 +261,25 @@ public abstract class RenderingContract {
         assertThat(drawn(r, viewer, actions)).as(what).containsExactlyInAnyOrderElementsOf(actions);
     }
 
+    @Test
+    void everyAction_hasOneLabelOfItsOwn_andStandsForACommand() {
+        assertThat(Arrays.stream(Action.values()).map(Action::label).distinct()).hasSize(Action.values().length);
+        for (Action a : Action.values()) {
+            assertThat(dev.jitbot.core.domain.CommandParser.VERBS).as(a.name()).contains(a.verb());
+            assertThat(byLabel(a.verb(), a.label())).isEqualTo(a);
+        }
+    }
+
+    /**
+     * The action a drawn button stands for, read back from its command verb and its words, which must be the core's
+     * label for it: so every platform shows the same button the same way. Fails on any other label.
+     */
+    protected static Action byLabel(String verb, String label) {
+        return Arrays.stream(Action.values()).filter(a -> a.verb().equals(verb) && a.label().equals(label))
+                .findFirst().orElseThrow(() -> new AssertionError("a button the core does not label so: " + verb
+                        + " \"" + label + "\""));
+    }
+
     /** The shared card's actions: what a card every member sees alike must carry. */
     protected static Set<Action> shared(AccessRequest r) {
         return Permissions.onSharedCard(r);
