@@ -35,18 +35,19 @@ public final class Failures {
      * the one failure worth naming: the transition was not written, so the person knows to try again.
      *
      * @param attempted what the person asked for, as a verb phrase ("show App Home", "handle your command"); it may
-     *                  carry their own words (a command line), so it is cleaned and clipped
+     *                  carry their own words (a command line), so it is cleaned and clipped for them and escaped
+     *                  for the log
      */
     public static Said of(String attempted, Throwable error) {
         String what = UserText.excerpt(Objects.requireNonNullElse(UserText.clean(attempted), ""), MAX_ATTEMPTED);
         String eventId = EventIds.next();
         if (databaseDown(error)) {
-            log.error("{} failed: the database is unreachable [event {}]", what, eventId, error);
+            log.error("{} failed: the database is unreachable [event {}]", UserText.forLog(attempted), eventId, error);
             return new Said(eventId, Text.of().warning("jitbot cannot reach its database right now; nothing was "
                     + "changed — try again in a minute.").plain(" If it keeps happening, tell the jitbot operators "
                     + "event id ").code(eventId).plain(".").done());
         }
-        log.error("{} failed [event {}]", what, eventId, error);
+        log.error("{} failed [event {}]", UserText.forLog(attempted), eventId, error);
         return new Said(eventId, Text.of().warning("Something went wrong on my side while I tried to " + what + ".")
                 .plain(" Check where things stand with ").command("list").plain(", and try again in a minute; if it "
                         + "keeps happening, tell the jitbot operators event id ").code(eventId).plain(".").done());
