@@ -94,19 +94,8 @@ public final class ConsoleText {
                 + forYou;
     }
 
+    /** The command that does what the button would, with the button's label: "`deny JIT-7K3F <reason>` (Deny)". */
     private static String command(Action a, AccessRequest r) {
-        String id = r.id().value();
-        return switch (a) {
-            case APPROVE -> "`approve " + id + "`";
-            case DENY -> "`deny " + id + " <reason>`";
-            case APPROVE_EXTENSION -> "`approve " + id + "` (extension)";
-            case DENY_EXTENSION -> "`deny " + id + " <reason>` (extension)";
-            case CANCEL -> "`cancel " + id + "`";
-            case RELEASE -> "`release " + id + "`";
-            case EXTEND -> "`extend " + id + " 30m`";
-            case REVOKE -> "`revoke " + id + " <reason>`";
-            case STOP_PENDING -> "`revoke " + id + " <reason>` (stops it)";
-            case REVIEW -> "`review " + id + " <note>`";
-        };
+        return "`" + a.command(r.id()) + "` (" + a.label() + ")";
     }
 }
