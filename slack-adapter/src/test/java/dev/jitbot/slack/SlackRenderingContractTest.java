@@ -30,6 +30,11 @@ class SlackRenderingContractTest extends RenderingContract {
     }
 
     @Override
+    protected String failure(String attempted, Throwable error) {
+        return new Replies(core.clock).failure(attempted, error);
+    }
+
+    @Override
     protected String say(Outcome o) {
         return new Replies(core.clock).render(o);
     }

@@ -16,6 +16,11 @@ import java.util.Set;
 class TeamsRenderingContractTest extends RenderingContract {
 
     @Override
+    protected String failure(String attempted, Throwable error) {
+        return new Words(core.clock).failure(attempted, error);
+    }
+
+    @Override
     protected String say(Outcome o) {
         return new Words(core.clock).render(o);
     }

@@ -64,6 +64,9 @@ public abstract class RenderingContract {
      */
     protected abstract Set<Action> actionsOnCard(AccessRequest r, ChatUser viewer);
 
+    /** What the renderer says when {@code attempted} failed with {@code error} (the core's {@code Failures}). */
+    protected abstract String failure(String attempted, Throwable error);
+
     /** How the renderer names a person on a card (a Slack mention, a name elsewhere). */
     protected String person(ChatUser u) {
         return u.displayName();
@@ -259,6 +262,20 @@ public abstract class RenderingContract {
         String card = card(r, viewer, actions);
         assertThat(card).as(what).contains("JIT-7K3F").contains("Contributor").contains("rg-payments");
         assertThat(drawn(r, viewer, actions)).as(what).containsExactlyInAnyOrderElementsOf(actions);
+    }
+
+    @Test
+    void aFailure_saysTheSameOnEveryPlatform_withAnEventId_andNeverTheExceptionsWords() {
+        String down = failure("handle your command", new dev.jitbot.core.app.StoreException(
+                "commit failed: Connection refused (SQLState 08001)", null));
+        String other = failure("show your requests", new IllegalStateException("connection reset by 10.0.0.7"));
+
+        assertThat(down).contains("jitbot cannot reach its database right now; nothing was changed — try again in a "
+                + "minute.").containsPattern("tell the jitbot operators event id \\S*E[0-9A-F]{8}")
+                .doesNotContain("SQLState");
+        assertThat(other).contains("Something went wrong on my side while I tried to show your requests.")
+                .contains(command("list")).containsPattern("event id \\S*E[0-9A-F]{8}").doesNotContain("10.0.0.7")
+                .doesNotContain("IllegalStateException");
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.jitbot.deploy.console;
 
 import dev.jitbot.core.app.Permissions;
 import dev.jitbot.core.app.Permissions.Action;
+import dev.jitbot.core.app.Failures;
 import dev.jitbot.core.app.Messages;
 import dev.jitbot.core.app.RequestView;
 import dev.jitbot.core.domain.AccessRequest;
@@ -59,6 +60,11 @@ public final class ConsoleText {
             return card(d.request(), d.events());
         }
         return messages.of(o).render(Text.PLAIN);
+    }
+
+    /** Logs {@code error} under a fresh event id and returns what the person sees ({@link Failures}), in plain text. */
+    public String failure(String attempted, Throwable error) {
+        return Failures.of(attempted, error).text().render(Text.PLAIN);
     }
 
     /** The request card: what is asked, by whom, where it stands, and the commands that act on it. */

@@ -21,6 +21,11 @@ class ConsoleRenderingContractTest extends RenderingContract {
     }
 
     @Override
+    protected String failure(String attempted, Throwable error) {
+        return new ConsoleText(core.clock).failure(attempted, error);
+    }
+
+    @Override
     protected String say(Outcome o) {
         return new ConsoleText(core.clock).render(o);
     }
