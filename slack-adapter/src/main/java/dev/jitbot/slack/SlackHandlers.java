@@ -31,7 +31,6 @@ import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executor;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -88,16 +87,13 @@ final class SlackHandlers {
         app.blockAction(Cards.CANCEL, (req, ctx) -> click(req, ctx, service::cancel));
         // From the reminder DM: the same extension as `extend <id> 30m`, approved as the rule says.
         app.blockAction(Cards.EXTEND, (req, ctx) -> click(req, ctx, (actor, id) -> service.extend(actor, id,
-                Cards.REMINDER_EXTENSION, "asked from the reminder before expiry")));
+                Action.EXTEND_BY, "asked from the reminder before expiry")));
         app.blockAction(Cards.DENY, (req, ctx) -> form(req, ctx, "open the deny form", (actor, r, value, trigger) -> {
             // A form only someone who may decide (or on-call, who may stop it) can use: the requester or a
-            // bystander hears why not now, instead of after typing a reason.
-            Set<Action> may = service.actionsFor(actor, r);
-            boolean stop = may.contains(Action.STOP_PENDING);
-            if (!stop && !may.contains(Action.DENY) && !may.contains(Action.DENY_EXTENSION)) {
-                return Replies.cannotDeny(r, actor);
-            }
-            return open(trigger, RequestForm.denyModal(value, r.label(), stop));
+            // bystander hears the core's reason at once, instead of after typing one.
+            Optional<Outcome.Refused> no = service.whyNotDeny(actor, r);
+            return no.isPresent() ? replies.render(no.get()) : open(trigger, RequestForm.denyModal(value, r.label(),
+                    service.actionsFor(actor, r).contains(Action.STOP_PENDING)));
         }));
         app.blockAction(Cards.REVIEW, (req, ctx) -> form(req, ctx, "open the review form", (actor, r, value, trigger) -> {
             // The requester hears at once that they cannot review their own grant, before typing a note.

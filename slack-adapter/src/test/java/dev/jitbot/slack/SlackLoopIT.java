@@ -490,7 +490,8 @@ class SlackLoopIT {
             String erin = rig.calls("views.publish").stream().filter(c -> "U0ERIN".equals(c.get("user_id")))
                     .findFirst().orElseThrow().get("view");
             assertThat(erin).contains("On-call: everything open").contains("jit-revoke-" + pending.id())
-                    .contains("\"text\":\"Stop\"").doesNotContain("jit-approve");
+                    .contains("\"text\":\"" + dev.jitbot.core.app.Permissions.Action.STOP_PENDING.label() + "\"")
+                    .doesNotContain("jit-approve");
 
             rig.click(ERIN, Cards.REVOKE, pending.id().value(), null, null);
 

@@ -122,9 +122,9 @@ class CardsTest {
 
         @Test
         void failure_showsAnEventIdAndNeverTheException() {
-            String said = words.failure("approving", new IllegalStateException("connection reset by 10.0.0.7"));
+            String said = words.failure("approve it", new IllegalStateException("connection reset by 10.0.0.7"));
 
-            assertThat(said).containsPattern("event id E[0-9A-F]+").doesNotContain("10.0.0.7")
+            assertThat(said).containsPattern("event id `E[0-9A-F]{8}`").doesNotContain("10.0.0.7")
                     .doesNotContain("IllegalStateException");
         }
 
@@ -191,11 +191,12 @@ class CardsTest {
 
         @Test
         void failure_ofTheStore_saysNothingChangedAndToTryAgain() {
-            String said = words.failure("handling your command", new dev.jitbot.core.app.StoreException(
+            String said = words.failure("handle your command", new dev.jitbot.core.app.StoreException(
                     "commit failed: Connection refused (SQLState 08001)", null));
 
-            assertThat(said).startsWith("jitbot cannot reach its database right now; nothing was changed — try again "
-                    + "in a minute.").containsPattern("event id E[0-9A-F]+").doesNotContain("SQLState");
+            assertThat(said).startsWith("⚠️ jitbot cannot reach its database right now; nothing was changed — try "
+                    + "again in a minute.").containsPattern("event id `E[0-9A-F]{8}`").doesNotContain("SQLState")
+                    .doesNotContain(":warning:");
         }
     }
 
