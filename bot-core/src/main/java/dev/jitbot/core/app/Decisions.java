@@ -12,6 +12,7 @@ import dev.jitbot.core.domain.Refusal.Reason;
 import dev.jitbot.core.domain.RequestId;
 import dev.jitbot.core.domain.StartTime;
 import dev.jitbot.core.domain.State;
+import dev.jitbot.core.domain.Text;
 import dev.jitbot.core.domain.Vote;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -135,10 +136,10 @@ final class Decisions {
                 return Step.write(Change.of(r, next)
                         .audit(transition.event(actor, "extension-denied", next, reason == null ? "" : reason))
                         .then(notifications.refresh(next))
-                        .then(notifications.tell(next.requester(), next, "Your extension of " + next.label() + " ("
-                                + next.id() + ") was denied by " + actor.displayName()
-                                + (reason != null ? ": " + reason : "") + ". It still ends at "
-                                + Phrases.time(next.expiresAt()) + ".")), new Outcome.Denied(next));
+                        .then(notifications.tell(next.requester(), next, Text.of().plain("Your extension of "
+                                + next.label() + " (" + next.id() + ") was denied by ").person(actor)
+                                .plain((reason != null ? ": " + reason : "") + ". It still ends at ")
+                                .time(next.expiresAt()).plain(".").done())), new Outcome.Denied(next));
             }
             if (r.state() != State.PENDING) {
                 return Step.refuse(notPending(r, "deny"));

@@ -50,12 +50,12 @@ public final class Messages implements Outcome.Visitor<Text> {
 
     @Override
     public Text requested(Outcome.Requested o) {
-        return Text.parse(Tone.WAITING, Phrases.awaiting(o.request())).then(notice(o.notice()));
+        return Phrases.awaiting(o.request()).tone(Tone.WAITING).then(notice(o.notice()));
     }
 
     @Override
     public Text scheduled(Outcome.Scheduled o) {
-        return Text.parse(Tone.SCHEDULED, Phrases.scheduled(o.request())).then(notice(o.notice()));
+        return Phrases.scheduled(o.request()).tone(Tone.SCHEDULED).then(notice(o.notice()));
     }
 
     private static Text notice(String notice) {
@@ -64,7 +64,7 @@ public final class Messages implements Outcome.Visitor<Text> {
 
     @Override
     public Text approved(Outcome.Approved o) {
-        return Text.parse(Tone.COUNTED, Phrases.approvalCounted(o.request()));
+        return Phrases.approvalCounted(o.request()).tone(Tone.COUNTED);
     }
 
     /**
@@ -93,7 +93,7 @@ public final class Messages implements Outcome.Visitor<Text> {
 
     @Override
     public Text failed(Outcome.Failed o) {
-        return Text.of(Tone.FAILED).plain(Phrases.failed(o.request())).done();
+        return Phrases.failed(o.request()).tone(Tone.FAILED);
     }
 
     @Override
@@ -103,7 +103,7 @@ public final class Messages implements Outcome.Visitor<Text> {
             return what(Text.of(Tone.DENIED).plain("The extension of "), r).plain(" is denied; the grant still ends at ")
                     .time(r.expiresAt()).plain(".").done();
         }
-        return Text.of(Tone.DENIED).plain(Phrases.denied(r)).done();
+        return Phrases.denied(r).tone(Tone.DENIED);
     }
 
     @Override
@@ -113,7 +113,7 @@ public final class Messages implements Outcome.Visitor<Text> {
 
     @Override
     public Text ended(Outcome.Ended o) {
-        return Text.of(Tone.ENDED).plain(Phrases.ended(o.request())).done();
+        return Phrases.ended(o.request()).tone(Tone.ENDED);
     }
 
     @Override
@@ -137,7 +137,7 @@ public final class Messages implements Outcome.Visitor<Text> {
 
     @Override
     public Text extended(Outcome.Extended o) {
-        return Text.parse(Tone.DONE, Phrases.extended(o.request()));
+        return Phrases.extended(o.request()).tone(Tone.DONE);
     }
 
     @Override

@@ -182,7 +182,7 @@ public record RequestView(RequestId id, State state, Text headline, Text status,
             }
             case REVOKING -> approvedBy(b, r).plain("Being revoked" + (r.endReason() == null ? "" : " ("
                     + r.endReason().words() + ")") + "; jitbot keeps trying until Azure confirms.");
-            case ENDED -> approvedBy(b, r).plain("Ended: ").plain(Phrases.ended(r));
+            case ENDED -> approvedBy(b, r).plain("Ended: ").text(Phrases.ended(r));
             case DENIED -> {
                 b.plain("Denied by ");
                 if (r.endedBy() == null) {

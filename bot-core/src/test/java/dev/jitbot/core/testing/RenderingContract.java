@@ -211,7 +211,7 @@ public abstract class RenderingContract {
             case ACTIVATING -> List.of("Approved by " + bob, "Azure is granting it now", "1 of 1");
             case ACTIVE -> List.of("Approved by " + bob, "Active until 10:45 UTC (44 min left)", "1 of 1");
             case REVOKING -> List.of("Being revoked (released early)", "1 of 1");
-            case ENDED -> List.of("revoked at 10:02:00 UTC", "released early by Alice", "1 of 1");
+            case ENDED -> List.of("revoked at 10:02:00 UTC", "released early by " + alice, "1 of 1");
             case DENIED -> List.of("Denied by " + bob + ": not now", "0 of 1");
             case CANCELLED -> List.of("Cancelled by " + alice + "; nothing was granted", "0 of 1");
             case LAPSED -> List.of("Lapsed: nobody decided by 10:30 UTC", "0 of 1");
