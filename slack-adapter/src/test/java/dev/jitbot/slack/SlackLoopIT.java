@@ -429,6 +429,20 @@ class SlackLoopIT {
         }
 
         @Test
+        void submissionWithAStartTheFormCannotRead_saysHowToWriteOneUnderStarting_inPlainWords() throws Exception {
+            JsonObject errors = errors(rig.submit(ALICE, RequestForm.CALLBACK, null, "{"
+                    + "\"offer\":{\"value\":{\"type\":\"static_select\",\"selected_option\":{\"value\":\"Contributor|rg-payments\"}}},"
+                    + "\"duration\":{\"value\":{\"type\":\"static_select\",\"selected_option\":{\"value\":\"1h\"}}},"
+                    + "\"start\":{\"value\":{\"type\":\"plain_text_input\",\"value\":\"after lunch\"}},"
+                    + "\"justification\":{\"value\":{\"type\":\"plain_text_input\",\"value\":\"migration\"}}}"));
+
+            assertThat(errors.keySet()).containsExactly("start");
+            assertThat(errors.get("start").getAsString()).contains("after lunch").contains("tomorrow 09:00")
+                    .doesNotContain("`").doesNotContain("from");
+            assertThat(rig.store.findByState(List.of(State.values()))).isEmpty();
+        }
+
+        @Test
         void ticketWrittenInTheReason_isEnoughWithoutTheTicketField() throws Exception {
             HttpResponse<String> r = ownerForm("30m", "INC-77 outage", "");
 
