@@ -12,6 +12,7 @@ import dev.jitbot.core.domain.MessageRef;
 import dev.jitbot.core.domain.Platform;
 import dev.jitbot.core.domain.RequestId;
 import dev.jitbot.core.domain.State;
+import dev.jitbot.core.domain.Text;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
@@ -347,17 +348,28 @@ final class Metrics {
             }
 
             @Override
-            public void reply(MessageRef message, String text) {
+            public void reply(MessageRef message, Text text) {
                 counted("reply", () -> delegate.reply(message, text));
             }
 
             @Override
-            public void directMessage(ChatUser user, String text) {
+            public void directMessage(ChatUser user, Text text) {
                 counted("dm", () -> delegate.directMessage(user, text));
             }
 
+            // The platform's own reminder (buttons) and @here alert, not the port's defaults.
             @Override
-            public void postToChannel(String channelId, String text) {
+            public void remind(ChatUser user, AccessRequest request, Text text) {
+                counted("dm", () -> delegate.remind(user, request, text));
+            }
+
+            @Override
+            public void alertEveryone(String channelId, Text text) {
+                counted("post", () -> delegate.alertEveryone(channelId, text));
+            }
+
+            @Override
+            public void postToChannel(String channelId, Text text) {
                 counted("post", () -> delegate.postToChannel(channelId, text));
             }
 

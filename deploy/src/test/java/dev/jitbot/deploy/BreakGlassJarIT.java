@@ -157,7 +157,9 @@ class BreakGlassJarIT {
             assertThat(cards.get(0)).contains("<!here>").contains("Break-glass").contains("jit-review");
             List<String> dms = bodies("/api/chat.postMessage", "channel=U0CAROL", humanId);
             assertThat(dms).as("on-call's DM").isNotEmpty();
-            assertThat(dms.get(0)).contains("Break-glass: Alice granted Reader on sub-prod");
+            assertThat(dms.get(0)).as("the requester mentioned, the command as typed in Slack")
+                    .contains("Break-glass: <@U0ALICE> granted Reader on sub-prod")
+                    .contains("`/jit review " + humanId + " ");
         });
         assertThat(bodies("/api/chat.postMessage", "channel=C0APPROVALS")).as("not in the approvals channel")
                 .isEmpty();

@@ -104,17 +104,64 @@ class MetricsTest {
             public void updateCard(dev.jitbot.core.domain.MessageRef card, dev.jitbot.core.domain.AccessRequest r) {
             }
 
-            public void reply(dev.jitbot.core.domain.MessageRef message, String text) {
+            public void reply(dev.jitbot.core.domain.MessageRef message, dev.jitbot.core.domain.Text text) {
             }
 
-            public void directMessage(dev.jitbot.core.domain.ChatUser user, String text) {
+            public void directMessage(dev.jitbot.core.domain.ChatUser user, dev.jitbot.core.domain.Text text) {
             }
 
-            public void postToChannel(String channelId, String text) {
+            public void postToChannel(String channelId, dev.jitbot.core.domain.Text text) {
                 throw new IllegalStateException("Teams is down");
             }
         });
-        assertThatThrownBy(() -> broken.postToChannel("19:x", "hi")).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> broken.postToChannel("19:x", dev.jitbot.core.domain.Text.plain("hi"))).isInstanceOf(IllegalStateException.class);
         assertThat(metrics.scrape()).contains("jitbot_chat_errors_total{operation=\"post\",platform=\"teams\"} 1.0");
+    }
+
+    @Test
+    void countingChat_passesRemindersAndHereAlertsToThePlatformsOwnKind_notThePortsPlainDefaults() {
+        List<String> calls = new java.util.ArrayList<>();
+        ChatNotifier counted = metrics.notifier(new ChatNotifier() {
+            public Platform platform() {
+                return Platform.SLACK;
+            }
+
+            public java.util.Optional<dev.jitbot.core.domain.MessageRef> postCard(String c,
+                    dev.jitbot.core.domain.AccessRequest r) {
+                return java.util.Optional.empty();
+            }
+
+            public void updateCard(dev.jitbot.core.domain.MessageRef card, dev.jitbot.core.domain.AccessRequest r) {
+            }
+
+            public void reply(dev.jitbot.core.domain.MessageRef message, dev.jitbot.core.domain.Text text) {
+            }
+
+            public void directMessage(dev.jitbot.core.domain.ChatUser user, dev.jitbot.core.domain.Text text) {
+                calls.add("dm " + text);
+            }
+
+            public void remind(dev.jitbot.core.domain.ChatUser user, dev.jitbot.core.domain.AccessRequest r,
+                    dev.jitbot.core.domain.Text text) {
+                calls.add("remind " + text);
+            }
+
+            public void alertEveryone(String channelId, dev.jitbot.core.domain.Text text) {
+                calls.add("here " + text);
+            }
+
+            public void postToChannel(String channelId, dev.jitbot.core.domain.Text text) {
+                calls.add("post " + text);
+            }
+        });
+        dev.jitbot.core.domain.AccessRequest r = dev.jitbot.core.testing.RequestStoreContract.active("JIT-REM1",
+                java.time.Instant.parse("2026-12-01T10:00:00Z"), Duration.ofMinutes(30));
+
+        counted.remind(TestPolicies.ALICE, r, dev.jitbot.core.app.Phrases.reminder(r));
+        counted.alertEveryone("C0SECURITY", dev.jitbot.core.domain.Text.plain("still unreviewed"));
+
+        assertThat(calls).as("Slack's reminder with buttons and its <!here>, not a DM of commands and a plain post")
+                .containsExactly("remind Contributor on rg-payments (JIT-REM1) ends at 10:30 UTC. Extend it by 30 min,"
+                        + " or release it now if you are done.", "here still unreviewed");
     }
 }

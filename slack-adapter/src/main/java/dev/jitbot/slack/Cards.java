@@ -20,7 +20,6 @@ import dev.jitbot.core.domain.BlastRadius;
 import dev.jitbot.core.domain.Durations;
 import dev.jitbot.core.domain.EndReason;
 import dev.jitbot.core.domain.State;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,11 +33,10 @@ final class Cards {
     static final String REVOKE = "jit-revoke";
     static final String RELEASE = "jit-release";
     static final String CANCEL = "jit-cancel";
-    /** Extend by {@link #REMINDER_EXTENSION} from the reminder DM. */
+    /** Extend by {@link Action#EXTEND_BY} from the reminder DM. */
     static final String EXTEND = "jit-extend";
     /** Review a break-glass grant, from its card in the security channel. */
     static final String REVIEW = "jit-review";
-    static final Duration REMINDER_EXTENSION = Duration.ofMinutes(30);
 
     /**
      * Slack rejects the whole message ({@code invalid_blocks}) when a section or context text passes 3,000
@@ -116,27 +114,18 @@ final class Cards {
 
     /** The buttons of the channel's card: one message all members see alike, so the core's shared-card actions. */
     private static List<BlockElement> buttons(AccessRequest r, Set<Action> shared) {
-        String id = r.id().value();
-        List<BlockElement> out = new ArrayList<>();
-        for (Action a : shared) {
-            switch (a) {
-                case APPROVE -> out.add(button(APPROVE, id, "primary", "Approve"));
-                case DENY -> out.add(button(DENY, id, "danger", "Deny"));
-                case APPROVE_EXTENSION -> out.add(button(APPROVE, id, "primary", "Approve extension"));
-                case DENY_EXTENSION -> out.add(button(DENY, id, "danger", "Deny extension"));
-                case REVOKE -> out.add(button(REVOKE, id, "danger", "Revoke"));
-                case REVIEW -> out.add(button(REVIEW, id, "primary", "Review"));
-                default -> {
-                    // The requester's own actions (cancel, release, extend) live in their DMs and App Home.
-                }
-            }
-        }
-        return out;
+        return shared.stream().map(a -> button(r, a)).toList();
     }
 
-    /** A button that acts on request {@code id}; {@code style} null for Slack's plain one. */
-    static BlockElement button(String actionId, String id, String style, String label) {
-        return BlockElements.button(b -> b.actionId(actionId).value(id).style(style).text(plainText(label)));
+    /** The button for {@code a} on {@code r}, as the core labels it; its action id is {@code jit-} and the verb. */
+    static BlockElement button(AccessRequest r, Action a) {
+        String style = switch (a.look()) {
+            case PRIMARY -> "primary";
+            case DANGER -> "danger";
+            case PLAIN -> null;
+        };
+        return BlockElements.button(b -> b.actionId("jit-" + a.verb()).value(r.id().value()).style(style)
+                .text(plainText(a.label())));
     }
 
     /**
@@ -162,10 +151,9 @@ final class Cards {
 
     /** The DM before a grant ends: the sentence and the two buttons, Extend 30m and Release now. */
     static List<LayoutBlock> reminder(AccessRequest r, String text) {
-        String id = r.id().value();
         return List.of(Cards.text("jit-reminder", ":alarm_clock: " + esc(text)),
-                actions(a -> a.blockId("jit-reminder-actions").elements(List.of(
-                        button(EXTEND, id, "primary", "Extend 30m"), button(RELEASE, id, null, "Release now")))));
+                actions(a -> a.blockId("jit-reminder-actions").elements(List.of(button(r, Action.EXTEND),
+                        button(r, Action.RELEASE)))));
     }
 
     private static String icon(State s) {

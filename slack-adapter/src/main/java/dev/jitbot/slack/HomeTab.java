@@ -9,6 +9,7 @@ import static com.slack.api.model.block.composition.BlockCompositions.plainText;
 import static com.slack.api.model.view.Views.view;
 
 import com.slack.api.model.block.LayoutBlock;
+import com.slack.api.model.block.element.BlockElement;
 import com.slack.api.model.view.View;
 import dev.jitbot.core.app.Permissions.Action;
 import dev.jitbot.core.app.RequestView;
@@ -21,9 +22,9 @@ import java.util.Set;
 import java.util.function.Function;
 
 /**
- * App Home: the person's own grants with time left and a Release button, the requests waiting for their
- * approval, and for on-call every active grant and pending request with the button the core gives them (Revoke,
- * Deny, or Stop).
+ * App Home: the person's own grants with time left, the requests waiting for their approval, and for on-call
+ * every active grant and pending request; every button is one of the core's actions for the viewer, as it labels
+ * it (a row's one button: {@link Action#rowAction}).
  */
 final class HomeTab {
 
@@ -45,16 +46,8 @@ final class HomeTab {
                     + "`/jit` (a form) or `/jit request <role> on <scope> for <duration> because <reason>`.")))));
         }
         for (AccessRequest r : mine.stream().limit(MAX_ROWS).toList()) {
-            Set<Action> may = actions.apply(r);
-            String text = "*" + Cards.esc(r.label()) + "* `" + r.id() + "` for " + Durations.format(r.duration())
-                    + "\n" + SlackText.mrkdwn(RequestView.line(r, now));
-            if (may.contains(Action.RELEASE)) {
-                blocks.add(row(r, text, Cards.RELEASE, "Release", "danger"));
-            } else if (may.contains(Action.CANCEL)) {
-                blocks.add(row(r, text, Cards.CANCEL, "Cancel", null));
-            } else {
-                blocks.add(section(s -> s.text(markdownText(text))));
-            }
+            blocks.add(row(r, "*" + Cards.esc(r.label()) + "* `" + r.id() + "` for " + Durations.format(r.duration())
+                    + "\n" + SlackText.mrkdwn(RequestView.line(r, now)), actions.apply(r)));
         }
         blocks.add(divider());
         blocks.add(header(h -> h.text(plainText("Waiting for your approval"))));
@@ -62,14 +55,15 @@ final class HomeTab {
             blocks.add(section(s -> s.text(markdownText("Nothing waits for you."))));
         }
         for (AccessRequest r : awaiting.stream().limit(MAX_AWAITING).toList()) {
-            boolean extension = r.extension() != null && actions.apply(r).contains(Action.APPROVE_EXTENSION);
-            String what = extension ? "extension by " + Durations.format(r.extension().by()) + " of " : "";
+            String what = r.extension() != null ? "extension by " + Durations.format(r.extension().by()) + " of " : "";
             String asks = SlackText.MRKDWN.person(r.requester()) + " asks " + what + "*" + Cards.esc(r.label())
                     + "* for " + Durations.format(r.duration()) + " `" + r.id() + "`\n" + Cards.esc(r.justification());
             blocks.add(section(s -> s.blockId("await-" + r.id()).text(markdownText(asks))));
-            blocks.add(actions(a -> a.blockId("decide-" + r.id()).elements(List.of(
-                    Cards.button(Cards.APPROVE, r.id().value(), "primary", extension ? "Approve extension" : "Approve"),
-                    Cards.button(Cards.DENY, r.id().value(), "danger", extension ? "Deny extension" : "Deny")))));
+            // Every button the core gives this approver, as on a card: Approve and Deny (or the extension's).
+            List<BlockElement> buttons = actions.apply(r).stream().map(a -> Cards.button(r, a)).toList();
+            if (!buttons.isEmpty()) {
+                blocks.add(actions(a -> a.blockId("decide-" + r.id()).elements(buttons)));
+            }
         }
         if (oncall) {
             blocks.add(divider());
@@ -78,26 +72,17 @@ final class HomeTab {
                 blocks.add(section(s -> s.text(markdownText("No active grants or pending requests."))));
             }
             for (AccessRequest r : everyone.stream().limit(MAX_ROWS).toList()) {
-                String text = "*" + Cards.esc(r.label()) + "* for " + SlackText.MRKDWN.person(r.requester()) + " `"
-                        + r.id() + "`\n" + SlackText.mrkdwn(RequestView.line(r, now));
-                Set<Action> may = actions.apply(r);
-                if (may.contains(Action.REVOKE)) {
-                    blocks.add(row(r, text, Cards.REVOKE, "Revoke", "danger"));
-                } else if (may.contains(Action.DENY)) {
-                    blocks.add(row(r, text, Cards.DENY, "Deny", "danger"));
-                } else if (may.contains(Action.STOP_PENDING)) {
-                    // Revoke of a pending request is on-call's stop: it ends it before anyone decides.
-                    blocks.add(row(r, text, Cards.REVOKE, "Stop", "danger"));
-                } else {
-                    blocks.add(section(s -> s.text(markdownText(text))));
-                }
+                blocks.add(row(r, "*" + Cards.esc(r.label()) + "* for " + SlackText.MRKDWN.person(r.requester())
+                        + " `" + r.id() + "`\n" + SlackText.mrkdwn(RequestView.line(r, now)), actions.apply(r)));
             }
         }
         return view(v -> v.type("home").blocks(blocks));
     }
 
-    private static LayoutBlock row(AccessRequest r, String text, String actionId, String label, String style) {
-        return section(s -> s.blockId(actionId + "-" + r.id()).text(markdownText(text))
-                .accessory(Cards.button(actionId, r.id().value(), style, label)));
+    /** One block: the row's text with the one button the core gives a list row ({@link Action#rowAction}), if any. */
+    private static LayoutBlock row(AccessRequest r, String text, Set<Action> may) {
+        return Action.rowAction(may).<LayoutBlock>map(a -> section(s -> s.blockId("jit-" + a.verb() + "-" + r.id())
+                .text(markdownText(text)).accessory(Cards.button(r, a))))
+                .orElseGet(() -> section(s -> s.text(markdownText(text))));
     }
 }

@@ -73,18 +73,14 @@ final class SlackChatNotifier implements ChatNotifier {
 
 
     @Override
-    public void reply(MessageRef message, String text) {
+    public void reply(MessageRef message, Text text) {
         once("chat.postMessage (thread reply in " + message.channel() + ")", () -> client.chatPostMessage(q -> q
-                .channel(message.channel()).threadTs(message.messageId()).text(mrkdwn(text))));
+                .channel(message.channel()).threadTs(message.messageId()).text(SlackText.mrkdwn(text))));
     }
 
     @Override
-    public void directMessage(ChatUser user, String text) {
-        directMrkdwn(user, mrkdwn(text));
-    }
-
-    private static String mrkdwn(String coreText) {
-        return SlackText.mrkdwn(Text.parse(coreText));
+    public void directMessage(ChatUser user, Text text) {
+        directMrkdwn(user, SlackText.mrkdwn(text));
     }
 
     /** A direct message the adapter already wrote as Slack mrkdwn (escaped where it quotes people). */
@@ -107,24 +103,24 @@ final class SlackChatNotifier implements ChatNotifier {
     }
 
     @Override
-    public void remind(ChatUser user, AccessRequest request, String text) {
+    public void remind(ChatUser user, AccessRequest request, Text text) {
         if (user.platform() != Platform.SLACK) {
             return;
         }
         once("chat.postMessage (reminder to " + user.id() + ")", () -> client.chatPostMessage(q -> q
-                .channel(user.id()).text(Cards.esc(text)).blocks(Cards.reminder(request, text))));
+                .channel(user.id()).text(SlackText.mrkdwn(text)).blocks(Cards.reminder(request, text.toString()))));
     }
 
     @Override
-    public void postToChannel(String channelId, String text) {
+    public void postToChannel(String channelId, Text text) {
         once("chat.postMessage (alert in " + channelId + ")", () -> client.chatPostMessage(q -> q
-                .channel(channelId).text(":warning: " + mrkdwn(text))));
+                .channel(channelId).text(":warning: " + SlackText.mrkdwn(text))));
     }
 
     @Override
-    public void alertEveryone(String channelId, String text) {
+    public void alertEveryone(String channelId, Text text) {
         once("chat.postMessage (@here alert in " + channelId + ")", () -> client.chatPostMessage(q -> q
-                .channel(channelId).text("<!here> " + Cards.esc(text))));
+                .channel(channelId).text("<!here> " + SlackText.mrkdwn(text))));
     }
 
     @Override

@@ -11,9 +11,10 @@ import com.slack.api.methods.MethodsClient;
 import com.slack.api.methods.SlackApiException;
 import com.slack.api.model.event.AppHomeOpenedEvent;
 import com.slack.api.model.view.View;
-import com.slack.api.model.view.ViewState;
 import dev.jitbot.core.app.AccessService;
+import dev.jitbot.core.app.FormReading;
 import dev.jitbot.core.app.Permissions.Action;
+import dev.jitbot.core.app.RequestFormModel;
 import dev.jitbot.core.domain.AccessRequest;
 import dev.jitbot.core.domain.ChatUser;
 import dev.jitbot.core.domain.Command;
@@ -30,7 +31,6 @@ import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executor;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -87,16 +87,13 @@ final class SlackHandlers {
         app.blockAction(Cards.CANCEL, (req, ctx) -> click(req, ctx, service::cancel));
         // From the reminder DM: the same extension as `extend <id> 30m`, approved as the rule says.
         app.blockAction(Cards.EXTEND, (req, ctx) -> click(req, ctx, (actor, id) -> service.extend(actor, id,
-                Cards.REMINDER_EXTENSION, "asked from the reminder before expiry")));
+                Action.EXTEND_BY, "asked from the reminder before expiry")));
         app.blockAction(Cards.DENY, (req, ctx) -> form(req, ctx, "open the deny form", (actor, r, value, trigger) -> {
             // A form only someone who may decide (or on-call, who may stop it) can use: the requester or a
-            // bystander hears why not now, instead of after typing a reason.
-            Set<Action> may = service.actionsFor(actor, r);
-            boolean stop = may.contains(Action.STOP_PENDING);
-            if (!stop && !may.contains(Action.DENY) && !may.contains(Action.DENY_EXTENSION)) {
-                return Replies.cannotDeny(r, actor);
-            }
-            return open(trigger, RequestForm.denyModal(value, r.label(), stop));
+            // bystander hears the core's reason at once, instead of after typing one.
+            Optional<Outcome.Refused> no = service.whyNotDeny(actor, r);
+            return no.isPresent() ? replies.render(no.get()) : open(trigger, RequestForm.denyModal(value, r.label(),
+                    service.actionsFor(actor, r).contains(Action.STOP_PENDING)));
         }));
         app.blockAction(Cards.REVIEW, (req, ctx) -> form(req, ctx, "open the review form", (actor, r, value, trigger) -> {
             // The requester hears at once that they cannot review their own grant, before typing a note.
@@ -122,15 +119,16 @@ final class SlackHandlers {
         app.viewSubmission(RequestForm.CALLBACK, (req, ctx) -> {
             var p = req.getPayload();
             ChatUser actor = users.resolve(p.getUser().getId(), p.getUser().getName());
-            Map<String, Map<String, ViewState.Value>> values = p.getView().getState().getValues();
-            RequestForm.Submission s = RequestForm.read(values, service.offers(actor), service.bundleOffers(actor));
-            if (!s.ok()) {
-                return ctx.ackWithErrors(s.errors());
+            FormReading reading = RequestForm.read(p.getView().getState().getValues(),
+                    RequestFormModel.of(service, actor));
+            if (reading instanceof FormReading.Unfinished unfinished) {
+                return ctx.ackWithErrors(RequestForm.errors(unfinished, r -> replies.forField(new Outcome.Refused(r))));
             }
+            FormReading.Ready ready = (FormReading.Ready) reading;
             // The core DMs the requester the receipt, the grant or the failure itself; only a refusal is news, and
             // it belongs on the form they can still correct.
             return answered(ctx, "request access from the form", RequestForm.OFFER,
-                    field -> RequestForm.blockFor(field, values.keySet()), () -> service.handle(actor, s.toCommand()));
+                    refusal -> RequestForm.blockFor(ready, refusal), () -> service.handle(actor, ready.command()));
         });
 
         app.event(AppHomeOpenedEvent.class, (req, ctx) -> {
@@ -209,7 +207,7 @@ final class SlackHandlers {
 
     /** Closes a sent form, or keeps it open with the core's refusal under the field it names, or a failure. */
     private Response answered(ViewSubmissionContext ctx, String what, String failureBlock,
-                              Function<Refusal.Field, String> blockFor, Supplier<Outcome> act) {
+                              Function<Refusal, String> blockFor, Supplier<Outcome> act) {
         Outcome o;
         try {
             o = act.get();
@@ -217,7 +215,7 @@ final class SlackHandlers {
             return ctx.ackWithErrors(Map.of(failureBlock, Replies.plain(replies.failure(what, e))));
         }
         if (o instanceof Outcome.Refused refused) {
-            return ctx.ackWithErrors(Map.of(blockFor.apply(refused.refusal().field()), replies.forField(refused)));
+            return ctx.ackWithErrors(Map.of(blockFor.apply(refused.refusal()), replies.forField(refused)));
         }
         return ctx.ack();
     }
@@ -233,14 +231,13 @@ final class SlackHandlers {
 
     /** Opens the request form, or says why there is none; null when the form opened. */
     private String openForm(ChatUser actor, String triggerId) throws IOException, SlackApiException {
-        List<AccessService.Offer> offers = service.offers(actor);
-        List<AccessService.BundleOffer> bundles = service.bundleOffers(actor);
-        if (offers.isEmpty() && bundles.isEmpty()) {
+        RequestFormModel form = RequestFormModel.of(service, actor);
+        if (form.isEmpty()) {
             return ":no_entry_sign: The policy lets you request nothing yet"
                     + (actor.email() == null ? " (I could not read your email from Slack)" : "")
                     + ". Ask the platform owners to add you to a rule in policy.yaml.";
         }
-        return open(triggerId, RequestForm.modal(offers, bundles));
+        return open(triggerId, RequestForm.modal(form));
     }
 
     /** Opens {@code view} with the trigger of a command or a click; null, as nothing more needs saying. */

@@ -6,8 +6,8 @@ import dev.jitbot.core.domain.Text;
 
 /**
  * The Slack adapter's one segment renderer: the core's {@link Text} as mrkdwn, where people's words are escaped,
- * commands are typed as {@code /jit …}, Slack users are mentioned and each tone has its emoji; or as plain text for
- * places Slack does not read mrkdwn (a modal field's error): the same words without marks or escapes.
+ * commands are typed as {@code /jit …}, Slack users are mentioned ({@code <@U0BOB>}), others named, and each tone
+ * has its emoji; or as plain text where Slack does not read mrkdwn (a modal field's error): no marks or escapes.
  */
 final class SlackText implements Text.Style {
 
@@ -41,10 +41,8 @@ final class SlackText implements Text.Style {
 
     @Override
     public String person(ChatUser user) {
-        if (!mrkdwn) {
-            return user.displayName();
-        }
-        return user.platform() == Platform.SLACK ? "<@" + user.id() + ">" : Cards.esc(user.displayName());
+        boolean mention = mrkdwn && user.platform() == Platform.SLACK && user.id().matches("[UW][A-Z0-9]+");
+        return mention ? "<@" + user.id() + ">" : mrkdwn ? Cards.esc(user.displayName()) : user.displayName();
     }
 
     @Override

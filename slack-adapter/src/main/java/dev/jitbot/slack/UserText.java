@@ -27,38 +27,8 @@ final class UserText {
         return text.substring(0, end) + "…";
     }
 
-    /**
-     * {@code text} for a log line: control characters written as escapes ({@code \n}, {@code \r}, {@code \t},
-     * {@code \u0007}), a backslash doubled so an escape cannot be faked, and at most {@link #MAX_QUOTED}
-     * characters of the original followed by how many more there were.
-     */
+    /** {@code text} for a log line, as the core writes it ({@link dev.jitbot.core.domain.UserText#forLog}). */
     static String forLog(Object text) {
-        if (text == null) {
-            return "null";
-        }
-        String s = text.toString();
-        int shown = Math.min(s.length(), MAX_QUOTED);
-        StringBuilder out = new StringBuilder(shown + 16);
-        for (int i = 0; i < shown; i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                case '\\' -> out.append("\\\\");
-                default -> {
-                    // C0, DEL, C1 and the Unicode line and paragraph separators all break or fake log lines.
-                    if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029') {
-                        out.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        if (s.length() > shown) {
-            out.append("… (").append(s.length() - shown).append(" more characters)");
-        }
-        return out.toString();
+        return dev.jitbot.core.domain.UserText.forLog(text);
     }
 }

@@ -79,7 +79,7 @@ class BreakGlassIT {
                 .anyMatch(c -> "U0CAROL".equals(c.get("channel"))));
         assertThat(rig.calls("chat.postMessage")).filteredOn(c -> "U0CAROL".equals(c.get("channel")))
                 .singleElement().satisfies(dm -> assertThat(dm.get("text"))
-                        .contains("Break-glass: Alice granted Owner on sub-prod").contains("review " + r.id()));
+                        .contains("Break-glass: <@U0ALICE> granted Owner on sub-prod").contains("`/jit review " + r.id()));
     }
 
     @Test

@@ -5,6 +5,7 @@ import static dev.jitbot.core.testing.TestPolicies.BOB;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.slack.api.model.view.View;
+import dev.jitbot.core.app.Permissions.Action;
 import dev.jitbot.core.domain.AccessRequest;
 import dev.jitbot.core.domain.Principal;
 import dev.jitbot.core.domain.PrincipalType;
@@ -15,7 +16,9 @@ import dev.jitbot.core.domain.Vote;
 import dev.jitbot.core.testing.TestPolicies;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
@@ -39,7 +42,11 @@ class HomeTabTest {
 
     @Test
     void build_forBusyOncall_staysWithinSlacksHundredBlocksAndListsEachSection() {
-        View home = HomeTab.build(many(1000, 40, true), many(2000, 40, false), many(3000, 40, true), true, r -> java.util.EnumSet.allOf(dev.jitbot.core.app.Permissions.Action.class), T0);
+        // What the core gives on-call in each list: their own grants, requests they approve, everyone's grants.
+        View home = HomeTab.build(many(1000, 40, true), many(2000, 40, false), many(3000, 40, true), true,
+                r -> r.id().value().startsWith("JIT-1") ? EnumSet.of(Action.RELEASE, Action.EXTEND)
+                        : r.id().value().startsWith("JIT-2") ? EnumSet.of(Action.APPROVE, Action.DENY)
+                        : EnumSet.of(Action.REVOKE), T0);
 
         // views.publish answers invalid_blocks above 100, and the person would see no App Home at all.
         assertThat(home.getBlocks()).hasSizeLessThanOrEqualTo(100);
@@ -47,5 +54,27 @@ class HomeTabTest {
                 .anyMatch(id -> id.startsWith("jit-release-JIT-1"))
                 .anyMatch(id -> id.startsWith("decide-JIT-2"))
                 .anyMatch(id -> id.startsWith("jit-revoke-JIT-3"));
+    }
+
+    @Test
+    void build_drawsEveryButtonFromTheCoresActions_withTheCoresLabels() {
+        AccessRequest waiting = pending(7);
+        AccessRequest stoppable = pending(8);
+        View home = HomeTab.build(List.of(), List.of(waiting), List.of(stoppable), true,
+                r -> r == waiting ? EnumSet.of(Action.APPROVE, Action.DENY) : EnumSet.of(Action.STOP_PENDING), T0);
+
+        String json = com.slack.api.util.json.GsonFactory.createSnakeCase().toJson(home);
+        assertThat(json).contains("\"action_id\":\"jit-approve\"", "\"text\":\"Approve\"",
+                "\"action_id\":\"jit-deny\"", "\"text\":\"Deny\"");
+        // On-call's stop of a request nobody decided is a revoke, labelled as the core labels it everywhere.
+        assertThat(home.getBlocks().stream().map(b -> String.valueOf(b.getBlockId()))).contains("jit-revoke-JIT-0008");
+        assertThat(json).contains("\"text\":\"" + Action.STOP_PENDING.label() + "\"");
+    }
+
+    @Test
+    void build_withNoActionForARow_drawsNoButton() {
+        View home = HomeTab.build(List.of(pending(9)), List.of(), List.of(), false, r -> Set.of(), T0);
+
+        assertThat(com.slack.api.util.json.GsonFactory.createSnakeCase().toJson(home)).doesNotContain("\"button\"");
     }
 }

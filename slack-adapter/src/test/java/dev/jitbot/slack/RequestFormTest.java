@@ -3,13 +3,20 @@ package dev.jitbot.slack;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.slack.api.model.view.ViewState;
+import com.slack.api.util.json.GsonFactory;
+import dev.jitbot.core.app.AccessService.BundleOffer;
 import dev.jitbot.core.app.AccessService.Offer;
+import dev.jitbot.core.app.FormReading;
+import dev.jitbot.core.app.RequestFormModel;
+import dev.jitbot.core.domain.Command;
+import dev.jitbot.core.domain.Refusal;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
+/** The Slack drawing of the core's request form, and how a sent form's blocks reach the core's reading. */
 class RequestFormTest {
 
     static final List<Offer> OFFERS = List.of(
@@ -18,6 +25,8 @@ class RequestFormTest {
                     List.of("deploy-pipeline")),
             new Offer("read production", "Reader", List.of("/subscriptions/s/resourceGroups/*"), Duration.ofHours(8), 0,
                     null, List.of()));
+    static final List<BundleOffer> BUNDLES = List.of(new BundleOffer("incident-payments",
+            List.of("Contributor on rg-payments", "Reader on sub-prod"), Duration.ofHours(2), 1));
 
     final Map<String, Map<String, ViewState.Value>> values = new HashMap<>();
 
@@ -35,132 +44,81 @@ class RequestFormTest {
         values.put(block, Map.of(RequestForm.VALUE, v));
     }
 
+    static String json(RequestFormModel form) {
+        return GsonFactory.createSnakeCase().toJson(RequestForm.modal(form));
+    }
+
     @Test
-    void read_whenEverythingIsFine_buildsTheSameCommandTheTextGrammarWould() {
+    void modal_drawsOnlyTheModelsChoices_andCapsThePickerAtTheLongestMaximum() {
+        String json = json(RequestFormModel.of(OFFERS.subList(0, 2), List.of()));
+
+        assertThat(json).contains("Contributor|rg-payments").contains("Owner|sub-prod").doesNotContain("Reader")
+                .contains("Owner on sub-prod · up to 30 min, 2 approvals, ticket")
+                .contains("\"value\":\"2h\"").doesNotContain("\"value\":\"3h\"").contains("\"block_id\":\"ticket\"")
+                .contains("e.g. INC-1234").contains("deploy-pipeline").doesNotContain("\"block_id\":\"scope\"");
+    }
+
+    @Test
+    void modal_drawsBundlesAsChoices_withTheirMembersListed() {
+        String json = json(RequestFormModel.of(OFFERS.subList(0, 1), BUNDLES));
+
+        assertThat(json).contains("bundle|incident-payments").contains("Bundle incident-payments: 2 roles")
+                .contains("*incident-payments*: Contributor on rg-payments, Reader on sub-prod")
+                .doesNotContain("\"block_id\":\"ticket\"").doesNotContain("\"block_id\":\"principal\"");
+    }
+
+    @Test
+    void modal_forAPatternChoice_hasTheExactScopeField() {
+        assertThat(json(RequestFormModel.of(OFFERS, List.of()))).contains("\"block_id\":\"scope\"");
+    }
+
+    @Test
+    void read_handsEachBlockToTheModel_chosenOrTyped_asTheCommandTheTextGrammarWouldBuild() {
         select("offer", "Owner|sub-prod");
-        select("duration", "30m");
+        type("duration", "30m");
         type("justification", "restore the key vault");
         type("ticket", "INC-42");
         select("principal", "deploy-pipeline");
-
-        RequestForm.Submission s = RequestForm.read(values, OFFERS, List.of());
-
-        assertThat(s.ok()).isTrue();
-        assertThat(s.command().role()).isEqualTo("Owner");
-        assertThat(s.command().scope()).isEqualTo("sub-prod");
-        assertThat(s.command().duration()).isEqualTo(Duration.ofMinutes(30));
-        assertThat(s.command().ticket()).isEqualTo("INC-42");
-        assertThat(s.command().principal()).isEqualTo("deploy-pipeline");
-    }
-
-    @Test
-    void read_withAStart_carriesItAsTheTextGrammarWould() {
-        select("offer", "Contributor|rg-payments");
-        select("duration", "1h");
-        type("justification", "migration window");
         type("start", "tomorrow 09:00");
 
-        RequestForm.Submission s = RequestForm.read(values, OFFERS, List.of());
+        FormReading r = RequestForm.read(values, RequestFormModel.of(OFFERS, BUNDLES));
 
-        assertThat(s.command().start()).isEqualTo(dev.jitbot.core.domain.StartTime.parse("tomorrow 09:00").orThrow());
+        assertThat(((FormReading.Ready) r).command()).isEqualTo(new Command.Request("Owner", "sub-prod",
+                Duration.ofMinutes(30), "restore the key vault", "INC-42", "deploy-pipeline",
+                dev.jitbot.core.domain.StartTime.parse("tomorrow 09:00").orThrow()));
     }
 
     @Test
-    void read_withAStartItCannotRead_saysHowToWriteOne() {
-        select("offer", "Contributor|rg-payments");
-        select("duration", "1h");
-        type("justification", "migration window");
+    void errors_putEachOfTheModelsRefusalsUnderItsBlock() {
+        type("justification", "");
         type("start", "after lunch");
 
-        Map<String, String> errors = RequestForm.read(values, OFFERS, List.of()).errors();
+        FormReading r = RequestForm.read(values, RequestFormModel.of(OFFERS, BUNDLES));
+        Map<String, String> errors = RequestForm.errors((FormReading.Unfinished) r, Refusal::message);
 
-        assertThat(errors).containsOnlyKeys("start");
+        assertThat(errors).containsOnlyKeys("offer", "duration", "start", "justification");
         assertThat(errors.get("start")).contains("22:00").contains("tomorrow 09:00");
     }
 
     @Test
-    void read_whenNothingIsFilledIn_namesEachRequiredField() {
-        assertThat(RequestForm.read(values, OFFERS, List.of()).errors()).containsOnlyKeys("offer", "duration", "justification");
-    }
-
-    @Test
-    void read_leavesTheRulesToTheCore_aDurationOverTheMaximumAndNoTicketStillMakeACommand() {
+    void blockFor_putsACoreRefusalUnderTheBlockOfTheFieldItNames_orUnderTheChoice() {
         select("offer", "Owner|sub-prod");
         select("duration", "2h");
-        type("justification", "INC-77 outage");
-        type("ticket", "");
+        type("justification", "outage");
+        FormReading.Ready noTicketBlock = (FormReading.Ready) RequestForm.read(values,
+                RequestFormModel.of(OFFERS, BUNDLES));
+        type("ticket", "CHG-1");
+        FormReading.Ready ticketBlock = (FormReading.Ready) RequestForm.read(values, RequestFormModel.of(OFFERS, BUNDLES));
 
-        RequestForm.Submission s = RequestForm.read(values, OFFERS, List.of());
-
-        assertThat(s.errors()).isEmpty();
-        assertThat(s.command().duration()).isEqualTo(java.time.Duration.ofHours(2));
-        assertThat(s.command().ticket()).isNull();
-    }
-
-    @Test
-    void blockFor_putsACoreRefusalUnderTheFieldItNames_orUnderTheChoice() {
-        java.util.Set<String> blocks = java.util.Set.of("offer", "duration", "justification", "ticket");
-
-        assertThat(RequestForm.blockFor(dev.jitbot.core.domain.Refusal.Field.DURATION, blocks)).isEqualTo("duration");
-        assertThat(RequestForm.blockFor(dev.jitbot.core.domain.Refusal.Field.TICKET, blocks)).isEqualTo("ticket");
-        assertThat(RequestForm.blockFor(dev.jitbot.core.domain.Refusal.Field.TICKET, java.util.Set.of("offer",
-                "justification"))).isEqualTo("justification");
-        assertThat(RequestForm.blockFor(dev.jitbot.core.domain.Refusal.Field.SCOPE, blocks)).isEqualTo("offer");
-        assertThat(RequestForm.blockFor(null, blocks)).isEqualTo("offer");
-    }
-
-    @Test
-    void read_whenThePatternChoiceHasNoExactScope_asksForIt() {
-        select("offer", "Reader|/subscriptions/s/resourceGroups/*");
-        select("duration", "1h");
-        type("justification", "x");
-        type("scope", " ");
-
-        assertThat(RequestForm.read(values, OFFERS, List.of()).errors()).containsOnlyKeys("scope");
-
-        type("scope", "/subscriptions/s/resourceGroups/rg-orders");
-        assertThat(RequestForm.read(values, OFFERS, List.of()).command().scope()).isEqualTo("/subscriptions/s/resourceGroups/rg-orders");
-    }
-
-    @Test
-    void read_whenTheOfferIsNoLongerThere_asksToReopenTheForm() {
-        select("offer", "Owner|rg-payments");
-        select("duration", "30m");
-        type("justification", "x");
-        assertThat(RequestForm.read(values, OFFERS, List.of()).errors().get("offer")).contains("open it again");
-    }
-
-    @Test
-    void modal_offersOnlyTheGivenChoices_andCapsThePickerAtTheLongestMaximum() {
-        String json = com.slack.api.util.json.GsonFactory.createSnakeCase().toJson(RequestForm.modal(OFFERS.subList(0, 2), List.of()));
-        assertThat(json).contains("Contributor|rg-payments").contains("Owner|sub-prod").doesNotContain("Reader")
-                .contains("\"value\":\"2h\"").doesNotContain("\"value\":\"3h\"").contains("\"block_id\":\"ticket\"")
-                .contains("deploy-pipeline").doesNotContain("\"block_id\":\"scope\"");
-    }
-
-    static final List<dev.jitbot.core.app.AccessService.BundleOffer> BUNDLES = List.of(
-            new dev.jitbot.core.app.AccessService.BundleOffer("incident-payments",
-                    List.of("Contributor on rg-payments", "Reader on sub-prod"), Duration.ofHours(2), 1));
-
-    @Test
-    void modal_offersBundlesAsChoices_withTheirMembersListed() {
-        String json = com.slack.api.util.json.GsonFactory.createSnakeCase()
-                .toJson(RequestForm.modal(OFFERS.subList(0, 1), BUNDLES));
-        assertThat(json).contains("bundle|incident-payments").contains("Bundle incident-payments: 2 roles")
-                .contains("Contributor on rg-payments, Reader on sub-prod");
-    }
-
-    @Test
-    void read_aBundleChoice_buildsABundleRequest_andLeavesItsDurationCapToTheCore() {
-        select("offer", "bundle|incident-payments");
-        select("duration", "3h");
-        type("justification", "INC-7 payments down");
-
-        assertThat(RequestForm.read(values, OFFERS, BUNDLES).errors()).isEmpty();
-
-        select("duration", "1h");
-        RequestForm.Submission s = RequestForm.read(values, OFFERS, BUNDLES);
-        assertThat(s.toCommand()).isEqualTo(new dev.jitbot.core.domain.Command.RequestBundle("incident-payments",
-                Duration.ofHours(1), "INC-7 payments down", null));
+        assertThat(RequestForm.blockFor(ticketBlock, new Refusal(Refusal.Reason.OVER_MAX_DURATION, "long")))
+                .isEqualTo("duration");
+        assertThat(RequestForm.blockFor(ticketBlock, new Refusal(Refusal.Reason.TICKET_REQUIRED, "t")))
+                .isEqualTo("ticket");
+        assertThat(RequestForm.blockFor(noTicketBlock, new Refusal(Refusal.Reason.TICKET_REQUIRED, "t")))
+                .isEqualTo("justification");
+        assertThat(RequestForm.blockFor(ticketBlock, new Refusal(Refusal.Reason.UNKNOWN_SCOPE, "s")))
+                .isEqualTo("offer");
+        assertThat(RequestForm.blockFor(ticketBlock, new Refusal(Refusal.Reason.WRONG_STATE, "w")))
+                .isEqualTo("offer");
     }
 }

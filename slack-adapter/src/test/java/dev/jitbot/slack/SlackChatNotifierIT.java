@@ -3,12 +3,16 @@ package dev.jitbot.slack;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static dev.jitbot.core.testing.TestPolicies.ALICE;
+import static dev.jitbot.core.testing.TestPolicies.BOB;
+import static dev.jitbot.core.testing.TestPolicies.DAVE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.jitbot.core.app.ChatNotifier;
+import dev.jitbot.core.domain.ChatUser;
 import dev.jitbot.core.domain.MessageRef;
 import dev.jitbot.core.domain.Platform;
+import dev.jitbot.core.domain.Text;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -18,10 +22,11 @@ import org.junit.jupiter.api.Test;
 class SlackChatNotifierIT {
 
     /** A revoke reason typed in Teams or a modal ends up inside the core's sentence as is. */
-    static final String CORE_TEXT = "Contributor on rg-payments revoked at 14:35:02 UTC — revoked by Dave: <!channel> "
-            + "re-approve at <https://evil.example|the Azure portal> & now (JIT-7K3F).";
-    static final String SHOWN = "Contributor on rg-payments revoked at 14:35:02 UTC — revoked by Dave: &lt;!channel&gt; "
-            + "re-approve at &lt;https://evil.example|the Azure portal&gt; &amp; now (JIT-7K3F).";
+    static final Text CORE_TEXT = Text.of().plain("Contributor on rg-payments revoked at 14:35:02 UTC — revoked by ")
+            .person(DAVE).plain(": <!channel> re-approve at <https://evil.example|the Azure portal> & now (JIT-7K3F).")
+            .done();
+    static final String SHOWN = "Contributor on rg-payments revoked at 14:35:02 UTC — revoked by <@U0DAVE>: "
+            + "&lt;!channel&gt; re-approve at &lt;https://evil.example|the Azure portal&gt; &amp; now (JIT-7K3F).";
 
     SlackRig rig;
 
@@ -52,12 +57,26 @@ class SlackChatNotifierIT {
 
     @Test
     void coreCommands_inADirectMessage_areTheSlashCommandPeopleType() {
-        rig.module.notifier().directMessage(ALICE, "Contributor on rg-payments is yours until 14:35 UTC (45 min). "
-                + "Release early with `release JIT-7K3F`.");
+        rig.module.notifier().directMessage(ALICE, Text.of().plain("Contributor on rg-payments is yours until "
+                + "14:35 UTC (45 min). Release early with ").command("release JIT-7K3F").plain(".").done());
 
         await().atMost(Duration.ofSeconds(10)).until(() -> rig.slack.findAll(
                 postRequestedFor(urlEqualTo("/api/chat.postMessage"))).size() == 1);
         assertThat(SlackRig.fields(rig.slack.findAll(postRequestedFor(urlEqualTo("/api/chat.postMessage"))).get(0))
                 .get("text")).endsWith("Release early with `/jit release JIT-7K3F`.");
+    }
+
+    @Test
+    void aPerson_isMentionedWhenTheyAreASlackUser_andOtherwiseNamed_withTheirNameEscaped() {
+        ChatUser inTeams = new ChatUser(Platform.TEAMS, "29:1erin", "Erin <!here>", "erin@contoso.com");
+        ChatUser knownByEmail = new ChatUser(Platform.SLACK, "owner@contoso.com", "owner@contoso.com", null);
+
+        rig.module.notifier().directMessage(ALICE, Text.of().person(BOB).plain(", ").person(inTeams).plain(" and ")
+                .person(knownByEmail).plain(" approved it.").done());
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> rig.slack.findAll(
+                postRequestedFor(urlEqualTo("/api/chat.postMessage"))).size() == 1);
+        assertThat(SlackRig.fields(rig.slack.findAll(postRequestedFor(urlEqualTo("/api/chat.postMessage"))).get(0))
+                .get("text")).isEqualTo("<@U0BOB>, Erin &lt;!here&gt; and owner@contoso.com approved it.");
     }
 }

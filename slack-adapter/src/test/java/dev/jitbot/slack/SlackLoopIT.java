@@ -3,6 +3,7 @@ package dev.jitbot.slack;
 import static dev.jitbot.core.testing.TestPolicies.ALICE;
 import static dev.jitbot.core.testing.TestPolicies.BOB;
 import static dev.jitbot.core.testing.TestPolicies.CAROL;
+import static dev.jitbot.core.testing.TestPolicies.DAVE;
 import static dev.jitbot.core.testing.TestPolicies.ERIN;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -104,7 +105,8 @@ class SlackLoopIT {
             assertThat(active.get("channel")).isEqualTo("C0APPROVALS");
             assertThat(active.get("blocks")).contains("Approved by <@U0BOB>").contains("\"action_id\":\"jit-revoke\"")
                     .doesNotContain("jit-approve");
-            await().until(() -> dmsTo("U0ALICE").stream().anyMatch(t -> t.contains("is yours until 14:45 UTC")));
+            await().until(() -> dmsTo("U0ALICE").stream().anyMatch(t -> t.contains("is yours until 14:45 UTC")
+                    && t.endsWith("Release early with `/jit release " + pending.id() + "`.")));
 
             rig.advance(Duration.ofMinutes(46));
             rig.scheduler.runDue();
@@ -117,6 +119,35 @@ class SlackLoopIT {
             await().until(() -> rig.calls("chat.postMessage").stream()
                     .anyMatch(c -> card.messageId().equals(c.get("thread_ts")) && c.get("text").contains("expired")));
             await().until(() -> dmsTo("U0ALICE").stream().anyMatch(t -> t.contains("revoked at 14:46")));
+        }
+
+        @Test
+        void anApprovalShortOfQuorum_andARevocation_mentionTheApproverInTheDmAndTheThread() throws Exception {
+            HttpResponse<String> ack = rig.command(BOB, "request Owner on sub-prod for 20m because INC-4411 outage",
+                    "owner");
+            assertThat(ack.statusCode()).isEqualTo(200);
+            await().atMost(Duration.ofSeconds(10)).until(() -> !rig.inState(State.PENDING).isEmpty()
+                    && !rig.store.messages(rig.inState(State.PENDING).get(0).id()).isEmpty());
+            AccessRequest pending = rig.inState(State.PENDING).get(0);
+            MessageRef card = card(pending);
+
+            rig.click(CAROL, Cards.APPROVE, pending.id().value(), "owner-approve", card.messageId());
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> dmsTo("U0BOB").stream()
+                    .anyMatch(t -> t.contains("approvals so far")));
+            assertThat(dmsTo("U0BOB")).filteredOn(t -> t.contains("approvals so far")).singleElement().isEqualTo(
+                    "<@U0CAROL> approved Owner on sub-prod (" + pending.id() + "): 1 of 2 approvals so far.");
+
+            rig.click(DAVE, Cards.APPROVE, pending.id().value(), "owner-approve-2", card.messageId());
+            await().atMost(Duration.ofSeconds(10)).until(() -> !rig.inState(State.ACTIVE).isEmpty());
+            rig.command(CAROL, "revoke " + pending.id() + " done with it", "owner-revoke");
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> rig.calls("chat.postMessage").stream()
+                    .anyMatch(c -> card.messageId().equals(c.get("thread_ts"))));
+            assertThat(rig.calls("chat.postMessage")).filteredOn(c -> card.messageId().equals(c.get("thread_ts")))
+                    .singleElement().satisfies(c -> assertThat(c.get("text")).contains("revoked by <@U0CAROL>: done "
+                            + "with it (" + pending.id() + ")").doesNotContain("by Carol"));
+            await().until(() -> dmsTo("U0BOB").stream().anyMatch(t -> t.contains("revoked by <@U0CAROL>")));
         }
 
         private List<String> dmsTo(String user) {
@@ -282,8 +313,9 @@ class SlackLoopIT {
             await().until(() -> rig.store.find(pending.id()).orElseThrow().state() == State.ENDED);
             assertThat(rig.provider.revokes).containsExactly(pending.id());
             await().until(() -> rig.calls("chat.postMessage").stream().anyMatch(c -> card.messageId()
-                    .equals(c.get("thread_ts")) && c.get("text").contains("revoked by Carol")));
-            await().until(() -> updatesOf(card).stream().anyMatch(u -> u.get("blocks").contains("revoked by Carol")));
+                    .equals(c.get("thread_ts")) && c.get("text").contains("revoked by <@U0CAROL>")));
+            await().until(() -> updatesOf(card).stream().anyMatch(u -> u.get("blocks")
+                    .contains("revoked by <@U0CAROL>")));
             assertThat(rig.responses("revoke-click")).singleElement().satisfies(r -> assertThat(
                     r.get("text").getAsString()).contains("Revoking Contributor on rg-payments")
                     .contains("the card confirms when Azure has removed it, and Alice gets a message"));
@@ -397,6 +429,20 @@ class SlackLoopIT {
         }
 
         @Test
+        void submissionWithAStartTheFormCannotRead_saysHowToWriteOneUnderStarting_inPlainWords() throws Exception {
+            JsonObject errors = errors(rig.submit(ALICE, RequestForm.CALLBACK, null, "{"
+                    + "\"offer\":{\"value\":{\"type\":\"static_select\",\"selected_option\":{\"value\":\"Contributor|rg-payments\"}}},"
+                    + "\"duration\":{\"value\":{\"type\":\"static_select\",\"selected_option\":{\"value\":\"1h\"}}},"
+                    + "\"start\":{\"value\":{\"type\":\"plain_text_input\",\"value\":\"after lunch\"}},"
+                    + "\"justification\":{\"value\":{\"type\":\"plain_text_input\",\"value\":\"migration\"}}}"));
+
+            assertThat(errors.keySet()).containsExactly("start");
+            assertThat(errors.get("start").getAsString()).contains("after lunch").contains("tomorrow 09:00")
+                    .doesNotContain("`").doesNotContain("from");
+            assertThat(rig.store.findByState(List.of(State.values()))).isEmpty();
+        }
+
+        @Test
         void ticketWrittenInTheReason_isEnoughWithoutTheTicketField() throws Exception {
             HttpResponse<String> r = ownerForm("30m", "INC-77 outage", "");
 
@@ -490,7 +536,8 @@ class SlackLoopIT {
             String erin = rig.calls("views.publish").stream().filter(c -> "U0ERIN".equals(c.get("user_id")))
                     .findFirst().orElseThrow().get("view");
             assertThat(erin).contains("On-call: everything open").contains("jit-revoke-" + pending.id())
-                    .contains("\"text\":\"Stop\"").doesNotContain("jit-approve");
+                    .contains("\"text\":\"" + dev.jitbot.core.app.Permissions.Action.STOP_PENDING.label() + "\"")
+                    .doesNotContain("jit-approve");
 
             rig.click(ERIN, Cards.REVOKE, pending.id().value(), null, null);
 

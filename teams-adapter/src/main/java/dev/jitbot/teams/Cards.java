@@ -30,8 +30,6 @@ final class Cards {
     static final String VERB_CANCEL = "cancel";
     /** Review a break-glass grant, with the note typed into the card. */
     static final String VERB_REVIEW = "review";
-    /** How much more time the reminder's Extend button asks for. */
-    static final java.time.Duration REMINDER_EXTENSION = java.time.Duration.ofMinutes(30);
     /** Teams refreshes a card automatically for at most this many users. */
     static final int MAX_REFRESH_USERS = 60;
 
@@ -43,12 +41,6 @@ final class Cards {
     /** The buttons a viewer gets (the core's actions for them), and an optional line on top (a confirmation or a refusal). */
     record View(Set<Action> actions, String notice, boolean problem) {
         static final View STATUS = new View(Set.of(), null, false);
-
-        View {
-            // In the enum's order, so the buttons keep theirs (Approve before Deny).
-            actions = java.util.Collections.unmodifiableSet(actions.isEmpty()
-                    ? java.util.EnumSet.noneOf(Action.class) : java.util.EnumSet.copyOf(actions));
-        }
     }
 
     /** The request card; {@code refreshUserIds} are the Teams ids that get a personal version on refresh. */
@@ -109,27 +101,12 @@ final class Cards {
                 body.add(text(coreWords(f.value()), true).put("color", "Warning"));
             }
         }
-        Set<Action> may = v.actions();
-        if (r.state() == State.PENDING && !may.contains(Action.APPROVE) && !may.contains(Action.CANCEL)) {
-            body.add(text("Approvers see Approve and Deny on this card, or can write approve " + r.id()
-                    + " to me.", true));
+        Text hint = v.deciderHint();
+        if (hint != null) {
+            body.add(text(md(hint), true));
         }
-
         ArrayNode actions = F.arrayNode();
-        for (Action a : may) {
-            switch (a) {
-                case APPROVE -> actions.add(execute(VERB_APPROVE, "Approve", r, "positive"));
-                case DENY -> actions.add(denyCard(r, "Deny…", "Deny"));
-                case APPROVE_EXTENSION -> actions.add(execute(VERB_APPROVE, "Approve extension", r, "positive"));
-                case DENY_EXTENSION -> actions.add(denyCard(r, "Deny extension…", "Deny extension"));
-                case REVOKE -> actions.add(execute(VERB_REVOKE, "Revoke now", r, "destructive"));
-                case STOP_PENDING -> actions.add(execute(VERB_REVOKE, "Stop request", r, "destructive"));
-                case CANCEL -> actions.add(execute(VERB_CANCEL, "Cancel request", r, null));
-                case RELEASE -> actions.add(execute(VERB_RELEASE, "Release now", r, null));
-                case EXTEND -> actions.add(execute(VERB_EXTEND, "Extend 30m", r, null));
-                case REVIEW -> actions.add(reviewCard(r));
-            }
-        }
+        v.actions().forEach(a -> actions.add(button(r, a)));
         if (!actions.isEmpty()) {
             card.set("actions", actions);
         }
@@ -143,8 +120,7 @@ final class Cards {
         card.put("$schema", "http://adaptivecards.io/schemas/adaptive-card.json");
         card.put("version", "1.5");
         card.putArray("body").add(text(md(Text.parse(text)), false));
-        card.putArray("actions").add(execute(VERB_EXTEND, "Extend 30m", r, "positive"))
-                .add(execute(VERB_RELEASE, "Release now", r, null));
+        card.putArray("actions").add(button(r, Action.EXTEND)).add(button(r, Action.RELEASE));
         return card;
     }
 
@@ -212,42 +188,39 @@ final class Cards {
         };
     }
 
-    private static ObjectNode denyCard(AccessRequest r, String title, String confirm) {
-        ObjectNode show = F.objectNode();
-        show.put("type", "Action.ShowCard");
-        show.put("title", title);
-        ObjectNode inner = show.putObject("card");
-        inner.put("type", "AdaptiveCard");
-        inner.put("version", "1.5");
-        ObjectNode input = F.objectNode();
-        input.put("type", "Input.Text");
-        input.put("id", "reason");
-        input.put("label", "Why deny it? The requester sees this.");
-        input.put("placeholder", "e.g. not during the change freeze");
-        input.put("isMultiline", true);
-        input.put("maxLength", 500);
-        inner.putArray("body").add(input);
-        inner.putArray("actions").add(execute(VERB_DENY, confirm, r, "destructive"));
-        return show;
+    /**
+     * The button for {@code a} on {@code r}, as the core labels it ({@code Action.Execute} with its verb); one that
+     * asks for words first (a denial's reason, a review's note) opens a small card for them ({@code Action.ShowCard}).
+     */
+    private static ObjectNode button(AccessRequest r, Action a) {
+        String style = switch (a.look()) {
+            case PRIMARY -> "positive";
+            case DANGER -> "destructive";
+            case PLAIN -> null;
+        };
+        return switch (a.input()) {
+            case NONE -> execute(a.verb(), a.label(), r, style);
+            case REASON -> form(execute(a.verb(), a.label(), r, style), a, F.objectNode().put("id", "reason")
+                    .put("label", "Why deny it? The requester sees this.")
+                    .put("placeholder", "e.g. not during the change freeze").put("maxLength", 500));
+            case NOTE -> form(execute(a.verb(), a.label(), r, style), a, F.objectNode().put("id", "note")
+                    .put("label", "What did you check? The requester and the audit log see this.")
+                    .put("placeholder", "e.g. confirmed with Alice, INC-4711 is real").put("isRequired", true)
+                    .put("maxLength", 1000));
+        };
     }
 
-    private static ObjectNode reviewCard(AccessRequest r) {
+    /** A button titled "{label}…" that shows a card with {@code input} (a multi-line text) and {@code submit}. */
+    private static ObjectNode form(ObjectNode submit, Action a, ObjectNode input) {
         ObjectNode show = F.objectNode();
         show.put("type", "Action.ShowCard");
-        show.put("title", "Review…");
+        show.put("title", a.label() + "…");
         ObjectNode inner = show.putObject("card");
         inner.put("type", "AdaptiveCard");
         inner.put("version", "1.5");
-        ObjectNode input = F.objectNode();
-        input.put("type", "Input.Text");
-        input.put("id", "note");
-        input.put("label", "What did you check? The requester and the audit log see this.");
-        input.put("placeholder", "e.g. confirmed with Alice, INC-4711 is real");
-        input.put("isMultiline", true);
-        input.put("isRequired", true);
-        input.put("maxLength", 1000);
-        inner.putArray("body").add(input);
-        inner.putArray("actions").add(execute(VERB_REVIEW, "Review", r, "positive"));
+        ObjectNode field = F.objectNode().put("type", "Input.Text").put("isMultiline", true);
+        inner.putArray("body").add(field.setAll(input));
+        inner.putArray("actions").add(submit);
         return show;
     }
 

@@ -16,10 +16,13 @@ import com.microsoft.bot.schema.Serialization;
 import com.microsoft.bot.schema.TextFormatTypes;
 import dev.jitbot.core.app.AccessService;
 import dev.jitbot.core.app.AuditLog;
+import dev.jitbot.core.app.Messages;
+import dev.jitbot.core.app.Permissions.Action;
 import dev.jitbot.core.domain.AuditEvent;
 import dev.jitbot.core.domain.Platform;
 import dev.jitbot.core.domain.AccessRequest;
 import dev.jitbot.core.domain.ChatUser;
+import dev.jitbot.core.domain.EventIds;
 import dev.jitbot.core.domain.Outcome;
 import dev.jitbot.core.domain.Parsed;
 import dev.jitbot.core.domain.RequestId;
@@ -135,7 +138,7 @@ final class JitBot extends ActivityHandler {
         try {
             reply = words.render(service.handle(user, text));
         } catch (RuntimeException e) {
-            reply = words.failure("handling your command", e);
+            reply = words.failure("handle your command", e);
         }
         return reply(ctx, reply);
     }
@@ -223,7 +226,7 @@ final class JitBot extends ActivityHandler {
         try {
             return CompletableFuture.completedFuture(act(ctx, value));
         } catch (RuntimeException e) {
-            return CompletableFuture.completedFuture(message(words.failure("handling that button", e)));
+            return CompletableFuture.completedFuture(message(words.failure("handle that button", e)));
         }
     }
 
@@ -249,7 +252,7 @@ final class JitBot extends ActivityHandler {
             case Cards.VERB_APPROVE -> () -> service.approve(user, requestId);
             case Cards.VERB_DENY -> () -> service.deny(user, requestId, why);
             case Cards.VERB_REVOKE -> () -> service.revoke(user, requestId, why);
-            case Cards.VERB_EXTEND -> () -> service.extend(user, requestId, Cards.REMINDER_EXTENSION,
+            case Cards.VERB_EXTEND -> () -> service.extend(user, requestId, Action.EXTEND_BY,
                     "asked from the reminder before expiry");
             case Cards.VERB_RELEASE -> () -> service.release(user, requestId);
             case Cards.VERB_CANCEL -> () -> service.cancel(user, requestId);
@@ -286,7 +289,7 @@ final class JitBot extends ActivityHandler {
      * roster was asked about) and logged; an unreadable roster is logged. Both under the event id the person sees.
      */
     private String refusal(TurnContext ctx, Roster.Identity identity) {
-        String eventId = Words.eventId();
+        String eventId = EventIds.next();
         Activity a = ctx.getActivity();
         if (identity instanceof Roster.Identity.Contradicted c) {
             String details = c.details() + "; " + Roster.shown(a.getType()) + " refused [" + eventId + "]";
@@ -301,7 +304,8 @@ final class JitBot extends ActivityHandler {
             log.warn("teams: sender not confirmed by the roster, {} refused [{}]: {}", Roster.shown(a.getType()),
                     eventId, u.reason());
         }
-        return words.identityRefused(identity, eventId);
+        return TeamsText.markdown(Messages.senderNotConfirmed("Teams", identity instanceof Roster.Identity.Contradicted,
+                eventId));
     }
 
     static AdaptiveCardInvokeResponse card(ObjectNode card) {

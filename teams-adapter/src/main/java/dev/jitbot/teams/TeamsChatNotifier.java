@@ -19,6 +19,7 @@ import dev.jitbot.core.domain.AccessRequest;
 import dev.jitbot.core.domain.ChatUser;
 import dev.jitbot.core.domain.MessageRef;
 import dev.jitbot.core.domain.Platform;
+import dev.jitbot.core.domain.Text;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -93,26 +94,26 @@ final class TeamsChatNotifier implements ChatNotifier {
     }
 
     @Override
-    public void reply(MessageRef message, String text) {
+    public void reply(MessageRef message, Text text) {
         ConversationReference ref = required(message.channel());
         within(ref, connector -> {
-            Activity reply = text(ref, text);
+            Activity reply = text(ref, TeamsText.markdown(text));
             reply.setReplyToId(message.messageId());
             return join(connector.getConversations().replyToActivity(message.channel(), message.messageId(), reply));
         });
     }
 
     @Override
-    public void directMessage(ChatUser user, String text) {
-        direct(user, ref -> text(ref, text));
+    public void directMessage(ChatUser user, Text text) {
+        direct(user, ref -> text(ref, TeamsText.markdown(text)));
     }
 
     /** The reminder before a grant ends as a card with Action.Execute buttons: Extend 30m and Release now. */
     @Override
-    public void remind(ChatUser user, AccessRequest request, String text) {
+    public void remind(ChatUser user, AccessRequest request, Text text) {
         direct(user, ref -> {
             Activity a = message(ref);
-            a.setAttachments(List.of(Cards.attachment(Cards.reminder(request, text))));
+            a.setAttachments(List.of(Cards.attachment(Cards.reminder(request, text.toString()))));
             return a;
         });
     }
@@ -171,12 +172,12 @@ final class TeamsChatNotifier implements ChatNotifier {
     }
 
     @Override
-    public void postToChannel(String channelId, String text) {
+    public void postToChannel(String channelId, Text text) {
         ConversationReference ref = required(channelId);
         String conversationId = ref.getConversation().getId();
         // An alert that needs a human: Teams shows the emoji itself (a Slack :shortcode: would show as typed).
         within(ref, connector -> join(connector.getConversations().sendToConversation(conversationId,
-                text(ref, "\u26A0\uFE0F " + text))));
+                text(ref, "\u26A0\uFE0F " + TeamsText.markdown(text)))));
     }
 
     /** The report card as an Adaptive Card in the channel; like a request card, it needs jitbot added to the team. */

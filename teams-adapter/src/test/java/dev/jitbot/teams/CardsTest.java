@@ -122,9 +122,9 @@ class CardsTest {
 
         @Test
         void failure_showsAnEventIdAndNeverTheException() {
-            String said = words.failure("approving", new IllegalStateException("connection reset by 10.0.0.7"));
+            String said = words.failure("approve it", new IllegalStateException("connection reset by 10.0.0.7"));
 
-            assertThat(said).containsPattern("event id E[0-9A-F]+").doesNotContain("10.0.0.7")
+            assertThat(said).containsPattern("event id `E[0-9A-F]{8}`").doesNotContain("10.0.0.7")
                     .doesNotContain("IllegalStateException");
         }
 
@@ -150,8 +150,8 @@ class CardsTest {
 
             assertThat(said).isEqualTo("Filed as " + r.id() + ": I asked the approvers in the approvals channel, and "
                     + "I'll message you at each step. Cancel with `cancel " + r.id() + "`.");
-            assertThat(said).isNotEqualTo(TeamsText.markdown(dev.jitbot.core.domain.Text.parse(
-                    dev.jitbot.core.app.Phrases.awaiting(r)))).doesNotContain("Requested Contributor");
+            assertThat(said).isNotEqualTo(TeamsText.markdown(dev.jitbot.core.app.Phrases.awaiting(r)))
+                    .doesNotContain("Requested Contributor");
         }
 
         @Test
@@ -191,11 +191,12 @@ class CardsTest {
 
         @Test
         void failure_ofTheStore_saysNothingChangedAndToTryAgain() {
-            String said = words.failure("handling your command", new dev.jitbot.core.app.StoreException(
+            String said = words.failure("handle your command", new dev.jitbot.core.app.StoreException(
                     "commit failed: Connection refused (SQLState 08001)", null));
 
-            assertThat(said).startsWith("jitbot cannot reach its database right now; nothing was changed — try again "
-                    + "in a minute.").containsPattern("event id E[0-9A-F]+").doesNotContain("SQLState");
+            assertThat(said).startsWith("⚠️ jitbot cannot reach its database right now; nothing was changed — try "
+                    + "again in a minute.").containsPattern("event id `E[0-9A-F]{8}`").doesNotContain("SQLState")
+                    .doesNotContain(":warning:");
         }
     }
 

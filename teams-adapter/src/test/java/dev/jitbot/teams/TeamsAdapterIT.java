@@ -165,7 +165,8 @@ class TeamsAdapterIT {
             AccessRequest active = core.store.find(pending.id()).orElseThrow();
             assertThat(active.state()).isEqualTo(State.ACTIVE);
             assertThat(text(one("POST", "/v3/conversations/" + ALICE_CHAT + "/activities")))
-                    .contains("is yours until");
+                    .contains("is yours until").endsWith("Release early with `release " + pending.id() + "`.")
+                    .doesNotContain("<@").doesNotContain("/jit").doesNotContainPattern(":[a-z_]+:");
             assertAllConnectorCallsCarryTheBearerToken();
 
             teams.reset();
@@ -674,7 +675,9 @@ class TeamsAdapterIT {
             assertThat(json(invoke.body()).path("value").toString()).contains("not during the freeze");
             assertThat(core.store.find(pending.id()).orElseThrow().state()).isEqualTo(State.DENIED);
             assertThat(text(one("POST", "/v3/conversations/" + ALICE_CHAT + "/activities")))
-                    .contains("was denied by Bob: not during the freeze");
+                    .as("the approver by name: no Slack mention, no Slack shortcode")
+                    .isEqualTo("Contributor on rg-payments (" + pending.id() + ") was denied by Bob: not during the "
+                            + "freeze.").doesNotContain("<@").doesNotContainPattern(":[a-z_]+:");
             assertThat(card(one("PUT", "/v3/conversations/" + APPROVALS + "/activities/" + CARD_ID)).toString())
                     .contains("Denied by Bob");
         }

@@ -218,6 +218,14 @@ public final class AccessService {
     }
 
     /**
+     * Why {@code user} may not deny {@code request} now (for a Deny button before it opens a form), in the words
+     * {@link #deny} would refuse with; empty when they may deny it, or stop it as on-call.
+     */
+    public Optional<Outcome.Refused> whyNotDeny(ChatUser user, AccessRequest request) {
+        return decisions.whyNotDeny(user, request);
+    }
+
+    /**
      * Why the scheduled request {@code r} may not start now, or empty when it still may: its rule is still in the
      * policy and grants its role on its scope for its duration, its requester (and workload) is still eligible, its
      * ticket still matches the rule's pattern, and enough of its approvers still count, which they do only while

@@ -17,6 +17,7 @@ import dev.jitbot.core.domain.Refusal.Reason;
 import dev.jitbot.core.domain.RequestId;
 import dev.jitbot.core.domain.RoleRef;
 import dev.jitbot.core.domain.State;
+import dev.jitbot.core.domain.Text;
 import dev.jitbot.core.domain.UserText;
 import java.time.Clock;
 import java.time.Duration;
@@ -184,18 +185,18 @@ final class BreakGlassDesk {
         return out;
     }
 
-    static String dmToOncall(AccessRequest r) {
-        return "Break-glass: " + r.requester().displayName() + " granted " + r.label() + " for "
+    static Text dmToOncall(AccessRequest r) {
+        return Text.of().plain("Break-glass: ").person(r.requester()).plain(" granted " + r.label() + " for "
                 + Durations.format(r.duration()) + " to " + r.principal().displayName() + " without approval ("
-                + r.id() + "): " + r.justification() + ". Review it with `review " + r.id() + " <note>`, or end it "
-                + "with `revoke " + r.id() + " <reason>`.";
+                + r.id() + "): " + r.justification() + ". Review it with ").command("review " + r.id() + " <note>")
+                .plain(", or end it with ").command("revoke " + r.id() + " <reason>").plain(".").done();
     }
 
-    static String reminder(AccessRequest r) {
-        return "Break-glass " + r.id() + " (" + r.label() + " by " + r.requester().displayName() + ", "
-                + Phrases.time(r.createdAt()) + " on " + r.createdAt().toString().substring(0, 10)
-                + ") is still unreviewed after 24 h. Someone other than " + r.requester().displayName()
-                + " should review it: `review " + r.id() + " <note>`.";
+    static Text reminder(AccessRequest r) {
+        return Text.of().plain("Break-glass " + r.id() + " (" + r.label() + " by ").person(r.requester())
+                .plain(", ").time(r.createdAt()).plain(" on " + r.createdAt().toString().substring(0, 10)
+                + ") is still unreviewed after 24 h. Someone other than ").person(r.requester())
+                .plain(" should review it: ").command("review " + r.id() + " <note>").plain(".").done();
     }
 
     // ---------------------------------------------------------------------------------------------- review
@@ -272,9 +273,11 @@ final class BreakGlassDesk {
                     return Transition.Step.write(Change.of(r, next)
                             .audit(event(actor, now, "breakglass-reviewed", next, said))
                             .then(notifications.refresh(next))
-                            .then(notifications.replyOnCards(next, "Reviewed by " + actor.displayName() + ": " + said))
-                            .then(notifications.tell(next.requester(), next, "Your break-glass " + next.label() + " ("
-                                    + next.id() + ") was reviewed by " + actor.displayName() + ": " + said)),
+                            .then(notifications.replyOnCards(next, Text.of().plain("Reviewed by ").person(actor)
+                                    .plain(": " + said).done()))
+                            .then(notifications.tell(next.requester(), next, Text.of().plain("Your break-glass "
+                                    + next.label() + " (" + next.id() + ") was reviewed by ").person(actor)
+                                    .plain(": " + said).done())),
                             new Outcome.Reviewed(next));
                 }, "reviewing");
     }

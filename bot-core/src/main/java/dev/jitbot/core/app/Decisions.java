@@ -12,11 +12,13 @@ import dev.jitbot.core.domain.Refusal.Reason;
 import dev.jitbot.core.domain.RequestId;
 import dev.jitbot.core.domain.StartTime;
 import dev.jitbot.core.domain.State;
+import dev.jitbot.core.domain.Text;
 import dev.jitbot.core.domain.Vote;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -134,10 +136,10 @@ final class Decisions {
                 return Step.write(Change.of(r, next)
                         .audit(transition.event(actor, "extension-denied", next, reason == null ? "" : reason))
                         .then(notifications.refresh(next))
-                        .then(notifications.tell(next.requester(), next, "Your extension of " + next.label() + " ("
-                                + next.id() + ") was denied by " + actor.displayName()
-                                + (reason != null ? ": " + reason : "") + ". It still ends at "
-                                + Phrases.time(next.expiresAt()) + ".")), new Outcome.Denied(next));
+                        .then(notifications.tell(next.requester(), next, Text.of().plain("Your extension of "
+                                + next.label() + " (" + next.id() + ") was denied by ").person(actor)
+                                .plain((reason != null ? ": " + reason : "") + ". It still ends at ")
+                                .time(next.expiresAt()).plain(".").done())), new Outcome.Denied(next));
             }
             if (r.state() != State.PENDING) {
                 return Step.refuse(notPending(r, "deny"));
@@ -216,8 +218,35 @@ final class Decisions {
         return Optional.empty();
     }
 
+    /**
+     * Why {@code actor} may not deny {@code r} as it is now (empty: they may, or may stop it as on-call), for a Deny
+     * button before it opens a form: the refusals {@link #deny} gives, without asking the directory or writing.
+     */
+    Optional<Outcome.Refused> whyNotDeny(ChatUser actor, AccessRequest r) {
+        Set<Permissions.Action> may = permissions.actionsFor(actor, r);
+        if (may.contains(Permissions.Action.DENY) || may.contains(Permissions.Action.DENY_EXTENSION)
+                || may.contains(Permissions.Action.STOP_PENDING)) {
+            return Optional.empty();
+        }
+        Optional<Outcome.Refused> refused = checkApprover(actor, r, Rules.of(policy.get(), r), "deny", false);
+        if (refused.isPresent()) {
+            return refused;
+        }
+        if (r.state() != State.PENDING && !hasPendingExtension(r)) {
+            return Optional.of(notPending(r, "deny"));
+        }
+        return Optional.of(new Outcome.Refused(Reason.NOT_ALLOWED, "You cannot deny " + r.label() + " (" + r.id()
+                + ") now. `show " + r.id() + "` has where it stands."));
+    }
+
     private Optional<Outcome.Refused> checkApprover(ChatUser actor, AccessRequest r, Optional<Policy.Rule> rule,
                                                     String verb) {
+        return checkApprover(actor, r, rule, verb, true);
+    }
+
+    /** @param live whether to confirm the approver's Entra account too (audited when refused): only when acting */
+    private Optional<Outcome.Refused> checkApprover(ChatUser actor, AccessRequest r, Optional<Policy.Rule> rule,
+                                                    String verb, boolean live) {
         if (r.isBreakGlass()) {
             return Optional.of(new Outcome.Refused(Reason.WRONG_STATE, r.id() + " is a break-glass grant: it needed "
                     + "no approval, so there is nothing to " + verb + ". Review it with `review " + r.id()
@@ -248,7 +277,7 @@ final class Decisions {
                     : String.join(", ", rule.get().approvers())) + " may " + verb + " " + r.label() + " (" + r.id()
                     + ")."));
         }
-        Optional<Outcome.Refused> notLive = checkLiveIdentity(actor, r, rule.get(), verb);
+        Optional<Outcome.Refused> notLive = live ? checkLiveIdentity(actor, r, rule.get(), verb) : Optional.empty();
         if (notLive.isPresent()) {
             return notLive;
         }

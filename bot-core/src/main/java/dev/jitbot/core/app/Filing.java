@@ -18,6 +18,7 @@ import dev.jitbot.core.domain.Refusal.Reason;
 import dev.jitbot.core.domain.RoleRef;
 import dev.jitbot.core.domain.StartTime;
 import dev.jitbot.core.domain.State;
+import dev.jitbot.core.domain.Text;
 import dev.jitbot.core.domain.UserText;
 import java.time.Clock;
 import java.time.Duration;
@@ -382,8 +383,8 @@ final class Filing {
         return a.isAfter(b) ? a : b;
     }
 
-    private static String withNotice(String text, String notice) {
-        return notice == null ? text : text + " " + notice;
+    private static Text withNotice(Text text, String notice) {
+        return notice == null ? text : text.then(Text.parse(" " + notice));
     }
 
     /** "7 days", "36 h": how far ahead a start may lie, as people say it. */

@@ -5,6 +5,7 @@ import dev.jitbot.core.domain.AuditEvent;
 import dev.jitbot.core.domain.Durations;
 import dev.jitbot.core.domain.HelpSheet;
 import dev.jitbot.core.domain.Outcome;
+import dev.jitbot.core.domain.Platform;
 import dev.jitbot.core.domain.State;
 import dev.jitbot.core.domain.Text;
 import dev.jitbot.core.domain.Text.Tone;
@@ -49,12 +50,12 @@ public final class Messages implements Outcome.Visitor<Text> {
 
     @Override
     public Text requested(Outcome.Requested o) {
-        return Text.parse(Tone.WAITING, Phrases.awaiting(o.request())).then(notice(o.notice()));
+        return Phrases.awaiting(o.request()).tone(Tone.WAITING).then(notice(o.notice()));
     }
 
     @Override
     public Text scheduled(Outcome.Scheduled o) {
-        return Text.parse(Tone.SCHEDULED, Phrases.scheduled(o.request())).then(notice(o.notice()));
+        return Phrases.scheduled(o.request()).tone(Tone.SCHEDULED).then(notice(o.notice()));
     }
 
     private static Text notice(String notice) {
@@ -63,7 +64,7 @@ public final class Messages implements Outcome.Visitor<Text> {
 
     @Override
     public Text approved(Outcome.Approved o) {
-        return Text.parse(Tone.COUNTED, Phrases.approvalCounted(o.request()));
+        return Phrases.approvalCounted(o.request()).tone(Tone.COUNTED);
     }
 
     /**
@@ -92,7 +93,7 @@ public final class Messages implements Outcome.Visitor<Text> {
 
     @Override
     public Text failed(Outcome.Failed o) {
-        return Text.of(Tone.FAILED).plain(Phrases.failed(o.request())).done();
+        return Phrases.failed(o.request()).tone(Tone.FAILED);
     }
 
     @Override
@@ -102,7 +103,7 @@ public final class Messages implements Outcome.Visitor<Text> {
             return what(Text.of(Tone.DENIED).plain("The extension of "), r).plain(" is denied; the grant still ends at ")
                     .time(r.expiresAt()).plain(".").done();
         }
-        return Text.of(Tone.DENIED).plain(Phrases.denied(r)).done();
+        return Phrases.denied(r).tone(Tone.DENIED);
     }
 
     @Override
@@ -112,7 +113,7 @@ public final class Messages implements Outcome.Visitor<Text> {
 
     @Override
     public Text ended(Outcome.Ended o) {
-        return Text.of(Tone.ENDED).plain(Phrases.ended(o.request())).done();
+        return Phrases.ended(o.request()).tone(Tone.ENDED);
     }
 
     @Override
@@ -136,7 +137,7 @@ public final class Messages implements Outcome.Visitor<Text> {
 
     @Override
     public Text extended(Outcome.Extended o) {
-        return Text.parse(Tone.DONE, Phrases.extended(o.request()));
+        return Phrases.extended(o.request()).tone(Tone.DONE);
     }
 
     @Override
@@ -193,6 +194,40 @@ public final class Messages implements Outcome.Visitor<Text> {
     @Override
     public Text help(Outcome.Help o) {
         return HelpSheet.read(o.text()).text();
+    }
+
+    /** The help as {@code platform} shows it: with what only that platform adds ({@link HelpSheet#on}). */
+    public Text help(Outcome.Help o, Platform platform) {
+        return HelpSheet.read(o.text()).on(platform).text();
+    }
+
+    /**
+     * The reply to a request on a platform where the core's message to the requester ({@link Phrases#awaiting})
+     * lands in the same chat (Teams): a short receipt that says only what that message does not.
+     */
+    public static Text receipt(Outcome.Requested o) {
+        AccessRequest r = o.request();
+        Text.Builder b = Text.of(Tone.WAITING).plain("Filed as " + r.id()
+                + (r.startsAt() != null ? ", starting " + Phrases.starts(r) : "")
+                + ": I asked the approvers in the approvals channel, and I'll message you at each step. Cancel with ")
+                .command("cancel " + r.id()).plain(".");
+        if (o.notice() != null) {
+            b.plain(" ").text(Text.parse(o.notice()));
+        }
+        return b.done();
+    }
+
+    /**
+     * Why nothing was done for a message whose sender {@code platform} (its name, "Teams") did not confirm: the
+     * identity in it {@code contradicted} the one the platform has for the account, or the platform could not be
+     * asked; with the event id it was logged (and audited) under.
+     */
+    public static Text senderNotConfirmed(String platform, boolean contradicted, String eventId) {
+        return Text.plain(contradicted
+                ? "I did nothing: the identity in this message is not the one " + platform + " has for your account. "
+                + "If you did not expect this, tell the operators event id " + eventId + "."
+                : "I could not confirm who you are with " + platform + " just now, so I did nothing. Try again in a "
+                + "minute; if it keeps failing, tell the operators event id " + eventId + ".");
     }
 
     @Override

@@ -5,6 +5,7 @@ import dev.jitbot.core.domain.ChatUser;
 import dev.jitbot.core.domain.MessageRef;
 import dev.jitbot.core.domain.Platform;
 import dev.jitbot.core.domain.Policy;
+import dev.jitbot.core.domain.Text;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumMap;
@@ -62,12 +63,12 @@ public final class Notifications {
     }
 
     /** A reply in the thread of every card of the request. */
-    public List<Work> replyOnCards(AccessRequest r, String text) {
+    public List<Work> replyOnCards(AccessRequest r, Text text) {
         return List.of(Work.replyOnCards(r.id(), text));
     }
 
     /** A direct message to the person, on the platform they asked from. */
-    public List<Work> tell(ChatUser user, AccessRequest r, String text) {
+    public List<Work> tell(ChatUser user, AccessRequest r, Text text) {
         return notifier(user.platform()).isPresent() ? List.of(Work.dm(r.id(), user, text)) : List.of();
     }
 
@@ -97,7 +98,7 @@ public final class Notifications {
      * A direct message to each owner of a workload, as policy names them: a chat key ({@code slack:U024BE7LH},
      * {@code teams:<aadObjectId>}) on that platform; an email on Slack, which finds the person by their email.
      */
-    public List<Work> tellOwners(Collection<String> owners, AccessRequest r, String text) {
+    public List<Work> tellOwners(Collection<String> owners, AccessRequest r, Text text) {
         List<Work> out = new ArrayList<>();
         for (String owner : owners) {
             String o = owner.strip();
@@ -119,7 +120,7 @@ public final class Notifications {
     }
 
     /** An alert in every channel of the policy on every platform. */
-    public List<Work> alert(Collection<Policy.Channel> channels, AccessRequest r, String text) {
+    public List<Work> alert(Collection<Policy.Channel> channels, AccessRequest r, Text text) {
         List<Work> out = new ArrayList<>();
         for (Policy.Channel channel : channels) {
             channel.ids().forEach((platform, channelId) -> {
@@ -185,15 +186,15 @@ public final class Notifications {
                 // One card each (see repliesPerCard): a reply that went out is not posted again on a retry.
                 for (MessageRef ref : cards(current)) {
                     if (w.platform() == null || (ref.platform() == w.platform() && ref.channel().equals(w.channel()))) {
-                        notifier(ref.platform()).ifPresent(n -> n.reply(ref, w.text()));
+                        notifier(ref.platform()).ifPresent(n -> n.reply(ref, w.message()));
                     }
                 }
             }
-            case DM -> notifier(w.user().platform()).ifPresent(n -> n.directMessage(w.user(), w.text()));
-            case ALERT -> notifier(w.platform()).ifPresent(n -> n.postToChannel(w.channel(), w.text()));
+            case DM -> notifier(w.user().platform()).ifPresent(n -> n.directMessage(w.user(), w.message()));
+            case ALERT -> notifier(w.platform()).ifPresent(n -> n.postToChannel(w.channel(), w.message()));
             case REVIEW_REMIND -> {
                 if (current.isBreakGlass() && !current.breakGlass().reviewed()) {
-                    notifier(w.platform()).ifPresent(n -> n.alertEveryone(w.channel(), w.text()));
+                    notifier(w.platform()).ifPresent(n -> n.alertEveryone(w.channel(), w.message()));
                 }
             }
             case REMIND -> {

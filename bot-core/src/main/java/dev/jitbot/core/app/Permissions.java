@@ -4,6 +4,7 @@ import dev.jitbot.core.domain.AccessRequest;
 import dev.jitbot.core.domain.ChatUser;
 import dev.jitbot.core.domain.Policy;
 import dev.jitbot.core.domain.State;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.Objects;
@@ -18,28 +19,93 @@ import java.util.function.Supplier;
  */
 public final class Permissions {
 
-    /** What a person can do to a request from a card or a list. */
+    /**
+     * What a person can do to a request from a card or a list, with how every platform shows it: the same label,
+     * look and order (the enum's) on Slack, Teams and the console; {@link #verb} is the command it stands for.
+     */
     public enum Action {
         /** Count an approval of a pending request. */
-        APPROVE,
+        APPROVE("Approve", Look.PRIMARY, "approve", Input.NONE),
         /** Turn a pending request down, with a reason. */
-        DENY,
+        DENY("Deny", Look.DANGER, "deny", Input.REASON),
         /** Approve the extension an active grant waits for. */
-        APPROVE_EXTENSION,
+        APPROVE_EXTENSION("Approve extension", Look.PRIMARY, "approve", Input.NONE),
         /** Turn down the extension an active grant waits for. */
-        DENY_EXTENSION,
+        DENY_EXTENSION("Deny extension", Look.DANGER, "deny", Input.REASON),
         /** The requester withdraws their pending request. */
-        CANCEL,
+        CANCEL("Cancel request", Look.PLAIN, "cancel", Input.NONE),
         /** The requester gives the access back early. */
-        RELEASE,
-        /** The requester asks for more time. */
-        EXTEND,
+        RELEASE("Release now", Look.DANGER, "release", Input.NONE),
+        /** The requester asks for {@link #EXTEND_BY} more. */
+        EXTEND("Extend 30m", Look.PRIMARY, "extend", Input.NONE),
         /** End a grant now (on-call, the rule's approvers, or the requester). */
-        REVOKE,
+        REVOKE("Revoke now", Look.DANGER, "revoke", Input.NONE),
         /** On-call stops a request nobody has decided yet. */
-        STOP_PENDING,
+        STOP_PENDING("Stop request", Look.DANGER, "revoke", Input.NONE),
         /** Someone other than its requester reviews a break-glass grant, with a note. */
-        REVIEW
+        REVIEW("Review", Look.PRIMARY, "review", Input.NOTE);
+
+        /** How much more time an {@link #EXTEND} button asks for (the label says it). */
+        public static final java.time.Duration EXTEND_BY = java.time.Duration.ofMinutes(30);
+
+        /** How a button stands out: the one to press, one that ends or turns something down, or neither. */
+        public enum Look { PRIMARY, DANGER, PLAIN }
+
+        /** What a button asks for before it acts: nothing, a reason (optional) or a note (required). */
+        public enum Input { NONE, REASON, NOTE }
+
+        private final String label;
+        private final Look look;
+        private final String verb;
+        private final Input input;
+
+        Action(String label, Look look, String verb, Input input) {
+            this.label = label;
+            this.look = look;
+            this.verb = verb;
+            this.input = input;
+        }
+
+        /** The button's words, the same on every platform. */
+        public String label() {
+            return label;
+        }
+
+        public Look look() {
+            return look;
+        }
+
+        /** The jitbot command the button stands for ({@code revoke} for {@link #STOP_PENDING}). */
+        public String verb() {
+            return verb;
+        }
+
+        public Input input() {
+            return input;
+        }
+
+        /** The command a person types instead of pressing it, e.g. {@code deny JIT-7K3F <reason>}. */
+        public String command(dev.jitbot.core.domain.RequestId id) {
+            return verb + " " + id + switch (this) {
+                case DENY, DENY_EXTENSION, REVOKE, STOP_PENDING -> " <reason>";
+                case EXTEND -> " 30m";
+                case REVIEW -> " <note>";
+                default -> "";
+            };
+        }
+
+        /** Whether pressing it ends the request (or turns it down): what a one-button list row offers. */
+        public boolean ends() {
+            return this == DENY || this == CANCEL || this == RELEASE || this == REVOKE || this == STOP_PENDING;
+        }
+
+        /**
+         * The one button a list row carries (App Home): the first of the viewer's actions that ends the request,
+         * so the requester's Cancel or Release, an approver's Deny, on-call's Revoke or Stop.
+         */
+        public static Optional<Action> rowAction(Set<Action> may) {
+            return Arrays.stream(values()).filter(may::contains).filter(Action::ends).findFirst();
+        }
     }
 
     private final Supplier<Policy> policy;

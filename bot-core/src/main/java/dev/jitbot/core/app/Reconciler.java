@@ -9,6 +9,7 @@ import dev.jitbot.core.domain.Platform;
 import dev.jitbot.core.domain.Policy;
 import dev.jitbot.core.domain.RequestId;
 import dev.jitbot.core.domain.State;
+import dev.jitbot.core.domain.Text;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -213,8 +214,8 @@ public final class Reconciler {
             String note = String.join(", ", gone) + " " + (gone.size() == 1 ? "was" : "were")
                     + " removed outside jitbot";
             AccessRequest next = r.to(State.REVOKING).withEnd(now, EndReason.VANISHED, null, note);
-            String text = r.label() + " (" + r.id() + "): " + note + ", so jitbot is taking the rest of the bundle "
-                    + "back. Request it again if you still need it.";
+            Text text = Text.plain(r.label() + " (" + r.id() + "): " + note + ", so jitbot is taking the rest of "
+                    + "the bundle back. Request it again if you still need it.");
             if (outbox.commit(Change.of(r, next)
                     .audit(AuditEvent.of(clock.instant(), "jitbot", Platform.SYSTEM, "vanished", r.id(),
                             provider.mode() + ": " + note + "; revoking the other members"))
@@ -241,8 +242,8 @@ public final class Reconciler {
             }
             AccessRequest ended = r.to(State.ENDED).withEnd(now, EndReason.VANISHED, null,
                     "the role assignment was no longer in Azure");
-            String text = r.label() + " (" + r.id() + ") is no longer in Azure: someone removed the role "
-                    + "assignment outside jitbot, so jitbot closed the grant. Request again if you still need it.";
+            Text text = Text.plain(r.label() + " (" + r.id() + ") is no longer in Azure: someone removed the role "
+                    + "assignment outside jitbot, so jitbot closed the grant. Request again if you still need it.");
             if (outbox.commit(Change.of(r, ended)
                     .audit(AuditEvent.of(clock.instant(), "jitbot", Platform.SYSTEM, "vanished", r.id(),
                             provider.mode() + " assignment " + r.assignmentId() + " not found at " + r.scope().id()

@@ -74,6 +74,18 @@ public record RequestView(RequestId id, State state, Text headline, Text status,
         actions = Collections.unmodifiableSet(actions.isEmpty() ? EnumSet.noneOf(Action.class) : EnumSet.copyOf(actions));
     }
 
+    /**
+     * For a viewer who may neither decide a pending request nor withdraw it: how its approvers decide it (the
+     * buttons they see, the command they can type). Null when this viewer has those buttons, or nothing waits.
+     */
+    public Text deciderHint() {
+        if (state != State.PENDING || actions.contains(Action.APPROVE) || actions.contains(Action.CANCEL)) {
+            return null;
+        }
+        return Text.of().plain("Approvers see " + Action.APPROVE.label() + " and " + Action.DENY.label()
+                + " on this card, or can write ").command(Action.APPROVE.command(id)).plain(" to me.").done();
+    }
+
     /** The facts of {@code kind}. */
     public List<Fact> facts(Kind kind) {
         return facts.stream().filter(f -> f.kind() == kind).toList();
@@ -170,7 +182,7 @@ public record RequestView(RequestId id, State state, Text headline, Text status,
             }
             case REVOKING -> approvedBy(b, r).plain("Being revoked" + (r.endReason() == null ? "" : " ("
                     + r.endReason().words() + ")") + "; jitbot keeps trying until Azure confirms.");
-            case ENDED -> approvedBy(b, r).plain("Ended: ").plain(Phrases.ended(r));
+            case ENDED -> approvedBy(b, r).plain("Ended: ").text(Phrases.ended(r));
             case DENIED -> {
                 b.plain("Denied by ");
                 if (r.endedBy() == null) {

@@ -3,6 +3,7 @@ package dev.jitbot.core.app;
 import dev.jitbot.core.domain.ChatUser;
 import dev.jitbot.core.domain.Platform;
 import dev.jitbot.core.domain.RequestId;
+import dev.jitbot.core.domain.Text;
 import java.time.Instant;
 import java.util.Objects;
 
@@ -14,7 +15,8 @@ import java.util.Objects;
  *                  every card of the request)
  * @param channel   the platform's channel id for {@code post-card} and {@code alert}
  * @param user      who a {@code dm} goes to
- * @param text      what a {@code dm}, {@code thread-reply} or {@code alert} says (cards are drawn at delivery); for
+ * @param text      what a {@code dm}, {@code thread-reply}, {@code alert} or {@code review-remind} says, as
+ *                  {@link StoredText} (read it with {@link #message()}; cards are drawn at delivery); for
  *                  {@code digest}, the {@link Digest} as JSON; for
  *                  {@code remind}, the expiry it warns of (ISO-8601), so a grant ended or moved since is not reminded
  * @param notBefore when it may run first; null means at once
@@ -60,9 +62,9 @@ public record Work(WorkKind kind, RequestId requestId, Platform platform, String
         return new Work(WorkKind.UPDATE_CARD, id, null, null, null, null, null);
     }
 
-    public static Work dm(RequestId id, ChatUser user, String text) {
-        return new Work(WorkKind.DM, id, Objects.requireNonNull(user, "user").platform(), null, user,
-                Objects.requireNonNull(text, "text"), null);
+    public static Work dm(RequestId id, ChatUser user, Text text) {
+        return new Work(WorkKind.DM, id, Objects.requireNonNull(user, "user").platform(), null, user, stored(text),
+                null);
     }
 
     /** A reminder to {@code user} that the grant ends at {@code expiresAt}, not sent before {@code at}. */
@@ -71,23 +73,31 @@ public record Work(WorkKind kind, RequestId requestId, Platform platform, String
                 Objects.requireNonNull(expiresAt, "expiresAt").toString(), Objects.requireNonNull(at, "at"));
     }
 
-    public static Work replyOnCards(RequestId id, String text) {
-        return new Work(WorkKind.THREAD_REPLY, id, null, null, null, Objects.requireNonNull(text, "text"), null);
+    public static Work replyOnCards(RequestId id, Text text) {
+        return new Work(WorkKind.THREAD_REPLY, id, null, null, null, stored(text), null);
     }
 
-    public static Work alert(RequestId id, Platform platform, String channel, String text) {
+    public static Work alert(RequestId id, Platform platform, String channel, Text text) {
         return new Work(WorkKind.ALERT, id, Objects.requireNonNull(platform, "platform"),
-                Objects.requireNonNull(channel, "channel"), null, Objects.requireNonNull(text, "text"), null);
+                Objects.requireNonNull(channel, "channel"), null, stored(text), null);
     }
 
     /**
      * A post to {@code channel} at {@code at} saying {@code text}, sent only if the break-glass grant is still
      * unreviewed then.
      */
-    public static Work reviewReminder(RequestId id, Platform platform, String channel, String text, Instant at) {
+    public static Work reviewReminder(RequestId id, Platform platform, String channel, Text text, Instant at) {
         return new Work(WorkKind.REVIEW_REMIND, id, Objects.requireNonNull(platform, "platform"),
-                Objects.requireNonNull(channel, "channel"), null, Objects.requireNonNull(text, "text"),
-                Objects.requireNonNull(at, "at"));
+                Objects.requireNonNull(channel, "channel"), null, stored(text), Objects.requireNonNull(at, "at"));
+    }
+
+    /** What a {@code dm}, {@code thread-reply}, {@code alert} or {@code review-remind} says, segments and all. */
+    public Text message() {
+        return StoredText.read(text);
+    }
+
+    private static String stored(Text text) {
+        return StoredText.write(Objects.requireNonNull(text, "text"));
     }
 
     /** The same work, not to run before {@code at}. */

@@ -8,6 +8,7 @@ import dev.jitbot.core.domain.MessageRef;
 import dev.jitbot.core.domain.Platform;
 import dev.jitbot.core.domain.Policy;
 import dev.jitbot.core.domain.State;
+import dev.jitbot.core.domain.Text;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -422,7 +423,7 @@ public final class WorkHandlers {
             EndReason reason = cur.endReason() == null ? EndReason.REVOKED : cur.endReason();
             AccessRequest ended = cur.to(State.ENDED).withEnd(at, reason, cur.endedBy(), cur.note());
             Duration lag = cur.expiresAt() == null ? Duration.ZERO : Duration.between(cur.expiresAt(), at);
-            String confirmation = Phrases.ended(ended);
+            Text confirmation = Phrases.ended(ended);
             Change change = Change.of(cur, ended)
                     .audit(system(at, "revoked", ended, reason.words()
                             + (cur.endedBy() != null ? " by " + AccessService.actorKey(cur.endedBy()) : "")
@@ -503,8 +504,8 @@ public final class WorkHandlers {
                     : "jitbot still ends it at " + Phrases.time(r.expiresAt()) + ".");
             Change.Builder change = Change.about(r).audit(system(now, "extend-abandoned", r, text));
             if ("pim".equals(provider.mode())) {
-                change.then(notifications.tell(r.requester(), r, text))
-                        .then(notifications.alert(policy.get().channels().values(), r, text));
+                change.then(notifications.tell(r.requester(), r, Text.plain(text)))
+                        .then(notifications.alert(policy.get().channels().values(), r, Text.plain(text)));
             }
             outbox.complete(item, change.build(), null, now);
             return;

@@ -92,6 +92,24 @@ public record HelpSheet(String heading, List<String> intro, List<Entry> entries,
         return String.join("\n", lines);
     }
 
+    /**
+     * This sheet as {@code platform} shows it: with the one note only that platform adds (Slack's form, Teams'
+     * mention in a channel), last.
+     */
+    public HelpSheet on(Platform platform) {
+        String note = switch (platform) {
+            case SLACK -> "`/jit` alone opens a form.";
+            case TEAMS -> "In a channel, mention me first: `@jitbot list`.";
+            default -> null;
+        };
+        if (note == null) {
+            return this;
+        }
+        List<String> more = new ArrayList<>(notes);
+        more.add(note);
+        return new HelpSheet(heading, intro, entries, more);
+    }
+
     /** The help as text to draw: notes and descriptions read with {@link Text#parse}, every syntax a command. */
     public Text text() {
         Text.Builder b = Text.of();

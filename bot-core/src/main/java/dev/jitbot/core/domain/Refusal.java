@@ -8,8 +8,8 @@ import java.util.Objects;
  */
 public record Refusal(Reason reason, String message, Field field) {
 
-    /** The part of a request a refusal is about. */
-    public enum Field { ROLE, SCOPE, DURATION, JUSTIFICATION, TICKET, PRINCIPAL }
+    /** The part of a request a refusal is about; {@code ROLE} also stands for a form's role-and-scope choice. */
+    public enum Field { ROLE, SCOPE, DURATION, START, JUSTIFICATION, TICKET, PRINCIPAL }
 
     /** The kind of refusal, for metrics and tests; people read {@link #message()}. */
     public enum Reason {

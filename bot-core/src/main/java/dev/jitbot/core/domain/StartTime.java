@@ -50,7 +50,12 @@ public record StartTime(Day day, LocalDate date, LocalTime time, String zone) {
 
     /** Reads what followed {@code from}, or says how to write it. */
     public static Parsed<StartTime> parse(String input) {
-        String usage = " Write a start such as " + EXAMPLE + ".";
+        return parse(input, EXAMPLE);
+    }
+
+    /** Reads a start, or says how to write one with {@code examples} (a form's field has no {@code from}). */
+    public static Parsed<StartTime> parse(String input, String examples) {
+        String usage = " Write a start such as " + examples + ".";
         if (input == null || input.isBlank()) {
             return Parsed.invalid("Say when it should start." + usage);
         }

@@ -15,6 +15,8 @@ public final class UserText {
     public static final int MAX_TICKET = 64;
     /** Longest command line jitbot reads, in characters. */
     public static final int MAX_COMMAND = 4000;
+    /** The most characters of someone's text that a log line repeats. */
+    public static final int MAX_LOGGED = 200;
 
     private UserText() {
     }
@@ -89,5 +91,40 @@ public final class UserText {
 
     private static String capitalised(String s) {
         return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
+    }
+
+    /**
+     * {@code text} for a log line: control characters written as escapes ({@code \n}, {@code \r}, {@code \t},
+     * {@code \u0007}), a backslash doubled so an escape cannot be faked, and at most {@code MAX_LOGGED}
+     * characters of the original followed by how many more there were.
+     */
+    public static String forLog(Object text) {
+        if (text == null) {
+            return "null";
+        }
+        String s = text.toString();
+        int shown = Math.min(s.length(), MAX_LOGGED);
+        StringBuilder out = new StringBuilder(shown + 16);
+        for (int i = 0; i < shown; i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                case '\\' -> out.append("\\\\");
+                default -> {
+                    // C0, DEL, C1 and the Unicode line and paragraph separators all break or fake log lines.
+                    if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029') {
+                        out.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        if (s.length() > shown) {
+            out.append("… (").append(s.length() - shown).append(" more characters)");
+        }
+        return out.toString();
     }
 }

@@ -275,7 +275,7 @@ class ScheduledAccessTest {
             AccessRequest r = ((Outcome.Requested) o).request();
             assertThat(r.startsAt()).isEqualTo(Instant.parse("2026-11-25T21:00:00Z"));
             assertThat(r.startZone()).isEqualTo("Europe/Berlin");
-            assertThat(Phrases.awaiting(r)).contains("starting Wed 25 Nov 22:00 Europe/Berlin (21:00 UTC)");
+            assertThat(Phrases.awaiting(r).toString()).contains("starting Wed 25 Nov 22:00 Europe/Berlin (21:00 UTC)");
         }
 
         @Test
@@ -315,7 +315,9 @@ class ScheduledAccessTest {
             assertThat(r.request().startsAt()).isEqualTo(Instant.parse("2026-11-25T13:00:00Z"));
             assertThat(r.notice()).isEqualTo("I don't know the time zone `Mars/Olympus_Mons` from your chat profile, "
                     + "so I read the time as UTC.");
-            assertThat(h.slack.to("dm:U0ALICE")).last().asString().endsWith(r.notice());
+            dev.jitbot.core.domain.Text dm = h.slack.messagesTo("dm:U0ALICE").get(h.slack.to("dm:U0ALICE").size() - 1);
+            assertThat(dm.segments()).contains(new dev.jitbot.core.domain.Text.Code("Mars/Olympus_Mons"));
+            assertThat(dm.toString()).endsWith("from your chat profile, so I read the time as UTC.");
         }
 
         @Test

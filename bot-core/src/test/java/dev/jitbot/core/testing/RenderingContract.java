@@ -64,6 +64,9 @@ public abstract class RenderingContract {
      */
     protected abstract Set<Action> actionsOnCard(AccessRequest r, ChatUser viewer);
 
+    /** What the renderer says when {@code attempted} failed with {@code error} (the core's {@code Failures}). */
+    protected abstract String failure(String attempted, Throwable error);
+
     /** How the renderer names a person on a card (a Slack mention, a name elsewhere). */
     protected String person(ChatUser u) {
         return u.displayName();
@@ -208,7 +211,7 @@ public abstract class RenderingContract {
             case ACTIVATING -> List.of("Approved by " + bob, "Azure is granting it now", "1 of 1");
             case ACTIVE -> List.of("Approved by " + bob, "Active until 10:45 UTC (44 min left)", "1 of 1");
             case REVOKING -> List.of("Being revoked (released early)", "1 of 1");
-            case ENDED -> List.of("revoked at 10:02:00 UTC", "released early by Alice", "1 of 1");
+            case ENDED -> List.of("revoked at 10:02:00 UTC", "released early by " + alice, "1 of 1");
             case DENIED -> List.of("Denied by " + bob + ": not now", "0 of 1");
             case CANCELLED -> List.of("Cancelled by " + alice + "; nothing was granted", "0 of 1");
             case LAPSED -> List.of("Lapsed: nobody decided by 10:30 UTC", "0 of 1");
@@ -259,6 +262,39 @@ public abstract class RenderingContract {
         String card = card(r, viewer, actions);
         assertThat(card).as(what).contains("JIT-7K3F").contains("Contributor").contains("rg-payments");
         assertThat(drawn(r, viewer, actions)).as(what).containsExactlyInAnyOrderElementsOf(actions);
+    }
+
+    @Test
+    void aFailure_saysTheSameOnEveryPlatform_withAnEventId_andNeverTheExceptionsWords() {
+        String down = failure("handle your command", new dev.jitbot.core.app.StoreException(
+                "commit failed: Connection refused (SQLState 08001)", null));
+        String other = failure("show your requests", new IllegalStateException("connection reset by 10.0.0.7"));
+
+        assertThat(down).contains("jitbot cannot reach its database right now; nothing was changed — try again in a "
+                + "minute.").containsPattern("tell the jitbot operators event id \\S*E[0-9A-F]{8}")
+                .doesNotContain("SQLState");
+        assertThat(other).contains("Something went wrong on my side while I tried to show your requests.")
+                .contains(command("list")).containsPattern("event id \\S*E[0-9A-F]{8}").doesNotContain("10.0.0.7")
+                .doesNotContain("IllegalStateException");
+    }
+
+    @Test
+    void everyAction_hasOneLabelOfItsOwn_andStandsForACommand() {
+        assertThat(Arrays.stream(Action.values()).map(Action::label).distinct()).hasSize(Action.values().length);
+        for (Action a : Action.values()) {
+            assertThat(dev.jitbot.core.domain.CommandParser.VERBS).as(a.name()).contains(a.verb());
+            assertThat(byLabel(a.verb(), a.label())).isEqualTo(a);
+        }
+    }
+
+    /**
+     * The action a drawn button stands for, read back from its command verb and its words, which must be the core's
+     * label for it: so every platform shows the same button the same way. Fails on any other label.
+     */
+    protected static Action byLabel(String verb, String label) {
+        return Arrays.stream(Action.values()).filter(a -> a.verb().equals(verb) && a.label().equals(label))
+                .findFirst().orElseThrow(() -> new AssertionError("a button the core does not label so: " + verb
+                        + " \"" + label + "\""));
     }
 
     /** The shared card's actions: what a card every member sees alike must carry. */

@@ -5,6 +5,7 @@ import dev.jitbot.core.domain.AccessRequest;
 import dev.jitbot.core.domain.ChatUser;
 import dev.jitbot.core.domain.MessageRef;
 import dev.jitbot.core.domain.Platform;
+import dev.jitbot.core.domain.Text;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -43,17 +44,17 @@ public final class ConsoleNotifier implements ChatNotifier {
     }
 
     @Override
-    public void reply(MessageRef message, String line) {
-        out.accept("[" + message.channel() + " › " + message.messageId() + "] " + line);
+    public void reply(MessageRef message, Text line) {
+        out.accept("[" + message.channel() + " › " + message.messageId() + "] " + line.render(Text.PLAIN));
     }
 
     @Override
-    public void directMessage(ChatUser user, String line) {
-        out.accept("[to " + user.displayName() + "] " + line);
+    public void directMessage(ChatUser user, Text line) {
+        out.accept("[to " + user.displayName() + "] " + line.render(Text.PLAIN));
     }
 
     @Override
-    public void postToChannel(String channelId, String line) {
-        out.accept("[" + channelId + "] " + line);
+    public void postToChannel(String channelId, Text line) {
+        out.accept("[" + channelId + "] " + line.render(Text.PLAIN));
     }
 }

@@ -121,7 +121,14 @@ public final class ConsoleSession {
             }
             resolved = m.replaceAll(last.value());
         }
-        Outcome outcome = service.handle(user, resolved);
+        Outcome outcome;
+        try {
+            outcome = service.handle(user, resolved);
+        } catch (RuntimeException e) {
+            // As in chat: the core's words and an event id, the detail in the log, and the session goes on.
+            out.accept(text.failure("handle your command", e));
+            return;
+        }
         AccessRequest r = requestOf(outcome);
         if (r != null) {
             seen(r);

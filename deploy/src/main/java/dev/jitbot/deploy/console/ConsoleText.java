@@ -2,6 +2,7 @@ package dev.jitbot.deploy.console;
 
 import dev.jitbot.core.app.Permissions;
 import dev.jitbot.core.app.Permissions.Action;
+import dev.jitbot.core.app.Failures;
 import dev.jitbot.core.app.Messages;
 import dev.jitbot.core.app.RequestView;
 import dev.jitbot.core.domain.AccessRequest;
@@ -61,6 +62,11 @@ public final class ConsoleText {
         return messages.of(o).render(Text.PLAIN);
     }
 
+    /** Logs {@code error} under a fresh event id and returns what the person sees ({@link Failures}), in plain text. */
+    public String failure(String attempted, Throwable error) {
+        return Failures.of(attempted, error).text().render(Text.PLAIN);
+    }
+
     /** The request card: what is asked, by whom, where it stands, and the commands that act on it. */
     public String card(AccessRequest r) {
         return card(r, List.of());
@@ -94,19 +100,8 @@ public final class ConsoleText {
                 + forYou;
     }
 
+    /** The command that does what the button would, with the button's label: "`deny JIT-7K3F <reason>` (Deny)". */
     private static String command(Action a, AccessRequest r) {
-        String id = r.id().value();
-        return switch (a) {
-            case APPROVE -> "`approve " + id + "`";
-            case DENY -> "`deny " + id + " <reason>`";
-            case APPROVE_EXTENSION -> "`approve " + id + "` (extension)";
-            case DENY_EXTENSION -> "`deny " + id + " <reason>` (extension)";
-            case CANCEL -> "`cancel " + id + "`";
-            case RELEASE -> "`release " + id + "`";
-            case EXTEND -> "`extend " + id + " 30m`";
-            case REVOKE -> "`revoke " + id + " <reason>`";
-            case STOP_PENDING -> "`revoke " + id + " <reason>` (stops it)";
-            case REVIEW -> "`review " + id + " <note>`";
-        };
+        return "`" + a.command(r.id()) + "` (" + a.label() + ")";
     }
 }

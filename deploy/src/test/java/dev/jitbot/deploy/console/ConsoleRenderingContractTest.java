@@ -13,10 +13,16 @@ import java.util.regex.Pattern;
 /** The console prints one card for the channel: the deciders' commands, then the typist's own. */
 class ConsoleRenderingContractTest extends RenderingContract {
 
-    private static final Pattern COMMAND = Pattern.compile("`([a-z]+) JIT-7K3F[^`]*`( \\((extension|stops it)\\))?");
+    /** A command with its button's label: "`deny JIT-7K3F <reason>` (Deny)". */
+    private static final Pattern COMMAND = Pattern.compile("`([a-z]+) JIT-7K3F[^`]*` \\(([^)]+)\\)");
 
     private ConsoleText text(ChatUser viewer) {
         return new ConsoleText(core.clock).withViewerActions(r -> core.service.actionsFor(viewer, r));
+    }
+
+    @Override
+    protected String failure(String attempted, Throwable error) {
+        return new ConsoleText(core.clock).failure(attempted, error);
     }
 
     @Override
@@ -34,17 +40,7 @@ class ConsoleRenderingContractTest extends RenderingContract {
         Set<Action> out = EnumSet.noneOf(Action.class);
         Matcher m = COMMAND.matcher(text(viewer).card(r));
         while (m.find()) {
-            String note = m.group(3) == null ? "" : m.group(3);
-            out.add(switch (m.group(1)) {
-                case "approve" -> note.equals("extension") ? Action.APPROVE_EXTENSION : Action.APPROVE;
-                case "deny" -> note.equals("extension") ? Action.DENY_EXTENSION : Action.DENY;
-                case "revoke" -> note.equals("stops it") ? Action.STOP_PENDING : Action.REVOKE;
-                case "cancel" -> Action.CANCEL;
-                case "release" -> Action.RELEASE;
-                case "extend" -> Action.EXTEND;
-                case "review" -> Action.REVIEW;
-                default -> throw new AssertionError("a command the core does not know: " + m.group());
-            });
+            out.add(byLabel(m.group(1), m.group(2)));
         }
         return out;
     }

@@ -49,10 +49,31 @@ class ConsoleSessionTest {
         new dev.jitbot.core.testing.SyncWork(outbox, work, work.limiter(), clock);
         ExpiryService expiry = new ExpiryService(() -> policy, store, outbox, notifications, scheduler, clock);
         scheduler.bind(expiry);
-        AccessService service = new AccessService(() -> policy, store, outbox, audit, provider, new FakeDirectory(),
+        AccessService service = new AccessService(this::policyOrFailure, store, outbox, audit, provider, new FakeDirectory(),
                 notifications, scheduler, clock, new Random(7));
         session = new ConsoleSession(service, store, () -> policy, text, out, "alice", Duration.ofMillis(10));
         s[0] = session;
+    }
+
+    /** Set to make every command fail as if the store were away. */
+    volatile boolean storeAway;
+
+    private Policy policyOrFailure() {
+        if (storeAway) {
+            throw new dev.jitbot.core.app.StoreException("commit failed: Connection refused (SQLState 08001)", null);
+        }
+        return policy;
+    }
+
+    @Test
+    void aCommandThatFails_saysSoWithAnEventId_andTheSessionGoesOn() {
+        storeAway = true;
+        session.handle("list");
+        storeAway = false;
+        session.handle("help");
+
+        assertThat(all()).contains("jitbot cannot reach its database right now; nothing was changed")
+                .containsPattern("event id E[0-9A-F]{8}").doesNotContain("SQLState").contains("Just-in-time Azure access");
     }
 
     private String all() {
