@@ -87,8 +87,10 @@ public final class StoredText {
                 b.code(n.get("code").asText());
             } else if (n.has("person")) {
                 b.person(person(n.get("person")));
+            } else if (n.has("time") && instant(n.get("time").asText()) == null) {
+                b.plain(n.get("time").asText()); // a time this release cannot read still shows, and never throws
             } else if (n.has("time")) {
-                Instant at = Instant.parse(n.get("time").asText());
+                Instant at = instant(n.get("time").asText());
                 String zone = n.path("zone").isTextual() ? n.get("zone").asText() : null;
                 if (zone != null) {
                     b.time(at, zone);
@@ -108,6 +110,14 @@ public final class StoredText {
             }
         }
         return b.done();
+    }
+
+    private static Instant instant(String text) {
+        try {
+            return Instant.parse(text);
+        } catch (java.time.format.DateTimeParseException e) {
+            return null;
+        }
     }
 
     private static JsonNode json(String stored) {

@@ -40,6 +40,11 @@ public enum WorkKind {
         };
     }
 
+    /** Whether the item's text is words for people ({@link Work#message()}): a DM, thread reply or alert. */
+    public boolean carriesText() {
+        return this == DM || this == THREAD_REPLY || this == ALERT || this == REVIEW_REMIND;
+    }
+
     /** Which worker pool runs the kind. */
     public enum Lane { AZURE, CHAT }
 

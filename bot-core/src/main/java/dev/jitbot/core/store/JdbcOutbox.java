@@ -12,6 +12,7 @@ import dev.jitbot.core.domain.AuditEvent;
 import dev.jitbot.core.domain.MessageRef;
 import dev.jitbot.core.domain.Platform;
 import dev.jitbot.core.domain.RequestId;
+import dev.jitbot.core.domain.Text;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -37,8 +38,8 @@ import javax.sql.DataSource;
  */
 public final class JdbcOutbox implements Outbox {
 
-    private static final String COLUMNS = "id, request_id, kind, platform, channel, user_json, body, created_at, "
-            + "due_at, attempts, last_error, not_before";
+    private static final String COLUMNS = "id, request_id, kind, platform, channel, user_json, body, text_json, "
+            + "created_at, due_at, attempts, last_error, not_before";
 
     private final DataSource dataSource;
     private final JdbcAuditLog audit;
@@ -287,8 +288,8 @@ public final class JdbcOutbox implements Outbox {
         Instant createdAt = Sql.micros(Instant.now());
         if (!change.work().isEmpty()) {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO work_items (request_id, kind, lane, priority, "
-                    + "bucket, platform, channel, user_json, body, created_at, due_at, attempts, chain, not_before) "
-                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)")) {
+                    + "bucket, platform, channel, user_json, body, created_at, due_at, attempts, chain, not_before, "
+                    + "text_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)")) {
                 for (Work w : change.work()) {
                     Instant created = change.events().isEmpty() ? createdAt : change.events().get(0).at();
                     Sql.setString(ps, 1, w.requestId() == null ? null : w.requestId().value());
@@ -300,11 +301,15 @@ public final class JdbcOutbox implements Outbox {
                     Sql.setString(ps, 6, w.platform() == null ? null : w.platform().name());
                     Sql.setString(ps, 7, w.channel());
                     Sql.setString(ps, 8, w.user() == null ? null : RowJson.user(w.user()));
-                    Sql.setString(ps, 9, w.text());
+                    // A notification: the plain sentence in body, as the previous release wrote and reads it (a
+                    // replica of it may share this outbox during an upgrade), its segments in text_json.
+                    boolean words = w.kind().carriesText();
+                    Sql.setString(ps, 9, words ? w.message().render(Text.PLAIN) : w.text());
                     Sql.setInstant(ps, 10, created);
                     Sql.setInstant(ps, 11, w.notBefore() != null ? w.notBefore() : created);
                     ps.setString(12, w.kind().chain());
                     Sql.setInstant(ps, 13, w.notBefore());
+                    Sql.setString(ps, 14, words ? w.text() : null);
                     ps.addBatch();
                 }
                 ps.executeBatch();
@@ -332,7 +337,10 @@ public final class JdbcOutbox implements Outbox {
         String requestId = rs.getString("request_id");
         Work w = new Work(WorkKind.valueOf(rs.getString("kind")), requestId == null ? null : new RequestId(requestId),
                 platform == null ? null : Platform.valueOf(platform), rs.getString("channel"),
-                RowJson.user(rs.getString("user_json")), rs.getString("body"), Sql.instant(rs, "not_before"));
+                RowJson.user(rs.getString("user_json")),
+                // An older replica writes only body, a sentence; Work.message() reads either.
+                rs.getString("text_json") != null ? rs.getString("text_json") : rs.getString("body"),
+                Sql.instant(rs, "not_before"));
         return new WorkItem(rs.getLong("id"), w, rs.getInt("attempts"), Sql.instant(rs, "created_at"),
                 Sql.instant(rs, "due_at"), rs.getString("last_error"));
     }

@@ -96,6 +96,14 @@ class StoredTextTest {
         assertThat(read.toString()).isEqualTo("Hi Bob.");
     }
 
+    @Test
+    void aTimeThisReleaseCannotRead_showsAsWritten_ratherThanFailingTheItemForever() {
+        Text read = StoredText.read("{\"v\":1,\"tone\":\"none\",\"segments\":[{\"plain\":\"until \"},"
+                + "{\"time\":\"next tuesday\",\"precise\":false}]}");
+
+        assertThat(read.toString()).isEqualTo("until next tuesday");
+    }
+
     @Nested
     class TheCoresNotifications {
 

@@ -6,7 +6,6 @@ import dev.jitbot.core.app.AzureLimiter;
 import dev.jitbot.core.app.Change;
 import dev.jitbot.core.app.ChatNotifier;
 import dev.jitbot.core.app.Notifications;
-import dev.jitbot.core.app.Phrases;
 import dev.jitbot.core.app.Work;
 import dev.jitbot.core.app.WorkHandlers;
 import dev.jitbot.core.app.WorkItem;
@@ -69,7 +68,7 @@ class LegacyWorkBodiesIT {
                     .then(Work.alert(r.id(), Platform.SLACK, "C0APPROVALS", Text.plain("placeholder")))
                     .then(Work.dm(r.id(), TestPolicies.ALICE, now1))
                     .build());
-            // What the previous release wrote into body: the sentence itself.
+            // What the previous release wrote: the sentence itself in body, no text_json.
             setBody(db, WorkKind.DM, "%placeholder%", oldDm);
             setBody(db, WorkKind.THREAD_REPLY, "%placeholder%", oldReply);
             setBody(db, WorkKind.ALERT, "%placeholder%", oldAlert);
@@ -92,29 +91,37 @@ class LegacyWorkBodiesIT {
     }
 
     @Test
-    void aBodyWrittenNow_isStoredTextJson_soAnOlderReaderSeesOneVersionedObject() throws Exception {
+    void aNotificationWrittenNow_keepsThePlainSentenceInBody_forAnOlderReplica_andItsSegmentsInTextJson()
+            throws Exception {
         try (Database db = TestDatabases.h2(dir)) {
             Instant now = Instant.parse("2026-12-01T10:00:00Z");
             JdbcRequestStore store = new JdbcRequestStore(db);
             JdbcOutbox outbox = new JdbcOutbox(db.dataSource(), new JdbcAuditLog(db), "t", Duration.ofSeconds(20));
             AccessRequest r = RequestStoreContract.active("JIT-NEW1", now.minusSeconds(60), Duration.ofMinutes(30));
             store.insert(r);
+            Text approved = Text.of().person(TestPolicies.BOB).plain(" approved it; ").command("release JIT-NEW1")
+                    .done();
 
-            outbox.commit(Change.about(r).then(Work.dm(r.id(), TestPolicies.ALICE, Phrases.granted(r))).build());
+            outbox.commit(Change.about(r).then(Work.dm(r.id(), TestPolicies.ALICE, approved)).build());
 
             try (Connection c = db.dataSource().getConnection();
-                 PreparedStatement ps = c.prepareStatement("SELECT body FROM work_items WHERE kind = ?")) {
+                 PreparedStatement ps = c.prepareStatement("SELECT body, text_json FROM work_items WHERE kind = ?")) {
                 ps.setString(1, WorkKind.DM.name());
                 var rs = ps.executeQuery();
                 assertThat(rs.next()).isTrue();
-                assertThat(rs.getString(1)).startsWith("{\"v\":1,").contains("{\"command\":\"release JIT-NEW1\"}");
+                // What the previous release reads (and parses for commands) during a rolling upgrade or a rollback.
+                assertThat(rs.getString(1)).isEqualTo("Bob approved it; `release JIT-NEW1`")
+                        .doesNotContain("{").doesNotContain("bob@contoso.com");
+                assertThat(rs.getString(2)).startsWith("{\"v\":1,").contains("{\"command\":\"release JIT-NEW1\"}");
             }
+            assertThat(outbox.pending(r.id())).singleElement()
+                    .satisfies(i -> assertThat(i.work().message()).isEqualTo(approved));
         }
     }
 
     private static void setBody(Database db, WorkKind kind, String like, String body) throws Exception {
         try (Connection c = db.dataSource().getConnection();
-             PreparedStatement ps = c.prepareStatement("UPDATE work_items SET body = ? WHERE kind = ? AND body LIKE ?")) {
+             PreparedStatement ps = c.prepareStatement("UPDATE work_items SET body = ?, text_json = NULL WHERE kind = ? AND body LIKE ?")) {
             ps.setString(1, body);
             ps.setString(2, kind.name());
             ps.setString(3, like);
