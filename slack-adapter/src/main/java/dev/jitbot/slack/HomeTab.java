@@ -46,8 +46,8 @@ final class HomeTab {
                     + "`/jit` (a form) or `/jit request <role> on <scope> for <duration> because <reason>`.")))));
         }
         for (AccessRequest r : mine.stream().limit(MAX_ROWS).toList()) {
-            blocks.add(row(r, "*" + Cards.esc(r.label()) + "* `" + r.id() + "` for " + Durations.format(r.duration())
-                    + "\n" + SlackText.mrkdwn(RequestView.line(r, now)), actions.apply(r)));
+            blocks.add(row("mine-", r, "*" + Cards.esc(r.label()) + "* `" + r.id() + "` for "
+                    + Durations.format(r.duration()) + "\n" + SlackText.mrkdwn(RequestView.line(r, now)), actions.apply(r)));
         }
         blocks.add(divider());
         blocks.add(header(h -> h.text(plainText("Waiting for your approval"))));
@@ -72,16 +72,20 @@ final class HomeTab {
                 blocks.add(section(s -> s.text(markdownText("No active grants or pending requests."))));
             }
             for (AccessRequest r : everyone.stream().limit(MAX_ROWS).toList()) {
-                blocks.add(row(r, "*" + Cards.esc(r.label()) + "* for " + SlackText.MRKDWN.person(r.requester())
+                blocks.add(row("all-", r, "*" + Cards.esc(r.label()) + "* for " + SlackText.MRKDWN.person(r.requester())
                         + " `" + r.id() + "`\n" + SlackText.mrkdwn(RequestView.line(r, now)), actions.apply(r)));
             }
         }
         return view(v -> v.type("home").blocks(blocks));
     }
 
-    /** One block: the row's text with the one button the core gives a list row ({@link Action#rowAction}), if any. */
-    private static LayoutBlock row(AccessRequest r, String text, Set<Action> may) {
-        return Action.rowAction(may).<LayoutBlock>map(a -> section(s -> s.blockId("jit-" + a.verb() + "-" + r.id())
+    /**
+     * One block: the row's text with the one button the core gives a list row ({@link Action#rowAction}), if any.
+     * {@code section} keeps block ids unique: on-call's own grant is a row of both their list and everyone's, and
+     * Slack refuses a view that repeats a block id.
+     */
+    private static LayoutBlock row(String section, AccessRequest r, String text, Set<Action> may) {
+        return Action.rowAction(may).<LayoutBlock>map(a -> section(s -> s.blockId(section + a.verb() + "-" + r.id())
                 .text(markdownText(text)).accessory(Cards.button(r, a))))
                 .orElseGet(() -> section(s -> s.text(markdownText(text))));
     }

@@ -51,9 +51,9 @@ class HomeTabTest {
         // views.publish answers invalid_blocks above 100, and the person would see no App Home at all.
         assertThat(home.getBlocks()).hasSizeLessThanOrEqualTo(100);
         assertThat(home.getBlocks().stream().map(b -> String.valueOf(b.getBlockId())))
-                .anyMatch(id -> id.startsWith("jit-release-JIT-1"))
+                .anyMatch(id -> id.startsWith("mine-release-JIT-1"))
                 .anyMatch(id -> id.startsWith("decide-JIT-2"))
-                .anyMatch(id -> id.startsWith("jit-revoke-JIT-3"));
+                .anyMatch(id -> id.startsWith("all-revoke-JIT-3"));
     }
 
     @Test
@@ -67,8 +67,19 @@ class HomeTabTest {
         assertThat(json).contains("\"action_id\":\"jit-approve\"", "\"text\":\"Approve\"",
                 "\"action_id\":\"jit-deny\"", "\"text\":\"Deny\"");
         // On-call's stop of a request nobody decided is a revoke, labelled as the core labels it everywhere.
-        assertThat(home.getBlocks().stream().map(b -> String.valueOf(b.getBlockId()))).contains("jit-revoke-JIT-0008");
+        assertThat(home.getBlocks().stream().map(b -> String.valueOf(b.getBlockId()))).contains("all-revoke-JIT-0008");
         assertThat(json).contains("\"text\":\"" + Action.STOP_PENDING.label() + "\"");
+    }
+
+    @Test
+    void build_forOncallWithAGrantOfTheirOwn_repeatsNoBlockId_whichSlackWouldRefuse() {
+        AccessRequest own = many(5, 1, true).get(0);
+        View home = HomeTab.build(List.of(own), List.of(), List.of(own), true,
+                r -> EnumSet.of(Action.RELEASE, Action.REVOKE), T0);
+
+        List<String> ids = home.getBlocks().stream().map(b -> b.getBlockId()).filter(java.util.Objects::nonNull)
+                .toList();
+        assertThat(ids).doesNotHaveDuplicates().contains("mine-release-JIT-0005", "all-release-JIT-0005");
     }
 
     @Test
