@@ -108,7 +108,7 @@ public final class WorkRunner implements AutoCloseable {
         }
     }
 
-    /** Items this process is running now (for {@code grants show} and tests). */
+    /** Items this process is running now (for tests). */
     public Set<Long> running() {
         return Set.copyOf(running.keySet());
     }
@@ -143,12 +143,25 @@ public final class WorkRunner implements AutoCloseable {
                     return;
                 }
                 outbox.renew(running.values().stream().map(r -> r.item).toList(), clock.instant());
+                watch(clock.instant());
             } catch (InterruptedException e) {
                 return;
-            } catch (RuntimeException e) {
-                log.warn("could not renew the leases of running work: {}", e.toString());
+            } catch (Throwable t) {
+                // The one thread every lease depends on: it stops only with the runner (or the JVM).
+                fatal(t);
+                log.warn("could not renew the leases of running work; trying again", t);
             }
-            watch(clock.instant());
+        }
+    }
+
+    /**
+     * Rethrows {@code t} when the JVM itself is failing (out of memory, an internal error), where carrying on helps
+     * no one; anything else (a bug's exception, a {@code StackOverflowError}, a class that would not load) is for
+     * the caller to log and survive, since a worker, dispatcher or heartbeat that died would stop work in silence.
+     */
+    static void fatal(Throwable t) {
+        if (t instanceof VirtualMachineError vm && !(t instanceof StackOverflowError)) {
+            throw vm;
         }
     }
 
@@ -163,8 +176,12 @@ public final class WorkRunner implements AutoCloseable {
                 continue;
             }
             r.reported = now;
+            StackTraceElement[] frames = r.thread.getStackTrace();
+            if (running.get(r.item.id()) != r) {
+                continue; // it finished while the stack was taken: the stack may be of the thread's next item
+            }
             StringBuilder stack = new StringBuilder();
-            for (StackTraceElement e : r.thread.getStackTrace()) {
+            for (StackTraceElement e : frames) {
                 stack.append("\n\tat ").append(e);
             }
             log.warn("{} work {} on {} has run for {} s on {} ({}) after {} earlier attempt(s); it may be stuck in:{}",
@@ -247,9 +264,14 @@ public final class WorkRunner implements AutoCloseable {
                     }
                 } catch (InterruptedException e) {
                     return;
-                } catch (RuntimeException | LinkageError | StackOverflowError e) {
+                } catch (Throwable t) {
                     // Anything short of the JVM itself failing: a dispatcher that died would stop its whole lane.
-                    log.warn("could not claim {} work (database unreachable?); trying again: {}", lane, e.toString());
+                    fatal(t);
+                    if (t instanceof RuntimeException) {
+                        log.warn("could not claim {} work (database unreachable?); trying again: {}", lane, t.toString());
+                    } else {
+                        log.error("claiming {} work failed; trying again", lane, t);
+                    }
                     try {
                         Thread.sleep(1000);
                     } catch (InterruptedException ie) {
@@ -266,16 +288,18 @@ public final class WorkRunner implements AutoCloseable {
                 handlers.run(item);
                 Duration age = Duration.between(item.createdAt(), clock.instant());
                 finished.accept(item, age.isNegative() ? Duration.ZERO : age);
-            } catch (RuntimeException | LinkageError | StackOverflowError | AssertionError e) {
+            } catch (Throwable e) {
                 // Errors short of the JVM failing are retried like exceptions: thrown past the pool, they would
                 // leave the item claimed until its lease ran out, with nothing in the log but stderr.
-                log.error("{} work {} on {} failed; it runs again when its lease ends", item.kind().wireName(),
+                fatal(e);
+                log.error("{} work {} on {} failed; it runs again after a back-off", item.kind().wireName(),
                         item.id(), item.work().requestId(), e);
                 try {
                     Instant now = clock.instant();
                     outbox.retry(item, now.plus(WorkHandlers.backoff(item.attempts() + 1)),
                             "unexpected error: " + e.getClass().getSimpleName(), null, now);
-                } catch (RuntimeException again) {
+                } catch (Throwable again) {
+                    fatal(again);
                     log.warn("could not put work {} back; its lease runs out instead: {}", item.id(), again.toString());
                 }
             } finally {
