@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * the built-in roles jitbot knows by heart when Azure cannot be asked or throttles), the scope's breadth, and the
  * policy's lint warnings for the rule. Cards are drawn by the outbox's chat workers, so a slow look-up never holds
  * up a chat request, and a throttled one is not waited out: the card falls back at once. A failed look-up is
- * remembered for the TTL too, so ARM trouble costs one call per role, not per card.
+ * remembered for a minute ({@link #FAILED_TTL}), so ARM trouble costs one call per role a minute, not one per card.
  */
 public final class BlastRadii {
 
@@ -39,7 +39,10 @@ public final class BlastRadii {
     private final Duration ttl;
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
 
-    private record Cached(Optional<RoleDefinition> definition, Instant at) { }
+    /** How long a definition that could not be read (ARM down or throttling) is taken as unknown before asking again. */
+    static final Duration FAILED_TTL = Duration.ofMinutes(1);
+
+    private record Cached(Optional<RoleDefinition> definition, Instant until) { }
 
     /**
      * @param inventory where role definitions come from; null when there is no Azure (then only known roles)
@@ -92,22 +95,25 @@ public final class BlastRadii {
         String key = r.role().name().toLowerCase(Locale.ROOT) + "|" + sub.toLowerCase(Locale.ROOT);
         Instant now = clock.instant();
         Cached c = cache.get(key);
-        if (c != null && c.at().plus(ttl).isAfter(now)) {
+        if (c != null && c.until().isAfter(now)) {
             return c.definition();
         }
         Optional<RoleDefinition> d = Optional.empty();
+        Duration keep = ttl;
         if (inventory != null) {
             try {
                 d = inventory.definitionWithoutWaiting(dev.jitbot.core.domain.RoleRef.named(r.role().name()), r.scope());
             } catch (RuntimeException e) {
                 log.warn("blast radius of {}: the definition of {} could not be read ({}); using what jitbot knows",
                         r.id(), r.role().name(), e.getMessage());
+                // Not for the whole TTL: a custom role jitbot does not know would show no risk for that long.
+                keep = FAILED_TTL.compareTo(ttl) < 0 ? FAILED_TTL : ttl;
             }
         }
         if (d.isEmpty()) {
             d = KnownRoles.named(r.role().name());
         }
-        cache.put(key, new Cached(d, now));
+        cache.put(key, new Cached(d, now.plus(keep)));
         return d;
     }
 }
