@@ -65,11 +65,17 @@ final class JarProcess implements AutoCloseable {
         }
         Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
         try {
+            Path out = Files.createTempFile("jitbot-threads", ".txt");
             Process p = new ProcessBuilder(jcmd.toString(), String.valueOf(process.pid()), "Thread.print")
-                    .redirectErrorStream(true).start();
-            byte[] bytes = p.getInputStream().readAllBytes();
-            p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
-            return new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+                    .redirectErrorStream(true).redirectOutput(out.toFile()).start();
+            // jcmd can hang on a JVM that is dying: give up after a while rather than hang the test.
+            if (!p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                return "(no thread dump: jcmd did not answer within 30 s)\n" + Files.readString(out);
+            }
+            String dump = Files.readString(out);
+            Files.deleteIfExists(out);
+            return dump;
         } catch (IOException e) {
             return "(no thread dump: " + e + ")";
         } catch (InterruptedException e) {

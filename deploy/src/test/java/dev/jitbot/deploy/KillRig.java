@@ -762,9 +762,13 @@ final class KillRig implements AutoCloseable {
             for (Map.Entry<Integer, JarProcess> e : Map.copyOf(live).entrySet()) {
                 String dump = e.getValue().threadDump();
                 Path file = logs.resolve("threads-node" + e.getKey() + ".txt");
-                Files.writeString(file, dump);
-                out.append("node ").append(e.getKey()).append(" busy workers (all threads in ").append(file)
-                        .append("):\n").append(busyWorkers(dump));
+                try {
+                    Files.writeString(file, dump);
+                } catch (IOException notSaved) {
+                    file = null;
+                }
+                out.append("node ").append(e.getKey()).append(" busy workers (all threads in ")
+                        .append(file == null ? "no file" : file).append("):\n").append(busyWorkers(dump));
             }
             stopAll();
             Set<String> ids = new java.util.TreeSet<>();
