@@ -11,6 +11,7 @@ import com.slack.api.bolt.util.SlackRequestParser;
 import dev.jitbot.core.app.AuditLog;
 import dev.jitbot.core.domain.AuditEvent;
 import dev.jitbot.core.domain.Platform;
+import dev.jitbot.core.domain.UserText;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;

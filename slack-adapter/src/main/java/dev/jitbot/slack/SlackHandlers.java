@@ -23,6 +23,7 @@ import dev.jitbot.core.domain.Parsed;
 import dev.jitbot.core.domain.Platform;
 import dev.jitbot.core.domain.Refusal;
 import dev.jitbot.core.domain.RequestId;
+import dev.jitbot.core.domain.UserText;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.List;

@@ -6,6 +6,7 @@ import com.slack.api.methods.response.users.UsersInfoResponse;
 import com.slack.api.model.User;
 import dev.jitbot.core.domain.ChatUser;
 import dev.jitbot.core.domain.Platform;
+import dev.jitbot.core.domain.UserText;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;

@@ -216,7 +216,7 @@ class HostileRequestsIT {
 
             assertThat(ack.statusCode()).isEqualTo(200);
             String text = JsonParser.parseString(ack.body()).getAsJsonObject().get("text").getAsString();
-            assertThat(text).contains("the limit is 4,000").hasSizeLessThan(UserText.MAX_QUOTED + 300)
+            assertThat(text).contains("the limit is 4,000").hasSizeLessThan(dev.jitbot.core.domain.UserText.MAX_LOGGED + 300)
                     .doesNotContain("z".repeat(50));
         }
     }
