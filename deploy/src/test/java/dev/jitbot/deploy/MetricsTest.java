@@ -8,7 +8,11 @@ import dev.jitbot.core.app.AccessService;
 import dev.jitbot.core.app.ChatNotifier;
 import dev.jitbot.core.app.ExpiryService;
 import dev.jitbot.core.app.Notifications;
+import dev.jitbot.core.domain.AccessRequest;
+import dev.jitbot.core.domain.ChatUser;
+import dev.jitbot.core.domain.MessageRef;
 import dev.jitbot.core.domain.Platform;
+import dev.jitbot.core.domain.Text;
 import dev.jitbot.core.testing.FakeDirectory;
 import dev.jitbot.core.testing.InMemoryAuditLog;
 import dev.jitbot.core.testing.InMemoryRequestStore;
@@ -91,77 +95,83 @@ class MetricsTest {
 
     @Test
     void failingChatDelivery_isCountedByPlatform() {
-        ChatNotifier broken = metrics.notifier(new ChatNotifier() {
-            public Platform platform() {
-                return Platform.TEAMS;
-            }
-
-            public java.util.Optional<dev.jitbot.core.domain.MessageRef> postCard(String c,
-                    dev.jitbot.core.domain.AccessRequest r) {
-                return java.util.Optional.empty();
-            }
-
-            public void updateCard(dev.jitbot.core.domain.MessageRef card, dev.jitbot.core.domain.AccessRequest r) {
-            }
-
-            public void reply(dev.jitbot.core.domain.MessageRef message, dev.jitbot.core.domain.Text text) {
-            }
-
-            public void directMessage(dev.jitbot.core.domain.ChatUser user, dev.jitbot.core.domain.Text text) {
-            }
-
-            public void postToChannel(String channelId, dev.jitbot.core.domain.Text text) {
+        ChatNotifier broken = metrics.notifier(new Quiet(Platform.TEAMS) {
+            @Override
+            public void postToChannel(String channelId, Text text) {
                 throw new IllegalStateException("Teams is down");
             }
         });
-        assertThatThrownBy(() -> broken.postToChannel("19:x", dev.jitbot.core.domain.Text.plain("hi"))).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> broken.postToChannel("19:x", Text.plain("hi"))).isInstanceOf(IllegalStateException.class);
         assertThat(metrics.scrape()).contains("jitbot_chat_errors_total{operation=\"post\",platform=\"teams\"} 1.0");
     }
 
     @Test
     void countingChat_passesRemindersAndHereAlertsToThePlatformsOwnKind_notThePortsPlainDefaults() {
         List<String> calls = new java.util.ArrayList<>();
-        ChatNotifier counted = metrics.notifier(new ChatNotifier() {
-            public Platform platform() {
-                return Platform.SLACK;
-            }
-
-            public java.util.Optional<dev.jitbot.core.domain.MessageRef> postCard(String c,
-                    dev.jitbot.core.domain.AccessRequest r) {
-                return java.util.Optional.empty();
-            }
-
-            public void updateCard(dev.jitbot.core.domain.MessageRef card, dev.jitbot.core.domain.AccessRequest r) {
-            }
-
-            public void reply(dev.jitbot.core.domain.MessageRef message, dev.jitbot.core.domain.Text text) {
-            }
-
-            public void directMessage(dev.jitbot.core.domain.ChatUser user, dev.jitbot.core.domain.Text text) {
+        ChatNotifier counted = metrics.notifier(new Quiet(Platform.SLACK) {
+            @Override
+            public void directMessage(ChatUser user, Text text) {
                 calls.add("dm " + text);
             }
 
-            public void remind(dev.jitbot.core.domain.ChatUser user, dev.jitbot.core.domain.AccessRequest r,
-                    dev.jitbot.core.domain.Text text) {
+            @Override
+            public void remind(ChatUser user, AccessRequest r, Text text) {
                 calls.add("remind " + text);
             }
 
-            public void alertEveryone(String channelId, dev.jitbot.core.domain.Text text) {
+            @Override
+            public void alertEveryone(String channelId, Text text) {
                 calls.add("here " + text);
             }
 
-            public void postToChannel(String channelId, dev.jitbot.core.domain.Text text) {
+            @Override
+            public void postToChannel(String channelId, Text text) {
                 calls.add("post " + text);
             }
         });
-        dev.jitbot.core.domain.AccessRequest r = dev.jitbot.core.testing.RequestStoreContract.active("JIT-REM1",
+        AccessRequest r = dev.jitbot.core.testing.RequestStoreContract.active("JIT-REM1",
                 java.time.Instant.parse("2026-12-01T10:00:00Z"), Duration.ofMinutes(30));
 
         counted.remind(TestPolicies.ALICE, r, dev.jitbot.core.app.Phrases.reminder(r));
-        counted.alertEveryone("C0SECURITY", dev.jitbot.core.domain.Text.plain("still unreviewed"));
+        counted.alertEveryone("C0SECURITY", Text.plain("still unreviewed"));
 
         assertThat(calls).as("Slack's reminder with buttons and its <!here>, not a DM of commands and a plain post")
                 .containsExactly("remind Contributor on rg-payments (JIT-REM1) ends at 10:30 UTC. Extend it by 30 min,"
                         + " or release it now if you are done.", "here still unreviewed");
+    }
+
+    /** A platform that takes every call and does nothing: a test overrides the calls it watches. */
+    private static class Quiet implements ChatNotifier {
+        private final Platform platform;
+
+        Quiet(Platform platform) {
+            this.platform = platform;
+        }
+
+        @Override
+        public Platform platform() {
+            return platform;
+        }
+
+        @Override
+        public java.util.Optional<MessageRef> postCard(String channelId, AccessRequest request) {
+            return java.util.Optional.empty();
+        }
+
+        @Override
+        public void updateCard(MessageRef card, AccessRequest request) {
+        }
+
+        @Override
+        public void reply(MessageRef message, Text text) {
+        }
+
+        @Override
+        public void directMessage(ChatUser user, Text text) {
+        }
+
+        @Override
+        public void postToChannel(String channelId, Text text) {
+        }
     }
 }

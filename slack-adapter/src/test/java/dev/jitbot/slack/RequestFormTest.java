@@ -10,6 +10,7 @@ import dev.jitbot.core.app.FormReading;
 import dev.jitbot.core.app.RequestFormModel;
 import dev.jitbot.core.domain.Command;
 import dev.jitbot.core.domain.Refusal;
+import dev.jitbot.core.testing.TestOffers;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -19,14 +20,8 @@ import org.junit.jupiter.api.Test;
 /** The Slack drawing of the core's request form, and how a sent form's blocks reach the core's reading. */
 class RequestFormTest {
 
-    static final List<Offer> OFFERS = List.of(
-            new Offer("operate payments", "Contributor", List.of("rg-payments"), Duration.ofHours(2), 1, null, List.of()),
-            new Offer("own the subscription", "Owner", List.of("sub-prod"), Duration.ofMinutes(30), 2, "INC-\\d+",
-                    List.of("deploy-pipeline")),
-            new Offer("read production", "Reader", List.of("/subscriptions/s/resourceGroups/*"), Duration.ofHours(8), 0,
-                    null, List.of()));
-    static final List<BundleOffer> BUNDLES = List.of(new BundleOffer("incident-payments",
-            List.of("Contributor on rg-payments", "Reader on sub-prod"), Duration.ofHours(2), 1));
+    static final List<Offer> OFFERS = TestOffers.OFFERS;
+    static final List<BundleOffer> BUNDLES = TestOffers.BUNDLES;
 
     final Map<String, Map<String, ViewState.Value>> values = new HashMap<>();
 

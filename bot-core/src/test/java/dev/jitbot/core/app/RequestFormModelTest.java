@@ -13,6 +13,7 @@ import dev.jitbot.core.domain.StartTime;
 import dev.jitbot.core.domain.State;
 import dev.jitbot.core.domain.Text;
 import dev.jitbot.core.testing.CoreHarness;
+import dev.jitbot.core.testing.TestOffers;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.List;
@@ -24,14 +25,8 @@ import org.junit.jupiter.api.Test;
 /** The request form as the core decides it: what it offers, what a filled-in form reads as, where refusals go. */
 class RequestFormModelTest {
 
-    static final List<Offer> OFFERS = List.of(
-            new Offer("operate payments", "Contributor", List.of("rg-payments"), Duration.ofHours(2), 1, null, List.of()),
-            new Offer("own the subscription", "Owner", List.of("sub-prod"), Duration.ofMinutes(30), 2, "INC-\\d+",
-                    List.of("deploy-pipeline")),
-            new Offer("read production", "Reader", List.of("/subscriptions/s/resourceGroups/*"), Duration.ofHours(8), 0,
-                    null, List.of()));
-    static final List<BundleOffer> BUNDLES = List.of(new BundleOffer("incident-payments",
-            List.of("Contributor on rg-payments", "Reader on sub-prod"), Duration.ofHours(2), 1));
+    static final List<Offer> OFFERS = TestOffers.OFFERS;
+    static final List<BundleOffer> BUNDLES = TestOffers.BUNDLES;
 
     final Map<Field, String> form = new EnumMap<>(Field.class);
     final RequestFormModel model = RequestFormModel.of(OFFERS, BUNDLES);
