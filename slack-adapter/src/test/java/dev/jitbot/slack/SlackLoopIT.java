@@ -535,7 +535,8 @@ class SlackLoopIT {
             await().until(() -> rig.calls("views.publish").stream().anyMatch(c -> "U0ERIN".equals(c.get("user_id"))));
             String erin = rig.calls("views.publish").stream().filter(c -> "U0ERIN".equals(c.get("user_id")))
                     .findFirst().orElseThrow().get("view");
-            assertThat(erin).contains("On-call: everything open").contains("jit-revoke-" + pending.id())
+            assertThat(erin).contains("On-call: everything open").contains("all-revoke-" + pending.id())
+                    .contains("\"action_id\":\"jit-revoke\"")
                     .contains("\"text\":\"" + dev.jitbot.core.app.Permissions.Action.STOP_PENDING.label() + "\"")
                     .doesNotContain("jit-approve");
 
