@@ -100,10 +100,36 @@ public final class JdbcOutbox implements Outbox {
                 // The lane leads the ORDER BY though it is fixed: H2 walks ix_work_claim in order (and stops at the
                 // limit) only when the sort is a prefix of the index; without it, it read and sorted the whole lane
                 // on every claim (2.4 ms at 2,000 queued items, against 0.14 ms). PostgreSQL plans both alike.
-                + " ORDER BY w.lane, w.priority, w.due_at, w.id FETCH FIRST " + (max * 2) + " ROWS ONLY";
+                + " ORDER BY w.lane, w.priority, w.due_at, w.id FETCH FIRST " + (max * 2) + " ROWS ONLY"
+                // A row another transaction holds is passed over, not waited for. Besides sparing replicas each
+                // other's locks, this is what keeps a lane going on H2 after a kill -9 that leaves a row marked by
+                // a transaction that no longer exists: an UPDATE of that row spins in H2 forever, past LOCK_TIMEOUT
+                // (seen in CrashIT pim: the chat dispatcher at 100 % CPU in Transaction.waitFor, every chat item
+                // queued). Skipped, such a row stays behind alone, and the queue's oldest-item age shows it.
+                + " FOR UPDATE SKIP LOCKED";
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                List<WorkItem> claimed = claimLocked(c, sql, lane, now, skipBuckets, max);
+                c.commit();
+                return claimed;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw Sql.failure("claiming " + lane + " work", e);
+        }
+    }
+
+    /** The claim's two steps in the caller's transaction: the candidates (locked), then the lease on up to max. */
+    private List<WorkItem> claimLocked(Connection c, String sql, WorkKind.Lane lane, Instant now,
+                                       Collection<String> skipBuckets, int max) throws SQLException {
         List<WorkItem> candidates = new ArrayList<>();
         List<WorkItem> claimed = new ArrayList<>();
-        try (Connection c = dataSource.getConnection()) {
+        {
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 int i = 1;
                 ps.setString(i++, lane.name());
@@ -133,10 +159,8 @@ public final class JdbcOutbox implements Outbox {
                     }
                 }
             }
-            return claimed;
-        } catch (SQLException e) {
-            throw Sql.failure("claiming " + lane + " work", e);
         }
+        return claimed;
     }
 
     @Override
