@@ -299,6 +299,49 @@ abstract class JdbcStoresContract {
     }
 
     @Nested
+    class Claims {
+
+        @Test
+        void claim_passesOverARowAnotherTransactionHolds_andTakesTheRest() throws Exception {
+            Database db = open();
+            try {
+                JdbcRequestStore store = new JdbcRequestStore(db);
+                JdbcOutbox outbox = new JdbcOutbox(db.dataSource(), new JdbcAuditLog(db), "claimer",
+                        java.time.Duration.ofSeconds(20));
+                List<dev.jitbot.core.domain.RequestId> ids = new ArrayList<>();
+                for (String id : List.of("JIT-CAB2", "JIT-CAB3", "JIT-CAB4")) {
+                    var r = RequestStoreContract.active(id, Instant.parse("2026-12-01T10:00:00Z"),
+                            java.time.Duration.ofMinutes(30));
+                    store.insert(r);
+                    outbox.commit(dev.jitbot.core.app.Change.about(r)
+                            .then(dev.jitbot.core.app.Work.updateCards(r.id())).build());
+                    ids.add(r.id());
+                }
+                long held = outbox.pending(ids.get(1)).get(0).id();
+                // Another transaction holds the second row (as a live writer would, or what H2's recovery can
+                // leave behind after a kill -9): the claim must neither wait for it nor take it.
+                try (Connection other = db.dataSource().getConnection()) {
+                    other.setAutoCommit(false);
+                    try (Statement st = other.createStatement()) {
+                        st.executeUpdate("UPDATE work_items SET attempts = attempts WHERE id = " + held);
+                        var claimed = outbox.claim(dev.jitbot.core.app.WorkKind.Lane.CHAT, 10,
+                                Instant.now().plusSeconds(60), List.of());
+
+                        assertThat(claimed).extracting(i -> i.work().requestId())
+                                .containsExactlyInAnyOrder(ids.get(0), ids.get(2));
+                    } finally {
+                        other.rollback();
+                    }
+                }
+                assertThat(outbox.claim(dev.jitbot.core.app.WorkKind.Lane.CHAT, 10, Instant.now().plusSeconds(60),
+                        List.of())).extracting(i -> i.work().requestId()).containsExactly(ids.get(1));
+            } finally {
+                close(db);
+            }
+        }
+    }
+
+    @Nested
     class Conversations {
 
         @Test
